@@ -1,0 +1,85 @@
+"""The ``tmkit`` command line: a thin layer over the library.
+
+Each module of this package holds one group of commands and lists them in
+``commands``; :data:`COMMAND_MODULES` is the one place they are registered.
+Commands parse options, call one library function, and print.  A
+:class:`~toolkit.errors.TmkitError` becomes ``tmkit: error: <file>:<line>:
+<what>`` with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from toolkit import __version__
+from toolkit.config import Config, load_config
+from toolkit.errors import TmkitError
+
+#: Command modules, in the order their commands appear in ``tmkit --help``.
+COMMAND_MODULES = ("project", "catalog", "build", "tm", "quality")
+
+
+class TmkitGroup(click.Group):
+    """A group that reports :class:`TmkitError` as one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D401 - click API
+        try:
+            return super().invoke(ctx)
+        except TmkitError as exc:
+            click.echo(f"tmkit: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("tmkit: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            ctx.exit(1)
+        except OSError as exc:
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            click.echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=TmkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tmkit")
+@click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="Project folder (holding tmkit.toml).")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path) -> None:
+    """tmkit: translate health articles with PO files and a translation memory,
+    and publish them as HTML, XML and text in every language."""
+    ctx.obj = ProjectContext(project_dir)
+
+
+class ProjectContext:
+    """Lazily loaded project settings shared by the commands of one run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._config: Optional[Config] = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.root)
+        return self._config
+
+
+pass_project = click.make_pass_decorator(ProjectContext)
+
+for _name in COMMAND_MODULES:
+    for _command in importlib.import_module(f"toolkit.cli.{_name}").commands:
+        cli.add_command(_command)
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    """Console entry point (``tmkit``)."""
+    cli.main(args=argv, prog_name="tmkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,3 @@
+"""Commands of this group (filled in as the feature lands)."""
+
+commands: list = []

@@ -1,0 +1,269 @@
+"""Project settings: ``tmkit.toml``.
+
+A project is a folder holding ``tmkit.toml``; every path in it is relative to
+that folder and may not leave it.  Settings are validated when read: unknown
+keys, wrong types and unknown languages are errors naming the file (and line,
+where TOML gives one), so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Optional
+
+from toolkit.errors import ConfigError
+from toolkit.fsutil import inside, read_text
+from toolkit.languages import Language, get_language
+
+CONFIG_NAME = "tmkit.toml"
+SEGMENTATIONS = ("sentence", "paragraph")
+TM_PREFILL = ("fuzzy", "comment", "off")
+TM_EXACT_AS = ("translated", "fuzzy")
+
+
+@dataclass
+class TMSettings:
+    """``[tm]``: where the translation memory lives and how it pre-fills PO files."""
+
+    path: str = ".tmkit/tm.sqlite"
+    min_score: int = 75               # fuzzy matches below this are not offered
+    prefill: str = "fuzzy"            # "fuzzy": msgstr + #, fuzzy; "comment": suggestions only; "off"
+    exact_as: str = "translated"      # exact matches: "translated" or "fuzzy" (review everything)
+    suggestions: int = 3              # matches listed in a comment in "comment" mode
+
+
+@dataclass
+class PublishSettings:
+    """``[publish]``: the gate that decides whether an article-language is exported."""
+
+    min_translated: float = 80.0      # percent of segments translated (not fuzzy)
+    required: list[str] = field(default_factory=list)  # roles, segment ids or English texts
+
+
+@dataclass
+class CheckSettings:
+    """``[checks]``: which quality checks run and what they know."""
+
+    enable: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    do_not_translate: list[str] = field(default_factory=lambda: ["MRI", "CT", "FBS", "FBSS"])
+    glossary: str = ""                # path to CSV or TBX, relative to the project
+    per_language: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+
+@dataclass
+class ExportSettings:
+    """``[export]``: writers and their options."""
+
+    formats: list[str] = field(default_factory=lambda: ["html", "xml", "txt"])
+    text_width: int = 0               # 0 = no wrapping in plain text
+    templates: str = ""               # folder of Jinja2 templates overriding the defaults
+
+
+@dataclass
+class Config:
+    """Everything ``tmkit.toml`` says, with defaults for what it leaves out."""
+
+    root: Path
+    name: str = "tmkit-project"
+    source_language: str = "en"
+    languages: list[str] = field(default_factory=list)
+    source_dir: str = "source"
+    po_dir: str = "po"
+    export_dir: str = "exports"
+    segmentation: str = "sentence"
+    copyright_holder: str = ""
+    bugs_address: str = ""
+    tm: TMSettings = field(default_factory=TMSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+    checks: CheckSettings = field(default_factory=CheckSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
+
+    # -- derived paths -------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def source_path(self) -> Path:
+        return inside(self.root, self.source_dir)
+
+    @property
+    def po_path(self) -> Path:
+        return inside(self.root, self.po_dir)
+
+    @property
+    def template_path(self) -> Path:
+        return self.po_path / "templates"
+
+    @property
+    def export_path(self) -> Path:
+        return inside(self.root, self.export_dir)
+
+    @property
+    def tm_path(self) -> Path:
+        return inside(self.root, self.tm.path)
+
+    def pot_file(self, slug: str) -> Path:
+        return self.template_path / f"{slug}.pot"
+
+    def po_file(self, lang: str, slug: str) -> Path:
+        return self.po_path / lang / f"{slug}.po"
+
+    def language(self, tag: str) -> Language:
+        return get_language(tag)
+
+    def select_languages(self, wanted: Optional[list[str]] | tuple[str, ...] = None) -> list[str]:
+        """The configured languages, or the subset asked for with ``--lang``."""
+        if not wanted:
+            return list(self.languages)
+        unknown = [w for w in wanted if w not in self.languages]
+        for tag in unknown:
+            get_language(tag)  # unknown tag -> clear error
+        if unknown:
+            raise ConfigError(f"language not configured in {CONFIG_NAME}: {', '.join(unknown)}",
+                              self.path)
+        return [w for w in wanted]
+
+
+_SECTIONS = {"tm": TMSettings, "publish": PublishSettings, "checks": CheckSettings,
+             "export": ExportSettings}
+
+
+def _line_of(text: str, key: str) -> Optional[int]:
+    """Best-effort line of ``key =`` in the TOML text, for error messages."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith(key) and stripped[len(key):].lstrip().startswith("="):
+            return number
+        if stripped == f"[{key}]":
+            return number
+    return None
+
+
+def _check_type(value: Any, default: Any, key: str, path: Path, text: str) -> Any:
+    """Accept ``value`` if it has the type of the default; ints pass for floats."""
+    expected = type(default)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is list and isinstance(value, list):
+        if not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"'{key}' must be a list of strings", path, _line_of(text, key))
+        return value
+    if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
+        return value
+    raise ConfigError(f"'{key}' must be {expected.__name__}, not {type(value).__name__}",
+                      path, _line_of(text, key))
+
+
+def _build(cls: type, data: dict, path: Path, text: str, prefix: str = "", **extra: Any) -> Any:
+    known = {f.name: f for f in fields(cls) if f.name != "root"}
+    values: dict[str, Any] = dict(extra)
+    defaults = cls(**extra) if extra else cls()
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting '{prefix}{key}'", path, _line_of(text, key))
+        if key in _SECTIONS and cls is Config:
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{key}' must be a table [{key}]", path, _line_of(text, key))
+            values[key] = _build(_SECTIONS[key], value, path, text, prefix=f"{key}.")
+            continue
+        values[key] = _check_type(value, getattr(defaults, key), f"{prefix}{key}", path, text)
+    return cls(**values)
+
+
+def load_config(root: os.PathLike | str = ".") -> Config:
+    """Read and validate ``<root>/tmkit.toml``."""
+    root = Path(root).resolve()
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(f"no {CONFIG_NAME} here; run 'tmkit init' first", path)
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(exc).split(" (at line")[0]
+        raise ConfigError(f"invalid TOML: {message}", path, line) from None
+    # Accept settings either at top level or under [project].
+    project = data.pop("project", {})
+    if not isinstance(project, dict):
+        raise ConfigError("'project' must be a table [project]", path, _line_of(text, "project"))
+    merged = {**project, **data}
+    config = _build(Config, merged, path, text, root=root)
+    _validate(config, text)
+    return config
+
+
+def _validate(config: Config, text: str) -> None:
+    path = config.path
+    for tag in config.languages:
+        try:
+            get_language(tag)
+        except ConfigError as exc:
+            raise ConfigError(exc.message, path, _line_of(text, "languages")) from None
+    if len(set(config.languages)) != len(config.languages):
+        raise ConfigError("a language is listed twice", path, _line_of(text, "languages"))
+    if config.source_language in config.languages:
+        raise ConfigError("the source language is also a target language", path,
+                          _line_of(text, "languages"))
+    choices = [("segmentation", config.segmentation, SEGMENTATIONS),
+               ("tm.prefill", config.tm.prefill, TM_PREFILL),
+               ("tm.exact_as", config.tm.exact_as, TM_EXACT_AS)]
+    for key, value, allowed in choices:
+        if value not in allowed:
+            raise ConfigError(f"'{key}' must be one of {', '.join(allowed)}", path,
+                              _line_of(text, key.split(".")[-1]))
+    if not 0 <= config.tm.min_score <= 100:
+        raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
+    if not 0 <= config.publish.min_translated <= 100:
+        raise ConfigError("'publish.min_translated' must be between 0 and 100", path,
+                          _line_of(text, "min_translated"))
+    for key in ("source_dir", "po_dir", "export_dir"):
+        try:
+            inside(config.root, getattr(config, key))
+        except Exception:
+            raise ConfigError(f"'{key}' leaves the project", path, _line_of(text, key)) from None
+    try:
+        inside(config.root, config.tm.path)
+    except Exception:
+        raise ConfigError("'tm.path' leaves the project", path, _line_of(text, "path")) from None
+
+
+DEFAULT_CONFIG = """\
+# tmkit project settings.  Paths are relative to this file.
+[project]
+name = "{name}"
+source_language = "en"
+# Target languages as BCP 47 tags.
+languages = [{languages}]
+source_dir = "source"
+po_dir = "po"
+export_dir = "exports"
+# "sentence" (one PO entry per sentence) or "paragraph" (one per block).
+segmentation = "sentence"
+
+[tm]
+path = ".tmkit/tm.sqlite"
+min_score = 75
+# "fuzzy": pre-fill as #, fuzzy; "comment": suggestions in a comment only; "off".
+prefill = "fuzzy"
+exact_as = "translated"
+
+[publish]
+# An article-language is exported only when this percentage is translated...
+min_translated = 80
+# ...and these are translated (roles such as "disclaimer", segment ids, or English text).
+required = ["disclaimer"]
+
+[checks]
+do_not_translate = ["MRI", "CT", "FBS", "FBSS"]
+glossary = ""
+
+[export]
+formats = ["html", "xml", "txt"]
+text_width = 0
+"""

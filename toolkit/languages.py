@@ -1,0 +1,66 @@
+"""Language data from CLDR (through Babel): names, direction, plural rules.
+
+tmkit speaks BCP 47 (``zh-Hans``, ``pt-BR``) in settings and HTML, and gettext
+locale names (``zh_Hans``, ``pt_BR``) in PO headers and folder names are kept
+as the BCP 47 tag the user configured.  Nothing here is a hand-made table:
+direction, plural forms and native names all come from CLDR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import babel
+from babel.messages.plurals import get_plural
+
+from toolkit.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Language:
+    """What tmkit needs to know about one target language."""
+
+    tag: str              # BCP 47 as configured, e.g. "zh-Hans"
+    gettext: str          # e.g. "zh_Hans"
+    english_name: str
+    native_name: str      # the language named in itself, for the switcher
+    rtl: bool
+    plural_forms: str     # the PO header value
+
+    @property
+    def dir(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
+
+#: Pseudo-languages for layout testing (``tmkit pseudo``): not in CLDR, so
+#: described here.  ``qps`` is accented and expanded; ``qps-rtl`` mirrored.
+PSEUDO_LANGUAGES = {
+    "qps": Language("qps", "qps", "Pseudo", "Ƥşḗḗŭŭḓǿǿ", False, "nplurals=2; plural=(n != 1);"),
+    "qps-rtl": Language("qps-rtl", "qps_RTL", "Pseudo (RTL)", "Pseudo RTL", True,
+                        "nplurals=2; plural=(n != 1);"),
+}
+
+
+@lru_cache(maxsize=None)
+def get_language(tag: str) -> Language:
+    """Look a BCP 47 tag up in CLDR; raise :class:`ConfigError` if unknown."""
+    if not isinstance(tag, str) or not tag.strip():
+        raise ConfigError(f"invalid language tag: {tag!r}")
+    if tag in PSEUDO_LANGUAGES:
+        return PSEUDO_LANGUAGES[tag]
+    try:
+        locale = babel.Locale.parse(tag, sep="-")
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        raise ConfigError(f"unknown language tag: {tag!r}") from None
+    plural = get_plural(locale)
+    native = locale.get_display_name(locale) or tag
+    english = locale.get_display_name("en") or tag
+    return Language(
+        tag=tag,
+        gettext=str(locale),
+        english_name=english,
+        native_name=native[:1].upper() + native[1:],
+        rtl=locale.character_order == "right-to-left",
+        plural_forms=f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
+    )

@@ -1,0 +1,78 @@
+"""A tmkit project on disk: creating one, and finding its articles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator, Optional
+
+from toolkit.config import CONFIG_NAME, DEFAULT_CONFIG, Config, load_config
+from toolkit.errors import SourceError
+from toolkit.fsutil import atomic_write_text
+from toolkit.languages import get_language
+from toolkit.model import Article
+from toolkit.readers import is_source, read_article
+
+DEFAULT_LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
+
+
+def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = None,
+                 name: Optional[str] = None) -> list[Path]:
+    """Create ``tmkit.toml`` and the project folders; returns what was created.
+
+    An existing ``tmkit.toml`` is never overwritten.
+    """
+    root = Path(directory)
+    languages = languages or DEFAULT_LANGUAGES
+    for tag in languages:
+        get_language(tag)
+    created: list[Path] = []
+    root.mkdir(parents=True, exist_ok=True)
+    config = root / CONFIG_NAME
+    if not config.exists():
+        text = DEFAULT_CONFIG.format(name=(name or root.resolve().name).replace('"', "'"),
+                                     languages=", ".join(f'"{t}"' for t in languages))
+        atomic_write_text(config, text)
+        created.append(config)
+    for folder in ("source", "po", "exports"):
+        path = root / folder
+        if not path.exists():
+            path.mkdir()
+            created.append(path)
+    load_config(root)  # what we wrote must read back
+    return created
+
+
+def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Path]:
+    """Source files of the project, sorted; ``slugs`` restricts them."""
+    folder = config.source_path
+    if not folder.is_dir():
+        raise SourceError("source folder not found", config.source_dir)
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and is_source(p)
+                   and not p.name.startswith("."))
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in seen:
+            raise SourceError(f"two articles with the slug '{path.stem}' "
+                              f"({seen[path.stem].name}, {path.name})", config.source_dir)
+        seen[path.stem] = path
+    if slugs:
+        missing = [s for s in slugs if s not in seen]
+        if missing:
+            raise SourceError(f"no article named {', '.join(missing)}", config.source_dir)
+        return [seen[s] for s in slugs]
+    return paths
+
+
+def relative(config: Config, path: Path) -> str:
+    """``path`` relative to the project root, with ``/``, for references."""
+    try:
+        return path.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def iter_articles(config: Config, slugs: Optional[list[str]] = None) -> Iterator[Article]:
+    """Read the project's articles one at a time (memory stays flat)."""
+    for path in article_paths(config, slugs):
+        yield read_article(path, relative(config, path))

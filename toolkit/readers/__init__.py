@@ -1,0 +1,75 @@
+"""Readers: one module per source format, registered in :data:`READERS`.
+
+A reader is a function ``read(text, path, slug) -> Article``.  Adding a format
+is one new module and one line here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from toolkit.errors import SourceError
+from toolkit.fsutil import read_text
+from toolkit.model import Article
+from toolkit.readers import webtext
+
+Reader = Callable[[str, str, str], Article]
+
+#: File extension -> (format name, reader function).
+READERS: dict[str, tuple[str, Reader]] = {
+    ".txt": ("webtext", webtext.read),
+}
+
+
+def register(extension: str, name: str, reader: Reader) -> None:
+    """Register a reader for files ending in ``extension`` (e.g. ``".rst"``)."""
+    READERS[extension.lower()] = (name, reader)
+
+
+def _load_optional() -> None:
+    """Import the readers whose modules exist; each registers itself here."""
+    import importlib
+
+    for module, extensions in (("markdown", (".md", ".markdown")), ("html", (".html", ".htm"))):
+        try:
+            mod = importlib.import_module(f"toolkit.readers.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"toolkit.readers.{module}":
+                raise
+            continue
+        for ext in extensions:
+            register(ext, module, mod.read)
+
+
+_load_optional()
+
+
+def is_source(path: os.PathLike | str) -> bool:
+    """True for files some reader handles."""
+    return Path(path).suffix.lower() in READERS
+
+
+def read_article(path: os.PathLike | str, display_path: str | None = None) -> Article:
+    """Read one source file into an :class:`Article`.
+
+    ``display_path`` is how the file is named in PO references and errors
+    (relative to the project), defaulting to ``path`` itself.
+    """
+    p = Path(path)
+    shown = display_path or os.fspath(path)
+    try:
+        name, reader = READERS[p.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(READERS))
+        raise SourceError(f"unknown source format '{p.suffix or p.name}' (known: {known})", shown) from None
+    try:
+        text = read_text(p)
+    except SourceError:
+        raise
+    except Exception as exc:  # TmkitError from read_text: re-label with the shown path
+        raise SourceError(getattr(exc, "message", str(exc)), shown, getattr(exc, "line", None)) from None
+    article = reader(text, shown, p.stem)
+    article.format = name
+    return article

@@ -1,0 +1,136 @@
+"""From an :class:`Article` to :class:`Segment` objects, one per PO entry.
+
+Two steps, both shared by extraction and merge so that they always agree:
+
+1. :func:`article_units` lists every translatable place of the article in page
+   order (title, metadata, headings, paragraphs, list items) with a stable id
+   and a description for translators.
+2. :func:`segment_article` splits units into sentences (``sentence`` mode,
+   through :func:`toolkit.sentences.split_sentences`) or keeps them whole
+   (``paragraph`` mode), and sets ``msgctxt`` where identical English must be
+   told apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from toolkit.inline import plain_text
+from toolkit.model import Article, Block, BlockKind, Segment
+from toolkit.sentences import split_sentences
+
+#: Unit kinds that are split into sentences in sentence mode; the others
+#: (titles, headings, metadata) are always one segment.
+SPLITTABLE = {"paragraph", "item"}
+
+#: Metadata keys that are labels on the page rather than prose; when their
+#: English also appears elsewhere in the article they get a ``msgctxt``.
+LABEL_KINDS = {"breadcrumb", "breadcrumb_label", "section", "byline"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable place in an article before sentence splitting."""
+
+    id: str           # "title", "m.breadcrumb.2", "b4", "b6.i2"
+    kind: str         # "title", a Meta key, or a BlockKind value
+    text: str         # inline markup
+    line: int
+    comment: str      # where it sits, for translators
+    role: str = ""    # the block's role ("disclaimer", ...), if any
+
+
+def _first_words(markup: str, count: int = 6) -> str:
+    words = plain_text(markup).split()
+    head = " ".join(words[:count])
+    return head + ("…" if len(words) > count else "")
+
+
+def article_units(article: Article) -> list[Unit]:
+    """Every translatable place of ``article``, in page order."""
+    units: list[Unit] = []
+    if article.title:
+        units.append(Unit("title", "title", article.title, article.title_line, "Article title"))
+    counters: dict[str, int] = defaultdict(int)
+    for meta in article.meta:
+        if not meta.translatable:
+            continue
+        counters[meta.key] += 1
+        n = counters[meta.key]
+        label = meta.key.replace("_", " ").capitalize()
+        units.append(Unit(f"m.{meta.key}.{n}", meta.key, meta.value, meta.line,
+                          f"{label} {n}" if meta.key in ("breadcrumb", "alias") else label))
+    heading = ""
+    counts: dict[str, int] = defaultdict(int)
+    for index, block in enumerate(article.blocks, 1):
+        bid = f"b{index}"
+        if block.kind is BlockKind.HEADING:
+            counts["heading"] += 1
+            heading = plain_text(block.text)
+            units.append(Unit(bid, "heading", block.text, block.line,
+                              f"Heading {counts['heading']} (level {block.level})", block.role))
+        elif block.kind is BlockKind.PARAGRAPH:
+            counts["paragraph"] += 1
+            where = f" under '{heading}'" if heading else ""
+            units.append(Unit(bid, "paragraph", block.text, block.line,
+                              f"Paragraph {counts['paragraph']}{where}: "
+                              f"'{_first_words(block.text)}'", block.role))
+        elif block.kind is BlockKind.LIST:
+            counts["list"] += 1
+            owner = f"'{heading}'" if heading else f"list {counts['list']}"
+            total = len(block.items)
+            for number, item in enumerate(block.items, 1):
+                units.append(Unit(f"{bid}.i{number}", "item", item.text, item.line,
+                                  f"List item {number} of {total} in {owner}",
+                                  item.role or block.role))
+        elif block.kind is BlockKind.ITEM:  # a stray item outside a list
+            units.append(Unit(bid, "item", block.text, block.line, "List item", block.role))
+    # Page order: metadata such as the breadcrumb comes before the title.
+    return sorted(units, key=lambda u: u.line)
+
+
+def segment_unit(unit: Unit, granularity: str = "sentence") -> list[Segment]:
+    """The segments of one unit, in order."""
+    if granularity == "sentence" and unit.kind in SPLITTABLE:
+        sentences = split_sentences(unit.text)
+    else:
+        sentences = [" ".join(unit.text.split())] if unit.text.strip() else []
+    result = []
+    total = len(sentences)
+    for number, sentence in enumerate(sentences, 1):
+        comment = unit.comment
+        if total > 1:
+            comment += f", sentence {number} of {total}"
+        if unit.role:
+            comment += f" [{unit.role}]"
+        seg_id = f"{unit.id}.s{number}" if unit.kind in SPLITTABLE else unit.id
+        result.append(Segment(id=seg_id, text=sentence, line=unit.line, comment=comment))
+    return result
+
+
+def segment_article(article: Article, granularity: str = "sentence") -> list[Segment]:
+    """All segments of ``article`` in page order, with ``msgctxt`` where needed.
+
+    A label (breadcrumb step, section name, byline) whose English also occurs
+    in the article's text (title, heading, paragraph, list item, alias) gets its
+    kind as context, because a short label and the same words in running text
+    are often translated differently.  Identical labels share one entry.
+    """
+    return [s for _, segs in segments_by_unit(article, granularity) for s in segs]
+
+
+def segments_by_unit(article: Article, granularity: str = "sentence") -> list[tuple[Unit, list[Segment]]]:
+    """Units paired with their segments (contexts applied): what merge walks."""
+    units = article_units(article)
+    split = [segment_unit(unit, granularity) for unit in units]
+    kinds_by_text: dict[str, set[str]] = defaultdict(set)
+    for unit, segments in zip(units, split):
+        for segment in segments:
+            kinds_by_text[segment.text].add(unit.kind)
+    pairs = []
+    for unit, segments in zip(units, split):
+        if unit.kind in LABEL_KINDS:
+            segments = [replace(s, context=unit.kind) if kinds_by_text[s.text] - LABEL_KINDS else s
+                        for s in segments]
+        pairs.append((unit, segments))
+    return pairs
