@@ -151,12 +151,12 @@ def _check_type(value: Any, default: Any, key: str, path: Path, text: str) -> An
         return float(value)
     if expected is list and isinstance(value, list):
         if not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"'{key}' must be a list of strings", path, _line_of(text, key))
+            raise ConfigError(f"'{key}' must be a list of strings", path, _line_of(text, key.split(".")[-1]))
         return value
     if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
         return value
     raise ConfigError(f"'{key}' must be {expected.__name__}, not {type(value).__name__}",
-                      path, _line_of(text, key))
+                      path, _line_of(text, key.split(".")[-1]))
 
 
 def _build(cls: type, data: dict, path: Path, text: str, prefix: str = "", **extra: Any) -> Any:
@@ -165,10 +165,10 @@ def _build(cls: type, data: dict, path: Path, text: str, prefix: str = "", **ext
     defaults = cls(**extra) if extra else cls()
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(f"unknown setting '{prefix}{key}'", path, _line_of(text, key))
+            raise ConfigError(f"unknown setting '{prefix}{key}'", path, _line_of(text, key.split(".")[-1]))
         if key in _SECTIONS and cls is Config:
             if not isinstance(value, dict):
-                raise ConfigError(f"'{key}' must be a table [{key}]", path, _line_of(text, key))
+                raise ConfigError(f"'{key}' must be a table [{key}]", path, _line_of(text, key.split(".")[-1]))
             values[key] = _build(_SECTIONS[key], value, path, text, prefix=f"{key}.")
             continue
         values[key] = _check_type(value, getattr(defaults, key), f"{prefix}{key}", path, text)
@@ -226,7 +226,7 @@ def _validate(config: Config, text: str) -> None:
         try:
             inside(config.root, getattr(config, key))
         except Exception:
-            raise ConfigError(f"'{key}' leaves the project", path, _line_of(text, key)) from None
+            raise ConfigError(f"'{key}' leaves the project", path, _line_of(text, key.split(".")[-1])) from None
     try:
         inside(config.root, config.tm.path)
     except Exception:
