@@ -1,0 +1,216 @@
+"""The candidate index: character trigrams with a length filter, in compact arrays.
+
+Scanning a million sources per lookup is what makes ``msgmerge --compendium``
+and translate-toolkit slow.  Here every source of a language pair is broken
+into lower-cased character trigrams (hashed into ``2**BUCKET_BITS`` buckets)
+and stored as an inverted index in CSR form: ``offsets`` (one per bucket) and
+``postings`` (unit positions).  Units are numbered in order of source length,
+so within a posting list the length filter (a similarity of ``t`` needs
+``t*n <= len <= n/t``) is a binary search, not a filter.
+
+A lookup counts, for the units in the length window, how many of the query's
+trigrams they share (``numpy.bincount`` over the posting slices), keeps the
+``CANDIDATES`` best and scores only those (:func:`toolkit.tm.match.make_matches`).
+The q-gram count bound cannot prove completeness at 75% similarity, so this
+is a heuristic; ``benchmarks/tm_bench.py`` measures its recall against the
+brute-force reference and the tests compare the two on random pairs.
+
+The arrays are built with numpy in chunks (a million units in seconds) and
+saved next to the TM in one file written atomically, tagged with the pair's
+generation; units added since the last build are scored directly (a small
+"delta"), and the file is rebuilt once the delta grows past ``DELTA_LIMIT``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from toolkit.errors import TMError
+from toolkit.fsutil import atomic_write_bytes
+from toolkit.tm.match import Match, make_matches
+from toolkit.tm.normalize import normalize
+from toolkit.tm.store import TMStore
+
+BUCKET_BITS = 22
+CANDIDATES = 64
+DELTA_LIMIT = 20_000
+CHUNK = 65_536
+FORMAT = "tmkit-trigram-index/1"
+_MAGIC = b"TMKITIDX"
+_M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
+
+
+def _grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct trigram buckets of each text: ``(text numbers, buckets)`` sorted by both.
+
+    Texts are joined with NUL separators and read as UTF-32 code points, so the
+    hashing is a handful of vectorised operations however many texts there are.
+    """
+    if not texts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    padded = "\0".join(f" {t.lower()} " for t in texts) + "\0\0"
+    codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(t) + 3 for t in texts), dtype=np.int64, count=len(texts))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    a, b, c = codes[:-2], codes[1:-1], codes[2:]
+    valid = (a != 0) & (b != 0) & (c != 0)
+    with np.errstate(over="ignore"):
+        hashed = (a * _M1) ^ (b * _M2) ^ (c * _M3)
+    buckets = (hashed[valid] >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+    keys = np.unique((owner[: len(valid)][valid] << BUCKET_BITS) | buckets)
+    return keys >> BUCKET_BITS, keys & ((1 << BUCKET_BITS) - 1)
+
+
+@dataclass
+class IndexData:
+    """The arrays of one built index (see module docstring)."""
+
+    ids: np.ndarray        # int64: unit id at each position (positions sorted by length)
+    lengths: np.ndarray    # int32: length of the normalised source at each position
+    offsets: np.ndarray    # int64: postings of bucket b are postings[offsets[b]:offsets[b+1]]
+    postings: np.ndarray   # int32: positions, ascending within a bucket
+    max_id: int            # generation the index was built for
+    units: int
+
+
+def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexData:
+    """Build the index of ``(id, source)`` items (sources are normalised here)."""
+    pairs = [(len(n), uid, n) for uid, n in ((uid, normalize(s)) for uid, s in items)]
+    pairs.sort(key=lambda p: (p[0], p[1]))
+    ids = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+    lengths = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
+    texts = [p[2] for p in pairs]
+    del pairs
+    chunks = []
+    counts = np.zeros(1 << BUCKET_BITS, dtype=np.int64)
+    for start in range(0, len(texts), CHUNK):
+        owners, buckets = _grams(texts[start:start + CHUNK])
+        order = np.argsort(buckets, kind="stable")       # by bucket, positions ascending
+        owners = (owners[order] + start).astype(np.int32)
+        buckets = buckets[order].astype(np.int32)
+        counts += np.bincount(buckets, minlength=1 << BUCKET_BITS)
+        chunks.append((owners, buckets))
+    offsets = np.zeros((1 << BUCKET_BITS) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    postings = np.empty(int(offsets[-1]), dtype=np.int32)
+    fill = offsets[:-1].copy()
+    for owners, buckets in chunks:                       # chunks in position order
+        first = np.searchsorted(buckets, buckets, side="left")
+        postings[fill[buckets] + (np.arange(len(buckets)) - first)] = owners
+        fill += np.bincount(buckets, minlength=1 << BUCKET_BITS)
+    return IndexData(ids, lengths, offsets, postings, max_id, units)
+
+
+def save(path: Path, data: IndexData) -> None:
+    """Write the index as one file (header + raw arrays), atomically."""
+    arrays = {"ids": data.ids, "lengths": data.lengths, "offsets": data.offsets,
+              "postings": data.postings}
+    layout, position = {}, 0
+    for name, array in arrays.items():
+        layout[name] = [position, str(array.dtype), int(array.size)]
+        position += array.nbytes
+    header = json.dumps({"format": FORMAT, "bucket_bits": BUCKET_BITS, "max_id": data.max_id,
+                         "units": data.units, "arrays": layout}).encode()
+    header += b" " * (-(len(header) + 16) % 16)
+    blob = bytearray(_MAGIC + len(header).to_bytes(8, "little") + header)
+    for array in arrays.values():
+        blob += memoryview(np.ascontiguousarray(array)).cast("B")
+    atomic_write_bytes(path, blob)
+
+
+def load(path: Path) -> Optional[IndexData]:
+    """Map a saved index into memory, or None if missing or of another format."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+            if head[:8] != _MAGIC:
+                return None
+            header = json.loads(handle.read(int.from_bytes(head[8:], "little")))
+            base = 16 + int.from_bytes(head[8:], "little")
+    except (OSError, ValueError):
+        return None
+    if header.get("format") != FORMAT or header.get("bucket_bits") != BUCKET_BITS:
+        return None
+    arrays = {}
+    try:
+        for name, (offset, dtype, size) in header["arrays"].items():
+            arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=base + offset,
+                                     shape=(size,)) if size else np.zeros(0, dtype)
+    except (OSError, ValueError):
+        return None
+    return IndexData(arrays["ids"], arrays["lengths"], arrays["offsets"], arrays["postings"],
+                     header["max_id"], header["units"])
+
+
+class IndexedMatcher:
+    """Fuzzy lookups for one language pair through the trigram index."""
+
+    def __init__(self, store: TMStore, source_lang: str, target_lang: str,
+                 index_dir: Optional[Path] = None, candidates: int = CANDIDATES) -> None:
+        self.store = store
+        self.source_lang, self.target_lang = source_lang, target_lang
+        self.candidates = candidates
+        max_id, units = store.generation(source_lang, target_lang)
+        path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
+        data = load(path) if path and path.exists() else None
+        if data is not None and (data.max_id > max_id or units - data.units > DELTA_LIMIT):
+            data = None
+        if data is None:
+            data = build(store.sources(source_lang, target_lang), max_id, units)
+            if path is not None:
+                try:
+                    save(path, data)
+                except OSError as exc:
+                    raise TMError(f"cannot write the TM index: {exc.strerror}", path) from None
+        self.data = data
+        # Units added since the index was built: few, scored directly.
+        self.delta_ids: list[int] = []
+        self.delta_norms: list[str] = []
+        for uid, source in store.sources(source_lang, target_lang, data.max_id):
+            self.delta_ids.append(uid)
+            self.delta_norms.append(normalize(source))
+
+    def candidate_ids(self, query_norm: str, min_score: float) -> list[int]:
+        """Ids of the units most likely to score ``min_score`` or more."""
+        data, n = self.data, len(query_norm)
+        t = max(min_score, 1.0) / 100.0
+        low = np.searchsorted(data.lengths, int(np.ceil(n * t - 1e-9)), side="left")
+        high = np.searchsorted(data.lengths, int(np.floor(n / t + 1e-9)), side="right")
+        if high <= low:
+            return []
+        _, buckets = _grams([query_norm])
+        slices = []
+        for bucket in buckets.tolist():
+            plist = data.postings[data.offsets[bucket]:data.offsets[bucket + 1]]
+            a, b = np.searchsorted(plist, (low, high))
+            if b > a:
+                slices.append(plist[a:b])
+        if not slices:
+            return []
+        counts = np.bincount(np.concatenate(slices) - low, minlength=0)
+        if len(counts) > self.candidates:
+            best = np.argpartition(counts, -self.candidates)[-self.candidates:]
+        else:
+            best = np.arange(len(counts))
+        best = best[counts[best] > 0]
+        return data.ids[best + low].tolist()
+
+    def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
+        """The ``limit`` best matches at or above ``min_score``, best first."""
+        query = normalize(text)
+        ids = self.candidate_ids(query, min_score)
+        if self.delta_norms:
+            hits = process.extract(query, self.delta_norms, scorer=Levenshtein.normalized_similarity,
+                                   score_cutoff=min_score / 100.0, limit=None)
+            ids += [self.delta_ids[i] for _, _, i in hits]
+        units = self.store.get(ids)
+        pool = [(unit, normalize(unit.source)) for unit in units.values()]
+        return make_matches(query, pool, min_score)[:limit]

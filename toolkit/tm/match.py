@@ -1,0 +1,131 @@
+"""Scoring a TM source against a query, and the brute-force reference matcher.
+
+The score is the normalised Levenshtein similarity of the two normal forms
+(:func:`toolkit.tm.normalize.normalize`) in percent, minus penalties a
+translator would expect: a match whose numbers, inline markup or placeholders
+differ from the query's needs more than the edit distance says, because the
+pre-filled translation would carry the wrong ones.  Penalties are reported
+with the match so the translator sees why a 96% is only 86%.
+
+:class:`BruteForceMatcher` scores every unit; it is slow on purpose and is the
+ground truth the indexed matcher (:mod:`toolkit.tm.index`) is tested against.
+Both rank with :func:`rank_key`, so ties are broken the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from toolkit.inline import tag_spans
+from toolkit.tm.normalize import normalize
+from toolkit.tm.store import TMUnit
+
+PENALTY_NUMBERS = 5.0
+PENALTY_MARKUP = 5.0
+PENALTY_PLACEHOLDERS = 5.0
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_PLACEHOLDER_RE = re.compile(
+    r"%(?:\d+\$|\([A-Za-z_]\w*\))?[-+ #0]*\d*(?:\.\d+)?(?:l|ll|h|z)?[sdiufFeEgGxXocpr]"
+    r"|\{[A-Za-z_0-9.]*\}|\$\{?[A-Za-z_]\w*\}?")
+
+
+@dataclass
+class Match:
+    """One TM unit offered for a query."""
+
+    unit: TMUnit
+    score: float                    # percent, after penalties
+    similarity: float               # percent, edit distance only
+    exact: bool                     # same normalised source
+    penalties: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"score": round(self.score, 1), "similarity": round(self.similarity, 1),
+                "exact": self.exact, "penalties": self.penalties, "source": self.unit.source,
+                "target": self.unit.target, "origin": self.unit.origin,
+                "translator": self.unit.translator, "status": self.unit.status,
+                "count": self.unit.count, "changed": self.unit.changed}
+
+
+def _markup(text: str) -> Counter:
+    return Counter(text[a:b] for a, b in tag_spans(text))
+
+
+def penalties(query: str, candidate: str) -> list[tuple[str, float]]:
+    """Why ``candidate``'s translation needs more work than its edit distance says."""
+    found = []
+    if Counter(_NUMBER_RE.findall(query)) != Counter(_NUMBER_RE.findall(candidate)):
+        found.append(("numbers differ", PENALTY_NUMBERS))
+    if _markup(query) != _markup(candidate):
+        found.append(("inline markup differs", PENALTY_MARKUP))
+    if Counter(_PLACEHOLDER_RE.findall(query)) != Counter(_PLACEHOLDER_RE.findall(candidate)):
+        found.append(("placeholders differ", PENALTY_PLACEHOLDERS))
+    return found
+
+
+def score(query_norm: str, cand_norm: str, min_score: float = 0.0) -> Optional[tuple[float, float, list[str]]]:
+    """``(score, similarity, penalty notes)`` of two normal forms, or None below ``min_score``."""
+    sim = Levenshtein.normalized_similarity(query_norm, cand_norm, score_cutoff=min_score / 100.0)
+    if not sim and min_score > 0:
+        return None
+    sim *= 100.0
+    notes = penalties(query_norm, cand_norm) if sim < 100.0 else []
+    final = max(0.0, sim - sum(p for _, p in notes))
+    if final < min_score:
+        return None
+    return final, sim, [n for n, _ in notes]
+
+
+def rank_key(match: Match) -> tuple:
+    """Best first: score, then reviewed before translated, more uses, newer, lower id."""
+    return (-match.score, match.unit.status != "reviewed", -match.unit.count,
+            _neg(match.unit.changed), match.unit.id)
+
+
+def _neg(stamp: str) -> tuple:
+    return tuple(-ord(c) for c in stamp)
+
+
+def make_matches(query_norm: str, units: Iterable[tuple[TMUnit, str]], min_score: float) -> list[Match]:
+    """Score ``(unit, normalised source)`` candidates and return the ranked matches."""
+    found = []
+    for unit, cand_norm in units:
+        result = score(query_norm, cand_norm, min_score)
+        if result is not None:
+            final, sim, notes = result
+            found.append(Match(unit, final, sim, cand_norm == query_norm, notes))
+    found.sort(key=rank_key)
+    return found
+
+
+class BruteForceMatcher:
+    """The reference: score the query against every source of a language pair.
+
+    Keeps only normal forms and ids in memory; units are fetched for the hits.
+    Uses rapidfuzz's C loop (``process.extract``) with the same cut-off, then
+    :func:`make_matches` for penalties and ranking, exactly like the index.
+    """
+
+    def __init__(self, store, source_lang: str, target_lang: str) -> None:
+        self.store = store
+        self.ids: list[int] = []
+        self.norms: list[str] = []
+        for uid, source in store.sources(source_lang, target_lang):
+            self.ids.append(uid)
+            self.norms.append(normalize(source))
+
+    def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
+        query = normalize(text)
+        hits = process.extract(query, self.norms, scorer=Levenshtein.normalized_similarity,
+                               score_cutoff=min_score / 100.0, limit=None)
+        units = self.store.get(self.ids[i] for _, _, i in hits)
+        found = make_matches(query, ((units[self.ids[i]], self.norms[i]) for _, _, i in hits),
+                             min_score)
+        return found[:limit]

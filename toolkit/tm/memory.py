@@ -1,0 +1,77 @@
+"""The translation memory as the rest of tmkit uses it: a store plus matchers.
+
+:class:`TranslationMemory` ties a :class:`~toolkit.tm.store.TMStore` to one
+:class:`~toolkit.tm.index.IndexedMatcher` per language pair, created on first
+lookup.  Exact matches come straight from the store (by normalised source);
+fuzzy ones from the index.  Adding units invalidates the matchers of the
+pairs that changed, so a lookup always sees what was just added.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Optional
+
+from toolkit.tm.index import IndexedMatcher
+from toolkit.tm.match import Match, make_matches, rank_key
+from toolkit.tm.normalize import normalize
+from toolkit.tm.store import AddResult, Conflict, SQLiteStore, TMStore, TMUnit
+
+
+class TranslationMemory:
+    """Store, look up and list TM units (use as a context manager)."""
+
+    def __init__(self, store: TMStore, index_dir: Optional[Path] = None) -> None:
+        self.store = store
+        self.index_dir = index_dir
+        self._matchers: dict[tuple[str, str], IndexedMatcher] = {}
+
+    @classmethod
+    def open(cls, path: os.PathLike | str) -> "TranslationMemory":
+        """Open (creating if needed) the SQLite TM at ``path``; its index sits beside it."""
+        path = Path(path)
+        return cls(SQLiteStore(path), path.with_name(path.name + ".index"))
+
+    def __enter__(self) -> "TranslationMemory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def add(self, units: Iterable[TMUnit]) -> AddResult:
+        result = self.store.add(units)
+        for pair in result.pairs:
+            self._matchers.pop(pair, None)
+        return result
+
+    def matcher(self, source_lang: str, target_lang: str) -> IndexedMatcher:
+        key = (source_lang, target_lang)
+        if key not in self._matchers:
+            self._matchers[key] = IndexedMatcher(self.store, source_lang, target_lang,
+                                                 self.index_dir)
+        return self._matchers[key]
+
+    def lookup(self, text: str, source_lang: str, target_lang: str, min_score: float = 75.0,
+               limit: int = 5) -> list[Match]:
+        """Exact and fuzzy matches for ``text``, best first (exact ones score 100)."""
+        query = normalize(text)
+        exact = make_matches(query, ((u, normalize(u.source)) for u in
+                                     self.store.exact(source_lang, target_lang, text)), 100.0)
+        found = {m.unit.id: m for m in exact}
+        if len(found) < limit:
+            for match in self.matcher(source_lang, target_lang).lookup(text, min_score, limit):
+                found.setdefault(match.unit.id, match)
+        return sorted(found.values(), key=rank_key)[:limit]
+
+    def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None):
+        return self.store.units(source_lang, target_lang)
+
+    def pairs(self) -> list[tuple[str, str, int]]:
+        return self.store.pairs()
+
+    def conflicts(self, source_lang: str, target_lang: str) -> list[Conflict]:
+        return self.store.conflicts(source_lang, target_lang)
