@@ -1,3 +1,114 @@
-"""Commands of this group (filled in as the feature lands)."""
+"""``tmkit tm``: the translation memory (see docs/tm.md)."""
 
-commands: list = []
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from toolkit.cli import pass_project
+from toolkit.tm import project as tmp
+from toolkit.tm.pretranslate import pretranslate_project
+
+
+@click.group("tm")
+def tm_group() -> None:
+    """The translation memory: feed it, query it, exchange it as TMX."""
+
+
+@tm_group.command("update")
+@click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
+@pass_project
+def update(project, languages: tuple[str, ...]) -> None:
+    """Add the translated (non-fuzzy) entries of every project PO file to the TM."""
+    results = tmp.update_tm(project.config, languages)
+    for lang, result in results.items():
+        click.echo(f"{lang}: {result.added} new units, {result.counted} seen in new places, "
+                   f"{result.unchanged} unchanged")
+    if not results:
+        click.echo("no PO files yet; run 'tmkit update' first")
+
+
+@tm_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", help="Target language (PO files without a Language header; TMX filter).")
+@click.option("--source-lang", help="Source language if the file does not say (TMX srclang).")
+@pass_project
+def import_(project, files: tuple[Path, ...], lang: str, source_lang: str) -> None:
+    """Import TMX 1.4, PO/POT files with translations, or compendia."""
+    for path, result in tmp.import_files(project.config, files, lang, source_lang):
+        skipped = f", {result.skipped} skipped" if result.skipped else ""
+        click.echo(f"{path}: {result.units} units read, {result.added} new, "
+                   f"{result.counted} counted again{skipped}")
+
+
+@tm_group.command("export")
+@click.option("--lang", help="Only this target language (default: all).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="TMX file to write.")
+@pass_project
+def export(project, lang: str, output: Path) -> None:
+    """Write the TM as TMX 1.4b (readable by OmegaT, Trados, translate-toolkit)."""
+    result = tmp.export_file(project.config, lang, output)
+    skipped = f" ({result.skipped} skipped: characters XML cannot carry)" if result.skipped else ""
+    click.echo(f"{output}: {result.units} units{skipped}")
+
+
+@tm_group.command("lookup")
+@click.argument("text")
+@click.option("--lang", required=True, help="Target language.")
+@click.option("--min", "min_score", type=click.FloatRange(0, 100), default=None,
+              help="Lowest score offered (default: [tm] min_score).")
+@click.option("--limit", type=click.IntRange(1), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_project
+def lookup(project, text: str, lang: str, min_score: float, limit: int, as_json: bool) -> None:
+    """Show the TM matches for TEXT, best first, with score and origin."""
+    matches = tmp.lookup_text(project.config, text, lang, min_score, limit)
+    if as_json:
+        click.echo(json.dumps([m.as_dict() for m in matches], ensure_ascii=False, indent=2))
+        return
+    if not matches:
+        click.echo("no match")
+    for match in matches:
+        kind = "exact" if match.exact else "fuzzy"
+        notes = f"  [{', '.join(match.penalties)}]" if match.penalties else ""
+        click.echo(f"{match.score:5.1f}% {kind}  {match.unit.origin}  "
+                   f"({match.unit.status}, used {match.unit.count}x){notes}")
+        click.echo(f"    source: {match.unit.source}")
+        click.echo(f"    target: {match.unit.target}")
+
+
+@tm_group.command("pretranslate")
+@click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
+@click.option("--article", "slugs", multiple=True, help="Only these articles (slugs).")
+@pass_project
+def pretranslate(project, languages: tuple[str, ...], slugs: tuple[str, ...]) -> None:
+    """Fill untranslated entries of the existing PO files from the TM ([tm] settings)."""
+    summary = pretranslate_project(project.config, languages, slugs)
+    for lang, counters in summary.items():
+        text = ", ".join(f"{value} {key}" for key, value in counters.items()) or "TM prefill off"
+        click.echo(f"{lang}: {text}")
+
+
+@tm_group.command("conflicts")
+@click.option("--lang", required=True, help="Target language.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_project
+def conflicts(project, lang: str, as_json: bool) -> None:
+    """List sources the TM translates in more than one way."""
+    found = tmp.find_conflicts(project.config, lang)
+    if as_json:
+        click.echo(json.dumps([{"source": c.source, "translations": [
+            {"target": u.target, "count": u.count, "origin": u.origin, "translator": u.translator,
+             "status": u.status} for u in c.units]} for c in found], ensure_ascii=False, indent=2))
+        return
+    for conflict in found:
+        click.echo(conflict.source)
+        for unit in conflict.units:
+            click.echo(f"    {unit.count}x  {unit.target}  ({unit.origin})")
+    click.echo(f"{len(found)} source(s) with more than one translation")
+
+
+commands = [tm_group]

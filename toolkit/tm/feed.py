@@ -1,0 +1,123 @@
+"""Feeding the TM from PO files: the project's catalogs, or PO/compendium imports.
+
+Only finished work enters the TM: entries with a msgstr that are neither
+fuzzy nor obsolete (plural entries are skipped: articles have none, and a
+pair has one target).  Each unit records where it came from (the article slug
+and the segment id from the ``#. id:`` comment, else msgctxt), the translator
+(the PO header's ``Last-Translator``) and its status: ``reviewed`` when the
+entry carries the flag ``#, reviewed`` or a translator comment line starting
+with ``reviewed`` (e.g. ``# reviewed by Ana``), else ``translated``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Optional
+
+import polib
+
+from toolkit.config import Config
+from toolkit.errors import CatalogError
+from toolkit.tm.store import AddResult, TMUnit
+
+_ID_RE = re.compile(r"^id:\s*(\S+)", re.MULTILINE)
+_PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
+
+
+def read_po(path: Path) -> polib.POFile:
+    """Parse a PO file, turning polib's exceptions into a one-line :class:`CatalogError`."""
+    try:
+        return polib.pofile(str(path), wrapwidth=79)
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", path) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        message = str(exc)
+        match = re.search(r"line (\d+)", message)
+        raise CatalogError(f"not a valid PO file: {message.splitlines()[0]}", path,
+                           int(match.group(1)) if match else None) from None
+
+
+def is_reviewed(entry: polib.POEntry) -> bool:
+    """True when the translator marked the entry as reviewed (see module docstring)."""
+    if "reviewed" in entry.flags:
+        return True
+    return any(line.strip().lower().startswith("reviewed")
+               for line in (entry.tcomment or "").splitlines())
+
+
+def segment_of(entry: polib.POEntry) -> str:
+    """The segment id of an entry: ``#. id: b3.s1`` if present, else its msgctxt."""
+    found = _ID_RE.search(entry.comment or "")
+    if found:
+        return found.group(1)
+    return entry.msgctxt or ""
+
+
+def _revision_date(po: polib.POFile) -> str:
+    raw = po.metadata.get("PO-Revision-Date", "")
+    try:
+        stamp = datetime.strptime(raw.strip(), "%Y-%m-%d %H:%M%z")
+    except ValueError:
+        return ""
+    return stamp.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def po_units(po: polib.POFile, source_lang: str, target_lang: str, article: str) -> list[TMUnit]:
+    """The TM units a PO file offers (translated, non-fuzzy, non-obsolete, singular)."""
+    translator = po.metadata.get("Last-Translator", "").strip()
+    if translator == _PLACEHOLDER_TRANSLATOR:
+        translator = ""
+    changed = _revision_date(po)
+    units = []
+    for entry in po:
+        if (entry.obsolete or entry.fuzzy or entry.msgid_plural or not entry.msgid
+                or not entry.msgstr):
+            continue
+        units.append(TMUnit(entry.msgid, entry.msgstr, source_lang, target_lang, article,
+                            segment_of(entry), translator,
+                            "reviewed" if is_reviewed(entry) else "translated",
+                            created=changed, changed=changed))
+    return units
+
+
+def po_language(po: polib.POFile, path: Path, given: Optional[str] = None) -> str:
+    """The target language of a PO file: ``given``, else its ``Language`` header."""
+    lang = given or po.metadata.get("Language", "").strip()
+    if not lang:
+        raise CatalogError("no Language header; say which language with --lang", path)
+    return lang.replace("_", "-")
+
+
+def project_po_files(config: Config, languages: Optional[Iterable[str]] = None,
+                     slugs: Optional[Iterable[str]] = None) -> list[tuple[str, str, Path]]:
+    """``(lang, slug, path)`` of every existing PO file of the project."""
+    wanted = set(slugs) if slugs else None
+    found = []
+    for lang in config.select_languages(list(languages) if languages else None):
+        folder = config.po_path / lang
+        for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
+            if wanted is None or path.stem in wanted:
+                found.append((lang, path.stem, path))
+    return found
+
+
+def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:
+    """Add the finished entries of every project PO file to ``tm``; results per language."""
+    results: dict[str, AddResult] = {}
+    for lang, slug, path in project_po_files(config, languages):
+        units = po_units(read_po(path), config.source_language, lang, slug)
+        result = tm.add(units)
+        total = results.setdefault(lang, AddResult())
+        total.added += result.added
+        total.counted += result.counted
+        total.unchanged += result.unchanged
+        total.pairs |= result.pairs
+    return results
+
+
+def import_po(tm, path: Path, source_lang: str, target_lang: Optional[str] = None) -> AddResult:
+    """Import a PO file or compendium; units are attributed to the file's name."""
+    po = read_po(path)
+    return tm.add(po_units(po, source_lang, po_language(po, path, target_lang), path.name))

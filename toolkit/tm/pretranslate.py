@@ -1,0 +1,184 @@
+"""Pre-translation: fill untranslated PO entries from the TM.
+
+Policy (``[tm]`` in ``tmkit.toml``):
+
+* exact matches (same normalised source) fill msgstr, as translated entries
+  (``exact_as = "translated"``) or as ``#, fuzzy`` for teams that review
+  everything (``exact_as = "fuzzy"``);
+* fuzzy matches at or above ``min_score`` fill msgstr as ``#, fuzzy`` with the
+  TM's source in ``#| msgid`` (``prefill = "fuzzy"``), or are only listed in
+  translator comments, msgstr left empty (``prefill = "comment"``, the
+  ``suggestions`` best ones);
+* ``prefill = "off"`` switches pre-translation off.
+
+Every pre-filled entry says where its text came from in a translator comment
+``tmkit-tm: 88% from es/other-article#b3.s1`` (plus penalties, if any), which
+Poedit and Lokalize show.  A msgstr that is already there is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+import polib
+
+from toolkit.config import Config, TMSettings
+from toolkit.fsutil import atomic_write_text
+from toolkit.tm.feed import feed_project, project_po_files, read_po
+from toolkit.tm.match import Match
+from toolkit.tm.memory import TranslationMemory
+
+COMMENT_TAG = "tmkit-tm:"
+WRAP_WIDTH = 79   # polib's default, used when it wraps comments
+Hook = Callable[[polib.POFile, str, str], dict[str, int]]
+
+
+def describe(match: Match, with_target: bool = False) -> str:
+    """The translator comment line for one match."""
+    kind = " (exact)" if match.exact else ""
+    notes = f" ({', '.join(match.penalties)})" if match.penalties else ""
+    line = f"{COMMENT_TAG} {match.score:.0f}%{kind} from {match.unit.origin}{notes}"
+    if with_target:
+        line += ": " + match.unit.target.replace("\n", "\\n")
+    return line
+
+
+def _wrapped_on(previous: str, line: str, width: int = WRAP_WIDTH) -> bool:
+    """True when ``line`` can only be the wrapped continuation of ``previous``.
+
+    polib wraps long comments (textwrap, ``# `` indent): a line follows as a
+    continuation exactly when its first word did not fit after ``previous``.
+    """
+    words = line.split()
+    return bool(words) and len(previous) + 2 + 1 + len(words[0]) > width
+
+
+def _set_comment(entry: polib.POEntry, lines: list[str]) -> bool:
+    """Replace the entry's ``tmkit-tm:`` comment lines by ``lines``; True if it changed."""
+    old = (entry.tcomment or "").splitlines()
+    kept, ours = [], False
+    for line in old:
+        if line.startswith(COMMENT_TAG):
+            ours = True
+        elif not (ours and _wrapped_on(previous, line)):
+            ours = False
+            kept.append(line)
+        previous = line
+    new = kept + lines
+    if new == old:
+        return False
+    entry.tcomment = "\n".join(new)
+    return True
+
+
+def _untranslated(entry: polib.POEntry) -> bool:
+    return (not entry.obsolete and bool(entry.msgid) and not entry.msgid_plural
+            and not entry.msgstr)
+
+
+def prefill_po(po: polib.POFile, tm: TranslationMemory, source_lang: str, lang: str,
+               settings: TMSettings) -> tuple[dict[str, int], bool]:
+    """Fill the untranslated entries of ``po``; returns (counters, whether ``po`` changed)."""
+    counters = {"tm exact": 0, "tm fuzzy": 0}
+    if settings.prefill == "comment":
+        counters["tm suggested"] = 0
+    changed = False
+    if settings.prefill == "off":
+        return counters, changed
+    wanted = max(1, settings.suggestions) if settings.prefill == "comment" else 1
+    for entry in po:
+        if not _untranslated(entry):
+            continue
+        matches = tm.lookup(entry.msgid, source_lang, lang, settings.min_score, wanted)
+        if not matches:
+            changed |= _set_comment(entry, [])
+            continue
+        best = matches[0]
+        if best.exact:
+            entry.msgstr = best.unit.target
+            if settings.exact_as == "fuzzy" and "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            elif settings.exact_as == "translated" and "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+            _set_comment(entry, [describe(best)])
+            counters["tm exact"] += 1
+        elif settings.prefill == "fuzzy":
+            entry.msgstr = best.unit.target
+            if "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            entry.previous_msgid = best.unit.source
+            _set_comment(entry, [describe(best)])
+            counters["tm fuzzy"] += 1
+        else:
+            _set_comment(entry, [describe(m, with_target=True) for m in matches])
+            counters["tm suggested"] += 1
+        changed = True
+    return counters, changed
+
+
+class PrefillHook:
+    """A ``tmkit update`` hook: ``hook(po, lang, slug) -> counters``.
+
+    Created once per run: it opens the TM and feeds it the project's current
+    PO files first, so a footer translated in one article pre-fills another in
+    the same run.
+    """
+
+    def __init__(self, config: Config, languages: Optional[Iterable[str]] = None) -> None:
+        self.config = config
+        self.settings = config.tm
+        self.tm: Optional[TranslationMemory] = None
+        if self.settings.prefill != "off":
+            self.tm = TranslationMemory.open(config.tm_path)
+            feed_project(config, self.tm, languages)
+
+    def __call__(self, po: polib.POFile, lang: str, slug: str) -> dict[str, int]:
+        if self.tm is None:
+            return {}
+        counters, _ = prefill_po(po, self.tm, self.config.source_language, lang, self.settings)
+        return counters
+
+    def apply(self, po: polib.POFile, lang: str) -> tuple[dict[str, int], bool]:
+        if self.tm is None:
+            return {}, False
+        return prefill_po(po, self.tm, self.config.source_language, lang, self.settings)
+
+    def close(self) -> None:
+        if self.tm is not None:
+            self.tm.close()
+            self.tm = None
+
+
+def make_prefill_hook(config: Config, languages: Optional[Iterable[str]] = None) -> PrefillHook:
+    """The hook ``toolkit.catalog.update_project`` calls on every updated PO."""
+    return PrefillHook(config, languages)
+
+
+def _po_text(po: polib.POFile) -> str:
+    try:  # gettext-identical wrapping when the catalog module provides it
+        from toolkit.catalog.pofile import format_po  # type: ignore
+    except ImportError:
+        return str(po) + "\n" if not str(po).endswith("\n") else str(po)
+    return format_po(po)
+
+
+def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = None,
+                         slugs: Optional[Iterable[str]] = None) -> dict[str, dict[str, int]]:
+    """Apply the TM to the project's existing PO files; counters per language."""
+    languages = config.select_languages(list(languages) if languages else None)
+    hook = make_prefill_hook(config, languages)
+    summary: dict[str, dict[str, int]] = {lang: {} for lang in languages}
+    try:
+        for lang, slug, path in project_po_files(config, languages, slugs):
+            po = read_po(path)
+            counters, changed = hook.apply(po, lang)
+            for key, value in counters.items():
+                summary[lang][key] = summary[lang].get(key, 0) + value
+            if changed:
+                atomic_write_text(path, _po_text(po))
+    finally:
+        hook.close()
+    return summary

@@ -1,0 +1,73 @@
+"""Project-level TM operations: what each ``tmkit tm`` command calls.
+
+Each function opens the project's TM (``config.tm_path``), does one job and
+closes it, so the CLI stays a thin layer and a Python user gets the same
+behaviour.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+from toolkit.config import Config
+from toolkit.errors import TMError
+from toolkit.tm.feed import AddResult, feed_project, import_po
+from toolkit.tm.match import Match
+from toolkit.tm.memory import TranslationMemory
+from toolkit.tm.store import Conflict
+from toolkit.tm.tmx import TMXResult, export_tmx, import_tmx
+
+PO_SUFFIXES = (".po", ".pot", ".compendium")
+
+
+def open_project_tm(config: Config, create: bool = True) -> TranslationMemory:
+    """The project's TM; with ``create=False`` a missing TM is an error, not an empty file."""
+    if not create and not config.tm_path.exists():
+        raise TMError("no translation memory yet; run 'tmkit tm update' first", config.tm_path)
+    return TranslationMemory.open(config.tm_path)
+
+
+def update_tm(config: Config, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:
+    """Feed the TM from every project PO file (``tmkit tm update``)."""
+    with open_project_tm(config) as tm:
+        return feed_project(config, tm, languages)
+
+
+def import_files(config: Config, files: Iterable[Path], lang: Optional[str] = None,
+                 source_lang: Optional[str] = None) -> list[tuple[Path, TMXResult]]:
+    """Import TMX, PO/POT-with-translations or compendium files (``tmkit tm import``)."""
+    results = []
+    with open_project_tm(config) as tm:
+        for path in map(Path, files):
+            if path.suffix.lower() == ".tmx":
+                results.append((path, import_tmx(tm, path, source_lang, [lang] if lang else None)))
+            elif path.suffix.lower() in PO_SUFFIXES:
+                added = import_po(tm, path, source_lang or config.source_language, lang)
+                results.append((path, TMXResult(added.added + added.counted + added.unchanged,
+                                                added.added, added.counted)))
+            else:
+                raise TMError("unknown TM file type (expected .tmx, .po, .pot or .compendium)",
+                              path)
+    return results
+
+
+def export_file(config: Config, lang: Optional[str], output: Path) -> TMXResult:
+    """Write the TM (one target language, or all) as TMX 1.4b (``tmkit tm export``)."""
+    with open_project_tm(config, create=False) as tm:
+        return export_tmx(tm, output, config.source_language, lang)
+
+
+def lookup_text(config: Config, text: str, lang: str, min_score: Optional[float] = None,
+                limit: int = 5) -> list[Match]:
+    """Matches for one English text (``tmkit tm lookup``)."""
+    if min_score is None:
+        min_score = config.tm.min_score
+    with open_project_tm(config, create=False) as tm:
+        return tm.lookup(text, config.source_language, lang, min_score, limit)
+
+
+def find_conflicts(config: Config, lang: str) -> list[Conflict]:
+    """Sources translated in more than one way (``tmkit tm conflicts``)."""
+    with open_project_tm(config, create=False) as tm:
+        return tm.conflicts(config.source_language, lang)
