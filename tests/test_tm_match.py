@@ -1,0 +1,82 @@
+"""The indexed matcher against the brute-force reference, and the penalties."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from toolkit.tm import TMUnit, TranslationMemory
+from toolkit.tm.index import IndexedMatcher
+from toolkit.tm.match import BruteForceMatcher, penalties, score
+
+WORDS = ("pain back spinal surgery nerve disc the a of and with after persistent chronic "
+         "leg patient doctor treatment may include therapy often severe lower upper joint "
+         "muscle bone recovery risk scar tissue fusion injection relief symptoms").split()
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(3, 16))]
+    return " ".join(words).capitalize() + "."
+
+
+def _edit(rng: random.Random, text: str) -> str:
+    words = text.rstrip(".").split()
+    for _ in range(rng.randint(1, 2)):
+        position = rng.randrange(len(words))
+        if rng.random() < 0.5 and len(words) > 2:
+            del words[position]
+        else:
+            words[position] = rng.choice(WORDS)
+    return " ".join(words) + "."
+
+
+def test_penalties_for_numbers_markup_and_placeholders():
+    assert penalties("Take 5 mg.", "Take 50 mg.") == [("numbers differ", 5.0)]
+    assert [n for n, _ in penalties("See <em>this</em>.", "See this.")] == ["inline markup differs"]
+    assert [n for n, _ in penalties("Hello %s", "Hello %d")] == ["placeholders differ"]
+    final, similarity, notes = score("Take 5 mg daily.", "Take 6 mg daily.")
+    assert similarity > final and notes == ["numbers differ"]
+
+
+def test_index_finds_what_brute_force_finds(tmp_path):
+    rng = random.Random(4)
+    sources = list(dict.fromkeys(_sentence(rng) for _ in range(3000)))
+    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+        tm.add(TMUnit(s, f"T{i}", "en", "de") for i, s in enumerate(sources))
+        indexed = IndexedMatcher(tm.store, "en", "de", tmp_path / "idx")
+        brute = BruteForceMatcher(tm.store, "en", "de")
+        queries = [_edit(rng, rng.choice(sources)) for _ in range(1500)]
+        queries += [_sentence(rng) for _ in range(1500)]
+        compared = 0
+        for query in queries:
+            expected = brute.lookup(query, 75, 1)
+            got = indexed.lookup(query, 75, 1)
+            assert bool(expected) == bool(got), query
+            if expected:
+                compared += 1
+                assert got[0].score == expected[0].score, query
+                assert got[0].unit.source == expected[0].unit.source, query
+        assert compared > 1000
+
+
+def test_index_is_saved_and_units_added_later_are_found(tmp_path):
+    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+        tm.add([TMUnit("Chronic back pain after surgery.", "A", "en", "fr")])
+        assert tm.lookup("Chronic back pain after a surgery.", "en", "fr")
+        assert (tmp_path / "tm.sqlite.index" / "en_fr.idx").is_file()
+        tm.add([TMUnit("Chronic leg pain after surgery.", "B", "en", "fr")])
+        found = tm.lookup("Chronic leg pain after a surgery.", "en", "fr")
+        assert found[0].unit.target == "B"
+    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:   # delta over the saved index
+        assert tm.matcher("en", "fr").delta_ids == [2]
+        assert tm.lookup("Chronic leg pain after a surgery.", "en", "fr")[0].unit.target == "B"
+
+
+@pytest.mark.parametrize("text", ["Abc", "Schmerz im Rücken und Bein", "背部手术失败综合征", "x"])
+def test_short_and_non_latin_sources(tmp_path, text):
+    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+        tm.add([TMUnit(text, "t", "en", "de")])
+        assert tm.lookup(text, "en", "de")[0].exact
+        if len(text) > 1:   # a one-letter source shares no trigram with anything else
+            assert tm.lookup(text + "!", "en", "de", 50)[0].unit.source == text

@@ -1,0 +1,63 @@
+"""The ``tmkit update`` hook: exact footer prefill across articles, policy settings."""
+
+from __future__ import annotations
+
+import polib
+
+from toolkit.config import load_config
+from toolkit.tm.pretranslate import make_prefill_hook
+from tests.tm_helpers import EDITED, FOOTER, FOOTER_ES, SEED_FIRST, SEED_FIRST_ES, write_po
+
+DISCLAIMER = ("All health information posted on the site is based on the latest research and "
+              "national treatment standards.")
+DISCLAIMER_ES = ("Toda la información de salud publicada en el sitio se basa en la investigación "
+                 "más reciente y en las normas nacionales de tratamiento.")
+
+
+def _second_article() -> polib.POFile:
+    po = polib.POFile()
+    for msgid in (FOOTER, DISCLAIMER, EDITED, "Herniated discs are common."):
+        po.append(polib.POEntry(msgid=msgid, msgstr=""))
+    return po
+
+
+def test_footer_and_disclaimer_prefilled_as_exact_in_second_article(project):
+    write_po(project, "es", "failed-back-syndrome",
+             [(SEED_FIRST, SEED_FIRST_ES), (FOOTER, FOOTER_ES), (DISCLAIMER, DISCLAIMER_ES)])
+    hook = make_prefill_hook(load_config(project))
+    po = _second_article()
+    try:
+        assert hook(po, "es", "second-article") == {"tm exact": 2, "tm fuzzy": 1}
+    finally:
+        hook.close()
+    footer, disclaimer, edited, other = po
+    assert (footer.msgstr, disclaimer.msgstr) == (FOOTER_ES, DISCLAIMER_ES)
+    assert not footer.fuzzy and not disclaimer.fuzzy
+    assert edited.fuzzy and edited.previous_msgid == SEED_FIRST
+    assert other.msgstr == ""
+
+
+def test_exact_as_fuzzy_and_prefill_off(project):
+    write_po(project, "es", "failed-back-syndrome", [(FOOTER, FOOTER_ES)])
+    config = load_config(project)
+    config.tm.exact_as = "fuzzy"
+    hook = make_prefill_hook(config)
+    po = _second_article()
+    hook(po, "es", "x")
+    hook.close()
+    assert po[0].msgstr == FOOTER_ES and po[0].fuzzy
+    config.tm.prefill = "off"
+    hook = make_prefill_hook(config)
+    po = _second_article()
+    assert hook(po, "es", "x") == {}
+    assert all(not e.msgstr for e in po)
+
+
+def test_fuzzy_needs_min_score(project):
+    write_po(project, "es", "failed-back-syndrome", [(SEED_FIRST, SEED_FIRST_ES)])
+    config = load_config(project)
+    config.tm.min_score = 90
+    hook = make_prefill_hook(config)
+    po = _second_article()
+    assert hook(po, "es", "x") == {"tm exact": 0, "tm fuzzy": 0}
+    hook.close()
