@@ -30,16 +30,14 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from toolkit.errors import TMError
 from toolkit.fsutil import atomic_write_bytes
-from toolkit.tm.match import Match, make_matches
+from toolkit.tm.match import Match, match_texts
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import TMStore
 
-BUCKET_BITS = 22
+MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
 CANDIDATES = 64
 DELTA_LIMIT = 20_000
 CHUNK = 65_536
@@ -48,7 +46,12 @@ _MAGIC = b"TMKITIDX"
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 
 
-def _grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def bucket_bits(units: int) -> int:
+    """Enough buckets for few collisions, without a 32 MB table for a small TM."""
+    return max(12, min(MAX_BUCKET_BITS, (max(units, 1) * 4).bit_length()))
+
+
+def _grams(texts: list[str], bits: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct trigram buckets of each text: ``(text numbers, buckets)`` sorted by both.
 
     Texts are joined with NUL separators and read as UTF-32 code points, so the
@@ -64,9 +67,11 @@ def _grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     valid = (a != 0) & (b != 0) & (c != 0)
     with np.errstate(over="ignore"):
         hashed = (a * _M1) ^ (b * _M2) ^ (c * _M3)
-    buckets = (hashed[valid] >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
-    keys = np.unique((owner[: len(valid)][valid] << BUCKET_BITS) | buckets)
-    return keys >> BUCKET_BITS, keys & ((1 << BUCKET_BITS) - 1)
+    buckets = (hashed[valid] >> np.uint64(64 - bits)).astype(np.int64)
+    keys = (owner[: len(valid)][valid] << bits) | buckets
+    keys.sort()   # sort + neighbour test: numpy 2's hash-based unique is several times slower
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    return keys >> bits, keys & ((1 << bits) - 1)
 
 
 @dataclass
@@ -79,6 +84,7 @@ class IndexData:
     postings: np.ndarray   # int32: positions, ascending within a bucket
     max_id: int            # generation the index was built for
     units: int
+    bits: int              # log2 of the number of buckets
 
 
 def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexData:
@@ -89,24 +95,25 @@ def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexDat
     lengths = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
     texts = [p[2] for p in pairs]
     del pairs
+    bits = bucket_bits(len(texts))
     chunks = []
-    counts = np.zeros(1 << BUCKET_BITS, dtype=np.int64)
+    counts = np.zeros(1 << bits, dtype=np.int64)
     for start in range(0, len(texts), CHUNK):
-        owners, buckets = _grams(texts[start:start + CHUNK])
+        owners, buckets = _grams(texts[start:start + CHUNK], bits)
         order = np.argsort(buckets, kind="stable")       # by bucket, positions ascending
         owners = (owners[order] + start).astype(np.int32)
         buckets = buckets[order].astype(np.int32)
-        counts += np.bincount(buckets, minlength=1 << BUCKET_BITS)
+        counts += np.bincount(buckets, minlength=1 << bits)
         chunks.append((owners, buckets))
-    offsets = np.zeros((1 << BUCKET_BITS) + 1, dtype=np.int64)
+    offsets = np.zeros((1 << bits) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     postings = np.empty(int(offsets[-1]), dtype=np.int32)
     fill = offsets[:-1].copy()
     for owners, buckets in chunks:                       # chunks in position order
         first = np.searchsorted(buckets, buckets, side="left")
         postings[fill[buckets] + (np.arange(len(buckets)) - first)] = owners
-        fill += np.bincount(buckets, minlength=1 << BUCKET_BITS)
-    return IndexData(ids, lengths, offsets, postings, max_id, units)
+        fill += np.bincount(buckets, minlength=1 << bits)
+    return IndexData(ids, lengths, offsets, postings, max_id, units, bits)
 
 
 def save(path: Path, data: IndexData) -> None:
@@ -117,7 +124,7 @@ def save(path: Path, data: IndexData) -> None:
     for name, array in arrays.items():
         layout[name] = [position, str(array.dtype), int(array.size)]
         position += array.nbytes
-    header = json.dumps({"format": FORMAT, "bucket_bits": BUCKET_BITS, "max_id": data.max_id,
+    header = json.dumps({"format": FORMAT, "bucket_bits": data.bits, "max_id": data.max_id,
                          "units": data.units, "arrays": layout}).encode()
     header += b" " * (-(len(header) + 16) % 16)
     blob = bytearray(_MAGIC + len(header).to_bytes(8, "little") + header)
@@ -137,17 +144,18 @@ def load(path: Path) -> Optional[IndexData]:
             base = 16 + int.from_bytes(head[8:], "little")
     except (OSError, ValueError):
         return None
-    if header.get("format") != FORMAT or header.get("bucket_bits") != BUCKET_BITS:
+    if header.get("format") != FORMAT:
         return None
     arrays = {}
     try:
         for name, (offset, dtype, size) in header["arrays"].items():
-            arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=base + offset,
-                                     shape=(size,)) if size else np.zeros(0, dtype)
+            # a plain ndarray view of the mapping: memmap's subclass hooks cost per slice
+            arrays[name] = np.asarray(np.memmap(path, dtype=dtype, mode="r", offset=base + offset,
+                                                shape=(size,))) if size else np.zeros(0, dtype)
     except (OSError, ValueError):
         return None
     return IndexData(arrays["ids"], arrays["lengths"], arrays["offsets"], arrays["postings"],
-                     header["max_id"], header["units"])
+                     header["max_id"], header["units"], header["bucket_bits"])
 
 
 class IndexedMatcher:
@@ -186,31 +194,41 @@ class IndexedMatcher:
         high = np.searchsorted(data.lengths, int(np.floor(n / t + 1e-9)), side="right")
         if high <= low:
             return []
-        _, buckets = _grams([query_norm])
+        _, buckets = _grams([query_norm], data.bits)
+        postings, offsets = data.postings, data.offsets
         slices = []
-        for bucket in buckets.tolist():
-            plist = data.postings[data.offsets[bucket]:data.offsets[bucket + 1]]
-            a, b = np.searchsorted(plist, (low, high))
+        for start, end in zip(offsets[buckets].tolist(), offsets[buckets + 1].tolist()):
+            plist = postings[start:end]
+            a, b = plist.searchsorted((low, high))
             if b > a:
                 slices.append(plist[a:b])
         if not slices:
             return []
-        counts = np.bincount(np.concatenate(slices) - low, minlength=0)
-        if len(counts) > self.candidates:
-            best = np.argpartition(counts, -self.candidates)[-self.candidates:]
-        else:
-            best = np.arange(len(counts))
-        best = best[counts[best] > 0]
-        return data.ids[best + low].tolist()
+        counts = np.bincount(np.concatenate(slices) - low)
+        return data.ids[self._top(counts) + low].tolist()
+
+    def _top(self, counts: np.ndarray) -> np.ndarray:
+        """Positions of the ``candidates`` highest counts (ties cut by position).
+
+        A full sort of a window of up to a million counts is the slow part of
+        a lookup; the histogram of counts (a few hundred values) gives the
+        threshold instead, and one pass collects what is above it.
+        """
+        k = self.candidates
+        above = np.cumsum(np.bincount(counts)[::-1])[::-1]   # above[c]: units with count >= c
+        fits = np.flatnonzero(above[1:] <= k)
+        if not len(fits):
+            return np.flatnonzero(counts == len(above) - 1)[:k]
+        threshold = int(fits[0]) + 1
+        best = np.flatnonzero(counts >= threshold)
+        if threshold > 1 and len(best) < k:
+            best = np.concatenate([best, np.flatnonzero(counts == threshold - 1)[:k - len(best)]])
+        return best
 
     def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
         """The ``limit`` best matches at or above ``min_score``, best first."""
         query = normalize(text)
         ids = self.candidate_ids(query, min_score)
-        if self.delta_norms:
-            hits = process.extract(query, self.delta_norms, scorer=Levenshtein.normalized_similarity,
-                                   score_cutoff=min_score / 100.0, limit=None)
-            ids += [self.delta_ids[i] for _, _, i in hits]
-        units = self.store.get(ids)
-        pool = [(unit, normalize(unit.source)) for unit in units.values()]
-        return make_matches(query, pool, min_score)[:limit]
+        norms = [normalize(source) for source in self.store.texts(ids)]
+        return match_texts(self.store, query, ids + self.delta_ids, norms + self.delta_norms,
+                           min_score)[:limit]

@@ -122,10 +122,17 @@ class BruteForceMatcher:
             self.norms.append(normalize(source))
 
     def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
-        query = normalize(text)
-        hits = process.extract(query, self.norms, scorer=Levenshtein.normalized_similarity,
-                               score_cutoff=min_score / 100.0, limit=None)
-        units = self.store.get(self.ids[i] for _, _, i in hits)
-        found = make_matches(query, ((units[self.ids[i]], self.norms[i]) for _, _, i in hits),
-                             min_score)
-        return found[:limit]
+        return match_texts(self.store, normalize(text), self.ids, self.norms, min_score)[:limit]
+
+
+def match_texts(store, query: str, ids: list[int], norms: list[str], min_score: float) -> list[Match]:
+    """Matches among candidate ``(ids, normalised sources)``: the one scoring path.
+
+    rapidfuzz's C loop drops what is below ``min_score`` by edit distance
+    alone (penalties only lower a score); only the survivors are fetched
+    from the store, given penalties and ranked.
+    """
+    hits = process.extract(query, norms, scorer=Levenshtein.normalized_similarity,
+                           score_cutoff=min_score / 100.0, limit=None)
+    units = store.get(ids[i] for _, _, i in hits)
+    return make_matches(query, ((units[ids[i]], norms[i]) for _, _, i in hits), min_score)

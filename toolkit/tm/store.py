@@ -15,6 +15,7 @@ same place changes nothing, so ``tmkit tm update`` can run any number of times.
 from __future__ import annotations
 
 import abc
+import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -96,6 +97,10 @@ class TMStore(abc.ABC):
     @abc.abstractmethod
     def get(self, ids: Iterable[int]) -> dict[int, TMUnit]:
         """Units by id."""
+
+    @abc.abstractmethod
+    def texts(self, ids: list[int]) -> list[str]:
+        """The sources of units ``ids``, in the same order (what the matcher scores)."""
 
     @abc.abstractmethod
     def sources(self, source_lang: str, target_lang: str, after_id: int = 0) -> Iterator[tuple[int, str]]:
@@ -264,6 +269,14 @@ class SQLiteStore(TMStore):
             for row in self.db.execute(f"SELECT {_COLUMNS} FROM units WHERE id IN ({marks})", chunk):
                 found[row[0]] = _row_unit(row)
         return found
+
+    def texts(self, ids: list[int]) -> list[str]:
+        if not ids:
+            return []
+        found = dict(self.db.execute(
+            "SELECT id, source FROM units WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),)))
+        return [found[i] for i in ids]
 
     def sources(self, source_lang: str, target_lang: str, after_id: int = 0) -> Iterator[tuple[int, str]]:
         yield from self.db.execute("SELECT id, source FROM units WHERE id > ? AND source_lang = ? "

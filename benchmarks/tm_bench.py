@@ -1,0 +1,322 @@
+"""Benchmark of the translation memory on real gettext data (not a test).
+
+Data: the compiled catalogs of this machine (``/usr/share/locale/*/LC_MESSAGES/*.mo``)
+turned back into PO with GNU ``msgunfmt``; extracted once and cached under
+``benchmarks/data/`` (git-ignored).  The TM holds the German units with sources
+of 20-200 characters minus 2,000 held-out queries (half of them edited: one
+word replaced or deleted).  ``--size N`` tops the TM up with distinct real
+strings of every catalog (any language) to N units for the scaling runs.
+
+Reports queries/s of tmkit's indexed lookup, its brute-force reference,
+``msgmerge --compendium`` and translate-toolkit's matcher on the same queries
+and TM; recall against the brute-force ground truth at 75%; import and index
+time; peak memory of a lookup process; TM size on disk; and the whole-process
+time of ``tmkit tm pretranslate`` on a 2,000-entry PO beside msgmerge.
+
+    .venv/bin/python benchmarks/tm_bench.py                 # ~31k German units
+    .venv/bin/python benchmarks/tm_bench.py --size 300000   # scaling
+    .venv/bin/python benchmarks/tm_bench.py --size 1000000 --skip-tt
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import polib
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+WORK = HERE / "work"
+sys.path.insert(0, str(HERE.parent))
+
+from toolkit.tm import TMUnit, TranslationMemory  # noqa: E402
+from toolkit.tm.match import BruteForceMatcher  # noqa: E402
+from toolkit.tm.normalize import normalize  # noqa: E402
+
+MIN = 75.0
+QUERIES = 2000
+
+
+# -- data ---------------------------------------------------------------------------
+def _unfmt(path: str) -> list[tuple[str, str]]:
+    try:
+        text = subprocess.run(["msgunfmt", path], capture_output=True, check=True,
+                              text=True, errors="replace").stdout
+        po = polib.pofile(text)
+    except Exception:   # a broken catalog is skipped, not fatal
+        return []
+    return [(e.msgid, e.msgstr) for e in po if e.msgid and e.msgstr and not e.msgid_plural]
+
+
+def extract() -> tuple[Path, Path]:
+    """Cache German pairs and every catalog's strings as JSON lines."""
+    german, strings = DATA / "de_pairs.jsonl", DATA / "all_strings.jsonl"
+    if german.exists() and strings.exists():
+        return german, strings
+    DATA.mkdir(parents=True, exist_ok=True)
+    files = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/*.mo"))
+    started = time.perf_counter()
+    seen_pairs, seen_strings = set(), set()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool, \
+            open(german, "w") as gout, open(strings, "w") as sout:
+        for path, pairs in zip(files, pool.map(_unfmt, files)):
+            lang = path.split("/")[4]
+            for msgid, msgstr in pairs:
+                if lang == "de" and (msgid, msgstr) not in seen_pairs:
+                    seen_pairs.add((msgid, msgstr))
+                    gout.write(json.dumps([msgid, msgstr], ensure_ascii=False) + "\n")
+                for text, other in ((msgid, msgstr), (msgstr, msgid)):
+                    if 10 <= len(text) <= 500 and text not in seen_strings:
+                        seen_strings.add(text)
+                        sout.write(json.dumps([text, other], ensure_ascii=False) + "\n")
+    print(f"extracted {len(files)} catalogs in {time.perf_counter() - started:.0f}s: "
+          f"{len(seen_pairs)} German pairs, {len(seen_strings)} distinct strings")
+    return german, strings
+
+
+def _edit(rng: random.Random, text: str) -> str:
+    words = text.split(" ")
+    if len(words) < 3:
+        return text + " x"
+    position = rng.randrange(len(words))
+    if rng.random() < 0.5:
+        del words[position]
+    else:
+        words[position] = rng.choice(["new", "other", "file", "the", "value", "system"])
+    return " ".join(words)
+
+
+def dataset(size: int | None, seed: int = 7):
+    """(units, queries): German units of 20-200 chars minus held-out queries, topped up."""
+    german, strings = extract()
+    pairs = [tuple(json.loads(line)) for line in open(german)]
+    pairs = [p for p in pairs if 20 <= len(p[0]) <= 200]
+    rng = random.Random(seed)
+    by_source: dict[str, list] = {}
+    for source, target in pairs:
+        by_source.setdefault(source, []).append(target)
+    sources = sorted(by_source)
+    held = set(rng.sample(sources, QUERIES))
+    queries = [s if i % 2 else _edit(rng, s) for i, s in enumerate(sorted(held))]
+    units = [TMUnit(s, t, "en", "de", "de-catalogs") for s, t in pairs if s not in held]
+    if size and size > len(units):
+        known = set(by_source)
+        for line in open(strings):
+            text, other = json.loads(line)
+            if len(units) >= size:
+                break
+            if 20 <= len(text) <= 200 and text not in known:
+                units.append(TMUnit(text, other, "en", "de", "all-catalogs"))
+        if len(units) < size:   # the 10-500 character strings as well
+            for line in open(strings):
+                text, other = json.loads(line)
+                if len(units) >= size:
+                    break
+                if not 20 <= len(text) <= 200 and text not in known:
+                    units.append(TMUnit(text, other, "en", "de", "all-catalogs"))
+    return units, queries
+
+
+# -- measurements -----------------------------------------------------------------
+def peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM: unlike ru_maxrss, reset by exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, func):
+    started = time.perf_counter()
+    value = func()
+    elapsed = time.perf_counter() - started
+    return value, elapsed
+
+
+def lookup_process(tm_path: Path, queries_path: Path) -> dict:
+    """Run in a fresh process: open the TM, answer every query, report latency and memory."""
+    queries = json.loads(queries_path.read_text())
+    started = time.perf_counter()
+    tm = TranslationMemory.open(tm_path)
+    tm.matcher("en", "de")
+    opened = time.perf_counter() - started
+    latencies, results = [], []
+    for query in queries:
+        start = time.perf_counter()
+        found = tm.lookup(query, "en", "de", MIN, 1)
+        latencies.append(time.perf_counter() - start)
+        results.append([found[0].score, found[0].unit.source] if found else None)
+    latencies.sort()
+    return {"open_s": opened, "total_s": sum(latencies), "median_ms": statistics.median(latencies) * 1e3,
+            "p95_ms": latencies[int(len(latencies) * 0.95)] * 1e3, "peak_mb": peak_mb(),
+            "results": results}
+
+
+def run_msgmerge(units, queries, folder: Path) -> tuple[dict, float, float]:
+    compendium = polib.POFile()
+    compendium.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    seen = set()
+    for unit in units:
+        if unit.source not in seen:
+            seen.add(unit.source)
+            compendium.append(polib.POEntry(msgid=unit.source, msgstr=unit.target))
+    compendium.save(str(folder / "compendium.po"))
+    pot = polib.POFile()
+    pot.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for query in dict.fromkeys(queries):
+        pot.append(polib.POEntry(msgid=query, msgstr=""))
+    pot.save(str(folder / "queries.pot"))
+    empty = polib.POFile()
+    empty.metadata = dict(pot.metadata)
+    empty.save(str(folder / "empty.po"))
+    command = ["/usr/bin/time", "-f", "%e %M", "msgmerge", "--quiet", "--previous", "--compendium",
+               str(folder / "compendium.po"), str(folder / "empty.po"), str(folder / "queries.pot"),
+               "-o", str(folder / "merged.po")]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds, kbytes = done.stderr.strip().splitlines()[-1].split()
+    merged = {e.msgid: (e.previous_msgid or e.msgid if e.fuzzy else e.msgid) for e in
+              polib.pofile(str(folder / "merged.po")) if e.msgstr}
+    return merged, float(seconds), int(kbytes) / 1024
+
+
+def run_tt(units, queries, limit: int) -> tuple[list, float]:
+    from translate.search.match import matcher
+    from translate.storage.pypo import pofile, pounit
+    store = pofile()
+    for unit in units:
+        po_unit = pounit(unit.source)
+        po_unit.target = unit.target
+        store.addunit(po_unit)
+    match = matcher(store, max_candidates=1, min_similarity=int(MIN), max_length=500)
+    started = time.perf_counter()
+    found = [match.matches(q) for q in queries[:limit]]
+    return [f[0].source if f else None for f in found], time.perf_counter() - started
+
+
+def tmkit_process(tm_path: Path, queries, folder: Path) -> float:
+    """Whole-process time of ``tmkit tm pretranslate`` on a 2,000-entry PO."""
+    project = folder / "project"
+    shutil.rmtree(project, ignore_errors=True)
+    (project / "po" / "de").mkdir(parents=True)
+    (project / "tmkit.toml").write_text('[project]\nlanguages = ["de"]\n[tm]\npath = "tm.sqlite"\n')
+    for suffix in ("", ".index"):
+        source = Path(str(tm_path) + suffix)
+        if source.is_dir():
+            shutil.copytree(source, project / f"tm.sqlite{suffix}")
+        elif source.exists():
+            shutil.copy(source, project / "tm.sqlite")
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "de"}
+    for query in dict.fromkeys(queries):
+        po.append(polib.POEntry(msgid=query, msgstr=""))
+    po.save(str(project / "po" / "de" / "queries.po"))
+    tmkit = Path(sys.executable).with_name("tmkit")
+    started = time.perf_counter()
+    done = subprocess.run([str(tmkit), "-C", str(project), "tm", "pretranslate"],
+                          capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - started
+    print(f"  tmkit tm pretranslate said: {done.stdout.strip()}")
+    return elapsed
+
+
+def recall(truth: list, got: list) -> tuple[float, int]:
+    """Share of queries with a brute-force match >= MIN that got the same best score/source."""
+    wanted = [(t, g) for t, g in zip(truth, got) if t is not None]
+    hits = sum(1 for t, g in wanted if g is not None and g == t)
+    return (100.0 * hits / len(wanted) if wanted else 100.0), len(wanted)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=0, help="top the TM up to this many units")
+    parser.add_argument("--brute", type=int, default=QUERIES, help="queries for the brute force")
+    parser.add_argument("--tt", type=int, default=QUERIES, help="queries for translate-toolkit")
+    parser.add_argument("--skip-tt", action="store_true")
+    parser.add_argument("--skip-msgmerge", action="store_true")
+    parser.add_argument("--lookup-process", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.lookup_process:
+        print(json.dumps(lookup_process(Path(args.lookup_process[0]), Path(args.lookup_process[1]))))
+        return
+
+    units, queries = dataset(args.size or None)
+    folder = WORK / f"tm-{len(units)}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    tm_path = folder / "tm.sqlite"
+    print(f"TM: {len(units)} units (en->de), {len(queries)} queries (half edited), min {MIN:.0f}%")
+
+    tm = TranslationMemory.open(tm_path)
+    def do_import():
+        for start in range(0, len(units), 50_000):
+            tm.add(units[start:start + 50_000])
+    _, import_s = timed("import", do_import)
+    _, index_s = timed("index", lambda: tm.matcher("en", "de"))
+    tm.close()
+    disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    print(f"import: {import_s:.1f}s ({len(units) / import_s:,.0f} units/s); index build: "
+          f"{index_s:.1f}s; on disk: {disk / 2**20:.0f} MB (SQLite + index); "
+          f"import process peak {peak_mb():.0f} MB")
+
+    qfile = folder / "queries.json"
+    qfile.write_text(json.dumps(queries))
+    done = subprocess.run([sys.executable, __file__, "--lookup-process", str(tm_path), str(qfile)],
+                          capture_output=True, text=True, check=True)
+    indexed = json.loads(done.stdout)
+    indexed_qps = len(queries) / indexed["total_s"]
+    print(f"tmkit indexed lookup: {indexed_qps:,.0f} q/s, median {indexed['median_ms']:.2f} ms, "
+          f"p95 {indexed['p95_ms']:.2f} ms; open+index load {indexed['open_s']:.2f}s; "
+          f"lookup process peak {indexed['peak_mb']:.0f} MB")
+
+    tm = TranslationMemory.open(tm_path)
+    brute = BruteForceMatcher(tm.store, "en", "de")
+    sample = queries[:args.brute]
+    started = time.perf_counter()
+    truth = []
+    for query in sample:
+        found = brute.lookup(query, MIN, 1)
+        truth.append([found[0].score, found[0].unit.source] if found else None)
+    brute_s = time.perf_counter() - started
+    brute_qps = len(sample) / brute_s
+    rate, base = recall(truth, indexed["results"][:len(sample)])
+    print(f"brute-force reference: {brute_qps:,.1f} q/s over {len(sample)} queries; "
+          f"indexed is {indexed_qps / brute_qps:,.1f}x faster")
+    print(f"recall of indexed vs brute force at {MIN:.0f}%: {rate:.2f}% of {base} queries with a match")
+    tm.close()
+
+    truth_sources = [t[1] if t else None for t in truth]
+    if not args.skip_msgmerge:
+        merged, mm_s, mm_mb = run_msgmerge(units, queries, folder)
+        got = [normalize(merged[q]) == normalize(t) if (q in merged and t) else None
+               for q, t in zip(sample, truth_sources)]
+        mm_recall = 100.0 * sum(1 for g in got if g) / max(1, sum(1 for t in truth_sources if t))
+        print(f"msgmerge --compendium: {len(queries) / mm_s:,.0f} q/s ({mm_s:.1f}s for "
+              f"{len(queries)}, peak {mm_mb:.0f} MB); tmkit indexed is "
+              f"{indexed_qps / (len(queries) / mm_s):,.1f}x faster; msgmerge recall {mm_recall:.1f}%")
+        whole = tmkit_process(tm_path, queries, folder)
+        print(f"whole process, 2,000-entry PO: tmkit tm pretranslate {whole:.1f}s vs msgmerge "
+              f"--compendium {mm_s:.1f}s")
+    if not args.skip_tt:
+        found, tt_s = run_tt(units, queries, args.tt)
+        tt_qps = len(found) / tt_s
+        hits = sum(1 for f, t in zip(found, truth_sources) if t and f and normalize(f) == normalize(t))
+        tt_recall = 100.0 * hits / max(1, sum(1 for t in truth_sources[:len(found)] if t))
+        print(f"translate-toolkit matcher: {tt_qps:,.1f} q/s over {len(found)} queries; "
+              f"tmkit indexed is {indexed_qps / tt_qps:,.0f}x faster; tt recall {tt_recall:.1f}%")
+    print(f"benchmark process peak memory: {peak_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
