@@ -73,7 +73,7 @@ def test_index_is_saved_and_units_added_later_are_found(tmp_path):
         assert tm.lookup("Chronic leg pain after a surgery.", "en", "fr")[0].unit.target == "B"
 
 
-@pytest.mark.parametrize("text", ["Abc", "Schmerz im Rücken und Bein", "背部手术失败综合征", "x"])
+@pytest.mark.parametrize("text", ["Abc", "Schmerz im Rücken und Bein", "背部手术失败综合征", "İstanbul İzmir", "x"])
 def test_short_and_non_latin_sources(tmp_path, text):
     with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
         tm.add([TMUnit(text, "t", "en", "de")])

@@ -20,6 +20,7 @@ import polib
 
 from toolkit.config import Config
 from toolkit.errors import CatalogError
+from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
 
 _ID_RE = re.compile(r"^id:\s*(\S+)", re.MULTILINE)
@@ -87,7 +88,7 @@ def po_language(po: polib.POFile, path: Path, given: Optional[str] = None) -> st
     lang = given or po.metadata.get("Language", "").strip()
     if not lang:
         raise CatalogError("no Language header; say which language with --lang", path)
-    return lang.replace("_", "-")
+    return lang_tag(lang)
 
 
 def project_po_files(config: Config, languages: Optional[Iterable[str]] = None,

@@ -59,9 +59,10 @@ def _grams(texts: list[str], bits: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if not texts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    padded = "\0".join(f" {t.lower()} " for t in texts) + "\0\0"
+    lowered = [t.lower() for t in texts]   # may change the length ("İ" -> "i̇")
+    padded = "\0".join(f" {t} " for t in lowered) + "\0\0"
     codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    lengths = np.fromiter((len(t) + 3 for t in texts), dtype=np.int64, count=len(texts))
+    lengths = np.fromiter((len(t) + 3 for t in lowered), dtype=np.int64, count=len(texts))
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     a, b, c = codes[:-2], codes[1:-1], codes[2:]
     valid = (a != 0) & (b != 0) & (c != 0)
@@ -85,6 +86,7 @@ class IndexData:
     max_id: int            # generation the index was built for
     units: int
     bits: int              # log2 of the number of buckets
+    tm_id: str = ""        # identity of the TM it indexes
 
 
 def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexData:
@@ -124,7 +126,7 @@ def save(path: Path, data: IndexData) -> None:
     for name, array in arrays.items():
         layout[name] = [position, str(array.dtype), int(array.size)]
         position += array.nbytes
-    header = json.dumps({"format": FORMAT, "bucket_bits": data.bits, "max_id": data.max_id,
+    header = json.dumps({"format": FORMAT, "tm": data.tm_id, "bucket_bits": data.bits, "max_id": data.max_id,
                          "units": data.units, "arrays": layout}).encode()
     header += b" " * (-(len(header) + 16) % 16)
     blob = bytearray(_MAGIC + len(header).to_bytes(8, "little") + header)
@@ -155,7 +157,7 @@ def load(path: Path) -> Optional[IndexData]:
     except (OSError, ValueError):
         return None
     return IndexData(arrays["ids"], arrays["lengths"], arrays["offsets"], arrays["postings"],
-                     header["max_id"], header["units"], header["bucket_bits"])
+                     header["max_id"], header["units"], header["bucket_bits"], header.get("tm", ""))
 
 
 class IndexedMatcher:
@@ -169,10 +171,13 @@ class IndexedMatcher:
         max_id, units = store.generation(source_lang, target_lang)
         path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
         data = load(path) if path and path.exists() else None
-        if data is not None and (data.max_id > max_id or units - data.units > DELTA_LIMIT):
+        identity = store.identity()
+        if data is not None and (data.tm_id != identity or data.max_id > max_id
+                                 or units - data.units > DELTA_LIMIT):
             data = None
         if data is None:
             data = build(store.sources(source_lang, target_lang), max_id, units)
+            data.tm_id = identity
             if path is not None:
                 try:
                     save(path, data)

@@ -48,3 +48,12 @@ def pair_key(source_lang: str, target_lang: str, source: str, target: str) -> in
     """A 63-bit key identifying one (languages, source, target) pair exactly."""
     data = "\x00".join((source_lang, target_lang, source, target)).encode("utf-8")
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
+
+
+def lang_tag(tag: str) -> str:
+    """BCP 47 casing (``pt_br`` -> ``pt-BR``) so TMX tags match the project's."""
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
+    return "-".join(out)

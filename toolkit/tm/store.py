@@ -18,6 +18,7 @@ import abc
 import json
 import os
 import sqlite3
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,6 +108,10 @@ class TMStore(abc.ABC):
         """``(id, source)`` of one language pair with ``id > after_id``, in id order."""
 
     @abc.abstractmethod
+    def identity(self) -> str:
+        """A random id given to the TM when created: a saved index of another TM is ignored."""
+
+    @abc.abstractmethod
     def generation(self, source_lang: str, target_lang: str) -> tuple[int, int]:
         """``(highest id, number of units)`` of a pair: changes whenever a unit is added."""
 
@@ -176,6 +181,7 @@ class SQLiteStore(TMStore):
                 row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
                 if row is None:
                     self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                    self.db.execute("INSERT INTO meta VALUES ('tm_id', ?)", (uuid.uuid4().hex,))
                 elif int(row[0]) > SCHEMA_VERSION:
                     raise TMError(f"TM schema {row[0]} is newer than this tmkit ({SCHEMA_VERSION})",
                                   self.path)
@@ -282,6 +288,9 @@ class SQLiteStore(TMStore):
         yield from self.db.execute("SELECT id, source FROM units WHERE id > ? AND source_lang = ? "
                                    "AND target_lang = ? ORDER BY id",
                                    (after_id, source_lang, target_lang))
+
+    def identity(self) -> str:
+        return self.db.execute("SELECT value FROM meta WHERE key = 'tm_id'").fetchone()[0]
 
     def generation(self, source_lang: str, target_lang: str) -> tuple[int, int]:
         row = self.db.execute("SELECT max_id, units FROM pairs WHERE source_lang = ? AND "

@@ -27,6 +27,7 @@ from lxml import etree
 from toolkit import __version__
 from toolkit.errors import TMError
 from toolkit.fsutil import atomic_write_bytes
+from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -42,15 +43,6 @@ class TMXResult:
     added: int = 0
     counted: int = 0
     skipped: int = 0     # <tu> without a source/target, or (export) text XML cannot carry
-
-
-def lang_tag(tag: str) -> str:
-    """BCP 47 casing (``pt_br`` -> ``pt-BR``) so TMX tags match the project's."""
-    parts = tag.replace("_", "-").split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
-    return "-".join(out)
 
 
 def _tmx_date(stamp: str) -> Optional[str]:
