@@ -39,9 +39,10 @@ from toolkit.tm.store import TMStore
 
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
 CANDIDATES = 64
+COMMON = 0.05                       # trigrams in more than 5% of units are skipped
 DELTA_LIMIT = 20_000
 CHUNK = 65_536
-FORMAT = "tmkit-trigram-index/1"
+FORMAT = "tmkit-trigram-index/2"
 _MAGIC = b"TMKITIDX"
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 
@@ -75,6 +76,20 @@ def _grams(texts: list[str], bits: int) -> tuple[np.ndarray, np.ndarray]:
     return keys >> bits, keys & ((1 << bits) - 1)
 
 
+_MASK = (1 << 64) - 1
+_P1, _P2, _P3 = int(_M1), int(_M2), int(_M3)
+
+
+def query_buckets(text: str, bits: int) -> np.ndarray:
+    """The trigram buckets of one text, as :func:`_grams` computes them, without numpy's
+    per-call overhead (which dominates for a single short text)."""
+    codes = [ord(c) for c in f" {text.lower()} "]
+    shift = 64 - bits
+    found = {((((a * _P1) & _MASK) ^ ((b * _P2) & _MASK) ^ ((c * _P3) & _MASK)) >> shift)
+             for a, b, c in zip(codes, codes[1:], codes[2:])}
+    return np.array(sorted(found), dtype=np.int64)
+
+
 @dataclass
 class IndexData:
     """The arrays of one built index (see module docstring)."""
@@ -83,6 +98,8 @@ class IndexData:
     lengths: np.ndarray    # int32: length of the normalised source at each position
     offsets: np.ndarray    # int64: postings of bucket b are postings[offsets[b]:offsets[b+1]]
     postings: np.ndarray   # int32: positions, ascending within a bucket
+    text_offsets: np.ndarray  # int64: normalised source at p is blob[text_offsets[p]:...[p+1]]
+    blob: np.ndarray       # uint8: the normalised sources, UTF-8, in position order
     max_id: int            # generation the index was built for
     units: int
     bits: int              # log2 of the number of buckets
@@ -97,6 +114,12 @@ def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexDat
     lengths = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
     texts = [p[2] for p in pairs]
     del pairs
+    encoded = [t.encode("utf-8") for t in texts]
+    text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)),
+              out=text_offsets[1:])
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    del encoded
     bits = bucket_bits(len(texts))
     chunks = []
     counts = np.zeros(1 << bits, dtype=np.int64)
@@ -115,13 +138,13 @@ def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexDat
         first = np.searchsorted(buckets, buckets, side="left")
         postings[fill[buckets] + (np.arange(len(buckets)) - first)] = owners
         fill += np.bincount(buckets, minlength=1 << bits)
-    return IndexData(ids, lengths, offsets, postings, max_id, units, bits)
+    return IndexData(ids, lengths, offsets, postings, text_offsets, blob, max_id, units, bits)
 
 
 def save(path: Path, data: IndexData) -> None:
     """Write the index as one file (header + raw arrays), atomically."""
     arrays = {"ids": data.ids, "lengths": data.lengths, "offsets": data.offsets,
-              "postings": data.postings}
+              "postings": data.postings, "text_offsets": data.text_offsets, "blob": data.blob}
     layout, position = {}, 0
     for name, array in arrays.items():
         layout[name] = [position, str(array.dtype), int(array.size)]
@@ -156,8 +179,10 @@ def load(path: Path) -> Optional[IndexData]:
                                                 shape=(size,))) if size else np.zeros(0, dtype)
     except (OSError, ValueError):
         return None
+    if set(arrays) != {"ids", "lengths", "offsets", "postings", "text_offsets", "blob"}:
+        return None
     return IndexData(arrays["ids"], arrays["lengths"], arrays["offsets"], arrays["postings"],
-                     header["max_id"], header["units"], header["bucket_bits"], header.get("tm", ""))
+                     arrays["text_offsets"], arrays["blob"], header["max_id"], header["units"], header["bucket_bits"], header.get("tm", ""))
 
 
 class IndexedMatcher:
@@ -191,26 +216,33 @@ class IndexedMatcher:
             self.delta_ids.append(uid)
             self.delta_norms.append(normalize(source))
 
-    def candidate_ids(self, query_norm: str, min_score: float) -> list[int]:
-        """Ids of the units most likely to score ``min_score`` or more."""
+    def candidate_positions(self, query_norm: str, min_score: float) -> np.ndarray:
+        """Positions of the units most likely to score ``min_score`` or more."""
         data, n = self.data, len(query_norm)
         t = max(min_score, 1.0) / 100.0
-        low = np.searchsorted(data.lengths, int(np.ceil(n * t - 1e-9)), side="left")
-        high = np.searchsorted(data.lengths, int(np.floor(n / t + 1e-9)), side="right")
+        bounds = data.lengths.searchsorted(np.array([int(np.ceil(n * t - 1e-9)),
+                                                     int(np.floor(n / t + 1e-9)) + 1]))
+        low, high = int(bounds[0]), int(bounds[1])
         if high <= low:
-            return []
-        _, buckets = _grams([query_norm], data.bits)
-        postings, offsets = data.postings, data.offsets
+            return np.zeros(0, np.int64)
+        buckets = query_buckets(query_norm, data.bits)
+        starts, ends = data.offsets[buckets], data.offsets[buckets + 1]
+        # Very common trigrams (in more than COMMON of the TM) say little and cost most:
+        # skip them while enough rarer ones remain.
+        frequent = (ends - starts) > COMMON * len(data.ids)
+        if (~frequent).sum() >= max(3, len(buckets) // 2):
+            starts, ends = starts[~frequent], ends[~frequent]
+        postings, window = data.postings, np.array([low, high], dtype=np.int32)
         slices = []
-        for start, end in zip(offsets[buckets].tolist(), offsets[buckets + 1].tolist()):
+        for start, end in zip(starts.tolist(), ends.tolist()):
             plist = postings[start:end]
-            a, b = plist.searchsorted((low, high))
+            a, b = plist.searchsorted(window).tolist()
             if b > a:
                 slices.append(plist[a:b])
         if not slices:
-            return []
+            return np.zeros(0, np.int64)
         counts = np.bincount(np.concatenate(slices) - low)
-        return data.ids[self._top(counts) + low].tolist()
+        return self._top(counts) + low
 
     def _top(self, counts: np.ndarray) -> np.ndarray:
         """Positions of the ``candidates`` highest counts (ties cut by position).
@@ -233,7 +265,10 @@ class IndexedMatcher:
     def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
         """The ``limit`` best matches at or above ``min_score``, best first."""
         query = normalize(text)
-        ids = self.candidate_ids(query, min_score)
-        norms = [normalize(source) for source in self.store.texts(ids)]
+        positions = self.candidate_positions(query, min_score).tolist()
+        data = self.data
+        ids = data.ids[positions].tolist()
+        bounds = data.text_offsets
+        norms = [data.blob[bounds[p]:bounds[p + 1]].tobytes().decode("utf-8") for p in positions]
         return match_texts(self.store, query, ids + self.delta_ids, norms + self.delta_norms,
                            min_score)[:limit]

@@ -205,45 +205,59 @@ class SQLiteStore(TMStore):
 
     # -- writing ---------------------------------------------------------------
     def add(self, units: Iterable[TMUnit]) -> AddResult:
+        """Insert new pairs in bulk (``executemany``), then count the known ones one by one."""
         result = AddResult()
         stamp = now_iso()
-        maxima: dict[tuple[str, str], list[int]] = {}
+        keyed = []
+        for unit in units:
+            if unit.status not in STATUSES:
+                raise TMError(f"unknown unit status {unit.status!r}", self.path)
+            keyed.append((pair_key(unit.source_lang, unit.target_lang, unit.source, unit.target),
+                          unit))
         try:
             with self._write() as db:
-                for unit in units:
-                    self._add_one(db, unit, stamp, result, maxima)
-                for (sl, tl), (max_id, added) in maxima.items():
+                known = self._known_keys(db, [key for key, _ in keyed])
+                fresh, again = [], []
+                for key, unit in keyed:
+                    (again if key in known else fresh).append((key, unit))
+                    known.add(key)
+                before = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+                db.executemany(
+                    "INSERT INTO units (pair_key, norm_key, source_lang, target_lang, source, "
+                    "target, article, segment, translator, status, count, created, changed) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    ((key, norm_key(u.source), u.source_lang, u.target_lang, u.source, u.target,
+                      u.article, u.segment, u.translator, u.status, u.created or stamp,
+                      u.changed or u.created or stamp) for key, u in fresh))
+                db.executemany("INSERT INTO places SELECT id, ? FROM units WHERE pair_key = ?",
+                               ((u.place, key) for key, u in fresh))
+                result.added = len(fresh)
+                for sl, tl, max_id, added in db.execute(
+                        "SELECT source_lang, target_lang, max(id), count(*) FROM units WHERE id > ? "
+                        "GROUP BY source_lang, target_lang", (before,)).fetchall():
+                    result.pairs.add((sl, tl))
                     db.execute("INSERT INTO pairs VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
                                "max_id = max(max_id, excluded.max_id), units = units + excluded.units",
                                (sl, tl, max_id, added))
+                for key, unit in again:
+                    self._count_again(db, key, unit, stamp, result)
         except sqlite3.DatabaseError as exc:
             raise TMError(f"cannot write to the TM: {exc}", self.path) from None
         return result
 
-    def _add_one(self, db: sqlite3.Connection, unit: TMUnit, stamp: str, result: AddResult,
-                 maxima: dict) -> None:
-        if unit.status not in STATUSES:
-            raise TMError(f"unknown unit status {unit.status!r}", self.path)
-        key = pair_key(unit.source_lang, unit.target_lang, unit.source, unit.target)
-        created = unit.created or stamp
-        changed = unit.changed or created
-        cur = db.execute(
-            "INSERT OR IGNORE INTO units (pair_key, norm_key, source_lang, target_lang, source, "
-            "target, article, segment, translator, status, count, created, changed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-            (key, norm_key(unit.source), unit.source_lang, unit.target_lang, unit.source,
-             unit.target, unit.article, unit.segment, unit.translator, unit.status, created,
-             changed))
-        if cur.rowcount:
-            uid = cur.lastrowid
-            db.execute("INSERT OR IGNORE INTO places VALUES (?, ?)", (uid, unit.place))
-            result.added += 1
-            pair = (unit.source_lang, unit.target_lang)
-            result.pairs.add(pair)
-            entry = maxima.setdefault(pair, [0, 0])
-            entry[0] = max(entry[0], uid)
-            entry[1] += 1
-            return
+    @staticmethod
+    def _known_keys(db: sqlite3.Connection, keys: list[int]) -> set[int]:
+        known: set[int] = set()
+        for start in range(0, len(keys), 50_000):
+            known.update(k for (k,) in db.execute(
+                "SELECT pair_key FROM units WHERE pair_key IN (SELECT value FROM json_each(?))",
+                (json.dumps(keys[start:start + 50_000]),)))
+        return known
+
+    def _count_again(self, db: sqlite3.Connection, key: int, unit: TMUnit, stamp: str,
+                     result: AddResult) -> None:
+        """A known pair: count a new place, strengthen the status, never weaken it."""
+        changed = unit.changed or unit.created or stamp
         uid, status = db.execute("SELECT id, status FROM units WHERE pair_key = ?", (key,)).fetchone()
         new_place = db.execute("INSERT OR IGNORE INTO places VALUES (?, ?)", (uid, unit.place)).rowcount
         stronger = STATUSES.index(unit.status) > STATUSES.index(status)
