@@ -138,13 +138,6 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(label: str, func):
-    started = time.perf_counter()
-    value = func()
-    elapsed = time.perf_counter() - started
-    return value, elapsed
-
-
 def lookup_process(tm_path: Path, queries_path: Path) -> dict:
     """Run in a fresh process: open the TM, answer every query, report latency and memory."""
     queries = json.loads(queries_path.read_text())
@@ -164,6 +157,25 @@ def lookup_process(tm_path: Path, queries_path: Path) -> dict:
             "results": results}
 
 
+def import_process(tm_path: Path, units_path: Path) -> dict:
+    """Run in a fresh process: stream units into a new TM in batches, then build the index."""
+    tm = TranslationMemory.open(tm_path)
+    started = time.perf_counter()
+    batch = []
+    with open(units_path) as handle:
+        for line in handle:
+            source, target = json.loads(line)
+            batch.append(TMUnit(source, target, "en", "de", "catalogs"))
+            if len(batch) == 50_000:
+                tm.add(batch)
+                batch.clear()
+    tm.add(batch)
+    imported = time.perf_counter() - started
+    started = time.perf_counter()
+    tm.matcher("en", "de")
+    return {"import_s": imported, "index_s": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
 def run_msgmerge(units, queries, folder: Path) -> tuple[dict, float, float]:
     compendium = polib.POFile()
     compendium.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
@@ -181,11 +193,12 @@ def run_msgmerge(units, queries, folder: Path) -> tuple[dict, float, float]:
     empty = polib.POFile()
     empty.metadata = dict(pot.metadata)
     empty.save(str(folder / "empty.po"))
-    command = ["/usr/bin/time", "-f", "%e %M", "msgmerge", "--quiet", "--previous", "--compendium",
+    command = ["/usr/bin/time", "-f", "%e %M %U %S", "msgmerge", "--quiet", "--previous", "--compendium",
                str(folder / "compendium.po"), str(folder / "empty.po"), str(folder / "queries.pot"),
                "-o", str(folder / "merged.po")]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    seconds, kbytes = done.stderr.strip().splitlines()[-1].split()
+    seconds, kbytes, user, system = done.stderr.strip().splitlines()[-1].split()
+    print(f"  msgmerge CPU time {float(user) + float(system):.1f}s for {seconds}s wall")
     merged = {e.msgid: (e.previous_msgid or e.msgid if e.fuzzy else e.msgid) for e in
               polib.pofile(str(folder / "merged.po")) if e.msgstr}
     return merged, float(seconds), int(kbytes) / 1024
@@ -246,7 +259,11 @@ def main() -> None:
     parser.add_argument("--skip-tt", action="store_true")
     parser.add_argument("--skip-msgmerge", action="store_true")
     parser.add_argument("--lookup-process", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--import-process", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.import_process:
+        print(json.dumps(import_process(Path(args.import_process[0]), Path(args.import_process[1]))))
+        return
     if args.lookup_process:
         print(json.dumps(lookup_process(Path(args.lookup_process[0]), Path(args.lookup_process[1]))))
         return
@@ -258,17 +275,18 @@ def main() -> None:
     tm_path = folder / "tm.sqlite"
     print(f"TM: {len(units)} units (en->de), {len(queries)} queries (half edited), min {MIN:.0f}%")
 
-    tm = TranslationMemory.open(tm_path)
-    def do_import():
-        for start in range(0, len(units), 50_000):
-            tm.add(units[start:start + 50_000])
-    _, import_s = timed("import", do_import)
-    _, index_s = timed("index", lambda: tm.matcher("en", "de"))
-    tm.close()
+    units_path = folder / "units.jsonl"
+    with open(units_path, "w") as handle:
+        for unit in units:
+            handle.write(json.dumps([unit.source, unit.target], ensure_ascii=False) + "\n")
+    done = subprocess.run([sys.executable, __file__, "--import-process", str(tm_path),
+                           str(units_path)], capture_output=True, text=True, check=True)
+    built = json.loads(done.stdout)
+    units_path.unlink()
     disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    print(f"import: {import_s:.1f}s ({len(units) / import_s:,.0f} units/s); index build: "
-          f"{index_s:.1f}s; on disk: {disk / 2**20:.0f} MB (SQLite + index); "
-          f"import process peak {peak_mb():.0f} MB")
+    print(f"import: {built['import_s']:.1f}s ({len(units) / built['import_s']:,.0f} units/s); "
+          f"index build: {built['index_s']:.1f}s; on disk: {disk / 2**20:.0f} MB (SQLite + "
+          f"index); import+index process peak {built['peak_mb']:.0f} MB")
 
     qfile = folder / "queries.json"
     qfile.write_text(json.dumps(queries))

@@ -39,7 +39,7 @@ from toolkit.tm.store import TMStore
 
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
 CANDIDATES = 64
-COMMON = 0.05                       # trigrams in more than 5% of units are skipped
+COMMON = 0.02                       # trigrams in more than 2% of units are skipped
 DELTA_LIMIT = 20_000
 CHUNK = 65_536
 FORMAT = "tmkit-trigram-index/2"
