@@ -61,3 +61,22 @@ def test_fuzzy_needs_min_score(project):
     po = _second_article()
     assert hook(po, "es", "x") == {"tm exact": 0, "tm fuzzy": 0}
     hook.close()
+
+
+def test_fingerprint_changes_when_the_tm_learns(project):
+    """tmkit update re-merges unchanged catalogs only when a hook's fingerprint changes."""
+    config = load_config(project)
+    write_po(project, "es", "failed-back-syndrome", [(FOOTER, FOOTER_ES)])
+    first = make_prefill_hook(config)
+    first.close()
+    again = make_prefill_hook(config)
+    again.close()
+    assert first.fingerprint == again.fingerprint
+    write_po(project, "es", "failed-back-syndrome", [(FOOTER, FOOTER_ES), (SEED_FIRST, SEED_FIRST_ES)])
+    learned = make_prefill_hook(config)
+    learned.close()
+    assert learned.fingerprint != first.fingerprint
+    config.tm.min_score = 80
+    stricter = make_prefill_hook(config)
+    stricter.close()
+    assert stricter.fingerprint != learned.fingerprint

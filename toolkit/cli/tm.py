@@ -87,8 +87,9 @@ def lookup(project, text: str, lang: str, min_score: float, limit: int, as_json:
 def pretranslate(project, languages: tuple[str, ...], slugs: tuple[str, ...]) -> None:
     """Fill untranslated entries of the existing PO files from the TM ([tm] settings)."""
     summary = pretranslate_project(project.config, languages, slugs)
+    idle = "TM prefill is off ([tm] prefill)" if project.config.tm.prefill == "off" else "no PO files"
     for lang, counters in summary.items():
-        text = ", ".join(f"{value} {key}" for key, value in counters.items()) or "TM prefill off"
+        text = ", ".join(f"{value} {key}" for key, value in counters.items()) or idle
         click.echo(f"{lang}: {text}")
 
 

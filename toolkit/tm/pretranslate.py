@@ -131,9 +131,24 @@ class PrefillHook:
         self.config = config
         self.settings = config.tm
         self.tm: Optional[TranslationMemory] = None
+        self.fingerprint = "tmkit-tm:off"
         if self.settings.prefill != "off":
             self.tm = TranslationMemory.open(config.tm_path)
             feed_project(config, self.tm, languages)
+            self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> str:
+        """Changes when the TM gains units or the ``[tm]`` settings change.
+
+        ``tmkit update`` skips catalogs whose template and PO file are unchanged
+        unless this changes: a footer newly translated in one article must reach
+        the other articles' catalogs.
+        """
+        store = self.tm.store
+        generations = sorted((sl, tl, *store.generation(sl, tl)) for sl, tl, _ in store.pairs())
+        settings = self.settings
+        return (f"tmkit-tm:{store.identity()}:{generations}:{settings.min_score}:"
+                f"{settings.prefill}:{settings.exact_as}:{settings.suggestions}")
 
     def __call__(self, po: polib.POFile, lang: str, slug: str) -> dict[str, int]:
         if self.tm is None:
@@ -155,6 +170,11 @@ class PrefillHook:
 def make_prefill_hook(config: Config, languages: Optional[Iterable[str]] = None) -> PrefillHook:
     """The hook ``toolkit.catalog.update_project`` calls on every updated PO."""
     return PrefillHook(config, languages)
+
+
+def prefill_hook_factory(config: Config) -> Optional[PrefillHook]:
+    """For ``toolkit.catalog.hooks.HOOK_FACTORIES``: no hook at all when prefill is off."""
+    return None if config.tm.prefill == "off" else PrefillHook(config)
 
 
 def _po_text(po: polib.POFile) -> str:
