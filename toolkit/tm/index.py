@@ -39,6 +39,7 @@ from toolkit.tm.store import TMStore
 
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
 CANDIDATES = 64
+TIE_ROOM = 4                        # units tied at the cut-off: up to 4 x CANDIDATES in all
 COMMON = 0.02                       # trigrams in more than 2% of units are skipped
 DELTA_LIMIT = 20_000
 CHUNK = 65_536
@@ -228,7 +229,7 @@ class IndexedMatcher:
         buckets = query_buckets(query_norm, data.bits)
         starts, ends = data.offsets[buckets], data.offsets[buckets + 1]
         # Very common trigrams (in more than COMMON of the TM) say little and cost most:
-        # skip them while enough rarer ones remain.
+        # skip them while at least half of the query's trigrams remain.
         frequent = (ends - starts) > COMMON * len(data.ids)
         if (~frequent).sum() >= max(3, len(buckets) // 2):
             starts, ends = starts[~frequent], ends[~frequent]
@@ -241,25 +242,34 @@ class IndexedMatcher:
                 slices.append(plist[a:b])
         if not slices:
             return np.zeros(0, np.int64)
-        counts = np.bincount(np.concatenate(slices) - low)
-        return self._top(counts) + low
+        return self._top(np.concatenate(slices) - low, data.lengths[low:high], n) + low
 
-    def _top(self, counts: np.ndarray) -> np.ndarray:
-        """Positions of the ``candidates`` highest counts (ties cut by position).
+    def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
+        """The ``candidates`` window positions among ``hits`` with the most shared trigrams.
 
-        A full sort of a window of up to a million counts is the slow part of
-        a lookup; the histogram of counts (a few hundred values) gives the
-        threshold instead, and one pass collects what is above it.
+        ``hits`` holds one entry per (unit, shared trigram).  Everything here is
+        proportional to its length, not to the length window: the histogram of
+        counts comes from the per-entry counts (a unit with count c shows up c
+        times), and the winners are picked among the entries.  Units tied just
+        below the cut-off fill the remaining room, those closest to the query's
+        length ``n`` first.
         """
         k = self.candidates
-        above = np.cumsum(np.bincount(counts)[::-1])[::-1]   # above[c]: units with count >= c
+        per_entry = np.bincount(hits)[hits]
+        weighted = np.bincount(per_entry)
+        units_with = weighted // np.maximum(np.arange(len(weighted)), 1)
+        above = np.cumsum(units_with[::-1])[::-1]            # above[c]: units with count >= c
         fits = np.flatnonzero(above[1:] <= k)
         if not len(fits):
-            return np.flatnonzero(counts == len(above) - 1)[:k]
+            return np.unique(hits[per_entry == len(above) - 1])[:k]
         threshold = int(fits[0]) + 1
-        best = np.flatnonzero(counts >= threshold)
+        best = np.unique(hits[per_entry >= threshold])
         if threshold > 1 and len(best) < k:
-            best = np.concatenate([best, np.flatnonzero(counts == threshold - 1)[:k - len(best)]])
+            extra = np.unique(hits[per_entry == threshold - 1])
+            room = TIE_ROOM * k - len(best)
+            if len(extra) > room:
+                extra = extra[np.argsort(np.abs(lengths[extra] - n), kind="stable")[:room]]
+            best = np.concatenate([best, extra])
         return best
 
     def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
