@@ -2,21 +2,26 @@
 
 Scanning a million sources per lookup is what makes ``msgmerge --compendium``
 and translate-toolkit slow.  Here every source of a language pair is broken
-into lower-cased character trigrams (hashed into ``2**BUCKET_BITS`` buckets)
-and stored as an inverted index in CSR form: ``offsets`` (one per bucket) and
-``postings`` (unit positions).  Units are numbered in order of source length,
-so within a posting list the length filter (a similarity of ``t`` needs
-``t*n <= len <= n/t``) is a binary search, not a filter.
+into lower-cased character trigrams, hashed into ``2**bits`` buckets (more
+for a bigger TM, see :func:`bucket_bits`), and stored as an inverted index in
+CSR form: ``offsets`` (one per bucket) and ``postings`` (unit positions).
+Units are numbered in order of source length, so within a posting list the
+length filter (a similarity of ``t`` needs ``t*n <= len <= n/t``) is a binary
+search, not a filter.  The normalised sources are kept in the same file
+(``blob``), so scoring a candidate needs no database query.
 
-A lookup counts, for the units in the length window, how many of the query's
-trigrams they share (``numpy.bincount`` over the posting slices), keeps the
-``CANDIDATES`` best and scores only those (:func:`toolkit.tm.match.make_matches`).
-The q-gram count bound cannot prove completeness at 75% similarity, so this
-is a heuristic; ``benchmarks/tm_bench.py`` measures its recall against the
-brute-force reference and the tests compare the two on random pairs.
+A lookup collects, for the units in the length window, the query's trigrams
+they share (trigrams found in more than ``COMMON`` of the TM are skipped while
+half of the query's remain: they cost most and say least), keeps the
+``CANDIDATES`` units sharing the most, plus up to ``TIE_ROOM`` times as many
+tied at the cut-off (closest in length first), and scores only those
+(:func:`toolkit.tm.match.match_texts`).  The q-gram count bound cannot prove
+completeness at 75% similarity, so this is a heuristic; ``benchmarks/tm_bench.py``
+measures its recall against the brute-force reference and the tests compare
+the two on random pairs.
 
-The arrays are built with numpy in chunks (a million units in seconds) and
-saved next to the TM in one file written atomically, tagged with the pair's
+The arrays are built with numpy in chunks and saved next to the TM in one
+file written atomically, tagged with the TM's identity and the pair's
 generation; units added since the last build are scored directly (a small
 "delta"), and the file is rebuilt once the delta grows past ``DELTA_LIMIT``.
 """
@@ -24,7 +29,6 @@ generation; units added since the last build are scored directly (a small
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -38,11 +42,11 @@ from toolkit.tm.normalize import normalize
 from toolkit.tm.store import TMStore
 
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
-CANDIDATES = 64
+CANDIDATES = 64                      # units scored per lookup (before ties)
 TIE_ROOM = 4                        # units tied at the cut-off: up to 4 x CANDIDATES in all
 COMMON = 0.02                       # trigrams in more than 2% of units are skipped
-DELTA_LIMIT = 20_000
-CHUNK = 65_536
+DELTA_LIMIT = 20_000                # units added since the build scored directly
+CHUNK = 65_536                      # texts hashed per numpy batch while building
 FORMAT = "tmkit-trigram-index/2"
 _MAGIC = b"TMKITIDX"
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
