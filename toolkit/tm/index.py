@@ -206,7 +206,9 @@ class IndexedMatcher:
                                  or units - data.units > DELTA_LIMIT):
             data = None
         if data is None:
-            data = build(store.sources(source_lang, target_lang), max_id, units)
+            # units another process adds meanwhile (id > max_id) belong to the delta
+            data = build(((uid, text) for uid, text in store.sources(source_lang, target_lang)
+                          if uid <= max_id), max_id, units)
             data.tm_id = identity
             if path is not None:
                 try:
