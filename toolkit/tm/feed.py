@@ -32,12 +32,16 @@ def read_po(path: Path) -> polib.POFile:
     try:
         return polib.pofile(str(path), wrapwidth=79)
     except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror or exc}", path) from None
+        if exc.errno is not None:   # a real I/O error; polib reports syntax errors as OSError too
+            raise CatalogError(f"cannot read: {exc.strerror or exc}", path) from None
+        problem = exc
     except (ValueError, UnicodeDecodeError) as exc:
-        message = str(exc)
-        match = re.search(r"line (\d+)", message)
-        raise CatalogError(f"not a valid PO file: {message.splitlines()[0]}", path,
-                           int(match.group(1)) if match else None) from None
+        problem = exc
+    message = str(problem).splitlines()[0] if str(problem) else type(problem).__name__
+    match = re.search(r"\(line (\d+)\)|line (\d+)", message)
+    line = int(match.group(1) or match.group(2)) if match else None
+    message = re.sub(r"\s*\(line \d+\)|\s*in po file \S+", "", message)
+    raise CatalogError(f"not a valid PO file: {message}", path, line)
 
 
 def is_reviewed(entry: polib.POEntry) -> bool:

@@ -1,0 +1,52 @@
+"""What enters the TM from PO files: finished entries only, with translator and status."""
+
+from __future__ import annotations
+
+import polib
+import pytest
+
+from toolkit.errors import CatalogError
+from toolkit.tm.feed import import_po, po_units, read_po
+from toolkit.tm.memory import TranslationMemory
+from tests.tm_helpers import write_po
+
+
+def test_only_finished_singular_entries_with_status_and_translator(tmp_path):
+    path = write_po(tmp_path, "de", "a", [
+        ("Done.", "Fertig."),
+        ("Checked.", "Geprüft.", [], "reviewed by Jonas"),
+        ("Flagged.", "Markiert.", ["reviewed"]),
+        ("Guess.", "Vermutung.", ["fuzzy"]),
+        ("Empty.", ""),
+    ], translator="FULL NAME <EMAIL@ADDRESS>")
+    po = read_po(path)
+    po.append(polib.POEntry(msgid="Old.", msgstr="Alt.", obsolete=True))
+    po.append(polib.POEntry(msgid="%d file", msgid_plural="%d files",
+                            msgstr_plural={0: "%d Datei", 1: "%d Dateien"}))
+    units = po_units(po, "en", "de", "a")
+    assert [(u.source, u.status, u.segment) for u in units] == [
+        ("Done.", "translated", "b1.s1"), ("Checked.", "reviewed", "b2.s1"),
+        ("Flagged.", "reviewed", "b3.s1")]
+    assert {u.translator for u in units} == {""}
+    assert {u.created for u in units} == {"2026-11-20T09:00:00Z"}
+
+
+def test_po_without_language_needs_lang(tmp_path):
+    path = tmp_path / "compendium.po"
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="Back.", msgstr="Espalda."))
+    po.save(str(path))
+    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+        with pytest.raises(CatalogError, match="no Language header"):
+            import_po(tm, path, "en")
+        assert import_po(tm, path, "en", "pt_br").added == 1
+        assert tm.pairs() == [("en", "pt-BR", 1)]
+
+
+def test_broken_po_is_one_line_error_with_line(tmp_path):
+    path = tmp_path / "bad.po"
+    path.write_text('msgid "a"\nmsgstr "b"\n\nthis is not PO\n')
+    with pytest.raises(CatalogError) as caught:
+        read_po(path)
+    assert (caught.value.path, caught.value.line) == (str(path), 4)
+    assert str(caught.value) == f"{path}:4: not a valid PO file: Syntax error"
