@@ -216,6 +216,7 @@ class IndexedMatcher:
                 except OSError as exc:
                     raise TMError(f"cannot write the TM index: {exc.strerror}", path) from None
         self.data = data
+        self.blob = memoryview(data.blob)   # slicing a memoryview is cheaper than numpy's
         # Units added since the index was built: few, scored directly.
         self.delta_ids: list[int] = []
         self.delta_norms: list[str] = []
@@ -281,10 +282,11 @@ class IndexedMatcher:
     def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
         """The ``limit`` best matches at or above ``min_score``, best first."""
         query = normalize(text)
-        positions = self.candidate_positions(query, min_score).tolist()
+        positions = self.candidate_positions(query, min_score).astype(np.intp)
         data = self.data
         ids = data.ids[positions].tolist()
-        bounds = data.text_offsets
-        norms = [data.blob[bounds[p]:bounds[p + 1]].tobytes().decode("utf-8") for p in positions]
+        blob, bounds = self.blob, data.text_offsets
+        norms = [str(blob[a:b], "utf-8") for a, b in zip(bounds[positions].tolist(),
+                                                         bounds[positions + 1].tolist())]
         return match_texts(self.store, query, ids + self.delta_ids, norms + self.delta_norms,
                            min_score)[:limit]
