@@ -174,6 +174,7 @@ class SQLiteStore(TMStore):
             self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA cache_size = -65536")   # 64 MB: bulk imports touch random index pages
             with self._write():
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
