@@ -307,6 +307,9 @@ def main() -> None:
         found = brute.lookup(query, MIN, 1)
         truth.append([found[0].score, found[0].unit.source] if found else None)
     brute_s = time.perf_counter() - started
+    if not sample:
+        print(f"benchmark process peak memory: {peak_mb():.0f} MB (brute force skipped)")
+        return
     brute_qps = len(sample) / brute_s
     rate, base = recall(truth, indexed["results"][:len(sample)])
     print(f"brute-force reference: {brute_qps:,.1f} q/s over {len(sample)} queries; "
