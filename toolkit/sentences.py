@@ -110,7 +110,9 @@ def _plain_view(markup: str) -> tuple[str, Chunks | None]:
     """The text with tags removed, and where each text run sits in ``markup``.
 
     Entities are kept as they are so that offsets map one to one inside a run.
-    Unbalanced markup is tolerated (depth never goes below zero): the
+    Text inside ``<sup>`` reads as closing brackets, so that a footnote mark
+    after a full stop (``adults.<sup>1</sup> Most``) is taken like ``adults.)
+    Most``.  Unbalanced markup is tolerated (depth never goes below zero): the
     segmenter must not fail on text that the checks will reject later.
     """
     spans = tag_spans(markup)
@@ -120,16 +122,19 @@ def _plain_view(markup: str) -> tuple[str, Chunks | None]:
     markup_starts: list[int] = []
     depths: list[int] = []
     parts: list[str] = []
-    length = depth = pos = 0
+    length = depth = pos = in_sup = 0
     for start, end in spans + [(len(markup), len(markup))]:
         if start > pos:
             plain_starts.append(length)
             markup_starts.append(pos)
             depths.append(depth)
-            parts.append(markup[pos:start])
+            parts.append("]" * (start - pos) if in_sup else markup[pos:start])
             length += start - pos
         if end > start:
-            depth = max(0, depth - 1) if markup[start + 1] == "/" else depth + 1
+            closing = markup[start + 1] == "/"
+            depth = max(0, depth - 1) if closing else depth + 1
+            if markup.startswith("sup", start + 1 + closing):
+                in_sup = max(0, in_sup - 1) if closing else in_sup + 1
         pos = end
     return "".join(parts), (plain_starts, markup_starts, depths)
 
