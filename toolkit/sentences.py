@@ -46,14 +46,15 @@ BEFORE_NUMBER = frozenset("""
     jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
 
-#: Abbreviations that may or may not end a sentence: ``a.m.``/``p.m.``.  Like
-#: initials (``J. R. Smith``) and dotted initialisms (``U.S. Food and Drug
-#: Administration``), they end one only before a common sentence starter.
-AMBIGUOUS = frozenset("a.m am p.m pm".split())
+#: Abbreviations that often end a sentence, so a capital after them starts a
+#: new one (``at 5 p.m. The``, ``and so on etc. The``).  Listed so that the
+#: dotted ones are not taken for initials (``U.S``), which split only before
+#: a common sentence starter.
+MAY_END = frozenset("a.m p.m etc al".split())
 
-#: Function words that commonly open an English sentence and rarely follow a
-#: title or initials inside a name: ``in the U.S. The FDA`` splits,
-#: ``the U.S. Food and Drug Administration`` does not.
+#: Function words that commonly open an English sentence and rarely follow
+#: initials inside a name: ``in the U.S. The FDA`` splits, ``the U.S. Food
+#: and Drug Administration`` and ``J. R. Smith`` do not.
 SENTENCE_STARTERS = frozenset("""
     a an the this that these those there here it its i we you he she they my our
     your his her their in on at for with without from by to of as if when while
@@ -181,7 +182,9 @@ def _is_boundary(plain: str, punct_at: int, punct: str, next_at: int) -> bool:
         return False
     if lower in BEFORE_NUMBER:
         return not first.isdigit()
-    if lower in AMBIGUOUS or _INITIALISM.fullmatch(word) or (len(word) == 1 and word.isupper()):
+    if lower in MAY_END:
+        return True
+    if _INITIALISM.fullmatch(word) or (len(word) == 1 and word.isupper()):
         return _next_word(following).lower() in SENTENCE_STARTERS
     if _ENUMERATOR.fullmatch(word) and _opens_item(plain, punct_at - len(word)):
         return False                      # "1. First ..." at the start or after a sentence
