@@ -40,9 +40,11 @@ NEVER_FINAL = frozenset("""
 """.split())
 
 #: Abbreviations for what is followed by a number (``Fig. 3``, ``No. 5``,
-#: ``Jan. 12``); before anything else they are ordinary words.
+#: ``Jan. 12``, ``max. 3 tablets``); before anything else they are ordinary
+#: words (``wait 30 min. Then``).
 BEFORE_NUMBER = frozenset("""
     no nos fig figs vol vols p pp eq eqs ref refs tab sec ch chap para art nr op
+    max min
     jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
 
@@ -66,6 +68,11 @@ SENTENCE_STARTERS = frozenset("""
 # -- Compiled patterns.
 
 _CLOSERS = "\"'”’)]}»›"
+#: A sentence never starts with these: ``Wait . . . Then`` is not cut at each dot.
+_NOT_OPENING = ".,;:!?…-–—"
+#: Characters looked at after a candidate: enough for the openers and one word,
+#: and a bound that keeps long paragraphs linear.
+_LOOKAHEAD = 48
 _OPENERS = "\"'“‘([{«‹¿¡"
 
 #: A candidate boundary: terminal punctuation, optional closers, one space.
@@ -166,11 +173,11 @@ def _boundaries(plain: str, chunks: Chunks | None):
 
 def _is_boundary(plain: str, punct_at: int, punct: str, next_at: int) -> bool:
     """Decide one candidate: ``punct`` at ``punct_at``, next text at ``next_at``."""
-    following = plain[next_at:].lstrip(_OPENERS)
+    following = plain[next_at:next_at + _LOOKAHEAD].lstrip(_OPENERS)
     if not following:
         return False
     first = following[0]
-    if first.islower():
+    if first.islower() or first in _NOT_OPENING:
         return False                      # "support. not replace" is one sentence
     if "…" in punct or ".." in punct:
         return first.isupper()            # an ellipsis ends a sentence only before a capital
