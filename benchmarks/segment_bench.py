@@ -77,6 +77,11 @@ def main() -> None:
     print(f"{len(paragraphs)} paragraphs, {sentences} sentences")
     print(f"tmkit cold cache: {cold:8.4f} s  {sentences / cold:12,.0f} sentences/s")
     print(f"tmkit warm cache: {warm:8.4f} s  {sentences / warm:12,.0f} sentences/s")
+    long_paragraph = [" ".join(paragraphs)]
+    _split_cached.cache_clear()
+    one, long_sentences = timed(split_sentences, long_paragraph)
+    print(f"tmkit one paragraph of all {long_sentences} sentences: {one:8.4f} s  "
+          f"{long_sentences / one:12,.0f} sentences/s (stays linear)")
 
     try:
         import pysbd

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.inline import parse
 from toolkit.readers import read_article
@@ -290,3 +292,37 @@ def test_seed_segments_in_sentence_and_paragraph_mode() -> None:
     assert [s.id for s in by_paragraph if s.text == whole] == [f"{block}.s1"]
     assert len(by_paragraph) < len(by_sentence)
     assert DISCLAIMER in [s.text for s in by_paragraph]
+
+
+# -- Properties on generated text: nothing lost, nothing cut inside an element.
+
+TOKENS = ["Rest", "rest", "Dr.", "e.g.", "U.S.", "J.", "2.5", "mg.", "60%.", "etc.", "p.m.",
+          "...", "…", ".", "?", "!", '"', "“", "”", "(", ")", "1.", "The", "www.spine.org.",
+          "&lt;", "<", "a.b?c=d", "St.", "No.", "3", "Then", "x.y@z.org"]
+SPACES = [" ", "  ", "\u00a0", "\n", "\u2009", "\u202f", "\t", ""]
+
+
+@st.composite
+def markup_texts(draw) -> str:
+    words = draw(st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(SPACES)),
+                          max_size=30))
+    text = "".join(w + s for w, s in words)
+    if words and draw(st.booleans()):
+        tag = draw(st.sampled_from(["em", "strong", "sup", 'a href="https://x.org/a. b"']))
+        cut_a = draw(st.integers(0, len(words)))
+        cut_b = draw(st.integers(cut_a, len(words)))
+        pieces = ["".join(w + s for w, s in words[i:j])
+                  for i, j in ((0, cut_a), (cut_a, cut_b), (cut_b, len(words)))]
+        name = tag.split()[0]
+        text = f"{pieces[0]}<{tag}>{pieces[1]}</{name}>{pieces[2]}"
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup_texts())
+def test_generated_text_keeps_join_property_and_markup(text: str) -> None:
+    sentences = split_sentences(text)
+    assert " ".join(sentences) == " ".join(text.split())
+    for sentence in sentences:
+        assert sentence and sentence == " ".join(sentence.split())
+        parse(sentence)
