@@ -48,6 +48,8 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("middle-initial", "Ask John F. Doe about it.", ["Ask John F. Doe about it."]),
     ("initial-at-end", "Take vitamin D. Most adults need it in winter.",
      ["Take vitamin D.", "Most adults need it in winter."]),
+    ("initial-imperative", "Get enough vitamin D. Take it with food.",
+     ["Get enough vitamin D.", "Take it with food."]),
     ("dr-after-sentence", "Call the clinic. Dr. Adams answers on Mondays.",
      ["Call the clinic.", "Dr. Adams answers on Mondays."]),
     # -- Latin and other inner abbreviations

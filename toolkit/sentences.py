@@ -54,8 +54,8 @@ BEFORE_NUMBER = frozenset("""
 #: a common sentence starter.
 MAY_END = frozenset("a.m p.m etc al".split())
 
-#: Function words that commonly open an English sentence and rarely follow
-#: initials inside a name: ``in the U.S. The FDA`` splits, ``the U.S. Food
+#: Function words (and the imperatives of patient advice) that commonly open
+#: an English sentence and rarely follow initials inside a name: ``in the U.S. The FDA`` splits, ``the U.S. Food
 #: and Drug Administration`` and ``J. R. Smith`` do not.
 SENTENCE_STARTERS = frozenset("""
     a an the this that these those there here it its i we you he she they my our
@@ -63,17 +63,19 @@ SENTENCE_STARTERS = frozenset("""
     after before during since because although though however but and or so
     then thus therefore also yet still most many some all each every other
     such no not one two patients people doctors treatment
+    take ask call talk see avoid do don't use try keep make eat drink get stop
+    tell read learn find contact seek follow
 """.split())
 
 # -- Compiled patterns.
 
 _CLOSERS = "\"'”’)]}»›"
+_OPENERS = "\"'“‘([{«‹¿¡"
 #: A sentence never starts with these: ``Wait . . . Then`` is not cut at each dot.
 _NOT_OPENING = ".,;:!?…-–—"
 #: Characters looked at after a candidate: enough for the openers and one word,
 #: and a bound that keeps long paragraphs linear.
 _LOOKAHEAD = 48
-_OPENERS = "\"'“‘([{«‹¿¡"
 
 #: A candidate boundary: terminal punctuation, optional closers, one space.
 _CANDIDATE = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*) ")
