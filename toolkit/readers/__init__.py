@@ -13,37 +13,24 @@ from typing import Callable
 from toolkit.errors import SourceError
 from toolkit.fsutil import read_text
 from toolkit.model import Article
-from toolkit.readers import webtext
+from toolkit.readers import html, markdown, webtext
 
 Reader = Callable[[str, str, str], Article]
 
-#: File extension -> (format name, reader function).
+#: File extension -> (format name, reader function).  Formats are described
+#: in ``docs/formats.md``.
 READERS: dict[str, tuple[str, Reader]] = {
     ".txt": ("webtext", webtext.read),
+    ".md": ("markdown", markdown.read),
+    ".markdown": ("markdown", markdown.read),
+    ".html": ("html", html.read),
+    ".htm": ("html", html.read),
 }
 
 
 def register(extension: str, name: str, reader: Reader) -> None:
     """Register a reader for files ending in ``extension`` (e.g. ``".rst"``)."""
     READERS[extension.lower()] = (name, reader)
-
-
-def _load_optional() -> None:
-    """Import the readers whose modules exist; each registers itself here."""
-    import importlib
-
-    for module, extensions in (("markdown", (".md", ".markdown")), ("html", (".html", ".htm"))):
-        try:
-            mod = importlib.import_module(f"toolkit.readers.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"toolkit.readers.{module}":
-                raise
-            continue
-        for ext in extensions:
-            register(ext, module, mod.read)
-
-
-_load_optional()
 
 
 def is_source(path: os.PathLike | str) -> bool:

@@ -69,6 +69,18 @@ class InlineBuilder:
         self._parts.append(f"<{tag}{rendered}>")
         self._stack.append(tag)
 
+    def raw(self, markup: str) -> None:
+        """Append text that is already well-formed inline markup (not escaped again)."""
+        if markup:
+            self._flush_text()
+            self._parts.append(markup)
+
+    def element(self, tag: str, text: str) -> None:
+        """A whole element holding plain text, e.g. a code span."""
+        self.open(tag)
+        self.text(text)
+        self.close(tag)
+
     def close(self, tag: str) -> None:
         if tag not in self._stack:
             return
