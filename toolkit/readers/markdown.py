@@ -58,7 +58,7 @@ def split_front_matter(text: str, path: str) -> tuple[Optional[str], str]:
         return None, text
     for end in range(1, len(lines)):
         if _FENCE_END.match(lines[end]):
-            return "\n".join(lines[1:end]), "\n" * end + "\n".join(lines[end + 1:])
+            return "\n".join(lines[1:end]), "\n" * (end + 1) + "\n".join(lines[end + 1:])
     raise SourceError("front matter opened with '---' is never closed", path, 1)
 
 
