@@ -15,9 +15,6 @@ from toolkit.errors import SourceError
 from toolkit.inline import TAGS, escape, escape_attr
 from toolkit.model import Article, BlockKind
 
-#: Blanks that separate words: NBSP and the other Unicode spaces count as one.
-SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
 _DISCLAIMER_RE = re.compile(
     r"\b(not (to )?replace|medical advice|disclaimer|physicians?|consult (your|a) (doctor|physician))\b",
     re.IGNORECASE)
@@ -30,8 +27,13 @@ _EMPTY_ELEMENT = re.compile(rf"<({_TAG_ALT}){_ATTRS}></\1>")
 
 
 def normalise(text: str) -> str:
-    """Collapse line breaks, NBSP and runs of blanks to one space; strip the ends."""
-    return SPACES.sub(" ", text).strip()
+    """Collapse line breaks, NBSP and runs of blanks to one space; strip the ends.
+
+    ``str.split()`` splits on every Unicode space (NBSP, thin and ideographic
+    spaces included) and is several times faster than a regular expression on
+    the long one-line paragraphs that web copies have.
+    """
+    return " ".join(text.split())
 
 
 class InlineBuilder:
@@ -140,11 +142,12 @@ def mark_roles(article: Article) -> None:
     tail = blocks[last + 1:]
     if not tail or any(b.kind is not BlockKind.PARAGRAPH for b in tail):
         return
-    if not any(_DISCLAIMER_RE.search(b.text) for b in tail):
+    disclaimers = [_DISCLAIMER_RE.search(b.text) is not None for b in tail]
+    if not any(disclaimers):
         return
     blocks[last].role = blocks[last].role or "footer"
-    for block in tail:
-        block.role = "disclaimer" if _DISCLAIMER_RE.search(block.text) else (block.role or "footer")
+    for block, disclaimer in zip(tail, disclaimers):
+        block.role = "disclaimer" if disclaimer else (block.role or "footer")
 
 
 def require_content(article: Article) -> Article:

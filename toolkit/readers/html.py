@@ -271,7 +271,9 @@ def parse_document(text: str, path: str) -> etree._Element:
         raise SourceError("the article is empty", path)
     try:
         return lxml_html.document_fromstring(text.encode("utf-8"), parser=_parser())
-    except (etree.ParserError, ValueError) as exc:
+    except etree.ParserError:  # lxml: "Document is empty" (e.g. only a comment)
+        raise SourceError("no title or text found", path) from None
+    except ValueError as exc:
         raise SourceError(f"cannot read HTML: {exc}", path) from None
 
 

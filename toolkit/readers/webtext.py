@@ -75,7 +75,7 @@ def _chunks(text: str) -> list[_Chunk]:
     chunks: list[_Chunk] = []
     current: _Chunk | None = None
     for number, raw in enumerate(text.split("\n"), 1):
-        if not raw.strip(_BLANK):
+        if not raw or raw.isspace():
             current = None
             continue
         raw = raw.rstrip()
@@ -101,10 +101,11 @@ def _chunks(text: str) -> list[_Chunk]:
 
 
 def _is_heading(chunk: _Chunk) -> bool:
+    """One short line (at most 12 words) that does not end like a sentence."""
     if chunk.kind != TEXT or len(chunk.lines) != 1:
         return False
-    text = normalise(chunk.lines[0])
-    return len(text.split()) <= 12 and not text.endswith(_SENTENCE_END)
+    words = chunk.lines[0].split(None, 12)
+    return 0 < len(words) <= 12 and not words[-1].endswith(_SENTENCE_END)
 
 
 def read(text: str, path: str, slug: str) -> Article:
