@@ -337,3 +337,10 @@ def test_bad_front_matter_names_file_and_line(tmp_path, content, line, message):
         read_article(write(tmp_path, "a.md", content), "source/a.md")
     assert (err.value.path, err.value.line) == ("source/a.md", line), str(err.value)
     assert message in err.value.message
+
+
+def test_markdown_html_block_inside_list_item(tmp_path):
+    path = write(tmp_path, "l.md", "- first\n\n  <div>Raw <i>one</i></div>\n- second\n")
+    article = read_article(path)
+    assert [i.text for i in article.blocks[0].items] == ["first Raw <em>one</em>", "second"]
+    assert unit_words(article) == markdown_visible(path.read_text("utf-8"))
