@@ -58,7 +58,16 @@ def webtext_visible(text: str) -> list[str]:
     return words
 
 
+_BLOCK_TAGS = set("p div h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote table tr td th pre figure "
+                  "figcaption footer header section article aside".split())
+
+
 def _text_with_alt(root) -> str:
+    """What a browser shows: text, image alt texts, and blocks apart from each other."""
+    for el in root.iter():
+        if el.tag in _BLOCK_TAGS:
+            el.text = f" {el.text or ''}"
+            el.tail = f" {el.tail or ''}"
     for img in root.iter("img"):
         img.tail = f" {img.get('alt', '')} {img.tail or ''}"
     for br in root.iter("br"):
@@ -84,11 +93,12 @@ def markdown_visible(text: str) -> list[str]:
 
 def html_visible(text: str) -> list[str]:
     """Breadcrumb steps, then the text of <main> minus scripts, styles and menus."""
-    doc = lxml_html.document_fromstring(text.encode("utf-8"))
-    crumb = doc.xpath("//nav[contains(@aria-label, 'readcrumb')]")[0]
-    words = re.sub(r"[:>]", " ", crumb.text_content()).split()
+    doc = lxml_html.document_fromstring(text.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
+    words = []
+    for crumb in doc.xpath("//nav[contains(@aria-label, 'readcrumb')]")[:1]:
+        words = re.sub(r"[:>]", " ", crumb.text_content()).split()
     root = doc.find(".//main")
-    for el in root.xpath(".//script | .//style | .//nav"):
+    for el in root.xpath(".//script | .//style | .//nav | .//*[@hidden]"):
         el.drop_tree()
     return words + _text_with_alt(root).split()
 
@@ -344,3 +354,87 @@ def test_markdown_html_block_inside_list_item(tmp_path):
     article = read_article(path)
     assert [i.text for i in article.blocks[0].items] == ["first Raw <em>one</em>", "second"]
     assert unit_words(article) == markdown_visible(path.read_text("utf-8"))
+
+
+# -- generated articles ------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["pain", "Spine", "e.g.", "2.5", "mg", "50%", "(FBS)", "and/or", "x<5", "<em>",
+                          "&amp;", "a&b", "\u00a0", "don't", "“quoted”", "نخاع", "脊柱", "Dr.", "end."])
+_MD_WORDS = _WORDS | st.sampled_from(["*em*", "**bold**", "`co de`", "[link](http://x.org)", "_u_",
+                                      "![alt text](i.png)", "<sup>2</sup>", "<span>s</span>", "\\*",
+                                      "&lt;", "<br>", "[ref]", "#tag"])
+
+
+def _lines(words, prefixes):
+    line = st.tuples(st.sampled_from(prefixes), st.lists(words, min_size=1, max_size=8))
+    return st.lists(line, min_size=1, max_size=25).map(
+        lambda ls: "\n".join(p + " ".join(ws) if ws else "" for p, ws in ls) + "\n")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_lines(_WORDS, ["", "", "\n", "  • ", "- ", "1. ", "    "]))
+def test_generated_webtext_is_faithful(text):
+    try:
+        article = read_article_text(text, ".txt")
+    except SourceError:
+        assert not webtext_visible(text)
+        return
+    assert unit_words(article) == webtext_visible(text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_lines(_MD_WORDS, ["", "", "\n", "# ", "## ", "- ", "  - ", "1. ", "> ", "    ", "<div>"]))
+def test_generated_markdown_is_faithful(text):
+    try:
+        article = read_article_text(text, ".md")
+    except SourceError:
+        assert not markdown_visible(text)
+        return
+    assert unit_words(article) == markdown_visible(text)
+
+
+def read_article_text(text: str, ext: str):
+    """Read ``text`` as a source with extension ``ext`` (no file needed)."""
+    name, reader = READERS[ext]
+    return reader(text, "gen" + ext, "gen")
+
+
+_HTML_WORDS = st.lists(_WORDS.map(lambda w: w.replace("<", "&lt;")), min_size=1, max_size=5).map(" ".join)
+_HTML_PIECES = st.sampled_from([
+    "<p>{}</p>", "<h2>{}</h2>", "<h1>{}</h1>", "{}", "<ul><li>{}</li><li>{}<ul><li>{}</li></ul>{}</li></ul>",
+    "<ol><li><p>{}</p><p>{}</p></li></ol>", "<div>{}<p>{}</p>{}</div>", "<blockquote>{}</blockquote>",
+    "<em>{}</em>", "<b><i>{}</i> {}</b>", "<script>{}</script>", "<nav>{}</nav>", "<span>{}</span><br>{}",
+    "<table><tr><td>{}</td><td>{}</td></tr></table>", "<a href='/x?a=1&amp;b=2'>{}</a>", "<a>{}</a>",
+    "<p>{}<code> {} </code><sup>{}</sup></p>", "<footer><p>{}</p></footer>", "<img alt='{}'>{}",
+    "<pre>{}\n  {}</pre>", "<p hidden>{}</p>", "<dl><dt>{}</dt><dd>{}</dd></dl>"])
+
+
+@st.composite
+def _html_pages(draw):
+    pieces = []
+    for template in draw(st.lists(_HTML_PIECES, min_size=1, max_size=12)):
+        pieces.append(template.format(*(draw(_HTML_WORDS) for _ in range(template.count("{}")))))
+    sep = draw(st.sampled_from(["", "\n", " "]))
+    return f"<html><head><title>T</title></head><body><main>{sep.join(pieces)}</main></body></html>"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_html_pages())
+def test_generated_html_is_faithful(page):
+    """The title is its own slot in the model (writers put it first), so it is
+    compared on its own: the first <h1>, else <title>; the rest in order."""
+    try:
+        article = read_article_text(page, ".html")
+    except SourceError:
+        assert not html_visible(page)
+        return
+    doc = lxml_html.document_fromstring(page)
+    h1 = next((h for h in doc.find(".//main").iter("h1") if h.get("hidden") is None), None)
+    title = h1.text_content() if h1 is not None else "T"
+    if h1 is not None:
+        h1.drop_tree()
+    assert plain_text(article.title).split() == title.split()
+    rest = [u for u in article_units(article) if u.id != "title"]
+    assert " ".join(plain_text(u.text) for u in rest).split() == html_visible(lxml_html.tostring(doc, encoding=str))

@@ -25,7 +25,7 @@ from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, re
 
 #: Elements whose content is never shown as text of the page.
 DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "video",
-                  "audio", "canvas", "svg", "math", "head", "title", "meta", "link", "nav", "hr"})
+                  "audio", "canvas", "svg", "math", "head", "title", "meta", "link", "nav"})
 #: HTML inline element -> our inline tag.
 INLINE = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "code": "code",
           "sup": "sup", "sub": "sub", "a": "a"}
@@ -35,8 +35,8 @@ LISTS = frozenset({"ul", "ol", "menu"})
 BLOCKS = frozenset({"p", "div", "section", "article", "main", "header", "footer", "aside",
                     "blockquote", "figure", "figcaption", "pre", "address", "details", "summary",
                     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "dl", "dt",
-                    "dd", "li", "form", "fieldset", "legend", "center", "body", "html"}
-                   | LISTS | HEADINGS.keys() | DROP)
+                    "dd", "li", "form", "fieldset", "legend", "center", "body", "html", "hr"}
+                   | LISTS | HEADINGS.keys())
 #: Meta names kept as (untranslated) metadata.
 META_NAMES = {"author": "author", "description": "description", "keywords": "keywords",
               "date": "date", "article:section": "section_name", "article:published_time": "date"}
@@ -92,7 +92,9 @@ class _Walker:
         run.text(el.text)
         for child in el:
             tag = _tag(child)
-            if tag in BLOCKS or (tag and _hidden(child)):
+            if tag in DROP or (tag and _hidden(child)):
+                pass  # no box on the page: the text around it runs on
+            elif tag in BLOCKS:
                 self.paragraph(run, run_line, role)
                 self.block(child, role)
                 run_line = self.tail_line(child)
@@ -187,7 +189,7 @@ class _Walker:
         if tag == "br":
             run.text(" ")
         elif tag == "img":
-            run.text(el.get("alt"))
+            run.text(f" {el.get('alt') or ''} ")  # an image stands apart from the words around it
         elif tag in INLINE and (tag != "a" or el.get("href")):
             ours = INLINE[tag]
             run.open(ours, {"href": el.get("href", ""), "title": el.get("title", "")} if ours == "a" else None)

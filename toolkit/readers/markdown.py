@@ -179,7 +179,8 @@ def _inline(children: list[Token], run: InlineBuilder) -> None:
         elif kind == "link_close":
             run.close("a")
         elif kind == "image":
-            run.text(_MD.renderer.renderInlineAsText(tok.children or [], _MD.options, {}))
+            alt = _MD.renderer.renderInlineAsText(tok.children or [], _MD.options, {})
+            run.text(f" {alt} ")  # an image stands apart from the words around it
         elif kind == "html_inline":
             _html_inline(tok.content, run)
 
