@@ -21,7 +21,6 @@ from toolkit.errors import SourceError
 from toolkit.inline import parse, plain_text
 from toolkit.model import BlockKind
 from toolkit.readers import READERS, is_source, read_article
-from toolkit.readers.markdown import split_front_matter
 from toolkit.segment import article_units
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,7 +76,8 @@ def _text_with_alt(root) -> str:
 
 def markdown_visible(text: str) -> list[str]:
     """Front matter values shown on the page, then the rendered body's text."""
-    front, body = split_front_matter(text, "x.md")
+    match = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    front, body = (match.group(1), text[match.end():]) if match else (None, text)
     words: list[str] = []
     data = yaml.safe_load(front) if front else {}
     for key, value in (data or {}).items():
@@ -373,26 +373,29 @@ def _lines(words, prefixes):
         lambda ls: "\n".join(p + " ".join(ws) if ws else "" for p, ws in ls) + "\n")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+GENERATED = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def assert_faithful_or_empty(text: str, ext: str, visible) -> None:
+    """The reader offers exactly the visible words, or refuses a page that has none."""
+    try:
+        article = read_article_text(text, ext)
+    except SourceError:
+        assert not visible(text)
+        return
+    assert unit_words(article) == visible(text)
+
+
+@GENERATED
 @given(_lines(_WORDS, ["", "", "\n", "  • ", "- ", "1. ", "    "]))
 def test_generated_webtext_is_faithful(text):
-    try:
-        article = read_article_text(text, ".txt")
-    except SourceError:
-        assert not webtext_visible(text)
-        return
-    assert unit_words(article) == webtext_visible(text)
+    assert_faithful_or_empty(text, ".txt", webtext_visible)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@GENERATED
 @given(_lines(_MD_WORDS, ["", "", "\n", "# ", "## ", "- ", "  - ", "1. ", "> ", "    ", "<div>"]))
 def test_generated_markdown_is_faithful(text):
-    try:
-        article = read_article_text(text, ".md")
-    except SourceError:
-        assert not markdown_visible(text)
-        return
-    assert unit_words(article) == markdown_visible(text)
+    assert_faithful_or_empty(text, ".md", markdown_visible)
 
 
 def read_article_text(text: str, ext: str):
@@ -420,7 +423,7 @@ def _html_pages(draw):
     return f"<html><head><title>T</title></head><body><main>{sep.join(pieces)}</main></body></html>"
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@GENERATED
 @given(_html_pages())
 def test_generated_html_is_faithful(page):
     """The title is its own slot in the model (writers put it first), so it is
