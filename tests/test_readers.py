@@ -441,3 +441,17 @@ def test_generated_html_is_faithful(page):
     assert plain_text(article.title).split() == title.split()
     rest = [u for u in article_units(article) if u.id != "title"]
     assert " ".join(plain_text(u.text) for u in rest).split() == html_visible(lxml_html.tostring(doc, encoding=str))
+
+
+@pytest.mark.parametrize("crumb, label, steps", [
+    ('<nav aria-label="breadcrumb"><span>You <b>are</b> here:</span><ol><li><a href="/">Home</a> ›</li>'
+     '<li>Neck / Back</li></ol></nav>', ["You are here"], ["Home", "Neck / Back"]),
+    ('<div class="crumbs breadcrumb">Home &raquo; Spine &gt; Sciatica</div>', [], ["Home", "Spine", "Sciatica"]),
+    ('<p class="breadcrumbs">Path: Home | Care</p>', ["Path"], ["Home", "Care"]),
+])
+def test_html_breadcrumb_forms(tmp_path, crumb, label, steps):
+    page = f"<html><body>{crumb}<main><h1>T</h1><p>Body.</p></main></body></html>"
+    article = read_article(write(tmp_path, "b.html", page))
+    assert article.meta_values("breadcrumb_label") == label
+    assert article.meta_values("breadcrumb") == steps
+    assert [b.text for b in article.blocks] == ["Body."]

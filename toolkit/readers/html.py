@@ -44,6 +44,7 @@ _BREADCRUMB_XPATH = ("//*[contains(translate(@aria-label, 'BREADCRUM', 'breadcru
                      " or contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')"
                      " or contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ')]")
 _CRUMB_SEPARATORS = re.compile(r"\s*[>»›|]\s*|\s+/\s+")
+_CRUMB_ENDS = re.compile(r"^(?:[>»›|/]\s*)+|(?:\s*[>»›|/])+$")
 _LABEL_RE = re.compile(r"^(?P<label>[^:>»›]{1,40}?)\s*:\s*(?P<rest>.*)$")
 
 
@@ -209,6 +210,21 @@ class _Walker:
             run.text(child.tail)
 
 
+def _text_before(node: etree._Element, stop: etree._Element) -> list[str]:
+    """The text inside ``node`` that comes before the element ``stop``."""
+    parts = [node.text or ""]
+    for child in node:
+        if child is stop:
+            break
+        if any(el is stop for el in child.iterdescendants()):
+            parts += _text_before(child, stop)
+            break
+        if _tag(child) not in DROP:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return parts
+
+
 def _breadcrumb(doc: etree._Element) -> list[Meta]:
     """The first breadcrumb as metadata; the element is removed from the tree."""
     found = doc.xpath(_BREADCRUMB_XPATH)
@@ -218,17 +234,11 @@ def _breadcrumb(doc: etree._Element) -> list[Meta]:
     meta: list[Meta] = []
     steps = [li for li in crumb.iter("li")]
     if steps:
-        label = normalise(crumb.text or "")
-        for el in crumb.iterdescendants():
-            if el.tag == "li" or any(li in steps for li in el.iter("li")):
-                break
-            label += " " + normalise(el.text_content() if _tag(el) not in DROP else "")
-            label += " " + normalise(el.tail or "")
-        label = normalise(label).rstrip(":").strip()
+        label = normalise(" ".join(_text_before(crumb, steps[0]))).rstrip(":").strip()
         if label:
             meta.append(Meta("breadcrumb_label", plain(label), crumb.sourceline or 1))
         for li in steps:
-            text = _CRUMB_SEPARATORS.sub(" ", " " + normalise(li.text_content()) + " ").strip()
+            text = _CRUMB_ENDS.sub("", normalise(li.text_content()))
             if text:
                 meta.append(Meta("breadcrumb", plain(text), li.sourceline or 1))
     else:
