@@ -261,9 +261,9 @@ def test_html_structure_and_markup():
 
 
 def test_html_without_main_drops_body_chrome_and_uses_title(tmp_path):
-    page = ("<html><head><title>Neck &amp; Back</title></head><body><header>Site name</header>"
+    page = ("<html><head><title>Neck &amp; Back</title></head><body><div id=page><header>Site name</header>"
             "<nav><a href='/'>Menu</a></nav><div>Loose <i>text</i><p hidden>secret</p></div>"
-            "<ul><li>x<br>y</li></ul><footer>Copyright</footer></body></html>")
+            "<ul><li>x<br>y</li></ul><footer>Copyright</footer></div></body></html>")
     article = read_article(write(tmp_path, "p.html", page))
     assert article.title == "Neck & Back" and article.title_line == 1
     assert [u.text for u in article_units(article)] == ["Neck & Back", "Loose <em>text</em>", "x y"]

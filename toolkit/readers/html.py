@@ -5,7 +5,7 @@ headings, paragraphs, lists and the text of every other element become blocks
 in page order; inline ``em/i``, ``strong/b``, ``code``, ``a[href]``, ``sup`` and
 ``sub`` become inline markup, other inline elements give their text, ``<br>`` is
 a space and ``<img alt>`` gives its alt text.  Scripts, styles, embedded objects,
-``hidden`` elements and navigation menus are dropped; so are a ``<body>``'s own
+``hidden`` elements and navigation menus are dropped; so are the page-level
 ``<header>``/``<footer>`` when there is no ``<main>``/``<article>`` (site
 chrome).  A breadcrumb (``nav[aria-label*=breadcrumb]`` or ``.breadcrumb``),
 wherever it is, becomes ``breadcrumb`` metadata.  See ``docs/formats.md``.
@@ -61,6 +61,12 @@ def _hidden(el: etree._Element) -> bool:
     return el.get("hidden") is not None
 
 
+def _page_level(el: etree._Element) -> bool:
+    """A ``<header>``/``<footer>`` of the page rather than of a section: its
+    nearest sectioning ancestor is ``<body>`` (the HTML outline rule)."""
+    return not any(_tag(a) in ("article", "section", "aside", "nav") for a in el.iterancestors())
+
+
 class _Walker:
     """Turns an element tree into blocks, in document order.
 
@@ -113,7 +119,7 @@ class _Walker:
         tag = _tag(el)
         if tag in DROP or _hidden(el):
             return
-        if self.drop_chrome and tag in ("header", "footer") and _tag(el.getparent()) == "body":
+        if self.drop_chrome and tag in ("header", "footer") and _page_level(el):
             return
         if tag in HEADINGS:
             run = InlineBuilder()
@@ -159,28 +165,29 @@ class _Walker:
     def li(self, el: etree._Element, items: list[Block], depth: int) -> None:
         """One ``<li>``: its text up to a nested list is an item, then the nested
         items follow, and text after the nested list is a further item."""
-        state = {"run": InlineBuilder(), "line": self.line(el)}
+        run, line = InlineBuilder(), self.line(el)
 
         def walk(node: etree._Element) -> None:
-            state["run"].text(node.text)
+            nonlocal line
+            run.text(node.text)
             for child in node:
                 tag = _tag(child)
                 if tag in DROP or (tag and _hidden(child)):
                     pass
                 elif tag in LISTS:
-                    self.item(state["run"], state["line"], items, depth)
+                    self.item(run, line, items, depth)
                     self.list_items(child, items, depth + 1)
-                    state["line"] = self.tail_line(child)
+                    line = self.tail_line(child)
                 elif tag in BLOCKS:
-                    state["run"].text(" ")
+                    run.text(" ")
                     walk(child)
-                    state["run"].text(" ")
+                    run.text(" ")
                 else:
-                    self.inline(child, state["run"])
-                state["run"].text(child.tail)
+                    self.inline(child, run)
+                run.text(child.tail)
 
         walk(el)
-        self.item(state["run"], state["line"], items, depth)
+        self.item(run, line, items, depth)
 
     # -- inline content ------------------------------------------------------
     def inline(self, el: etree._Element, run: InlineBuilder) -> None:
