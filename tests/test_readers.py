@@ -335,7 +335,8 @@ def test_unknown_extension_is_an_error(tmp_path):
 
 
 @pytest.mark.parametrize("content, line, message", [
-    ("---\ntitle: A\nbreadcrumb: [Home, Spine\n---\n\nText\n", 3, "not valid YAML"),
+    ("---\ntitle: A\nsection: a: b\n---\n\nText\n", 3, "not valid YAML"),
+    ("---\ntitle: A\n\n\nbreadcrumb: [Home, Spine]]\n---\n\nText\n", 5, "not valid YAML"),
     ("---\ntitle: A\n  bad: indent\n---\nText\n", 3, "not valid YAML"),
     ("---\ntitle: A\n", 1, "never closed"),
     ("---\n- a\n- b\n---\nText\n", 2, "must be a mapping"),

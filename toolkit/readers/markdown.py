@@ -36,6 +36,9 @@ from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, re
 from toolkit.readers.html import INLINE, read_fragment
 
 _MD = MarkdownIt("commonmark")
+#: libyaml's safe loader when PyYAML was built with it (about 10x faster), else
+#: the pure-Python one; both keep node marks for file lines.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b([^>]*)>$", re.DOTALL)
@@ -99,7 +102,7 @@ def read_front_matter(source: str, path: str, article: Article) -> None:
     Lines: the YAML starts on line 2 of the file; errors and metadata carry
     file lines.
     """
-    loader = yaml.SafeLoader(source)
+    loader = _YAML_LOADER(source)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -119,6 +122,8 @@ def read_front_matter(source: str, path: str, article: Article) -> None:
         key = str(key_node.value)
         values = _values(key, value_node, data.get(key_node.value), path)
         if key == "title":
+            if not values:  # "title:" left empty: the first H1 is the title
+                continue
             if len(values) != 1:
                 raise SourceError("front matter 'title' must be one line of text", path,
                                   key_node.start_mark.line + 2)
