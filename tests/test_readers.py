@@ -456,3 +456,14 @@ def test_html_breadcrumb_forms(tmp_path, crumb, label, steps):
     assert article.meta_values("breadcrumb_label") == label
     assert article.meta_values("breadcrumb") == steps
     assert [b.text for b in article.blocks] == ["Body."]
+
+
+@pytest.mark.parametrize("ext, content", [
+    (".html", "<main>\n" + "<div>" * 2000 + "deep"),
+    (".html", "<p>" + "<em>" * 2000 + "deep"),
+    (".md", "Text\n\n" + "<div>" * 2000 + "deep\n"),
+])
+def test_absurd_nesting_is_an_error_not_a_traceback(tmp_path, ext, content):
+    with pytest.raises(SourceError, match="nested more than") as err:
+        read_article(write(tmp_path, "deep" + ext, content), "source/deep" + ext)
+    assert err.value.path == "source/deep" + ext and err.value.line

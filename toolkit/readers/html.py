@@ -29,6 +29,9 @@ DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object",
 #: HTML inline element -> our inline tag.
 INLINE = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "code": "code",
           "sup": "sup", "sub": "sub", "a": "a"}
+#: Deepest element nesting read (real pages stay far below; Python's recursion
+#: limit would be hit near 300).
+MAX_DEPTH = 150
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 LISTS = frozenset({"ul", "ol", "menu"})
 #: Elements that end a run of inline text (everything else is inline).
@@ -74,10 +77,19 @@ class _Walker:
     that start further down a file (raw HTML inside Markdown).
     """
 
-    def __init__(self, line_offset: int = 0, drop_chrome: bool = False) -> None:
+    def __init__(self, path: str, line_offset: int = 0, drop_chrome: bool = False) -> None:
         self.blocks: list[Block] = []
+        self.path = path
         self.line_offset = line_offset
         self.drop_chrome = drop_chrome
+        self.depth = 0
+
+    def enter(self, el: etree._Element) -> None:
+        """Count one level of nesting; refuse absurd depths before Python's
+        recursion limit turns them into a traceback."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise SourceError(f"elements nested more than {MAX_DEPTH} deep", self.path, self.line(el))
 
     def line(self, el: etree._Element) -> int:
         return (el.sourceline or 1) + self.line_offset
@@ -119,6 +131,11 @@ class _Walker:
         tag = _tag(el)
         if tag in DROP or _hidden(el):
             return
+        self.enter(el)
+        self._block(el, tag, role)
+        self.depth -= 1
+
+    def _block(self, el: etree._Element, tag: str, role: str) -> None:
         if self.drop_chrome and tag in ("header", "footer") and _page_level(el):
             return
         if tag in HEADINGS:
@@ -169,6 +186,7 @@ class _Walker:
 
         def walk(node: etree._Element) -> None:
             nonlocal line
+            self.enter(node)
             run.text(node.text)
             for child in node:
                 tag = _tag(child)
@@ -185,6 +203,7 @@ class _Walker:
                 else:
                     self.inline(child, run)
                 run.text(child.tail)
+            self.depth -= 1
 
         walk(el)
         self.item(run, line, items, depth)
@@ -194,6 +213,11 @@ class _Walker:
         tag = _tag(el)
         if not tag or tag in DROP or _hidden(el):
             return
+        self.enter(el)
+        self._inline(el, tag, run)
+        self.depth -= 1
+
+    def _inline(self, el: etree._Element, tag: str, run: InlineBuilder) -> None:
         if tag == "br":
             run.text(" ")
         elif tag == "img":
@@ -308,7 +332,7 @@ def read(text: str, path: str, slug: str) -> Article:
     page_title = normalise(title_el.text_content()) if title_el is not None else ""
     if h1 is not None and not _hidden(h1):
         run = InlineBuilder()
-        walker = _Walker()
+        walker = _Walker(path)
         walker.inline_children(h1, run)
         article.title, article.title_line = run.markup(), h1.sourceline or 1
         if page_title:
@@ -316,14 +340,14 @@ def read(text: str, path: str, slug: str) -> Article:
         h1.drop_tree()  # keeps the text after it
     elif page_title:
         article.title, article.title_line = plain(page_title), title_el.sourceline or 1
-    walker = _Walker(drop_chrome=in_body)
+    walker = _Walker(path, drop_chrome=in_body)
     walker.container(root)
     article.blocks = walker.blocks
     mark_roles(article)
     return require_content(article)
 
 
-def read_fragment(markup: str, first_line: int) -> list[Block]:
+def read_fragment(markup: str, first_line: int, path: str) -> list[Block]:
     """Blocks of a piece of HTML that starts on line ``first_line`` of its file."""
     if not markup.strip():
         return []
@@ -335,7 +359,7 @@ def read_fragment(markup: str, first_line: int) -> list[Block]:
     body = doc.find("body")
     if body is None:
         return []
-    walker = _Walker(line_offset=first_line - 1)
+    walker = _Walker(path, line_offset=first_line - 1)
     walker.container(body)
     return walker.blocks
 

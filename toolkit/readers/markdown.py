@@ -197,8 +197,9 @@ def _line(tok: Token) -> int:
 class _Body:
     """Walks the block tokens once, in order, producing :class:`Block` objects."""
 
-    def __init__(self, tokens: list[Token], want_title: bool) -> None:
+    def __init__(self, tokens: list[Token], want_title: bool, path: str) -> None:
         self.tokens = tokens
+        self.path = path
         self.want_title = want_title
         self.title: Optional[tuple[str, int]] = None
         self.blocks: list[Block] = []
@@ -239,7 +240,7 @@ class _Body:
                 if text:
                     self.blocks.append(Block(BlockKind.PARAGRAPH, text, _line(tok), role=role))
             elif kind == "html_block":
-                for block in read_fragment(tok.content, _line(tok)):
+                for block in read_fragment(tok.content, _line(tok), self.path):
                     block.role = block.role or role
                     self.blocks.append(block)
             i += 1
@@ -278,7 +279,7 @@ class _Body:
                     if tok.type == "inline":
                         _inline(tok.children or [], run)
                     elif tok.type == "html_block":
-                        for block in read_fragment(tok.content, _line(tok)):
+                        for block in read_fragment(tok.content, _line(tok), self.path):
                             for part in block.walk():
                                 run.raw(" " + part.text)
                     else:
@@ -309,7 +310,7 @@ def read(text: str, path: str, slug: str) -> Article:
     front, body = split_front_matter(text, path)
     if front is not None:
         read_front_matter(front, path, article)
-    walker = _Body(_MD.parse(body), want_title=not article.title)
+    walker = _Body(_MD.parse(body), want_title=not article.title, path=path)
     walker.run()
     if walker.title:
         article.title, article.title_line = walker.title
