@@ -462,6 +462,8 @@ def test_html_breadcrumb_forms(tmp_path, crumb, label, steps):
     (".html", "<main>\n" + "<div>" * 2000 + "deep"),
     (".html", "<p>" + "<em>" * 2000 + "deep"),
     (".md", "Text\n\n" + "<div>" * 2000 + "deep\n"),
+    (".md", "Text\n\n" + "> " * 300 + "deep\n"),
+    (".md", "".join("  " * i + f"- x{i}\n" for i in range(120))),
 ])
 def test_absurd_nesting_is_an_error_not_a_traceback(tmp_path, ext, content):
     with pytest.raises(SourceError, match="nested more than") as err:

@@ -35,7 +35,11 @@ from toolkit.model import Article, Block, BlockKind, Meta
 from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, require_content
 from toolkit.readers.html import INLINE, read_fragment
 
-_MD = MarkdownIt("commonmark")
+#: markdown-it stops reading, silently, below ``maxNesting`` levels of tokens
+#: (a list or quote level takes one or two); the reader refuses a document that
+#: comes near it rather than lose its text.
+MAX_NESTING = 200
+_MD = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
 #: libyaml's safe loader when PyYAML was built with it (about 10x faster), else
 #: the pure-Python one; both keep node marks for file lines.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -310,7 +314,11 @@ def read(text: str, path: str, slug: str) -> Article:
     front, body = split_front_matter(text, path)
     if front is not None:
         read_front_matter(front, path, article)
-    walker = _Body(_MD.parse(body), want_title=not article.title, path=path)
+    tokens = _MD.parse(body)
+    too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 2 and t.map), None)
+    if too_deep is not None:
+        raise SourceError(f"lists or quotes nested more than {MAX_NESTING // 2 - 1} deep", path, _line(too_deep))
+    walker = _Body(tokens, want_title=not article.title, path=path)
     walker.run()
     if walker.title:
         article.title, article.title_line = walker.title
