@@ -1,0 +1,170 @@
+"""From an :class:`~toolkit.model.Article` to its POT template.
+
+One entry per distinct (msgctxt, English text) of the article: a sentence
+that occurs twice is translated once, and its entry lists every place as a
+``#:`` reference.  The extracted comment (``#.``) tells the translator where
+the text sits and ends with ``id: <segment ids>`` so merge, the XML writer
+and checks can find the segments of an entry without re-segmenting.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Iterable, Optional
+
+import polib
+
+from toolkit import __version__
+from toolkit.config import Config
+from toolkit.languages import get_language
+from toolkit.model import Article, Segment
+
+ID_PREFIX = "id: "
+DEFAULT_DATE = "YEAR-MO-DA HO:MI+ZONE"
+_DATE_FIELD = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
+
+
+def now_stamp() -> str:
+    """A PO header date: ``2026-11-25 12:40+0000``."""
+    return time.strftime("%Y-%m-%d %H:%M%z", time.localtime())
+
+
+def segment_ids(entry: polib.POEntry) -> list[str]:
+    """The segment ids an entry stands for, read from its ``#. id:`` line."""
+    ids: list[str] = []
+    for line in (entry.comment or "").split("\n"):
+        if line.startswith(ID_PREFIX):
+            ids += line[len(ID_PREFIX):].split()
+    return ids
+
+
+def template_metadata(config: Config, creation_date: str) -> dict[str, str]:
+    """Header fields of a POT; update fills the language-specific ones."""
+    source = get_language(config.source_language)
+    return {
+        "Project-Id-Version": config.name,
+        "Report-Msgid-Bugs-To": config.bugs_address,
+        "POT-Creation-Date": creation_date,
+        "PO-Revision-Date": DEFAULT_DATE,
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        # msgfmt -c refuses the INTEGER/EXPRESSION placeholders: a template
+        # carries the source language's rule until update sets the target's.
+        "Plural-Forms": source.plural_forms,
+        "X-Generator": f"tmkit {__version__}",
+    }
+
+
+def template_comment(config: Config, article: Article) -> str:
+    lines = [f"{article.title or article.slug} ({article.path})"]
+    if config.copyright_holder:
+        lines.append(f"Copyright (C) {config.copyright_holder}")
+    lines.append(f"This file is distributed under the same license as the {config.name} package.")
+    return "\n".join(lines)
+
+
+def build_template(article: Article, segments: Iterable[Segment], config: Config,
+                   creation_date: Optional[str] = None) -> polib.POFile:
+    """The POT catalog of ``article`` (entries in order of first occurrence)."""
+    pot = polib.POFile(wrapwidth=79)
+    pot.header = template_comment(config, article)
+    pot.metadata = template_metadata(config, creation_date or now_stamp())
+    pot.metadata_is_fuzzy = True
+    entries: dict[tuple[Optional[str], str], tuple[list[str], list[str], list[tuple[str, str]]]] = {}
+    for segment in segments:
+        comments, ids, refs = entries.setdefault(segment.key, ([], [], []))
+        if segment.comment and segment.comment not in comments:
+            comments.append(segment.comment)
+        ids.append(segment.id)
+        ref = (article.path, str(segment.line))
+        if ref not in refs:
+            refs.append(ref)
+    for (context, text), (comments, ids, refs) in entries.items():
+        comment = "\n".join([*comments, ID_PREFIX + " ".join(ids)])
+        pot.append(polib.POEntry(msgid=text, msgstr="", msgctxt=context, comment=comment,
+                                 occurrences=refs))
+    return pot
+
+
+def creation_date_of(pot_text: str) -> Optional[str]:
+    """The ``POT-Creation-Date`` of an existing template, read without parsing it."""
+    found = _DATE_FIELD.search(pot_text)
+    return found.group(1) if found else None
+
+
+# -- the project ---------------------------------------------------------------
+
+def settings_fingerprint(config: Config) -> str:
+    """Settings that shape catalogs: when they change, nothing is skipped."""
+    return "|".join([__version__, config.segmentation, config.name, config.bugs_address,
+                     config.copyright_holder, config.source_language])
+
+
+class ExtractReport:
+    """What ``extract_project`` did: templates written and left as they were."""
+
+    def __init__(self) -> None:
+        self.written: list = []
+        self.unchanged = 0
+        self.entries = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.written) + self.unchanged
+
+
+def extract_project(config: Config, slugs: Optional[list[str]] = None) -> ExtractReport:
+    """Write ``po/templates/<slug>.pot`` for every article (or those in ``slugs``).
+
+    An article whose source bytes and template are unchanged since the last
+    run is skipped without being read or segmented.  A rewritten template
+    keeps its ``POT-Creation-Date`` unless its entries changed, so re-running
+    extract on an unchanged article never touches the file.  All templates
+    are built before the first is written: bad input writes nothing.
+    """
+    from toolkit.catalog.pofile import format_po
+    from toolkit.catalog.state import CatalogState, digest, file_digest
+    from toolkit.project import article_paths, relative
+    from toolkit.readers import read_article
+    from toolkit.segment import segment_article
+
+    report = ExtractReport()
+    state = CatalogState(config.root, settings_fingerprint(config))
+    outputs: list[tuple] = []
+    for path in article_paths(config, slugs):
+        slug = path.stem
+        pot_path = config.pot_file(slug)
+        source_hash = digest(path.read_bytes())
+        record = state.get("pot", slug)
+        if record and record.get("source") == source_hash and record.get("pot") == file_digest(pot_path):
+            report.unchanged += 1
+            report.entries += record.get("entries", 0)
+            continue
+        article = read_article(path, relative(config, path))
+        pot = build_template(article, segment_article(article, config.segmentation), config)
+        old_text = pot_path.read_text(encoding="utf-8") if pot_path.is_file() else None
+        old_date = creation_date_of(old_text) if old_text else None
+        if old_date:
+            pot.metadata["POT-Creation-Date"] = old_date
+        text = format_po(pot)
+        if old_date and text != old_text:
+            pot.metadata["POT-Creation-Date"] = now_stamp()
+            text = format_po(pot)
+        report.entries += len(pot)
+        outputs.append((slug, pot_path, text, old_text, source_hash, len(pot)))
+    for slug, pot_path, text, old_text, source_hash, count in outputs:
+        if text != old_text:
+            from toolkit.fsutil import atomic_write_text
+            atomic_write_text(pot_path, text)
+            report.written.append(pot_path)
+        else:
+            report.unchanged += 1
+        state.put("pot", slug, {"source": source_hash, "pot": digest(text.encode("utf-8")),
+                                "entries": count})
+    state.save()
+    return report
