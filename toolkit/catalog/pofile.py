@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -129,6 +130,40 @@ def write_text_if_changed(path: os.PathLike | str, text: str) -> bool:
         pass
     atomic_write_text(target, text)
     return True
+
+
+def write_texts(items: list[tuple[Path, str]]) -> None:
+    """Write many files atomically with one ``sync`` instead of one ``fsync`` each.
+
+    Same guarantee as :func:`toolkit.fsutil.atomic_write_text` (each file is
+    replaced whole, by rename, after its data is on disk) at a fraction of the
+    cost when an update writes thousands of catalogs.  A failure before the
+    renames leaves every target as it was.
+    """
+    if len(items) < 8:
+        for path, text in items:
+            atomic_write_text(path, text)
+        return
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in items:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.sync()
+        while staged:
+            tmp, path = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
 
 
 def write_po(path: os.PathLike | str, po: polib.POFile) -> bool:

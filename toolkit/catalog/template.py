@@ -127,7 +127,7 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None) -> Extrac
     extract on an unchanged article never touches the file.  All templates
     are built before the first is written: bad input writes nothing.
     """
-    from toolkit.catalog.pofile import format_po
+    from toolkit.catalog.pofile import format_po, write_texts
     from toolkit.catalog.state import CatalogState, digest, file_digest
     from toolkit.project import article_paths, relative
     from toolkit.readers import read_article
@@ -136,9 +136,10 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None) -> Extrac
     report = ExtractReport()
     state = CatalogState(config.root, settings_fingerprint(config))
     outputs: list[tuple] = []
+    template_root = config.template_path   # resolved once, not per article
     for path in article_paths(config, slugs):
         slug = path.stem
-        pot_path = config.pot_file(slug)
+        pot_path = template_root / f"{slug}.pot"
         source_hash = digest(path.read_bytes())
         record = state.get("pot", slug)
         if record and record.get("source") == source_hash and record.get("pot") == file_digest(pot_path):
@@ -157,13 +158,11 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None) -> Extrac
             text = format_po(pot)
         report.entries += len(pot)
         outputs.append((slug, pot_path, text, old_text, source_hash, len(pot)))
+    changed = [(pot_path, text) for _, pot_path, text, old_text, _, _ in outputs if text != old_text]
+    write_texts(changed)
+    report.written = [path for path, _ in changed]
+    report.unchanged += len(outputs) - len(changed)
     for slug, pot_path, text, old_text, source_hash, count in outputs:
-        if text != old_text:
-            from toolkit.fsutil import atomic_write_text
-            atomic_write_text(pot_path, text)
-            report.written.append(pot_path)
-        else:
-            report.unchanged += 1
         state.put("pot", slug, {"source": source_hash, "pot": digest(text.encode("utf-8")),
                                 "entries": count})
     state.save()

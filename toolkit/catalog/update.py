@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import polib
 
-from toolkit.catalog.pofile import _check_charset, format_po, parse_po
+from toolkit.catalog.pofile import _check_charset, format_po, parse_po, write_texts
 from toolkit.catalog.state import CatalogState, digest
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
@@ -198,6 +198,24 @@ def render_updated(po: polib.POFile, old_text: Optional[str]) -> str:
     return text
 
 
+def new_catalog_text(pot_text: str, pot_head: polib.POFile, language: Language
+                     ) -> tuple[str, MergeCounts]:
+    """A language's first PO file, straight from the template's text.
+
+    With no previous catalog and no hooks the entries are exactly the
+    template's, already in gettext's layout, so only the header is built
+    (through :func:`merge_catalog`, the same code as every other update)
+    and the template's entries are copied as text: no parsing, no
+    formatting of thousands of entries.  ``pot_head`` is the template's
+    header alone, parsed (see :func:`_template_head`).
+    """
+    body = pot_text.partition("\n\n")[2]
+    po, counts = merge_catalog(pot_head, None, language)
+    counts.added = body.count("\nmsgid ") + body.startswith("msgid ") if body else 0
+    text = format_po(po)
+    return (text + "\n" + body if body else text), counts
+
+
 @dataclass
 class UpdateReport:
     """Per-language counts of ``update_project`` and the files it wrote."""
@@ -236,9 +254,11 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     state = CatalogState(config.root, settings_fingerprint(config))
     hook_key = _hooks_fingerprint(hooks)
     outputs: list[tuple[Path, str, Optional[str], str, dict]] = []
+    # Config.po_file()/pot_file() resolve symlinks on every call; once is enough.
+    po_root, template_root = config.po_path, config.template_path
     for path in article_paths(config, slugs):
         slug = path.stem
-        pot_path = config.pot_file(slug)
+        pot_path = template_root / f"{slug}.pot"
         shown_pot = _shown(config, pot_path)
         try:
             pot_bytes = pot_path.read_bytes()
@@ -246,8 +266,9 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
             raise CatalogError("no template; run 'tmkit extract' first", shown_pot) from None
         pot_hash = digest(pot_bytes)
         pot: Optional[polib.POFile] = None
+        pot_head: Optional[polib.POFile] = None
         for tag in tags:
-            po_path = config.po_file(tag, slug)
+            po_path = po_root / tag / f"{slug}.po"
             try:
                 old_bytes: Optional[bytes] = po_path.read_bytes()
             except FileNotFoundError:
@@ -260,29 +281,38 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
                 report.languages[tag].kept += record.get("entries", 0)
                 report.unchanged += 1
                 continue
-            if pot is None:
-                pot = _parse(pot_bytes, shown_pot)
-            old = _parse(old_bytes, _shown(config, po_path)) if old_bytes is not None else None
-            po, counts = merge_catalog(pot, old, get_language(tag))
-            for hook in hooks:
-                for name, value in (hook(po, tag, slug) or {}).items():
-                    counts.extra[name] = counts.extra.get(name, 0) + int(value)
+            if old_bytes is None and not hooks:
+                if pot_head is None:
+                    pot_head = _template_head(pot_bytes, shown_pot)
+                text, counts = new_catalog_text(pot_bytes.decode("utf-8"), pot_head, get_language(tag))
+                old_text = None
+            else:
+                if pot is None:
+                    pot = _parse(pot_bytes, shown_pot)
+                old = _parse(old_bytes, _shown(config, po_path)) if old_bytes is not None else None
+                po, counts = merge_catalog(pot, old, get_language(tag))
+                for hook in hooks:
+                    for name, value in (hook(po, tag, slug) or {}).items():
+                        counts.extra[name] = counts.extra.get(name, 0) + int(value)
+                old_text = old_bytes.decode("utf-8") if old_bytes is not None else None
+                text = render_updated(po, old_text)
             report.languages[tag].add(counts)
-            old_text = old_bytes.decode("utf-8") if old_bytes is not None else None
-            text = render_updated(po, old_text)
-            active = sum(1 for e in po if not e.obsolete)
+            active = counts.kept + counts.fuzzy + counts.added
             outputs.append((po_path, text, old_text, key,
                             {"pot": pot_hash, "hooks": hook_key, "entries": active}))
-    from toolkit.fsutil import atomic_write_text
+    changed = [(po_path, text) for po_path, text, old_text, _, _ in outputs if text != old_text]
+    write_texts(changed)
+    report.written = [path for path, _ in changed]
+    report.unchanged += len(outputs) - len(changed)
     for po_path, text, old_text, key, record in outputs:
-        if text != old_text:
-            atomic_write_text(po_path, text)
-            report.written.append(po_path)
-        else:
-            report.unchanged += 1
         state.put("po", key, {**record, "po": digest(text.encode("utf-8"))})
     state.save()
     return report
+
+
+def _template_head(pot_bytes: bytes, shown: str) -> polib.POFile:
+    """The template's header entry parsed on its own (cheap: one entry)."""
+    return _parse(pot_bytes.partition(b"\n\n")[0] + b"\n", shown)
 
 
 def _shown(config: Config, path: Path) -> str:

@@ -167,24 +167,35 @@ def _escape_portion(portion: str) -> tuple[str, set[int]]:
     return "".join(out), forbidden
 
 
+_CLASSES = ("AL", "NU", "SP", "HY", "BA", "B2", "IS", "SY", "OP", "OPW", "CP", "CL", "EX",
+            "PR", "PO", "QU", "ID", "GL", "NS", "IN", "BK")
+#: (previous class, class) -> break allowed, for a previous class other than SP;
+#: (class before the spaces, class) -> break allowed, after spaces.
+_PAIRS = {(a, b): _allowed(a, b, a) for a in _CLASSES for b in _CLASSES if a != "SP"}
+_AFTER_SPACE = {(base, b): _allowed("SP", b, base) for base in _CLASSES for b in _CLASSES}
+
+
 def _line_breaks(text: str, forbidden: set[int], width: int, start_column: int) -> list[int]:
     """Positions to break ``text`` at, as libunistring's ``ulc_width_linebreaks``."""
-    infos = [_char_info(c) for c in text]
     breaks: list[int] = []
     last_p = -1
     last_column = start_column
     piece_width = 0
     prev = ""
     base = "BK"
-    for i, (cls, w) in enumerate(infos):
+    pairs = _PAIRS
+    after_space = _AFTER_SPACE
+    for i, ch in enumerate(text):
+        cls, w = _char_info(ch)
         if cls == "CM":                               # LB9, LB10
-            if prev == "SP":   # libunistring: a mark after a space may start a line
-                possible = base != "BK" and i not in forbidden
+            possible = prev == "SP" and base != "BK" and i not in forbidden
             cls = prev if prev and prev != "SP" else "AL"
-            if prev != "SP":
-                possible = False
+        elif i == 0 or i in forbidden:
+            possible = False
+        elif prev == "SP":
+            possible = after_space[base, cls]
         else:
-            possible = i > 0 and i not in forbidden and _allowed(prev, cls, base)
+            possible = pairs[prev, cls]
         if possible:
             if last_p >= 0 and last_column + piece_width > width:
                 breaks.append(last_p)
@@ -207,11 +218,13 @@ def _display_width(text: str) -> int:
     return sum(_char_info(c)[1] for c in text)
 
 
-def format_string(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
+@lru_cache(maxsize=65536)
+def format_string(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> tuple[str, ...]:
     """The lines gettext writes for ``name "value"`` (``msgid``, ``msgstr[0]``...).
 
     ``prefix`` is ``"#~ "`` for obsolete entries and ``"#| "`` for previous
-    strings; it shortens every line as in gettext.
+    strings; it shortens every line as in gettext.  Cached: the same English
+    recurs in the template, in every language and in shared page footers.
     """
     after_break = len(prefix) + 1
     avail = width - 1 - after_break
@@ -236,7 +249,7 @@ def format_string(name: str, value: str, prefix: str = "", width: int = PAGE_WID
         for n in range(len(cuts) - 1):
             lead = head if n == 0 else prefix
             lines.append(f'{lead}"{escaped[cuts[n]:cuts[n + 1]]}"')
-    return lines
+    return tuple(lines)
 
 
 def _breaks_if_needed(escaped: str, forbidden: set[int], avail: int, start: int) -> list[int]:
