@@ -23,8 +23,8 @@ from typing import Iterable, Optional
 import polib
 
 from toolkit.catalog.wrap import PAGE_WIDTH, format_string
-from toolkit.errors import CatalogError, TmkitError
-from toolkit.fsutil import atomic_write_text, read_text
+from toolkit.errors import CatalogError
+from toolkit.fsutil import atomic_write_text
 
 _CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.IGNORECASE)
 _POLIB_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
@@ -182,15 +182,44 @@ def read_po(path: os.PathLike | str, display: Optional[str] = None) -> polib.POF
     """
     shown = display or os.fspath(path)
     try:
-        text = read_text(path)
-    except TmkitError as exc:
-        raise CatalogError(exc.message, shown, exc.line) from None
-    return parse_po(text, shown)
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", shown) from None
+    return parse_po_bytes(data, shown)
+
+
+def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
+    """Parse the bytes of a PO file (see :func:`read_po`)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _check_charset(data[:4000].decode("latin-1"), shown)   # a wrong charset says so
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", shown, line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_po(text.replace("\r\n", "\n"), shown)
+
+
+_KEYWORD_LINE = re.compile(r'^(?:#~\|? |#\| )?(?:(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?(.*)$')
+_QUOTED = re.compile(r'^"(?:[^"\\]|\\.)*"\s*$')
+
+
+def _check_strings(text: str, shown: str) -> None:
+    """Every string must be closed: polib silently truncates an unterminated one."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line or (line[0] == "#" and not line.startswith(("#~ ", "#| ", "#~| "))):
+            continue
+        found = _KEYWORD_LINE.match(line)
+        keyword, rest = found.group(1), found.group(2)
+        if (keyword or rest.startswith('"')) and not _QUOTED.match(rest):
+            raise CatalogError("not a valid PO file: unterminated or malformed string", shown, number)
 
 
 def parse_po(text: str, shown: str = "<string>") -> polib.POFile:
     """Parse PO text (see :func:`read_po`)."""
     _check_charset(text, shown)
+    _check_strings(text, shown)
     try:
         po = polib.pofile(text, wrapwidth=PAGE_WIDTH)
     except (OSError, ValueError, KeyError, IndexError, UnicodeError) as exc:

@@ -148,7 +148,7 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None) -> Extrac
             continue
         article = read_article(path, relative(config, path))
         pot = build_template(article, segment_article(article, config.segmentation), config)
-        old_text = pot_path.read_text(encoding="utf-8") if pot_path.is_file() else None
+        old_text = pot_path.read_text(encoding="utf-8", errors="replace") if pot_path.is_file() else None
         old_date = creation_date_of(old_text) if old_text else None
         if old_date:
             pot.metadata["POT-Creation-Date"] = old_date

@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import polib
 
-from toolkit.catalog.pofile import _check_charset, format_po, parse_po, write_texts
+from toolkit.catalog.pofile import format_po, parse_po_bytes as _parse, write_texts
 from toolkit.catalog.state import CatalogState, digest
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
@@ -320,15 +320,3 @@ def _shown(config: Config, path: Path) -> str:
         return path.relative_to(config.root).as_posix()
     except ValueError:
         return str(path)
-
-
-def _parse(data: bytes, shown: str) -> polib.POFile:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        _check_charset(data[:4000].decode("latin-1"), shown)   # a wrong charset says so
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", shown, line) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return parse_po(text, shown)
