@@ -167,6 +167,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
+    parser.add_argument("--skip", action="append", default=[], metavar="STEP",
+                        help="leave out a step: tmkit_help, tmkit, po4a, txt2po (repeatable)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tmkit-bench-") as tmp:
         root = (args.keep or Path(tmp)) / "project"
@@ -175,7 +177,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         slugs = generate_project(root, args.articles)
         timings: list[Timing] = []
         for step in STEPS:
-            timings += step(root, slugs)
+            if step.__name__.removeprefix("bench_") not in args.skip:
+                timings += step(root, slugs)
     report(timings, args.articles)
     return 0
 

@@ -133,27 +133,41 @@ def write_text_if_changed(path: os.PathLike | str, text: str) -> bool:
 
 
 def write_texts(items: list[tuple[Path, str]]) -> None:
-    """Write many files atomically with one ``sync`` instead of one ``fsync`` each.
+    """Write many files atomically, syncing once for the batch, not once per file.
 
-    Same guarantee as :func:`toolkit.fsutil.atomic_write_text` (each file is
-    replaced whole, by rename, after its data is on disk) at a fraction of the
-    cost when an update writes thousands of catalogs.  A failure before the
-    renames leaves every target as it was.
+    Every file is replaced whole, by rename, as with
+    :func:`toolkit.fsutil.atomic_write_text` (which a handful of files still
+    go through).  For a batch, one ``sync`` before the renames puts all data
+    on disk when any file *replaces* an existing one (a catalog holding
+    translators' work must never become empty after a power cut).  A batch
+    of only new files (a first ``update``) is not synced: nothing existed
+    to lose, the hashes in the state file no longer match a damaged file,
+    and the next run writes it again; syncing 50 MB would cost more than
+    generating it.  A failure before the renames leaves every target as it was.
     """
     if len(items) < 8:
         for path, text in items:
             atomic_write_text(path, text)
         return
     staged: list[tuple[str, Path]] = []
+    replaces = False
+    made: set[Path] = set()
     try:
         for path, text in items:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(text.encode("utf-8"))
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.sync()
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+                replaces = True
+            except FileNotFoundError:
+                os.chmod(tmp, 0o644)
+        if replaces:
+            os.sync()
         while staged:
             tmp, path = staged[0]
             os.replace(tmp, path)
