@@ -172,3 +172,30 @@ def test_update_refuses_bad_po_writes_nothing(runner, project, damage, what):
     assert what in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert {p: p.read_bytes() for p in (project / "po").rglob("*.po")} == before
+
+
+def test_parser_agrees_with_polib_and_keeps_obsolete_previous_strings(tmp_path: Path):
+    po = polib.POFile()
+    po.header = "Demo translation.\nSecond line."
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}
+    for number, text in enumerate(dict.fromkeys(_tricky_strings(120))):
+        entry = polib.POEntry(msgid=text, msgstr=text.upper(), comment=f"Paragraph {number}\nid: b{number}",
+                              tcomment="note" if number % 3 else "", msgctxt="ctx" if number % 4 == 0 else None,
+                              occurrences=[("source/a.txt", str(number)), ("source/b c.txt", "")][: number % 3])
+        if number % 5 == 0:
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = "old " + text
+        entry.obsolete = number % 7 == 0
+        po.append(entry)
+    text = format_po(po)
+    mine = parse_po(text)
+    theirs = polib.pofile(text)
+    assert mine.metadata == theirs.metadata == po.metadata and mine.header == po.header
+    fields = ["msgid", "msgstr", "msgctxt", "obsolete", "tcomment", "comment", "occurrences", "flags"]
+    originals = {(e.msgctxt, e.msgid): e for e in po}
+    assert len(mine) == len(theirs) == len(po)
+    for a, b in zip(mine, theirs):
+        assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+        # polib drops previous strings of obsolete entries; tmkit keeps them.
+        assert a.previous_msgid == originals[(a.msgctxt, a.msgid)].previous_msgid
+    assert format_po(mine) == text

@@ -3,9 +3,10 @@
 Everything that touches PO text on disk goes through here, so the rest of the
 package deals with :class:`polib.POFile` objects only.
 
-* :func:`read_po` parses with polib but first checks what polib lets through
-  (wrong charset, duplicate entries) and turns every failure into a
-  :class:`~toolkit.errors.CatalogError` naming the file and line.
+* :func:`read_po` parses strictly (:mod:`toolkit.catalog.poread`, into
+  polib objects), refuses a wrong charset and duplicate entries, and turns
+  every failure into a :class:`~toolkit.errors.CatalogError` naming the file
+  and line.
 * :func:`format_po` writes the layout of GNU gettext (see
   :mod:`toolkit.catalog.wrap`), so ``msgcat``/``msgmerge``/Poedit round trips
   change nothing, and it is several times faster than polib's writer.
@@ -22,12 +23,12 @@ from typing import Iterable, Optional
 
 import polib
 
+from toolkit.catalog import poread
 from toolkit.catalog.wrap import PAGE_WIDTH, format_string
 from toolkit.errors import CatalogError
 from toolkit.fsutil import atomic_write_text
 
 _CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.IGNORECASE)
-_POLIB_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
 
 
 # -- writing -----------------------------------------------------------------
@@ -215,33 +216,10 @@ def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
     return parse_po(text.replace("\r\n", "\n"), shown)
 
 
-_KEYWORD_LINE = re.compile(r'^(?:#~\|? |#\| )?(?:(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?(.*)$')
-_QUOTED = re.compile(r'^"(?:[^"\\]|\\.)*"\s*$')
-
-
-def _check_strings(text: str, shown: str) -> None:
-    """Every string must be closed: polib silently truncates an unterminated one."""
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line or (line[0] == "#" and not line.startswith(("#~ ", "#| ", "#~| "))):
-            continue
-        found = _KEYWORD_LINE.match(line)
-        keyword, rest = found.group(1), found.group(2)
-        if (keyword or rest.startswith('"')) and not _QUOTED.match(rest):
-            raise CatalogError("not a valid PO file: unterminated or malformed string", shown, number)
-
-
 def parse_po(text: str, shown: str = "<string>") -> polib.POFile:
     """Parse PO text (see :func:`read_po`)."""
     _check_charset(text, shown)
-    _check_strings(text, shown)
-    try:
-        po = polib.pofile(text, wrapwidth=PAGE_WIDTH)
-    except (OSError, ValueError, KeyError, IndexError, UnicodeError) as exc:
-        message = str(exc)
-        found = _POLIB_LINE.search(message)
-        line = int(found.group(1) or found.group(2)) if found else None
-        message = _POLIB_LINE.sub("", message).replace("in po file", "").strip(" :.")
-        raise CatalogError(f"not a valid PO file: {message or 'syntax error'}", shown, line) from None
+    po = poread.parse(text, shown)
     _check_duplicates(po, shown)
     return po
 
