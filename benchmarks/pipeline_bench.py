@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,8 +42,9 @@ FOOTER_MARK = "Educational Partners"
 @dataclass
 class Timing:
     name: str
-    seconds: float
+    seconds: float                    # wall clock
     note: str = ""
+    cpu: float = float("nan")         # user + system CPU of the processes: steadier on a busy machine
 
 
 # -- the project ---------------------------------------------------------------
@@ -83,14 +85,21 @@ def generate_project(root: Path, articles: int) -> list[str]:
     return slugs
 
 
-def time_commands(commands: list[list[str]], cwd: Path) -> float:
-    """Wall-clock seconds for running ``commands`` one after the other."""
+def time_commands(commands: list[list[str]], cwd: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds for running ``commands`` one after the other."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     for command in commands:
         result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if result.returncode != 0:
             raise SystemExit(f"{' '.join(command[:3])}... failed:\n{result.stderr[-2000:]}")
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def timing(name: str, measured: tuple[float, float]) -> Timing:
+    return Timing(name, measured[0], cpu=measured[1])
 
 
 # -- the steps -------------------------------------------------------------------
@@ -105,12 +114,12 @@ def bench_tmkit(root: Path, slugs: list[str]) -> list[Timing]:
     steps = [[tmkit, "extract"], [tmkit, "update"]]
     scratch = time_commands(steps, root)
     unchanged = time_commands(steps, root)
-    return [Timing("tmkit extract+update, from scratch", scratch),
-            Timing("tmkit extract+update, unchanged", unchanged)]
+    return [timing("tmkit extract+update, from scratch", scratch),
+            timing("tmkit extract+update, unchanged", unchanged)]
 
 
 def bench_tmkit_help(root: Path, slugs: list[str]) -> list[Timing]:
-    return [Timing("tmkit --help (start-up)", time_commands([[tmkit_binary(), "--help"]], root))]
+    return [timing("tmkit --help (start-up)", time_commands([[tmkit_binary(), "--help"]], root))]
 
 
 def bench_po4a(root: Path, slugs: list[str]) -> list[Timing]:
@@ -127,8 +136,8 @@ def bench_po4a(root: Path, slugs: list[str]) -> list[Timing]:
     command = [["po4a", "--no-translations", "--quiet", "po4a.cfg"]]
     scratch = time_commands(command, work)
     unchanged = time_commands(command, work)
-    return [Timing("po4a --no-translations, from scratch", scratch),
-            Timing("po4a --no-translations, unchanged", unchanged)]
+    return [timing("po4a --no-translations, from scratch", scratch),
+            timing("po4a --no-translations, unchanged", unchanged)]
 
 
 def bench_txt2po(root: Path, slugs: list[str]) -> list[Timing]:
@@ -137,7 +146,7 @@ def bench_txt2po(root: Path, slugs: list[str]) -> list[Timing]:
     if not binary:
         return [Timing("txt2po", float("nan"), "not installed (translate-toolkit)")]
     seconds = time_commands([[binary, "--progress=none", "-P", "source", "txt2po-out"]], root)
-    return [Timing("txt2po -P (extract only, paragraphs)", seconds)]
+    return [timing("txt2po -P (extract only, paragraphs)", seconds)]
 
 
 #: The measured steps, in order; each gets the project root and the slugs.
@@ -146,21 +155,22 @@ STEPS: list[Callable[[Path, list[str]], list[Timing]]] = [
 
 
 def report(timings: list[Timing], articles: int) -> None:
-    base = {t.name: t.seconds for t in timings}
-    print(f"\n{articles} articles x {len(LANGUAGES)} languages")
-    print(f"{'step':<44} {'seconds':>8}  target")
+    print(f"\n{articles} articles x {len(LANGUAGES)} languages (wall = elapsed, cpu = user+sys)")
+    print(f"{'step':<40} {'wall s':>7} {'cpu s':>7}  target")
     for t in timings:
         target = TARGETS.get(t.name)
         mark = "" if target is None else (f"<= {target:g} s " + ("ok" if t.seconds <= target else "MISSED"))
-        shown = "    -   " if t.seconds != t.seconds else f"{t.seconds:8.2f}"
-        print(f"{t.name:<44} {shown}  {mark}{t.note}")
-    pairs = [("tmkit extract+update, from scratch", "po4a --no-translations, from scratch"),
-             ("tmkit extract+update, unchanged", "po4a --no-translations, unchanged"),
-             ("tmkit extract+update, from scratch", "txt2po -P (extract only, paragraphs)")]
-    for mine, other in pairs:
-        if base.get(mine) and base.get(other) == base.get(other) and other in base:
-            print(f"ratio {other.split(',')[0]} / tmkit ({mine.split(', ')[1]}): "
-                  f"{base[other] / base[mine]:.1f}x")
+        wall = "      -" if t.seconds != t.seconds else f"{t.seconds:7.2f}"
+        cpu = "      -" if t.cpu != t.cpu else f"{t.cpu:7.2f}"
+        print(f"{t.name:<40} {wall} {cpu}  {mark}{t.note}")
+    found = {t.name: t for t in timings if t.seconds == t.seconds}
+    pairs = [("po4a --no-translations, from scratch", "tmkit extract+update, from scratch"),
+             ("po4a --no-translations, unchanged", "tmkit extract+update, unchanged"),
+             ("txt2po -P (extract only, paragraphs)", "tmkit extract+update, from scratch")]
+    for other, mine in pairs:
+        if other in found and mine in found:
+            a, b = found[other], found[mine]
+            print(f"{other} / {mine}: wall {a.seconds / b.seconds:.1f}x, cpu {a.cpu / b.cpu:.1f}x")
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -324,3 +324,25 @@ def test_hook_runs_and_its_counters_are_summed(runner, project, monkeypatch):
 def test_update_without_templates_is_a_clear_error(runner, project):
     result = run_cli(runner, project, "update", expect=2)
     assert f"po/templates/{SLUG}.pot" in result.output and "tmkit extract" in result.output
+
+
+DEMO = Path(__file__).resolve().parent.parent / "po"
+
+
+@pytest.mark.skipif(not list(DEMO.glob("*/*.po")), reason="no demo catalogs in the repository")
+def test_update_keeps_every_translation_of_the_demo_catalogs(runner, project):
+    shutil.copytree(DEMO, project / "po")
+    demo = {path.parent.name: read_po(path) for path in DEMO.glob("*/*.po")}
+    extract_update(runner, project)
+    for lang, old in demo.items():
+        new = read_po(project / "po" / lang / f"{SLUG}.po")
+        assert new.header == old.header                      # the demo notice survives
+        for key in ("Last-Translator", "Language-Team"):
+            assert new.metadata.get(key) == old.metadata.get(key)
+        for key in old.metadata:
+            assert key in new.metadata
+        kept = {(e.msgctxt, e.previous_msgid if "fuzzy" in e.flags and e.previous_msgid else e.msgid): e.msgstr
+                for e in new}
+        for entry in old:
+            if entry.msgstr:
+                assert kept.get((entry.msgctxt, entry.msgid)) == entry.msgstr, (lang, entry.msgid)
