@@ -346,3 +346,25 @@ def test_update_keeps_every_translation_of_the_demo_catalogs(runner, project):
         for entry in old:
             if entry.msgstr:
                 assert kept.get((entry.msgctxt, entry.msgid)) == entry.msgstr, (lang, entry.msgid)
+
+
+def test_hooks_rerun_only_when_their_fingerprint_changes(project):
+    from toolkit.catalog.template import extract_project
+    from toolkit.catalog.update import update_project
+
+    calls = []
+
+    def hook(po, lang, slug):
+        calls.append(lang)
+        return {"noted": 1}
+
+    config = load_config(project)
+    extract_project(config)
+    hook.fingerprint = "tm-1"
+    report = update_project(config, ["es"], hooks=[hook])
+    assert calls == ["es"] and report.languages["es"].extra == {"noted": 1}
+    update_project(config, ["es"], hooks=[hook])
+    assert calls == ["es"]                            # unchanged inputs: skipped
+    hook.fingerprint = "tm-2"
+    update_project(config, ["es"], hooks=[hook])
+    assert calls == ["es", "es"]
