@@ -371,7 +371,7 @@ def test_hooks_rerun_only_when_their_fingerprint_changes(project):
 
 
 def test_extract_with_one_bad_article_writes_nothing(runner, project):
-    (project / "source" / "broken.txt").write_bytes(b"Title\n\nA paragraph \xff here.\n")
+    (project / "source" / "zz-broken.txt").write_bytes(b"Title\n\nA paragraph \xff here.\n")
     result = run_cli(runner, project, "extract", expect=2)
-    assert "source/broken.txt:3" in result.output and "Traceback" not in result.output
+    assert "source/zz-broken.txt:3" in result.output and "Traceback" not in result.output
     assert not (project / "po").exists() or not list((project / "po").rglob("*.pot"))
