@@ -349,7 +349,7 @@ def test_update_keeps_every_translation_of_the_demo_catalogs(runner, project):
 
 
 def test_hooks_rerun_only_when_their_fingerprint_changes(project):
-    from toolkit.catalog.template import extract_project
+    from toolkit.catalog.extract import extract_project
     from toolkit.catalog.update import update_project
 
     calls = []
@@ -375,3 +375,24 @@ def test_extract_with_one_bad_article_writes_nothing(runner, project):
     result = run_cli(runner, project, "extract", expect=2)
     assert "source/zz-broken.txt:3" in result.output and "Traceback" not in result.output
     assert not (project / "po").exists() or not list((project / "po").rglob("*.pot"))
+
+
+def test_parallel_extract_matches_serial_and_reports_errors(runner, project, monkeypatch):
+    from toolkit.catalog import extract
+
+    seed = SEED.read_text(encoding="utf-8")
+    for number in range(3):
+        (project / "source" / f"copy-{number}.txt").write_text(seed.replace("60%", f"{number}0%"), encoding="utf-8")
+    run_cli(runner, project, "extract")
+    serial = {p.name: p.read_bytes() for p in (project / "po" / "templates").iterdir()}
+    shutil.rmtree(project / "po")
+    (project / ".tmkit" / "catalog-state.json").unlink()
+    monkeypatch.setattr(extract, "PARALLEL_FROM", 1)
+    run_cli(runner, project, "extract")
+    parallel = {p.name: p.read_bytes() for p in (project / "po" / "templates").iterdir()}
+    assert parallel.keys() == serial.keys() and len(parallel) == 4
+    strip = lambda data: [l for l in data.split(b"\n") if not l.startswith(b'"POT-Creation-Date')]
+    assert all(strip(parallel[name]) == strip(serial[name]) for name in serial)
+    (project / "source" / "copy-1.txt").write_bytes(b"Title\n\nBad \xff byte.\n")
+    result = run_cli(runner, project, "extract", expect=2)
+    assert "source/copy-1.txt:3" in result.output

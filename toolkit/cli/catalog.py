@@ -19,7 +19,7 @@ _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
 @pass_project
 def extract_command(project: ProjectContext, slugs: tuple[str, ...]) -> None:
     """Write po/templates/<slug>.pot for every article in source/."""
-    from toolkit.catalog.template import extract_project
+    from toolkit.catalog.extract import extract_project
 
     report = extract_project(project.config, list(slugs) or None)
     for path in report.written:
