@@ -396,3 +396,10 @@ def test_parallel_extract_matches_serial_and_reports_errors(runner, project, mon
     (project / "source" / "copy-1.txt").write_bytes(b"Title\n\nBad \xff byte.\n")
     result = run_cli(runner, project, "extract", expect=2)
     assert "source/copy-1.txt:3" in result.output
+
+
+def test_hook_factories_may_be_dotted_names(monkeypatch, project):
+    from toolkit.catalog import hooks
+
+    monkeypatch.setattr(hooks, "HOOK_FACTORIES", ["os.path:basename", lambda config: None])
+    assert hooks.default_hooks(str(project)) == [project.name]   # any callable factory works

@@ -8,24 +8,35 @@ to the language's summary.  A hook may carry a ``fingerprint`` attribute
 if template and PO file are unchanged.  Hooks must keep to flags gettext
 knows (``fuzzy``, ``*-format``), since ``msgcat`` drops others.
 
-Other parts register here: add a factory to :data:`HOOK_FACTORIES`.
+Other parts register a *factory* ``(config) -> hook or None`` by adding its
+dotted name (``"toolkit.tm.prefill:update_hook"``) to :data:`HOOK_FACTORIES`:
+one line here, imported only when ``tmkit update`` runs.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import importlib
+from typing import Callable, Union
 
 from toolkit.config import Config
 
-#: Factories ``(config) -> hook or None``, called once per ``tmkit update``.
-HOOK_FACTORIES: list[Callable[[Config], object]] = []
+#: Factories ``(config) -> hook or None``, as ``"module:function"`` or callables,
+#: called once per ``tmkit update`` in this order.
+HOOK_FACTORIES: list[Union[str, Callable[[Config], object]]] = []
+
+
+def _resolve(factory: Union[str, Callable[[Config], object]]) -> Callable[[Config], object]:
+    if callable(factory):
+        return factory
+    module, _, name = factory.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def default_hooks(config: Config) -> list:
     """The hooks the CLI passes to :func:`toolkit.catalog.update.update_project`."""
     hooks = []
     for factory in HOOK_FACTORIES:
-        hook = factory(config)
+        hook = _resolve(factory)(config)
         if hook is not None:
             hooks.append(hook)
     return hooks
