@@ -18,6 +18,7 @@ from typing import Iterable, Optional
 
 import polib
 
+from toolkit.catalog.pofile import read_po
 from toolkit.config import Config
 from toolkit.errors import CatalogError
 from toolkit.tm.normalize import lang_tag
@@ -25,23 +26,6 @@ from toolkit.tm.store import AddResult, TMUnit
 
 _ID_RE = re.compile(r"^id:\s*(\S+)", re.MULTILINE)
 _PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
-
-
-def read_po(path: Path) -> polib.POFile:
-    """Parse a PO file, turning polib's exceptions into a one-line :class:`CatalogError`."""
-    try:
-        return polib.pofile(str(path), wrapwidth=79)
-    except OSError as exc:
-        if exc.errno is not None:   # a real I/O error; polib reports syntax errors as OSError too
-            raise CatalogError(f"cannot read: {exc.strerror or exc}", path) from None
-        problem = exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        problem = exc
-    message = str(problem).splitlines()[0] if str(problem) else type(problem).__name__
-    match = re.search(r"\(line (\d+)\)|line (\d+)", message)
-    line = int(match.group(1) or match.group(2)) if match else None
-    message = re.sub(r"\s*\(line \d+\)|\s*in po file \S+", "", message)
-    raise CatalogError(f"not a valid PO file: {message}", path, line)
 
 
 def is_reviewed(entry: polib.POEntry) -> bool:

@@ -25,8 +25,8 @@ from typing import Callable, Iterable, Optional
 import polib
 
 from toolkit.config import Config, TMSettings
-from toolkit.fsutil import atomic_write_text
-from toolkit.tm.feed import feed_project, project_po_files, read_po
+from toolkit.catalog.pofile import read_po, write_po
+from toolkit.tm.feed import feed_project, project_po_files
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
 
@@ -177,14 +177,6 @@ def prefill_hook_factory(config: Config) -> Optional[PrefillHook]:
     return None if config.tm.prefill == "off" else PrefillHook(config)
 
 
-def _po_text(po: polib.POFile) -> str:
-    try:  # gettext-identical wrapping when the catalog module provides it
-        from toolkit.catalog.pofile import format_po  # type: ignore
-    except ImportError:
-        return str(po) + "\n" if not str(po).endswith("\n") else str(po)
-    return format_po(po)
-
-
 def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = None,
                          slugs: Optional[Iterable[str]] = None) -> dict[str, dict[str, int]]:
     """Apply the TM to the project's existing PO files; counters per language."""
@@ -198,7 +190,7 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
             for key, value in counters.items():
                 summary[lang][key] = summary[lang].get(key, 0) + value
             if changed:
-                atomic_write_text(path, _po_text(po))
+                write_po(path, po)   # gettext's layout, atomically
     finally:
         hook.close()
     return summary
