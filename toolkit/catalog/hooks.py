@@ -22,7 +22,9 @@ from toolkit.config import Config
 
 #: Factories ``(config) -> hook or None``, as ``"module:function"`` or callables,
 #: called once per ``tmkit update`` in this order.
-HOOK_FACTORIES: list[Union[str, Callable[[Config], object]]] = []
+HOOK_FACTORIES: list[Union[str, Callable[[Config], object]]] = [
+    "toolkit.tm.pretranslate:prefill_hook_factory",     # fill from the translation memory
+]
 
 
 def _resolve(factory: Union[str, Callable[[Config], object]]) -> Callable[[Config], object]:

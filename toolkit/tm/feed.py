@@ -21,6 +21,7 @@ import polib
 from toolkit.catalog.pofile import read_po
 from toolkit.config import Config
 from toolkit.errors import CatalogError
+from toolkit.project import relative
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
 
@@ -96,7 +97,7 @@ def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None) 
     """Add the finished entries of every project PO file to ``tm``; results per language."""
     results: dict[str, AddResult] = {}
     for lang, slug, path in project_po_files(config, languages):
-        units = po_units(read_po(path), config.source_language, lang, slug)
+        units = po_units(read_po(path, relative(config, path)), config.source_language, lang, slug)
         result = tm.add(units)
         total = results.setdefault(lang, AddResult())
         total.added += result.added

@@ -26,6 +26,7 @@ import polib
 
 from toolkit.config import Config, TMSettings
 from toolkit.catalog.pofile import read_po, write_po
+from toolkit.project import relative
 from toolkit.tm.feed import feed_project, project_po_files
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
@@ -185,7 +186,7 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
     summary: dict[str, dict[str, int]] = {lang: {} for lang in languages}
     try:
         for lang, slug, path in project_po_files(config, languages, slugs):
-            po = read_po(path)
+            po = read_po(path, relative(config, path))
             counters, changed = hook.apply(po, lang)
             for key, value in counters.items():
                 summary[lang][key] = summary[lang].get(key, 0) + value
