@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Optional, Sequence
 import polib
 
 from toolkit.catalog.pofile import format_po, parse_po_bytes as _parse, write_texts
-from toolkit.catalog.state import CatalogState, digest
+from toolkit.catalog.state import CatalogState, digest, read_bytes
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
 from toolkit.errors import CatalogError
@@ -277,12 +277,9 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
         pot: Optional[polib.POFile] = None
         pot_head: Optional[polib.POFile] = None
         for tag in tags:
-            po_path = po_root / tag / f"{slug}.po"
-            try:
-                old_bytes: Optional[bytes] = po_path.read_bytes()
-            except FileNotFoundError:
-                old_bytes = None
             key = f"{tag}/{slug}"
+            po_path = po_root / tag / f"{slug}.po"
+            old_bytes = read_bytes(po_path)
             record = state.get("po", key)
             po_hash = digest(old_bytes) if old_bytes is not None else None
             if (record and record.get("pot") == pot_hash and record.get("po") == po_hash
