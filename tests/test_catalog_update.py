@@ -89,3 +89,18 @@ def test_header_keeps_translator_fields_and_sets_language_fields():
     assert po.metadata["X-Poedit-Basepath"] == "."
     assert po.metadata["Language"] == "zh_Hans" and po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
     assert parse_po(format_po(po)).metadata == po.metadata
+
+
+def test_layout_only_change_keeps_the_revision_date():
+    from toolkit.catalog.update import render_updated
+
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = {"PO-Revision-Date": "2026-01-02 03:04+0000", "Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="Long " * 30, msgstr="Largo y mucho más largo que el original " * 4))
+    polib_text = str(po) + "\n"                  # polib wraps differently from gettext
+    old = parse_po(polib_text)
+    new, _ = merge_catalog(old, old, get_language("es"))
+    text = render_updated(new, polib_text, old)
+    assert text != polib_text and "2026-01-02 03:04+0000" in text
+    new.append(polib.POEntry(msgid="Added", msgstr=""))
+    assert "2026-01-02 03:04+0000" not in render_updated(new, polib_text, old)

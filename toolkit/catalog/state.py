@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Optional
 
@@ -26,11 +27,18 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def file_digest(path: Path) -> Optional[str]:
+def read_bytes(path: "os.PathLike[str] | str") -> Optional[bytes]:
+    """The file's bytes, or None if it does not exist (unbuffered: one read)."""
     try:
-        return digest(path.read_bytes())
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        with open(path, "rb", buffering=0) as handle:
+            return handle.readall()
+    except (FileNotFoundError, NotADirectoryError):
         return None
+
+
+def file_digest(path: "os.PathLike[str] | str") -> Optional[str]:
+    data = read_bytes(path)
+    return None if data is None else digest(data)
 
 
 class CatalogState:

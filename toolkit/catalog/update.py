@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Optional, Sequence
 import polib
 
 from toolkit.catalog.pofile import format_po, parse_po_bytes as _parse, write_texts
-from toolkit.catalog.state import CatalogState, digest
+from toolkit.catalog.state import CatalogState, digest, read_bytes
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
 from toolkit.errors import CatalogError
@@ -187,15 +187,24 @@ def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Lang
     return po, counts
 
 
-def render_updated(po: polib.POFile, old_text: Optional[str]) -> str:
-    """The text to write: ``PO-Revision-Date`` moves only when entries changed."""
+def _body(text: str) -> str:
+    return text.partition("\n\n")[2]
+
+
+def render_updated(po: polib.POFile, old_text: Optional[str],
+                   old: Optional[polib.POFile] = None) -> str:
+    """The text to write: ``PO-Revision-Date`` moves only when entries changed.
+
+    A file that only changes layout (written by another tool, re-wrapped in
+    gettext's layout) keeps its date: ``old`` is compared in our layout too.
+    """
     text = format_po(po)
-    if old_text is None or text == old_text:
+    if old_text is None or text == old_text or _body(text) == _body(old_text):
         return text
-    if text.split("\n\n", 1)[1:] != old_text.split("\n\n", 1)[1:]:
-        po.metadata["PO-Revision-Date"] = now_stamp()
-        text = format_po(po)
-    return text
+    if old is not None and _body(text) == _body(format_po(old)):
+        return text
+    po.metadata["PO-Revision-Date"] = now_stamp()
+    return format_po(po)
 
 
 def new_catalog_text(pot_text: str, pot_head: polib.POFile, language: Language
@@ -268,12 +277,9 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
         pot: Optional[polib.POFile] = None
         pot_head: Optional[polib.POFile] = None
         for tag in tags:
-            po_path = po_root / tag / f"{slug}.po"
-            try:
-                old_bytes: Optional[bytes] = po_path.read_bytes()
-            except FileNotFoundError:
-                old_bytes = None
             key = f"{tag}/{slug}"
+            po_path = po_root / tag / f"{slug}.po"
+            old_bytes = read_bytes(po_path)
             record = state.get("po", key)
             po_hash = digest(old_bytes) if old_bytes is not None else None
             if (record and record.get("pot") == pot_hash and record.get("po") == po_hash
@@ -295,7 +301,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
                     for name, value in (hook(po, tag, slug) or {}).items():
                         counts.extra[name] = counts.extra.get(name, 0) + int(value)
                 old_text = old_bytes.decode("utf-8") if old_bytes is not None else None
-                text = render_updated(po, old_text)
+                text = render_updated(po, old_text, old)
             report.languages[tag].add(counts)
             active = counts.kept + counts.fuzzy + counts.added
             outputs.append((po_path, text, old_text, key,
