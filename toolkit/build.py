@@ -1,0 +1,334 @@
+"""``tmkit build``: merge every article with every language and run the writers.
+
+One article at a time (memory stays flat in the number of articles): read the
+source, merge it with each configured language's PO file, apply the publishing
+gate, render every requested format for the published languages, and write
+only files whose bytes changed.
+
+The build is incremental by content hashes, never timestamps.  A manifest in
+the export folder (``.tmkit-manifest.json``) records, per article, a key over
+its inputs (source bytes, every PO file's bytes, the templates, the settings
+that shape the output, the tmkit version) and the hash of each file written.
+When an article's key is unchanged and its files are still there, it is not
+even read; when it changed, it is rendered and only files whose content hash
+differs are replaced (so editing the Spanish PO rewrites only the Spanish
+files of that article, unless the set of published languages changed, which
+every page's language switcher shows).  Every write is atomic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+import polib
+
+from toolkit import __version__
+from toolkit.config import Config
+from toolkit.errors import CatalogError, ConfigError
+from toolkit.fsutil import atomic_write_bytes, inside
+from toolkit.languages import Language, get_language
+from toolkit.merge import merge, source_article
+from toolkit.model import TranslatedArticle
+from toolkit.project import article_paths, relative
+from toolkit.readers import read_article
+from toolkit.writers import PageContext, Writer, get_writer
+
+MANIFEST_NAME = ".tmkit-manifest.json"
+MANIFEST_VERSION = 1
+GENERATOR = f"tmkit {__version__}"
+
+
+@dataclass
+class ArticleLanguage:
+    """The outcome for one article in one language."""
+
+    slug: str
+    lang: str
+    published: bool
+    percent: float
+    forced: bool = False
+    reasons: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)   # warnings, one per dropped translation
+    source: bool = False
+
+
+@dataclass
+class LanguageSummary:
+    """One row of the build summary."""
+
+    lang: str
+    published: int = 0
+    held_back: int = 0
+    completeness: float = 0.0          # mean translated share over the articles, percent
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per article-language outcomes, files written and removed."""
+
+    output: Path
+    results: list[ArticleLanguage] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    articles: int = 0
+    unchanged: int = 0                 # articles skipped because no input changed
+
+    @property
+    def held_back(self) -> list[ArticleLanguage]:
+        return [r for r in self.results if not r.published]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Rejected translations and forced publications, for the user to see."""
+        out = [w for r in self.results for w in r.rejected]
+        out += [f"{r.lang}/{r.slug}: published with --force although held back: {'; '.join(r.reasons)}"
+                for r in self.results if r.forced]
+        return out
+
+    def summary(self) -> list[LanguageSummary]:
+        """Per language: articles published, held back, mean completeness."""
+        rows: dict[str, LanguageSummary] = {}
+        totals: dict[str, float] = {}
+        for r in self.results:
+            row = rows.setdefault(r.lang, LanguageSummary(r.lang))
+            row.published += r.published
+            row.held_back += not r.published
+            totals[r.lang] = totals.get(r.lang, 0.0) + r.percent
+        for lang, row in rows.items():
+            row.completeness = totals[lang] / max(row.published + row.held_back, 1)
+        return list(rows.values())
+
+
+@dataclass
+class _Plan:
+    """Settings of one build run, computed once."""
+
+    config: Config
+    output: Path
+    targets: list[str]                 # target languages to write
+    all_targets: list[str]             # every configured target (for the switcher)
+    include_source: bool
+    writers: list[Writer]
+    force: bool
+    settings_key: str
+    templates: object                  # jinja2.Environment
+
+
+def read_po(path: Path, shown: str) -> Optional[polib.POFile]:
+    """A PO file, or ``None`` if it does not exist; a :class:`CatalogError` if broken."""
+    if not path.is_file():
+        return None
+    try:
+        return polib.pofile(str(path), encoding="utf-8", wrapwidth=0)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        message = str(exc)
+        found = re.search(r"line (\d+)", message)
+        line = int(found.group(1)) if found else None
+        message = re.sub(r"\s*\(line \d+\)", "", message).strip() or "unreadable PO file"
+        raise CatalogError(message[:1].lower() + message[1:], shown, line) from None
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "-"
+
+
+def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[Iterable[str]],
+          output: Optional[os.PathLike | str], force: bool) -> _Plan:
+    from toolkit.writers.html import environment, templates_digest
+
+    wanted = list(languages or [])
+    source = config.source_language
+    include_source = not wanted or source in wanted
+    targets = config.select_languages([w for w in wanted if w != source]) if wanted else list(config.languages)
+    if wanted and not targets and not include_source:  # pragma: no cover - select_languages raised
+        raise ConfigError("no language selected", config.path)
+    writers = [get_writer(name) for name in dict.fromkeys(formats or config.export.formats)]
+    override = None
+    if config.export.templates:
+        override = inside(config.root, config.export.templates)
+        if not override.is_dir():
+            raise ConfigError(f"templates folder not found: {config.export.templates}", config.path)
+    settings = json.dumps({
+        "version": __version__, "source": source, "languages": config.languages,
+        "segmentation": config.segmentation, "publish": asdict(config.publish),
+        "text_width": config.export.text_width, "templates": templates_digest(override),
+        "force": force,
+    }, sort_keys=True)
+    out = Path(output).resolve() if output else config.export_path
+    return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
+                 _digest(settings), environment(override))
+
+
+def _load_manifest(output: Path) -> dict:
+    try:
+        data = json.loads((output / MANIFEST_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"version": MANIFEST_VERSION, "articles": {}}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {"version": MANIFEST_VERSION, "articles": {}}
+    return data
+
+
+def _write_if_changed(path: Path, data: bytes, known: Optional[str], report: BuildReport) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != known or not path.exists():
+        atomic_write_bytes(path, data)
+        report.written.append(path)
+    return digest
+
+
+def _outputs_present(plan: _Plan, record: dict) -> bool:
+    """All files this run should produce for the article are recorded and on disk."""
+    langs = ([plan.config.source_language] if plan.include_source else []) + plan.targets
+    outputs = record.get("outputs", {})
+    for lang in langs:
+        info = record["langs"].get(lang)
+        if info is None:
+            return False
+        if not info["published"]:
+            continue
+        for writer in plan.writers:
+            rel = f"{lang}/{record['slug']}{writer.extension}"
+            if rel not in outputs or not (plan.output / rel).exists():
+                return False
+    return True
+
+
+def _results(record: dict, plan: _Plan) -> list[ArticleLanguage]:
+    langs = ([plan.config.source_language] if plan.include_source else []) + plan.targets
+    return [ArticleLanguage(**record["langs"][lang]) for lang in langs]
+
+
+def _merge_all(plan: _Plan, path: Path) -> tuple[str, list[TranslatedArticle], list[ArticleLanguage]]:
+    """Read one article and merge it with every configured language."""
+    config = plan.config
+    article = read_article(path, relative(config, path))
+    merged = [source_article(article, config)]
+    outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]
+    for lang in plan.all_targets:
+        po_path = config.po_file(lang, article.slug)
+        shown = relative(config, po_path)
+        translated = merge(article, read_po(po_path, shown), lang, config, shown)
+        gate = translated.gate
+        passed = gate.passed
+        outcomes.append(ArticleLanguage(
+            article.slug, lang, passed or plan.force, round(gate.percent, 1),
+            forced=plan.force and not passed, reasons=gate.reasons,
+            rejected=[str(r) for r in translated.rejected]))
+        merged.append(translated)
+    return article.title, merged, outcomes
+
+
+def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
+                   report: BuildReport) -> dict:
+    title, merged, outcomes = _merge_all(plan, path)
+    slug = path.stem
+    published = [get_language(o.lang) for o in outcomes if o.published]
+    wanted = set(plan.targets) | ({plan.config.source_language} if plan.include_source else set())
+    outputs = dict((record or {}).get("outputs", {}))
+    for translated, outcome in zip(merged, outcomes):
+        if outcome.lang not in wanted:
+            continue
+        language = get_language(outcome.lang)
+        page = PageContext(language, published, plan.config.source_language,
+                           plan.config.export.text_width, GENERATOR, plan.templates)
+        for writer in plan.writers:
+            rel = f"{outcome.lang}/{slug}{writer.extension}"
+            target = plan.output / rel
+            if outcome.published:
+                outputs[rel] = _write_if_changed(target, writer.render(translated, page),
+                                                 outputs.get(rel), report)
+            elif rel in outputs or target.exists():
+                outputs.pop(rel, None)
+                _remove(target, report)
+    langs = {o.lang: asdict(o) for o in outcomes}
+    return {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
+
+
+def _plain(markup: str) -> str:
+    from toolkit.inline import plain_text
+
+    return plain_text(markup)
+
+
+def _remove(path: Path, report: BuildReport) -> None:
+    try:
+        path.unlink()
+        report.removed.append(path)
+    except FileNotFoundError:
+        pass
+
+
+def build(config: Config, languages: Optional[Iterable[str]] = None,
+          formats: Optional[Iterable[str]] = None, output: Optional[os.PathLike | str] = None,
+          force: bool = False, progress: Optional[Callable[[str], None]] = None) -> BuildReport:
+    """Export every article in every (selected) language and format.
+
+    ``languages`` may include the source language (its original is exported
+    too, for the language switcher; it is always published).  ``force``
+    publishes article-languages the gate holds back (reported as warnings).
+    ``progress`` is called with each article's slug when it is done.
+    """
+    plan = _plan(config, languages, formats, output, force)
+    report = BuildReport(plan.output)
+    manifest = _load_manifest(plan.output)
+    records: dict[str, dict] = manifest["articles"]
+    paths = article_paths(config)
+    for path in paths:
+        slug = path.stem
+        po_keys = [_file_digest(config.po_file(lang, slug)) for lang in plan.all_targets]
+        key = _digest(plan.settings_key, _file_digest(path), *po_keys)
+        record = records.get(slug)
+        if record and record.get("key") == key and _outputs_present(plan, record):
+            report.unchanged += 1
+        else:
+            record = records[slug] = _build_article(plan, path, record, key, report)
+        report.results.extend(_results(record, plan))
+        report.articles += 1
+        if progress:
+            progress(slug)
+    _drop_stale(plan, records, {p.stem for p in paths}, report)
+    _write_index(plan, records, report)
+    data = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=0).encode("utf-8")
+    manifest_path = plan.output / MANIFEST_NAME
+    if not manifest_path.exists() or manifest_path.read_bytes() != data:
+        atomic_write_bytes(manifest_path, data)
+    return report
+
+
+def _drop_stale(plan: _Plan, records: dict, slugs: set[str], report: BuildReport) -> None:
+    """Remove the exports of articles whose source file is gone."""
+    for slug in sorted(set(records) - slugs):
+        for rel in records.pop(slug).get("outputs", {}):
+            _remove(plan.output / rel, report)
+
+
+def _write_index(plan: _Plan, records: dict, report: BuildReport) -> None:
+    from toolkit.writers.html import render_index
+
+    if not any(w.name == "html" for w in plan.writers):
+        return
+    languages = [get_language(plan.config.source_language)] + [get_language(t) for t in plan.all_targets]
+    entries = [records[slug] for slug in sorted(records)]
+    data = render_index(entries, languages, plan.templates, plan.config.name, GENERATOR)
+    target = plan.output / "index.html"
+    if not target.exists() or target.read_bytes() != data:
+        atomic_write_bytes(target, data)
+        report.written.append(target)

@@ -1,0 +1,186 @@
+"""HTML writer: one standalone HTML5 page per article and language, and the index.
+
+Pages are rendered by Jinja2 templates (``article.html``, ``index.html`` and
+the inline ``style.css`` in :mod:`toolkit.templates`) with autoescape on; a
+folder named by ``[export] templates`` in ``tmkit.toml`` overrides any of them
+by file name.  Translations are untrusted text: inline markup is rebuilt from
+:func:`toolkit.inline.parse` nodes into a fixed set of elements, everything
+else is escaped, and links keep their ``href`` only for http, https and mailto.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Iterable, Optional
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+
+from toolkit import inline
+from toolkit.languages import Language
+from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
+from toolkit.writers import PageContext
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+SAFE_SCHEMES = ("http", "https", "mailto")
+ALLOWED_TAGS = frozenset(inline.TAGS)
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+
+
+def environment(override: Optional[Path] = None) -> jinja2.Environment:
+    """A Jinja2 environment: the user's template folder first, then ours."""
+    loaders: list[jinja2.BaseLoader] = []
+    if override is not None:
+        loaders.append(jinja2.FileSystemLoader(str(override)))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATE_DIR)))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    return env
+
+
+def templates_digest(override: Optional[Path] = None) -> str:
+    """A hash of every template file that may be used: part of the build's inputs."""
+    digest = hashlib.sha256()
+    for folder in ([override] if override else []) + [TEMPLATE_DIR]:
+        if folder is None or not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def safe_href(href: str) -> Optional[str]:
+    """``href`` if its scheme is http, https or mailto, else ``None`` (dropped)."""
+    try:
+        scheme = urlsplit(href.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return href.strip() if scheme in SAFE_SCHEMES else None
+
+
+def inline_html(markup: str) -> Markup:
+    """Inline markup as safe HTML: only our tags, every text escaped."""
+    try:
+        nodes = inline.parse(markup)
+    except inline.InlineError:
+        return escape(inline.plain_text(markup))
+    return Markup("".join(_nodes(nodes)))
+
+
+def _nodes(nodes: list[inline.Node]) -> Iterable[str]:
+    for node in nodes:
+        if isinstance(node, str):
+            yield str(escape(node))
+            continue
+        if node.tag not in ALLOWED_TAGS:  # pragma: no cover - parse only yields these
+            yield from _nodes(node.children)
+            continue
+        attrs = ""
+        if node.tag == "a":
+            href = safe_href(node.attrs.get("href", ""))
+            if href:
+                attrs += f' href="{escape(href)}"'
+            if node.attrs.get("title"):
+                attrs += f' title="{escape(node.attrs["title"])}"'
+        yield f"<{node.tag}{attrs}>"
+        yield from _nodes(node.children)
+        yield f"</{node.tag}>"
+
+
+def segment_html(segment: TranslatedSegment, page_lang: str, rtl: bool) -> Markup:
+    """One segment; a fallback is wrapped with its own language (and direction)."""
+    body = inline_html(segment.text)
+    if segment.lang == page_lang and not segment.is_fallback:
+        return body
+    direction = ' dir="ltr"' if rtl else ""
+    return Markup(f'<span lang="{escape(segment.lang)}"{direction} class="fallback" '
+                  f'data-status="{escape(segment.status.value)}">{body}</span>')
+
+
+def block_html(block: Optional[TranslatedBlock], page_lang: str, rtl: bool) -> Markup:
+    """A block's segments joined as the language joins sentences."""
+    if block is None:
+        return Markup("")
+    return Markup("".join(sep + segment_html(seg, page_lang, rtl) for sep, seg in block.pieces()))
+
+
+def page_href(tag: str, slug: str, extension: str = ".html") -> str:
+    """Link from one language folder to ``slug`` in language ``tag``."""
+    return f"../{quote(tag)}/{quote(slug)}{extension}"
+
+
+def _language(lang: Language, current: str, slug: str) -> dict:
+    return {"tag": lang.tag, "name": lang.native_name, "dir": lang.dir,
+            "href": page_href(lang.tag, slug), "current": lang.tag == current}
+
+
+def _body(article: TranslatedArticle, rtl: bool) -> list[dict]:
+    """Blocks grouped by role (a run of footer or disclaimer blocks shares one box)."""
+    groups: list[dict] = []
+    for block in article.blocks:
+        item = {"id": block.id, "kind": block.kind.value, "role": block.role,
+                "level": min(max(block.level or 2, 2), 6), "ordered": block.ordered,
+                "html": block_html(block, article.lang, rtl),
+                "items": [{"id": i.id, "html": block_html(i, article.lang, rtl)} for i in block.items]}
+        if block.kind is BlockKind.ITEM:
+            item["kind"], item["items"] = "list", [{"id": block.id, "html": item["html"]}]
+        if not groups or groups[-1]["role"] != block.role:
+            groups.append({"role": block.role, "blocks": []})
+        groups[-1]["blocks"].append(item)
+    return groups
+
+
+def render(article: TranslatedArticle, page: PageContext) -> bytes:
+    """The article's standalone HTML page."""
+    env = page.templates or environment()
+    rtl = page.language.rtl
+    lang = article.lang
+
+    def metas(key: str) -> list[Markup]:
+        return [block_html(TranslatedBlock(m.segment.id, BlockKind.PARAGRAPH, [m.segment]), lang, rtl)
+                if m.segment else escape(m.value) for m in article.meta_segments(key)]
+
+    languages = [_language(alt, lang, article.slug) for alt in page.alternates]
+    context = {
+        "lang": lang, "dir": page.language.dir, "slug": article.slug,
+        "csp": CSP, "generator": page.generator,
+        "title": block_html(article.title, lang, rtl),
+        "title_text": "".join(inline.plain_text(s.text) + " " for s in
+                              (article.title.segments if article.title else [])).strip(),
+        "breadcrumb_label": (metas("breadcrumb_label") or [""])[0],
+        "breadcrumb": metas("breadcrumb"), "section": metas("section"),
+        "byline": metas("byline"), "aliases": metas("alias"),
+        "languages": languages if len(languages) > 1 else [],
+        "alternates": [x for x in languages],
+        "x_default": page_href(page.source_language, article.slug)
+        if any(a.tag == page.source_language for a in page.alternates) else None,
+        "groups": _body(article, rtl),
+        "fallbacks": sum(s.is_fallback for b in article.walk() for s in b.segments),
+    }
+    return env.get_template("article.html").render(context).encode("utf-8")
+
+
+def render_index(entries: list[dict], languages: list[Language], env: Optional[jinja2.Environment] = None,
+                 title: str = "", generator: str = "tmkit") -> bytes:
+    """``exports/index.html``: every article and language, with completeness.
+
+    ``entries`` are dicts with ``slug``, ``title`` and ``langs`` (tag ->
+    ``{"published": bool, "percent": float, "forced": bool}``).
+    """
+    env = env or environment()
+    rows = []
+    for entry in entries:
+        cells = []
+        for lang in languages:
+            info = entry["langs"].get(lang.tag)
+            cells.append({"tag": lang.tag, "info": info,
+                          "href": f"{quote(lang.tag)}/{quote(entry['slug'])}.html"})
+        rows.append({"slug": entry["slug"], "title": entry["title"], "cells": cells})
+    columns = [{"tag": l.tag, "name": l.native_name, "english": l.english_name, "dir": l.dir}
+               for l in languages]
+    return env.get_template("index.html").render(
+        title=title, rows=rows, columns=columns, csp=CSP, generator=generator).encode("utf-8")
