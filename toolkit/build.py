@@ -130,8 +130,10 @@ def read_po(path: Path, shown: str) -> Optional[polib.POFile]:
         message = str(exc)
         found = re.search(r"line (\d+)", message)
         line = int(found.group(1)) if found else None
-        message = re.sub(r"\s*\(line \d+\)", "", message).strip() or "unreadable PO file"
-        raise CatalogError(message[:1].lower() + message[1:], shown, line) from None
+        if message.startswith("Syntax error"):
+            message = "PO syntax error"
+        raise CatalogError(re.sub(r"\s*\(line \d+\)", "", message) or "unreadable PO file",
+                           shown, line) from None
 
 
 def _digest(*parts: bytes | str) -> str:

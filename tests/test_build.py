@@ -1,0 +1,138 @@
+"""``tmkit build`` end to end: gate, force, incremental rebuilds, validation, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree, html as lhtml
+
+from tests.conftest import run_cli
+from tests.export_helpers import identity, prefixed, write_po
+from toolkit.build import MANIFEST_NAME
+from toolkit.writers.xml import validate
+
+SLUG = "failed-back-syndrome"
+
+
+def _files(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every exported file with its inode change time and content."""
+    out = root / "exports"
+    return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _translate_all(root: Path) -> None:
+    write_po(root, "es", prefixed("ES"))
+    write_po(root, "fr", prefixed("FR"))
+    write_po(root, "ar", prefixed("عربي"))
+    write_po(root, "zh-Hans", lambda s: f"中文{s.text}。")
+    write_po(root, "de", lambda s: f"DE {s.text}" if s.id.startswith(("b1", "b7", "b8")) else None)
+
+
+def test_build_publishes_gates_and_validates(project, runner):
+    _translate_all(project)
+    result = run_cli(runner, project, "build")
+    files = _files(project)
+    for lang in ("en", "es", "fr", "ar", "zh-Hans"):
+        for ext in ("html", "xml", "txt"):
+            assert f"{lang}/{SLUG}.{ext}" in files
+    assert not any(name.startswith("de/") for name in files)
+    assert f"held back: de/{SLUG}:" in result.output and "below the 80% minimum" in result.output
+    summary = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()
+               if line.split() and line.split()[0] in ("es", "de", "en")}
+    assert summary["es"][:2] == ["1", "0"] and summary["de"][:2] == ["0", "1"]
+    for name, (_, data) in files.items():
+        if name.endswith(".xml"):
+            assert validate(data) == [], name
+    ar = lhtml.document_fromstring(files[f"ar/{SLUG}.html"][1])
+    assert ar.getroottree().getroot().get("dir") == "rtl"
+    assert set(ar.xpath("//link[@rel='alternate']/@hreflang")) == {"en", "es", "fr", "ar", "zh-Hans",
+                                                                   "x-default"}
+    index = lhtml.document_fromstring(files["index.html"][1])
+    links = index.xpath("//td/a/@href")
+    assert f"ar/{SLUG}.html" in links and f"de/{SLUG}.html" not in links
+    assert "held back" in index.text_content()
+
+
+def test_force_exports_held_back_with_warning_and_fallback(project, runner):
+    _translate_all(project)
+    result = run_cli(runner, project, "build", "--force", "--lang", "de")
+    assert "warning: de/failed-back-syndrome: published with --force" in result.output
+    page = lhtml.document_fromstring((project / "exports" / "de" / f"{SLUG}.html").read_bytes())
+    fallbacks = page.xpath("//span[@class='fallback']")
+    assert fallbacks and all(s.get("lang") == "en" for s in fallbacks)
+    xml = etree.fromstring((project / "exports" / "de" / f"{SLUG}.xml").read_bytes())
+    assert xml.xpath("//seg[@status='untranslated']/@xml:lang",
+                     namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})[0] == "en"
+    # without --force the forced pages are withdrawn again
+    run_cli(runner, project, "build", "--lang", "de")
+    assert not (project / "exports" / "de" / f"{SLUG}.html").exists()
+
+
+def test_second_build_writes_nothing_and_one_po_rewrites_one_language(project, runner):
+    _translate_all(project)
+    run_cli(runner, project, "build")
+    before = _files(project)
+    result = run_cli(runner, project, "build")
+    assert "0 file(s) written" in result.output and "1 of 1 article(s) unchanged" in result.output
+    assert _files(project) == before
+    write_po(project, "es", prefixed("ES2"))
+    result = run_cli(runner, project, "build")
+    after = _files(project)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == [MANIFEST_NAME, f"es/{SLUG}.html", f"es/{SLUG}.txt", f"es/{SLUG}.xml"]
+    assert "3 file(s) written" in result.output
+
+
+def test_identity_round_trip_reproduces_english(project, runner):
+    write_po(project, "es", identity)
+    run_cli(runner, project, "build", "--lang", "en", "--lang", "es")
+    out = project / "exports"
+    assert (out / "es" / f"{SLUG}.txt").read_bytes() == (out / "en" / f"{SLUG}.txt").read_bytes()
+    es = etree.fromstring((out / "es" / f"{SLUG}.xml").read_bytes())
+    en = etree.fromstring((out / "en" / f"{SLUG}.xml").read_bytes())
+    assert [e.xpath("string()") for e in es.iter("p", "item", "heading", "title", "meta")] == \
+        [e.xpath("string()") for e in en.iter("p", "item", "heading", "title", "meta")]
+    page = lhtml.document_fromstring((out / "es" / f"{SLUG}.html").read_bytes())
+    assert not page.xpath("//span[@class='fallback']")
+    source = (project / "source" / f"{SLUG}.txt").read_text()
+    squeezed = " ".join(source.split())
+    for p in es.iter("p"):
+        assert p.xpath("string()") in squeezed
+
+
+def test_rejected_markup_is_warned_with_po_line(project, runner):
+    (project / "source" / "markup.txt").write_text(
+        "Markup Test\n\nRead this first. Then rest.\n", encoding="utf-8")
+    # a tag the source does not have: the markup no longer matches
+    write_po(project, "es", lambda s: "Lea <strong>esto</strong>." if "Read" in s.text else f"ES {s.text}",
+             slug="markup")
+    result = run_cli(runner, project, "build", "--lang", "es", "--force")
+    assert "tmkit: warning: po/es/markup.po:" in result.output
+    assert "translation markup does not match the source, English used" in result.output
+
+
+def test_options_format_output_and_bad_input(project, runner, tmp_path):
+    write_po(project, "fr", prefixed("FR"))
+    out = tmp_path / "site"
+    run_cli(runner, project, "build", "--lang", "fr", "--format", "txt", "--output", str(out))
+    assert sorted(p.name for p in (out / "fr").iterdir()) == [f"{SLUG}.txt"]
+    assert not (out / "index.html").exists() and not (project / "exports" / "fr").exists()
+    result = run_cli(runner, project, "build", "--format", "pdf", expect=2)
+    assert "unknown export format 'pdf'" in result.output
+    result = run_cli(runner, project, "build", "--lang", "xx", expect=2)
+    assert "tmkit: error:" in result.output
+    po = project / "po" / "fr" / f"{SLUG}.po"
+    po.write_text(po.read_text() + "\ngarbage line\n", encoding="utf-8")
+    result = run_cli(runner, project, "build", "--lang", "fr", expect=2)
+    assert f"tmkit: error: po/fr/{SLUG}.po:" in result.output and "Traceback" not in result.output
+
+
+def test_removed_article_takes_its_exports_along(project, runner):
+    run_cli(runner, project, "build", "--lang", "en")
+    assert (project / "exports" / "en" / f"{SLUG}.html").exists()
+    (project / "source" / f"{SLUG}.txt").unlink()
+    (project / "source" / "other.txt").write_text("Other\n\nText here.\n", encoding="utf-8")
+    run_cli(runner, project, "build", "--lang", "en")
+    assert not (project / "exports" / "en" / f"{SLUG}.html").exists()
+    assert (project / "exports" / "en" / "other.html").exists()
