@@ -20,28 +20,35 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import re
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import polib
 
 from toolkit import __version__
 from toolkit.config import Config
-from toolkit.errors import CatalogError, ConfigError
+from toolkit.errors import CatalogError, ConfigError, TmkitError
 from toolkit.fsutil import atomic_write_bytes, inside
 from toolkit.languages import Language, get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
 from toolkit.project import article_paths, relative
 from toolkit.readers import read_article
+from toolkit.segment import segments_by_unit
 from toolkit.writers import PageContext, Writer, get_writer
 
 MANIFEST_NAME = ".tmkit-manifest.json"
 MANIFEST_VERSION = 1
 GENERATOR = f"tmkit {__version__}"
+#: Render in worker processes when at least this many articles changed.
+PARALLEL_FROM = 40
+MAX_PROCESSES = 8
+WRITE_THREADS = 4
 
 
 @dataclass
@@ -188,12 +195,47 @@ def _load_manifest(output: Path) -> dict:
     return data
 
 
-def _write_if_changed(path: Path, data: bytes, known: Optional[str], report: BuildReport) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != known or not path.exists():
-        atomic_write_bytes(path, data)
-        report.written.append(path)
-    return digest
+class _Writes:
+    """Files of one article being written: atomic writes overlapped in threads.
+
+    Creating, syncing and renaming a file mostly waits on the disk, so a few
+    threads keep it busy while Python renders the next page.
+    """
+
+    def __init__(self) -> None:
+        self.written: list[Path] = []
+        self.removed: list[Path] = []
+        self._pending: list[Future] = []
+
+    def write_if_changed(self, path: Path, data: bytes, known: Optional[str]) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if known is None or digest != known or not path.exists():
+            self._pending.append(_thread_pool().submit(atomic_write_bytes, path, data))
+            self.written.append(path)
+        return digest
+
+    def remove(self, path: Path) -> None:
+        try:
+            path.unlink()
+            self.removed.append(path)
+        except FileNotFoundError:
+            pass
+
+    def wait(self) -> None:
+        """Block until every write is done; re-raise the first failure."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+
+_POOL: Optional[ThreadPoolExecutor] = None
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="tmkit-write")
+    return _POOL
 
 
 def _outputs_present(plan: _Plan, record: dict) -> bool:
@@ -222,12 +264,13 @@ def _merge_all(plan: _Plan, path: Path) -> tuple[str, list[TranslatedArticle], l
     """Read one article and merge it with every configured language."""
     config = plan.config
     article = read_article(path, relative(config, path))
-    merged = [source_article(article, config)]
+    units = segments_by_unit(article, config.segmentation)
+    merged = [source_article(article, config, units)]
     outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]
     for lang in plan.all_targets:
         po_path = config.po_file(lang, article.slug)
         shown = relative(config, po_path)
-        translated = merge(article, read_po(po_path, shown), lang, config, shown)
+        translated = merge(article, read_po(po_path, shown), lang, config, shown, units)
         gate = translated.gate
         passed = gate.passed
         outcomes.append(ArticleLanguage(
@@ -239,7 +282,7 @@ def _merge_all(plan: _Plan, path: Path) -> tuple[str, list[TranslatedArticle], l
 
 
 def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
-                   report: BuildReport) -> dict:
+                   writes: _Writes) -> dict:
     title, merged, outcomes = _merge_all(plan, path)
     slug = path.stem
     published = [get_language(o.lang) for o in outcomes if o.published]
@@ -255,11 +298,12 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
             rel = f"{outcome.lang}/{slug}{writer.extension}"
             target = plan.output / rel
             if outcome.published:
-                outputs[rel] = _write_if_changed(target, writer.render(translated, page),
-                                                 outputs.get(rel), report)
+                outputs[rel] = writes.write_if_changed(target, writer.render(translated, page),
+                                                       outputs.get(rel))
             elif rel in outputs or target.exists():
                 outputs.pop(rel, None)
-                _remove(target, report)
+                writes.remove(target)
+    writes.wait()
     langs = {o.lang: asdict(o) for o in outcomes}
     return {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
 
@@ -268,14 +312,6 @@ def _plain(markup: str) -> str:
     from toolkit.inline import plain_text
 
     return plain_text(markup)
-
-
-def _remove(path: Path, report: BuildReport) -> None:
-    try:
-        path.unlink()
-        report.removed.append(path)
-    except FileNotFoundError:
-        pass
 
 
 def build(config: Config, languages: Optional[Iterable[str]] = None,
@@ -293,6 +329,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     manifest = _load_manifest(plan.output)
     records: dict[str, dict] = manifest["articles"]
     paths = article_paths(config)
+    todo: list[tuple[Path, Optional[dict], str]] = []
     for path in paths:
         slug = path.stem
         po_keys = [_file_digest(config.po_file(lang, slug)) for lang in plan.all_targets]
@@ -300,12 +337,19 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
         record = records.get(slug)
         if record and record.get("key") == key and _outputs_present(plan, record):
             report.unchanged += 1
+            if progress:
+                progress(slug)
         else:
-            record = records[slug] = _build_article(plan, path, record, key, report)
-        report.results.extend(_results(record, plan))
-        report.articles += 1
+            todo.append((path, record, key))
+    for record, written, removed in _render(plan, todo):
+        records[record["slug"]] = record
+        report.written.extend(written)
+        report.removed.extend(removed)
         if progress:
-            progress(slug)
+            progress(record["slug"])
+    for path in paths:
+        report.results.extend(_results(records[path.stem], plan))
+        report.articles += 1
     _drop_stale(plan, records, {p.stem for p in paths}, report)
     _write_index(plan, records, report)
     data = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=0).encode("utf-8")
@@ -315,11 +359,62 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     return report
 
 
+def _render(plan: _Plan, todo: list[tuple[Path, Optional[dict], str]]) -> Iterator[tuple[dict, list[Path], list[Path]]]:
+    """Render the changed articles, in worker processes when there are many.
+
+    Each worker handles one article at a time and sends back only its small
+    manifest record, so memory stays flat however many articles there are.
+    """
+    workers = min(os.cpu_count() or 1, MAX_PROCESSES)
+    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for item in todo:
+            yield _render_one(plan, *item)
+        return
+    global _WORKER_PLAN
+    _WORKER_PLAN = plan                # inherited by the forked workers
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        for outcome in pool.map(_worker, todo, chunksize=4):
+            if isinstance(outcome, _Failure):
+                raise outcome.error()
+            yield outcome
+
+
+def _render_one(plan: _Plan, path: Path, record: Optional[dict], key: str) -> tuple[dict, list[Path], list[Path]]:
+    writes = _Writes()
+    record = _build_article(plan, path, record, key, writes)
+    return record, writes.written, writes.removed
+
+
+@dataclass
+class _Failure:
+    """A :class:`TmkitError` from a worker, carried back whole (file and line)."""
+
+    cls: type
+    message: str
+    path: Optional[str]
+    line: Optional[int]
+
+    def error(self) -> TmkitError:
+        return self.cls(self.message, self.path, self.line)
+
+
+_WORKER_PLAN: Optional[_Plan] = None
+
+
+def _worker(item: tuple[Path, Optional[dict], str]):
+    try:
+        return _render_one(_WORKER_PLAN, *item)
+    except TmkitError as exc:
+        return _Failure(type(exc), exc.message, exc.path, exc.line)
+
+
 def _drop_stale(plan: _Plan, records: dict, slugs: set[str], report: BuildReport) -> None:
     """Remove the exports of articles whose source file is gone."""
     for slug in sorted(set(records) - slugs):
+        writes = _Writes()
         for rel in records.pop(slug).get("outputs", {}):
-            _remove(plan.output / rel, report)
+            writes.remove(plan.output / rel)
+        report.removed.extend(writes.removed)
 
 
 def _write_index(plan: _Plan, records: dict, report: BuildReport) -> None:

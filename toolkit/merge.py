@@ -27,11 +27,16 @@ from toolkit.segment import Unit, segments_by_unit
 Translate = Callable[[Segment], TranslatedSegment]
 
 
+Units = list[tuple[Unit, list[Segment]]]
+
+
 def merge(article: Article, po: Optional[polib.POFile], lang: str, config: Config,
-          po_path: str = "") -> TranslatedArticle:
+          po_path: str = "", units: Optional[Units] = None) -> TranslatedArticle:
     """``article`` in ``lang``, translated from ``po`` (``None``: nothing translated).
 
-    ``po_path`` names the PO file in warnings about rejected translations.
+    ``po_path`` names the PO file in warnings about rejected translations;
+    ``units`` (from :func:`toolkit.segment.segments_by_unit`) may be passed in
+    when one article is merged with several languages, to segment it once.
     """
     index = catalog_index(po)
     source_lang = config.source_language
@@ -46,7 +51,8 @@ def merge(article: Article, po: Optional[polib.POFile], lang: str, config: Confi
             rejected.append(RejectedTranslation(segment.id, po_path, entry.linenum))
         return TranslatedSegment(segment.id, segment.text, segment.text, source_lang, status)
 
-    units = segments_by_unit(article, config.segmentation)
+    if units is None:
+        units = segments_by_unit(article, config.segmentation)
     result = _assemble(article, units, lang, source_lang, translate)
     result.rejected = rejected
     statuses = {s.id: s.status for block in result.walk() for s in block.segments}
@@ -55,7 +61,7 @@ def merge(article: Article, po: Optional[polib.POFile], lang: str, config: Confi
     return result
 
 
-def source_article(article: Article, config: Config) -> TranslatedArticle:
+def source_article(article: Article, config: Config, units: Optional[Units] = None) -> TranslatedArticle:
     """The English original in the same shape, for the source-language export."""
     lang = config.source_language
 
@@ -63,10 +69,12 @@ def source_article(article: Article, config: Config) -> TranslatedArticle:
         return TranslatedSegment(segment.id, segment.text, segment.text, lang,
                                  SegmentStatus.TRANSLATED)
 
-    return _assemble(article, segments_by_unit(article, config.segmentation), lang, lang, original)
+    if units is None:
+        units = segments_by_unit(article, config.segmentation)
+    return _assemble(article, units, lang, lang, original)
 
 
-def _assemble(article: Article, units: list[tuple[Unit, list[Segment]]], lang: str,
+def _assemble(article: Article, units: Units, lang: str,
               source_lang: str, translate: Translate) -> TranslatedArticle:
     """Rebuild the article's structure with each unit's segments translated."""
     by_unit = {unit.id: [translate(s) for s in segments] for unit, segments in units}

@@ -64,6 +64,8 @@ def safe_href(href: str) -> Optional[str]:
 
 def inline_html(markup: str) -> Markup:
     """Inline markup as safe HTML: only our tags, every text escaped."""
+    if "<" not in markup and "&" not in markup:  # plain text: nothing to parse
+        return escape(markup)
     try:
         nodes = inline.parse(markup)
     except inline.InlineError:

@@ -43,6 +43,9 @@ def validate(data: bytes) -> list[str]:
 
 def _inline(parent: etree._Element, markup: str) -> None:
     """Append inline markup to ``parent`` as text and elements."""
+    if "<" not in markup and "&" not in markup:  # plain text: nothing to parse
+        parent.text = (parent.text or "") + markup
+        return
     try:
         nodes = inline.parse(markup)
     except inline.InlineError:
