@@ -260,8 +260,15 @@ def _results(record: dict, plan: _Plan) -> list[ArticleLanguage]:
     return [ArticleLanguage(**record["langs"][lang]) for lang in langs]
 
 
-def _merge_all(plan: _Plan, path: Path) -> tuple[str, list[TranslatedArticle], list[ArticleLanguage]]:
-    """Read one article and merge it with every configured language."""
+def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
+               ) -> tuple[str, list[TranslatedArticle], list[ArticleLanguage]]:
+    """Read one article and merge it with every configured language.
+
+    ``--force`` applies to the languages being built; a language left out of
+    this run counts as published when its gate passes or when an earlier
+    (forced) run published it and its page is still there, so that language
+    switchers link exactly to the pages that exist.
+    """
     config = plan.config
     article = read_article(path, relative(config, path))
     units = segments_by_unit(article, config.segmentation)
@@ -273,9 +280,13 @@ def _merge_all(plan: _Plan, path: Path) -> tuple[str, list[TranslatedArticle], l
         translated = merge(article, read_po(po_path, shown), lang, config, shown, units)
         gate = translated.gate
         passed = gate.passed
+        forced = not passed and plan.force and lang in plan.targets
+        if not passed and lang not in plan.targets and record:
+            before = record["langs"].get(lang, {})
+            forced = bool(before.get("forced")) and (plan.output / lang / f"{path.stem}.html").exists()
         outcomes.append(ArticleLanguage(
-            article.slug, lang, passed or plan.force, round(gate.percent, 1),
-            forced=plan.force and not passed, reasons=gate.reasons,
+            article.slug, lang, passed or forced, round(gate.percent, 1),
+            forced=forced, reasons=gate.reasons,
             rejected=[str(r) for r in translated.rejected]))
         merged.append(translated)
     return article.title, merged, outcomes
@@ -283,7 +294,7 @@ def _merge_all(plan: _Plan, path: Path) -> tuple[str, list[TranslatedArticle], l
 
 def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
                    writes: _Writes) -> dict:
-    title, merged, outcomes = _merge_all(plan, path)
+    title, merged, outcomes = _merge_all(plan, path, record)
     slug = path.stem
     published = [get_language(o.lang) for o in outcomes if o.published]
     wanted = set(plan.targets) | ({plan.config.source_language} if plan.include_source else set())
