@@ -95,19 +95,23 @@ def _nodes(nodes: list[inline.Node]) -> Iterable[str]:
 
 def segment_html(segment: TranslatedSegment, page_lang: str, rtl: bool) -> Markup:
     """One segment; a fallback is wrapped with its own language (and direction)."""
-    body = inline_html(segment.text)
+    return Markup(_segment(segment, page_lang, rtl))
+
+
+def _segment(segment: TranslatedSegment, page_lang: str, rtl: bool) -> str:
+    body = str(inline_html(segment.text))
     if segment.lang == page_lang and not segment.is_fallback:
         return body
     direction = ' dir="ltr"' if rtl else ""
-    return Markup(f'<span lang="{escape(segment.lang)}"{direction} class="fallback" '
-                  f'data-status="{escape(segment.status.value)}">{body}</span>')
+    return (f'<span lang="{escape(segment.lang)}"{direction} class="fallback" '
+            f'data-status="{escape(segment.status.value)}">{body}</span>')
 
 
 def block_html(block: Optional[TranslatedBlock], page_lang: str, rtl: bool) -> Markup:
     """A block's segments joined as the language joins sentences."""
     if block is None:
         return Markup("")
-    return Markup("".join(sep + segment_html(seg, page_lang, rtl) for sep, seg in block.pieces()))
+    return Markup("".join(sep + _segment(seg, page_lang, rtl) for sep, seg in block.pieces()))
 
 
 def page_href(tag: str, slug: str, extension: str = ".html") -> str:
