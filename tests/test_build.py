@@ -129,10 +129,29 @@ def test_options_format_output_and_bad_input(project, runner, tmp_path):
 
 
 def test_removed_article_takes_its_exports_along(project, runner):
+    write_po(project, "es", prefixed("ES"))
     run_cli(runner, project, "build", "--lang", "en")
     assert (project / "exports" / "en" / f"{SLUG}.html").exists()
+    assert sorted(p.name for p in (project / "exports").iterdir()) == [MANIFEST_NAME, "en", "index.html"]
     (project / "source" / f"{SLUG}.txt").unlink()
     (project / "source" / "other.txt").write_text("Other\n\nText here.\n", encoding="utf-8")
     run_cli(runner, project, "build", "--lang", "en")
     assert not (project / "exports" / "en" / f"{SLUG}.html").exists()
     assert (project / "exports" / "en" / "other.html").exists()
+
+
+def test_template_override_from_settings_rebuilds_pages(project, runner):
+    run_cli(runner, project, "build", "--lang", "en")
+    folder = project / "site-templates"
+    folder.mkdir()
+    (folder / "style.css").write_text("h1 { color: teal; }\n", encoding="utf-8")
+    toml = project / "tmkit.toml"
+    toml.write_text(toml.read_text().replace('text_width = 0', 'text_width = 0\ntemplates = "site-templates"'))
+    result = run_cli(runner, project, "build", "--lang", "en")
+    page = (project / "exports" / "en" / f"{SLUG}.html").read_text()
+    assert "color: teal" in page and "margin-inline" not in page
+    assert "2 file(s) written" in result.output  # the page and the index; XML and text are unchanged
+    assert not (project / "exports" / "en" / f"{SLUG}.xml.tmp").exists()
+    toml.write_text(toml.read_text().replace('"site-templates"', '"missing"'))
+    result = run_cli(runner, project, "build", expect=2)
+    assert "templates folder not found: missing" in result.output

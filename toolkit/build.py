@@ -165,9 +165,8 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     wanted = list(languages or [])
     source = config.source_language
     include_source = not wanted or source in wanted
-    targets = config.select_languages([w for w in wanted if w != source]) if wanted else list(config.languages)
-    if wanted and not targets and not include_source:  # pragma: no cover - select_languages raised
-        raise ConfigError("no language selected", config.path)
+    chosen = [w for w in wanted if w != source]
+    targets = config.select_languages(chosen) if chosen else ([] if wanted else list(config.languages))
     writers = [get_writer(name) for name in dict.fromkeys(formats or config.export.formats)]
     override = None
     if config.export.templates:

@@ -22,6 +22,7 @@ from toolkit import inline
 from toolkit.languages import Language
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
 from toolkit.writers import PageContext
+from toolkit.writers.text import block_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -155,8 +156,7 @@ def render(article: TranslatedArticle, page: PageContext) -> bytes:
         "lang": lang, "dir": page.language.dir, "slug": article.slug,
         "csp": CSP, "generator": page.generator,
         "title": block_html(article.title, lang, rtl),
-        "title_text": "".join(inline.plain_text(s.text) + " " for s in
-                              (article.title.segments if article.title else [])).strip(),
+        "title_text": block_text(article.title),
         "breadcrumb_label": (metas("breadcrumb_label") or [""])[0],
         "breadcrumb": metas("breadcrumb"), "section": metas("section"),
         "byline": metas("byline"), "aliases": metas("alias"),
