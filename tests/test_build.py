@@ -64,6 +64,13 @@ def test_force_exports_held_back_with_warning_and_fallback(project, runner):
     xml = etree.fromstring((project / "exports" / "de" / f"{SLUG}.xml").read_bytes())
     assert xml.xpath("//seg[@status='untranslated']/@xml:lang",
                      namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})[0] == "en"
+    # building another language keeps the forced German page and links to it
+    run_cli(runner, project, "build", "--lang", "es")
+    es = lhtml.document_fromstring((project / "exports" / "es" / f"{SLUG}.html").read_bytes())
+    assert "de" in es.xpath("//link[@rel='alternate']/@hreflang")
+    # forcing every language publishes the others too
+    run_cli(runner, project, "build", "--force")
+    assert (project / "exports" / "de" / f"{SLUG}.html").exists()
     # without --force the forced pages are withdrawn again
     run_cli(runner, project, "build", "--lang", "de")
     assert not (project / "exports" / "de" / f"{SLUG}.html").exists()

@@ -177,7 +177,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         "version": __version__, "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
-        "force": force,
+        "forced": targets if force else [],   # --force applies to the languages built
     }, sort_keys=True)
     out = Path(output).resolve() if output else config.export_path
     return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
