@@ -34,13 +34,13 @@ from toolkit import __version__
 from toolkit.config import Config
 from toolkit.errors import CatalogError, ConfigError, TmkitError
 from toolkit.fsutil import atomic_write_bytes, inside
-from toolkit.languages import Language, get_language
+from toolkit.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
 from toolkit.project import article_paths, relative
 from toolkit.readers import read_article
 from toolkit.segment import segments_by_unit
-from toolkit.writers import PageContext, Writer, get_writer
+from toolkit.writers import PageContext, Writer, get_writer, templates_digest
 
 MANIFEST_NAME = ".tmkit-manifest.json"
 MANIFEST_VERSION = 1
@@ -124,7 +124,17 @@ class _Plan:
     writers: list[Writer]
     force: bool
     settings_key: str
-    templates: object                  # jinja2.Environment
+    templates_override: Optional[Path]
+    _templates: object = None          # jinja2.Environment, made on first use
+
+    @property
+    def templates(self):
+        """The HTML writer's Jinja2 environment (not loaded when nothing is rendered)."""
+        if self._templates is None:
+            from toolkit.writers.html import environment
+
+            self._templates = environment(self.templates_override)
+        return self._templates
 
 
 def read_po(path: Path, shown: str) -> Optional[polib.POFile]:
@@ -151,17 +161,17 @@ def _digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def _file_digest(path: Path) -> str:
+def _file_digest(path: os.PathLike | str) -> str:
+    """SHA-256 of a file's bytes, ``-`` when it does not exist."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
     except FileNotFoundError:
         return "-"
 
 
 def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[Iterable[str]],
           output: Optional[os.PathLike | str], force: bool) -> _Plan:
-    from toolkit.writers.html import environment, templates_digest
-
     wanted = list(languages or [])
     source = config.source_language
     include_source = not wanted or source in wanted
@@ -181,7 +191,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     }, sort_keys=True)
     out = Path(output).resolve() if output else config.export_path
     return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
-                 _digest(settings), environment(override))
+                 _digest(settings), override)
 
 
 def _load_manifest(output: Path) -> dict:
@@ -361,11 +371,11 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     paths = article_paths(config)
     listing = _Listing(plan.output)
     # po_file() resolves the folder each time; the layout is the same: po/<lang>/<slug>.po
-    po_dirs = [config.po_file(lang, "x").parent for lang in plan.all_targets]
+    po_dirs = [os.fspath(config.po_file(lang, "x").parent) for lang in plan.all_targets]
     todo: list[tuple[Path, Optional[dict], str]] = []
     for path in paths:
         slug = path.stem
-        po_keys = [_file_digest(folder / f"{slug}.po") for folder in po_dirs]
+        po_keys = [_file_digest(os.path.join(folder, f"{slug}.po")) for folder in po_dirs]
         key = _digest(plan.settings_key, _file_digest(path), *po_keys)
         record = records.get(slug)
         if record and record.get("key") == key and _outputs_present(plan, record, listing):
@@ -384,12 +394,13 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
         report.results.extend(_results(records[path.stem], plan))
         report.articles += 1
     stale = _drop_stale(plan, records, {p.stem for p in paths}, report)
-    if todo or stale or not (plan.output / "index.html").exists():
-        _write_index(plan, records, report)
-    data = json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     manifest_path = plan.output / MANIFEST_NAME
-    if not manifest_path.exists() or manifest_path.read_bytes() != data:
-        atomic_write_bytes(manifest_path, data)
+    if todo or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
+        _write_index(plan, records, report)
+        data = json.dumps(manifest, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        if not manifest_path.exists() or manifest_path.read_bytes() != data:
+            atomic_write_bytes(manifest_path, data)
     return report
 
 

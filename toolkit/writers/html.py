@@ -10,7 +10,6 @@ else is escaped, and links keep their ``href`` only for http, https and mailto.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Iterable, Optional
 from urllib.parse import quote, urlsplit
@@ -21,10 +20,9 @@ from markupsafe import Markup, escape
 from toolkit import inline
 from toolkit.languages import Language
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
-from toolkit.writers import PageContext
+from toolkit.writers import TEMPLATE_DIR, PageContext
 from toolkit.writers.text import block_text
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SAFE_SCHEMES = ("http", "https", "mailto")
 ALLOWED_TAGS = frozenset(inline.TAGS)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
@@ -40,18 +38,6 @@ def environment(override: Optional[Path] = None) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     return env
-
-
-def templates_digest(override: Optional[Path] = None) -> str:
-    """A hash of every template file that may be used: part of the build's inputs."""
-    digest = hashlib.sha256()
-    for folder in ([override] if override else []) + [TEMPLATE_DIR]:
-        if folder is None or not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def safe_href(href: str) -> Optional[str]:
