@@ -97,3 +97,23 @@ def test_source_page_has_no_fallback(project):
     article = read_article(project / "source" / SEED.name, "source/" + SEED.name)
     doc = lhtml.document_fromstring(render(source_article(article, config), _page("en")))
     assert not doc.xpath("//span[contains(@class, 'fallback')]") and doc.getroottree().getroot().get("lang") == "en"
+
+
+def test_nested_items_and_quotes(project):
+    from toolkit.model import Article, Block, BlockKind
+
+    config = load_config(project)
+    items = [Block(BlockKind.ITEM, "Rest", 2), Block(BlockKind.ITEM, "Ice", 3, level=1),
+             Block(BlockKind.ITEM, "Heat", 4, level=1), Block(BlockKind.ITEM, "Walk", 5)]
+    article = Article("n", "source/n.md", "markdown", title="Care", title_line=1,
+                      blocks=[Block(BlockKind.LIST, line=2, items=items),
+                              Block(BlockKind.PARAGRAPH, "Move daily.", 6, role="quote")])
+    merged = merge(article, make_po(article, config, prefixed("ES"), "es"), "es", config)
+    doc = lhtml.document_fromstring(render(merged, _page("es")))
+    assert doc.xpath("//ul[@id='b1']/li/@id") == ["b1.i1", "b1.i4"]
+    assert doc.xpath("//li[@id='b1.i1']/ul/li/@id") == ["b1.i2", "b1.i3"]
+    assert doc.xpath("//blockquote/p/text()") == ["ES Move daily."]
+    from toolkit.writers import text, xml
+
+    assert xml.validate(xml.render(merged, _page("es"))) == []
+    assert "\n  • ES Ice\n" in text.render(merged, _page("es")).decode()

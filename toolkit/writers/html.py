@@ -111,6 +111,20 @@ def _language(lang: Language, current: str, slug: str) -> dict:
             "href": page_href(lang.tag, slug), "current": lang.tag == current}
 
 
+def _nest(items: list[TranslatedBlock], lang: str, rtl: bool) -> list[dict]:
+    """List items (flat, each with its nesting depth in ``level``) as a tree:
+    an item deeper than the one before it goes into that item's sub-list."""
+    root: list[dict] = []
+    stack: list[tuple[int, list[dict]]] = [(-1, root)]
+    for item in items:
+        node = {"id": item.id, "html": block_html(item, lang, rtl), "children": []}
+        while len(stack) > 1 and stack[-1][0] >= item.level:
+            stack.pop()
+        stack[-1][1].append(node)
+        stack.append((item.level, node["children"]))
+    return root
+
+
 def _body(article: TranslatedArticle, rtl: bool) -> list[dict]:
     """Blocks grouped by role (a run of footer or disclaimer blocks shares one box)."""
     groups: list[dict] = []
@@ -118,9 +132,9 @@ def _body(article: TranslatedArticle, rtl: bool) -> list[dict]:
         item = {"id": block.id, "kind": block.kind.value, "role": block.role,
                 "level": min(max(block.level or 2, 2), 6), "ordered": block.ordered,
                 "html": block_html(block, article.lang, rtl),
-                "items": [{"id": i.id, "html": block_html(i, article.lang, rtl)} for i in block.items]}
+                "items": _nest(block.items, article.lang, rtl)}
         if block.kind is BlockKind.ITEM:
-            item["kind"], item["items"] = "list", [{"id": block.id, "html": item["html"]}]
+            item["kind"], item["items"] = "list", _nest([block], article.lang, rtl)
         if not groups or groups[-1]["role"] != block.role:
             groups.append({"role": block.role, "blocks": []})
         groups[-1]["blocks"].append(item)

@@ -105,7 +105,8 @@ def _underlined(text: str, width: int, char: str) -> str:
 def _list(items: list[TranslatedBlock], ordered: bool, width: int) -> str:
     out = []
     for number, item in enumerate(items, 1):
-        marker = f"{number}. " if ordered else f"{BULLET} "
+        indent = "  " * max(item.level, 0)
+        marker = f"{indent}{number}. " if ordered else f"{indent}{BULLET} "
         out.append(_paragraph(block_text(item), width, marker, " " * len(marker)))
     return "\n".join(out)
 

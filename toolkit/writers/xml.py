@@ -91,7 +91,8 @@ def _block(parent: etree._Element, block: TranslatedBlock, lang: str) -> None:
         element = etree.SubElement(parent, "list", id=block.id,
                                    ordered="true" if block.ordered else "false")
         for item in items:
-            _segments(etree.SubElement(element, "item", id=item.id, **_role(item)), item, lang)
+            attrs = {**_role(item), **({"depth": str(item.level)} if item.level > 0 else {})}
+            _segments(etree.SubElement(element, "item", id=item.id, **attrs), item, lang)
     else:
         element = etree.SubElement(parent, "p", id=block.id)
         _segments(element, block, lang)
