@@ -57,3 +57,16 @@ def test_wrap_unit():
     assert wrap("中文中文中文。", 4) == ["中文", "中文", "中", "文。"]  # 。 never starts a line
     assert wrap("a b", 0, "• ") == ["• a b"]
     assert wrap("alpha beta gamma", 8, "• ", "  ") == ["• alpha", "  beta", "  gamma"]
+
+
+def test_nested_ordered_items_are_numbered_per_level(project):
+    from toolkit.model import Article, Block, BlockKind
+
+    items = [Block(BlockKind.ITEM, "Rest", 2), Block(BlockKind.ITEM, "Ice", 3, level=1),
+             Block(BlockKind.ITEM, "Heat", 4, level=1), Block(BlockKind.ITEM, "Walk", 5)]
+    article = Article("n", "source/n.md", "markdown", title="Care", title_line=1,
+                      blocks=[Block(BlockKind.LIST, line=2, ordered=True, items=items)])
+    config = load_config(project)
+    merged = merge(article, make_po(article, config, lambda s: s.text, "es"), "es", config)
+    assert render(merged, _page("es")).decode() == (
+        "Care\n====\n\n1. Rest\n  1. Ice\n  2. Heat\n2. Walk\n")

@@ -104,9 +104,14 @@ def _underlined(text: str, width: int, char: str) -> str:
 
 def _list(items: list[TranslatedBlock], ordered: bool, width: int) -> str:
     out = []
-    for number, item in enumerate(items, 1):
-        indent = "  " * max(item.level, 0)
-        marker = f"{indent}{number}. " if ordered else f"{indent}{BULLET} "
+    numbers: list[int] = []            # one counter per nesting depth
+    for item in items:
+        depth = max(item.level, 0)
+        del numbers[depth + 1:]
+        numbers.extend([0] * (depth + 1 - len(numbers)))
+        numbers[depth] += 1
+        indent = "  " * depth
+        marker = f"{indent}{numbers[depth]}. " if ordered else f"{indent}{BULLET} "
         out.append(_paragraph(block_text(item), width, marker, " " * len(marker)))
     return "\n".join(out)
 
