@@ -162,3 +162,25 @@ def test_template_override_from_settings_rebuilds_pages(project, runner):
     toml.write_text(toml.read_text().replace('"site-templates"', '"missing"'))
     result = run_cli(runner, project, "build", expect=2)
     assert "templates folder not found: missing" in result.output
+
+
+def test_worker_processes_give_the_same_site_and_errors(project, runner, monkeypatch, tmp_path):
+    import toolkit.build
+
+    for n in range(3):
+        (project / "source" / f"extra-{n}.txt").write_text(f"Extra {n}\n\nSome text {n}. More.\n",
+                                                           encoding="utf-8")
+    _translate_all(project)
+    run_cli(runner, project, "build", "--output", str(tmp_path / "serial"))
+    monkeypatch.setattr(toolkit.build, "PARALLEL_FROM", 2)
+    result = run_cli(runner, project, "build", "--output", str(tmp_path / "parallel"))
+    assert "0 of 4 article(s) unchanged" in result.output
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    po = project / "po" / "fr" / "extra-1.po"
+    po.write_text(po.read_text(encoding="utf-8") + "\ngarbage\n", encoding="utf-8")
+    result = run_cli(runner, project, "build", "--output", str(tmp_path / "parallel"), expect=2)
+    assert "tmkit: error: po/fr/extra-1.po:" in result.output

@@ -240,6 +240,15 @@ class _Writes:
 _POOL: Optional[ThreadPoolExecutor] = None
 
 
+def _forget_pool() -> None:
+    """A forked worker inherits the pool object but not its threads: start afresh."""
+    global _POOL
+    _POOL = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _thread_pool() -> ThreadPoolExecutor:
     global _POOL
     if _POOL is None:
