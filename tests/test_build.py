@@ -184,3 +184,16 @@ def test_worker_processes_give_the_same_site_and_errors(project, runner, monkeyp
     po.write_text(po.read_text(encoding="utf-8") + "\ngarbage\n", encoding="utf-8")
     result = run_cli(runner, project, "build", "--output", str(tmp_path / "parallel"), expect=2)
     assert "tmkit: error: po/fr/extra-1.po:" in result.output
+
+
+def test_broken_user_template_is_a_one_line_error(project, runner):
+    folder = project / "tpl"
+    folder.mkdir()
+    toml = project / "tmkit.toml"
+    toml.write_text(toml.read_text().replace('text_width = 0', 'text_width = 0\ntemplates = "tpl"'))
+    (folder / "article.html").write_text("<html>\n{% for x in %}\n", encoding="utf-8")
+    result = run_cli(runner, project, "build", "--lang", "en", expect=2)
+    assert "tpl/article.html:2: template error" in result.output
+    (folder / "article.html").write_text("<html>\n\n{{ no_such_value }}\n", encoding="utf-8")
+    result = run_cli(runner, project, "build", "--lang", "en", expect=2)
+    assert "tpl/article.html:3: template error in article.html: 'no_such_value' is undefined" in result.output

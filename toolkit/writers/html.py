@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from toolkit import inline
+from toolkit.errors import ConfigError
 from toolkit.languages import Language
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
 from toolkit.writers import TEMPLATE_DIR, PageContext
@@ -38,6 +39,34 @@ def environment(override: Optional[Path] = None) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     return env
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict) -> bytes:
+    """Render one template; a broken (user) template is a one-line error with its file and line."""
+    try:
+        return env.get_template(name).render(context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"template error in {name}: {exc.message or exc}", _template_file(env, name),
+                          _template_line(exc)) from None
+
+
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    try:
+        return env.get_template(name).filename or name
+    except jinja2.TemplateError:
+        return name
+
+
+def _template_line(exc: BaseException) -> Optional[int]:
+    """The template line of a runtime error, from Jinja2's rewritten traceback."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".css")):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def safe_href(href: str) -> Optional[str]:
@@ -167,7 +196,7 @@ def render(article: TranslatedArticle, page: PageContext) -> bytes:
         "groups": _body(article, rtl),
         "fallbacks": sum(s.is_fallback for b in article.walk() for s in b.segments),
     }
-    return env.get_template("article.html").render(context).encode("utf-8")
+    return render_template(env, "article.html", context)
 
 
 def render_index(entries: list[dict], languages: list[Language], env: Optional[jinja2.Environment] = None,
@@ -188,5 +217,5 @@ def render_index(entries: list[dict], languages: list[Language], env: Optional[j
         rows.append({"slug": entry["slug"], "title": entry["title"], "cells": cells})
     columns = [{"tag": l.tag, "name": l.native_name, "english": l.english_name, "dir": l.dir}
                for l in languages]
-    return env.get_template("index.html").render(
-        title=title, rows=rows, columns=columns, csp=CSP, generator=generator).encode("utf-8")
+    return render_template(env, "index.html", {"title": title, "rows": rows, "columns": columns,
+                                                "csp": CSP, "generator": generator})
