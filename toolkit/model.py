@@ -15,7 +15,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
+
+if TYPE_CHECKING:  # gate imports this module
+    from toolkit.gate import GateResult
 
 
 class BlockKind(str, Enum):
@@ -222,7 +225,7 @@ class TranslatedArticle:
     meta: list[TranslatedMeta] = field(default_factory=list)
     blocks: list[TranslatedBlock] = field(default_factory=list)
     rejected: list[RejectedTranslation] = field(default_factory=list)
-    gate: Optional[object] = None        # toolkit.gate.GateResult (gate imports this module)
+    gate: Optional["GateResult"] = None
 
     @property
     def is_source(self) -> bool:
