@@ -22,7 +22,6 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
-import re
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,8 +30,9 @@ from typing import Callable, Iterable, Iterator, Optional
 import polib
 
 from toolkit import __version__
+from toolkit.catalog import pofile as catalog_po
 from toolkit.config import Config
-from toolkit.errors import CatalogError, ConfigError, TmkitError
+from toolkit.errors import ConfigError, TmkitError
 from toolkit.fsutil import atomic_write_bytes, inside
 from toolkit.languages import get_language
 from toolkit.merge import merge, source_article
@@ -138,19 +138,14 @@ class _Plan:
 
 
 def read_po(path: Path, shown: str) -> Optional[polib.POFile]:
-    """A PO file, or ``None`` if it does not exist; a :class:`CatalogError` if broken."""
+    """A language's PO file, or ``None`` when it does not exist (nothing translated).
+
+    Read with the catalogs' strict reader, so a damaged file is a
+    :class:`~toolkit.errors.CatalogError` with its line, never half-merged.
+    """
     if not path.is_file():
         return None
-    try:
-        return polib.pofile(str(path), encoding="utf-8", wrapwidth=0)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        message = str(exc)
-        found = re.search(r"line (\d+)", message)
-        line = int(found.group(1)) if found else None
-        if message.startswith("Syntax error"):
-            message = "PO syntax error"
-        raise CatalogError(re.sub(r"\s*\(line \d+\)", "", message) or "unreadable PO file",
-                           shown, line) from None
+    return catalog_po.read_po(path, shown)
 
 
 def _digest(*parts: bytes | str) -> str:
