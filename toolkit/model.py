@@ -12,9 +12,13 @@ same string can be a PO msgid, a TM source and a writer's input.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
+
+if TYPE_CHECKING:  # gate imports this module
+    from toolkit.gate import GateResult
 
 
 class BlockKind(str, Enum):
@@ -133,3 +137,113 @@ class TranslatedSegment:
     @property
     def is_fallback(self) -> bool:
         return self.status is not SegmentStatus.TRANSLATED
+
+
+@dataclass
+class TranslatedBlock:
+    """A block of a translated article: the source block's shape, translated segments.
+
+    ``segments`` are the block's sentences (or its one segment) in order;
+    writers render them one by one so that a fallback sentence can carry its own
+    language.  ``id`` is the unit id the segments come from (``b3``, ``b6.i2``),
+    and a list keeps its items in ``items``.
+    """
+
+    id: str
+    kind: BlockKind
+    segments: list[TranslatedSegment] = field(default_factory=list)
+    line: int = 0
+    level: int = 0
+    ordered: bool = False
+    items: list["TranslatedBlock"] = field(default_factory=list)
+    role: str = ""
+
+    def pieces(self) -> Iterator[tuple[str, TranslatedSegment]]:
+        """``(separator, segment)`` pairs: what goes before each segment.
+
+        Sentences are joined with a space, except after a sentence that ends in
+        an East Asian wide character (a full-width stop ``。``, a Han character,
+        kana): Chinese and Japanese put no space between sentences.  Hangul is
+        wide too but Korean does use spaces, so it is left out.
+        """
+        previous: Optional[TranslatedSegment] = None
+        for segment in self.segments:
+            yield ("" if previous is None else sentence_separator(previous.text)), segment
+            previous = segment
+
+
+def sentence_separator(left: str) -> str:
+    """The space (or nothing) that follows a sentence ending like ``left``."""
+    tail = left.rstrip()[-1:]
+    if tail and unicodedata.east_asian_width(tail) in ("W", "F") \
+            and not unicodedata.name(tail, "").startswith("HANGUL"):
+        return ""
+    return " "
+
+
+@dataclass
+class TranslatedMeta:
+    """One piece of metadata as published.
+
+    ``segment`` is ``None`` for metadata that is not offered to translators
+    (author, date): ``value`` is then shown as it is in the source.
+    """
+
+    key: str
+    value: str
+    segment: Optional[TranslatedSegment] = None
+
+
+@dataclass
+class RejectedTranslation:
+    """A translation whose inline markup did not match the source (English used)."""
+
+    segment_id: str
+    po_path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.po_path}:{self.line}: translation markup does not match the source, English used"
+
+
+@dataclass
+class TranslatedArticle:
+    """An article in one language, ready for the writers.
+
+    It has the source article's structure; every segment says which language
+    its text is in and why (see :class:`TranslatedSegment`).  ``gate`` is the
+    publishing decision (``None`` for the source language, always published);
+    ``rejected`` lists translations dropped for broken markup so the build can
+    warn about them.
+    """
+
+    slug: str
+    lang: str                            # the page language (BCP 47)
+    source_lang: str
+    format: str
+    title: Optional[TranslatedBlock] = None
+    meta: list[TranslatedMeta] = field(default_factory=list)
+    blocks: list[TranslatedBlock] = field(default_factory=list)
+    rejected: list[RejectedTranslation] = field(default_factory=list)
+    gate: Optional["GateResult"] = None
+
+    @property
+    def is_source(self) -> bool:
+        return self.lang == self.source_lang
+
+    @property
+    def percent(self) -> float:
+        """Share of segments translated (100 for the source language)."""
+        return 100.0 if self.gate is None else self.gate.percent
+
+    def meta_segments(self, key: str) -> list[TranslatedMeta]:
+        """The metadata entries with one key, in page order."""
+        return [m for m in self.meta if m.key == key]
+
+    def walk(self) -> Iterator[TranslatedBlock]:
+        """The title, then every body block and list item, in page order."""
+        if self.title is not None:
+            yield self.title
+        for block in self.blocks:
+            yield block
+            yield from block.items

@@ -1,3 +1,59 @@
-"""Commands of this group (filled in as the feature lands)."""
+"""``tmkit build``: merge translations and export HTML, XML and text."""
 
-commands: list = []
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from toolkit.build import BuildReport, build
+from toolkit.project import article_paths
+
+#: Show a progress bar from this many articles on (and only on a terminal).
+PROGRESS_FROM = 20
+
+
+def _print_report(report: BuildReport, root: Path) -> None:
+    for warning in report.warnings:
+        click.echo(f"tmkit: warning: {warning}", err=True)
+    for held in report.held_back:
+        click.echo(f"held back: {held.lang}/{held.slug}: {'; '.join(held.reasons)}")
+    rows = report.summary()
+    click.echo(f"{'language':<10} {'published':>9} {'held back':>9} {'complete':>9}")
+    for row in rows:
+        click.echo(f"{row.lang:<10} {row.published:>9} {row.held_back:>9} {row.completeness:>8.1f}%")
+    try:
+        where = report.output.relative_to(root.resolve())
+    except ValueError:
+        where = report.output
+    click.echo(f"{len(report.written)} file(s) written, {len(report.removed)} removed, "
+               f"{report.unchanged} of {report.articles} article(s) unchanged, in {where}/")
+
+
+@click.command("build")
+@click.option("--lang", "languages", multiple=True, metavar="L",
+              help="Only this language (repeatable; the source language exports the original).")
+@click.option("--format", "formats", multiple=True, metavar="F",
+              help="Only this format: html, xml, txt (repeatable; default from tmkit.toml).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Export folder (default: export_dir of tmkit.toml).")
+@click.option("--force", is_flag=True,
+              help="Also export article-languages the publishing gate holds back (with a warning).")
+@click.pass_context
+def build_command(ctx: click.Context, languages: tuple[str, ...], formats: tuple[str, ...],
+                  output: Optional[Path], force: bool) -> None:
+    """Merge PO files into every article and export them (only what changed)."""
+    project = ctx.obj
+    config = project.config
+    total = len(article_paths(config))
+    if total >= PROGRESS_FROM and sys.stderr.isatty():
+        with click.progressbar(length=total, label="building", file=sys.stderr) as bar:
+            report = build(config, languages, formats, output, force, progress=lambda _: bar.update(1))
+    else:
+        report = build(config, languages, formats, output, force)
+    _print_report(report, config.root)
+
+
+commands = [build_command]

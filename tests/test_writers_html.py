@@ -1,0 +1,119 @@
+"""HTML writer: escaping of untrusted translations, direction, fallback, links, templates."""
+
+from __future__ import annotations
+
+from lxml import html as lhtml
+
+from tests.conftest import SEED
+from tests.export_helpers import make_po, prefixed
+from tests.test_merge import _markup_article
+from toolkit.config import load_config
+from toolkit.languages import get_language
+from toolkit.merge import merge, source_article
+from toolkit.readers import read_article
+from toolkit.writers import PageContext
+from toolkit.writers.html import environment, inline_html, render, safe_href
+
+PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+
+
+def _page(lang: str, *others: str, templates=None) -> PageContext:
+    alternates = [get_language(t) for t in ("en", lang, *others)]
+    return PageContext(get_language(lang), alternates, "en", 0, "tmkit test", templates)
+
+
+def _render(project, lang, translate, fuzzy=lambda s: False, templates=None):
+    config = load_config(project)
+    article = read_article(project / "source" / SEED.name, "source/" + SEED.name)
+    merged = merge(article, make_po(article, config, translate, lang, fuzzy), lang, config)
+    data = render(merged, _page(lang, templates=templates))
+    return data, lhtml.document_fromstring(data)
+
+
+def test_payloads_in_translations_are_text_only(project):
+    data, doc = _render(project, "es", lambda s: f"{PAYLOADS[s.line % 2]} {s.text}")
+    assert not doc.xpath("//script") and not doc.xpath("//img")
+    assert not doc.xpath("//@onerror")
+    assert PAYLOADS[0] in doc.text_content() or PAYLOADS[1] in doc.text_content()
+    assert b"<script" not in data and b"<img" not in data
+    title = doc.xpath("//h1")[0].text_content()
+    assert title.startswith(PAYLOADS[0]) or title.startswith(PAYLOADS[1])
+
+
+def test_page_head_language_direction_and_security(project):
+    _, doc = _render(project, "ar", prefixed("عربي"))
+    root = doc.getroottree().getroot()
+    assert root.get("lang") == "ar" and root.get("dir") == "rtl"
+    csp = doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    hreflangs = doc.xpath("//link[@rel='alternate']/@hreflang")
+    assert hreflangs == ["en", "ar", "x-default"]
+    names = doc.xpath("//nav[@class='languages']//li//text()")
+    assert "English" in names and "العربية" in names
+    assert not doc.xpath("//link[@rel='stylesheet'] | //script | //*[@src]")
+    assert doc.xpath("//style") and "margin-inline" in doc.xpath("//style")[0].text
+
+
+def test_fallback_segments_carry_the_source_language(project):
+    _, doc = _render(project, "ar", prefixed("عربي"), fuzzy=lambda s: s.id == "b1.s2")
+    [span] = doc.xpath("//span[contains(@class,'fallback')]")
+    assert span.get("lang") == "en" and span.get("dir") == "ltr" and span.get("data-status") == "fuzzy"
+    assert span.text_content().startswith("It has been estimated")
+    _, doc = _render(project, "de", lambda s: f"DE {s.text}" if s.line < 20 else None)
+    spans = doc.xpath("//span[@lang='en' and @class='fallback']")
+    assert spans and all(s.get("dir") is None for s in spans)
+
+
+def test_inline_markup_and_link_schemes():
+    assert safe_href("https://spine.org/") == "https://spine.org/"
+    assert safe_href("mailto:info@spine.org")
+    assert safe_href("javascript:alert(1)") is None and safe_href("data:text/html,x") is None
+    out = str(inline_html('<strong>2 mg</strong> <a href="javascript:alert(1)">x</a> &lt;b&gt; <b>'))
+    assert out == '<strong>2 mg</strong> <a>x</a> &lt;b&gt; &lt;b&gt;'
+
+
+def test_markup_translation_keeps_elements(project):
+    config = load_config(project)
+    article = _markup_article()
+    merged = merge(article, make_po(article, config, prefixed("ES"), "es"), "es", config)
+    doc = lhtml.document_fromstring(render(merged, _page("es")))
+    assert doc.xpath("//h1/em/text()") == ["pain"]
+    assert doc.xpath("//p/a/@href") == ["https://spine.org/"]
+    assert doc.xpath("//h2/text()") == ["ES Causes"]
+    assert doc.xpath("//ul[@id='b3']/li/text()") == ["ES One", "ES Two"]
+
+
+def test_templates_can_be_overridden(project, tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "style.css").write_text("body { color: rebeccapurple; }\n")
+    data, doc = _render(project, "es", prefixed("ES"), templates=environment(folder))
+    assert "rebeccapurple" in doc.xpath("//style")[0].text
+    assert doc.xpath("//h1")[0].text_content() == "ES Failed Back Syndrome"
+
+
+def test_source_page_has_no_fallback(project):
+    config = load_config(project)
+    article = read_article(project / "source" / SEED.name, "source/" + SEED.name)
+    doc = lhtml.document_fromstring(render(source_article(article, config), _page("en")))
+    assert not doc.xpath("//span[contains(@class, 'fallback')]") and doc.getroottree().getroot().get("lang") == "en"
+
+
+def test_nested_items_and_quotes(project):
+    from toolkit.model import Article, Block, BlockKind
+
+    config = load_config(project)
+    items = [Block(BlockKind.ITEM, "Rest", 2), Block(BlockKind.ITEM, "Ice", 3, level=1),
+             Block(BlockKind.ITEM, "Heat", 4, level=1), Block(BlockKind.ITEM, "Walk", 5)]
+    article = Article("n", "source/n.md", "markdown", title="Care", title_line=1,
+                      blocks=[Block(BlockKind.LIST, line=2, items=items),
+                              Block(BlockKind.PARAGRAPH, "Move daily.", 6, role="quote")])
+    merged = merge(article, make_po(article, config, prefixed("ES"), "es"), "es", config)
+    doc = lhtml.document_fromstring(render(merged, _page("es")))
+    assert doc.xpath("//ul[@id='b1']/li/@id") == ["b1.i1", "b1.i4"]
+    assert doc.xpath("//li[@id='b1.i1']/ul/li/@id") == ["b1.i2", "b1.i3"]
+    assert doc.xpath("//blockquote/p/text()") == ["ES Move daily."]
+    from toolkit.writers import text, xml
+
+    assert xml.validate(xml.render(merged, _page("es"))) == []
+    assert "\n  • ES Ice\n" in text.render(merged, _page("es")).decode()

@@ -1,0 +1,482 @@
+"""``tmkit build``: merge every article with every language and run the writers.
+
+One article at a time (memory stays flat in the number of articles): read the
+source, merge it with each configured language's PO file, apply the publishing
+gate, render every requested format for the published languages, and write
+only files whose bytes changed.
+
+The build is incremental by content hashes, never timestamps.  A manifest in
+the export folder (``.tmkit-manifest.json``) records, per article, a key over
+its inputs (source bytes, every PO file's bytes, the templates, the settings
+that shape the output, the tmkit version) and the hash of each file written.
+When an article's key is unchanged and its files are still there, it is not
+even read; when it changed, it is rendered and only files whose content hash
+differs are replaced (so editing the Spanish PO rewrites only the Spanish
+files of that article, unless the set of published languages changed, which
+every page's language switcher shows).  Every write is atomic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+import polib
+
+from toolkit import __version__
+from toolkit.catalog import pofile as catalog_po
+from toolkit.config import Config
+from toolkit.errors import ConfigError, TmkitError
+from toolkit.fsutil import atomic_write_bytes, inside
+from toolkit.languages import get_language
+from toolkit.merge import merge, source_article
+from toolkit.model import TranslatedArticle
+from toolkit.project import article_paths, relative
+from toolkit.readers import read_article
+from toolkit.segment import segments_by_unit
+from toolkit.writers import PageContext, Writer, get_writer, templates_digest
+
+MANIFEST_NAME = ".tmkit-manifest.json"
+MANIFEST_VERSION = 1
+GENERATOR = f"tmkit {__version__}"
+#: Render in worker processes when at least this many articles changed.
+PARALLEL_FROM = 40
+MAX_PROCESSES = 8
+WRITE_THREADS = 4
+
+
+@dataclass
+class ArticleLanguage:
+    """The outcome for one article in one language."""
+
+    slug: str
+    lang: str
+    published: bool
+    percent: float
+    forced: bool = False
+    reasons: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)   # warnings, one per dropped translation
+    source: bool = False
+
+
+@dataclass
+class LanguageSummary:
+    """One row of the build summary."""
+
+    lang: str
+    published: int = 0
+    held_back: int = 0
+    completeness: float = 0.0          # mean translated share over the articles, percent
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per article-language outcomes, files written and removed."""
+
+    output: Path
+    results: list[ArticleLanguage] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    articles: int = 0
+    unchanged: int = 0                 # articles skipped because no input changed
+
+    @property
+    def held_back(self) -> list[ArticleLanguage]:
+        return [r for r in self.results if not r.published]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Rejected translations and forced publications, for the user to see."""
+        out = [w for r in self.results for w in r.rejected]
+        out += [f"{r.lang}/{r.slug}: published with --force although held back: {'; '.join(r.reasons)}"
+                for r in self.results if r.forced]
+        return out
+
+    def summary(self) -> list[LanguageSummary]:
+        """Per language: articles published, held back, mean completeness."""
+        rows: dict[str, LanguageSummary] = {}
+        totals: dict[str, float] = {}
+        for r in self.results:
+            row = rows.setdefault(r.lang, LanguageSummary(r.lang))
+            row.published += r.published
+            row.held_back += not r.published
+            totals[r.lang] = totals.get(r.lang, 0.0) + r.percent
+        for lang, row in rows.items():
+            row.completeness = totals[lang] / max(row.published + row.held_back, 1)
+        return list(rows.values())
+
+
+@dataclass
+class _Plan:
+    """Settings of one build run, computed once."""
+
+    config: Config
+    output: Path
+    targets: list[str]                 # target languages to write
+    all_targets: list[str]             # every configured target (for the switcher)
+    include_source: bool
+    writers: list[Writer]
+    force: bool
+    settings_key: str
+    templates_override: Optional[Path]
+    _templates: object = None          # jinja2.Environment, made on first use
+
+    @property
+    def templates(self):
+        """The HTML writer's Jinja2 environment (not loaded when nothing is rendered)."""
+        if self._templates is None:
+            from toolkit.writers.html import environment
+
+            self._templates = environment(self.templates_override)
+        return self._templates
+
+
+def read_po(path: Path, shown: str) -> Optional[polib.POFile]:
+    """A language's PO file, or ``None`` when it does not exist (nothing translated).
+
+    Read with the catalogs' strict reader, so a damaged file is a
+    :class:`~toolkit.errors.CatalogError` with its line, never half-merged.
+    """
+    if not path.is_file():
+        return None
+    return catalog_po.read_po(path, shown)
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _file_digest(path: os.PathLike | str) -> str:
+    """SHA-256 of a file's bytes, ``-`` when it does not exist."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except FileNotFoundError:
+        return "-"
+
+
+def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[Iterable[str]],
+          output: Optional[os.PathLike | str], force: bool) -> _Plan:
+    wanted = list(languages or [])
+    source = config.source_language
+    include_source = not wanted or source in wanted
+    chosen = [w for w in wanted if w != source]
+    targets = config.select_languages(chosen) if chosen else ([] if wanted else list(config.languages))
+    writers = [get_writer(name) for name in dict.fromkeys(formats or config.export.formats)]
+    override = None
+    if config.export.templates:
+        override = inside(config.root, config.export.templates)
+        if not override.is_dir():
+            raise ConfigError(f"templates folder not found: {config.export.templates}", config.path)
+    settings = json.dumps({
+        "version": __version__, "source": source, "languages": config.languages,
+        "segmentation": config.segmentation, "publish": asdict(config.publish),
+        "text_width": config.export.text_width, "templates": templates_digest(override),
+        "forced": targets if force else [],   # --force applies to the languages built
+    }, sort_keys=True)
+    out = Path(output).resolve() if output else config.export_path
+    return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
+                 _digest(settings), override)
+
+
+def _load_manifest(output: Path) -> dict:
+    try:
+        data = json.loads((output / MANIFEST_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"version": MANIFEST_VERSION, "articles": {}}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {"version": MANIFEST_VERSION, "articles": {}}
+    return data
+
+
+class _Writes:
+    """Files of one article being written: atomic writes overlapped in threads.
+
+    Creating, syncing and renaming a file mostly waits on the disk, so a few
+    threads keep it busy while Python renders the next page.
+    """
+
+    def __init__(self) -> None:
+        self.written: list[Path] = []
+        self.removed: list[Path] = []
+        self._pending: list[Future] = []
+
+    def write_if_changed(self, path: Path, data: bytes, known: Optional[str]) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if known is None or digest != known or not path.exists():
+            self._pending.append(_thread_pool().submit(atomic_write_bytes, path, data))
+            self.written.append(path)
+        return digest
+
+    def remove(self, path: Path) -> None:
+        try:
+            path.unlink()
+            self.removed.append(path)
+        except FileNotFoundError:
+            pass
+
+    def wait(self) -> None:
+        """Block until every write is done; re-raise the first failure."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+
+_POOL: Optional[ThreadPoolExecutor] = None
+
+
+def _forget_pool() -> None:
+    """A forked worker inherits the pool object but not its threads: start afresh."""
+    global _POOL
+    _POOL = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="tmkit-write")
+    return _POOL
+
+
+class _Listing:
+    """Names of the files in each language folder, read once per build.
+
+    Checking 15,000 outputs with one ``stat`` each costs more than everything
+    else an unchanged rebuild does; one directory listing per language does not.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self._names: dict[str, set[str]] = {}
+
+    def exists(self, lang: str, name: str) -> bool:
+        if lang not in self._names:
+            try:
+                self._names[lang] = set(os.listdir(self.output / lang))
+            except (FileNotFoundError, NotADirectoryError):
+                self._names[lang] = set()
+        return name in self._names[lang]
+
+
+def _outputs_present(plan: _Plan, record: dict, listing: _Listing) -> bool:
+    """All files this run should produce for the article are recorded and on disk."""
+    langs = ([plan.config.source_language] if plan.include_source else []) + plan.targets
+    outputs = record.get("outputs", {})
+    for lang in langs:
+        info = record["langs"].get(lang)
+        if info is None:
+            return False
+        if not info["published"]:
+            continue
+        for writer in plan.writers:
+            name = f"{record['slug']}{writer.extension}"
+            if f"{lang}/{name}" not in outputs or not listing.exists(lang, name):
+                return False
+    return True
+
+
+def _results(record: dict, plan: _Plan) -> list[ArticleLanguage]:
+    langs = ([plan.config.source_language] if plan.include_source else []) + plan.targets
+    return [ArticleLanguage(**record["langs"][lang]) for lang in langs]
+
+
+def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
+               ) -> tuple[str, list[TranslatedArticle], list[ArticleLanguage]]:
+    """Read one article and merge it with every configured language.
+
+    ``--force`` applies to the languages being built; a language left out of
+    this run counts as published when its gate passes or when an earlier
+    (forced) run published it and its page is still there, so that language
+    switchers link exactly to the pages that exist.
+    """
+    config = plan.config
+    article = read_article(path, relative(config, path))
+    units = segments_by_unit(article, config.segmentation)
+    merged = [source_article(article, config, units)]
+    outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]
+    for lang in plan.all_targets:
+        po_path = config.po_file(lang, article.slug)
+        shown = relative(config, po_path)
+        translated = merge(article, read_po(po_path, shown), lang, config, shown, units)
+        gate = translated.gate
+        passed = gate.passed
+        forced = not passed and plan.force and lang in plan.targets
+        if not passed and lang not in plan.targets and record:
+            before = record["langs"].get(lang, {})
+            forced = bool(before.get("forced")) and (plan.output / lang / f"{path.stem}.html").exists()
+        outcomes.append(ArticleLanguage(
+            article.slug, lang, passed or forced, round(gate.percent, 1),
+            forced=forced, reasons=gate.reasons,
+            rejected=[str(r) for r in translated.rejected]))
+        merged.append(translated)
+    return article.title, merged, outcomes
+
+
+def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
+                   writes: _Writes) -> dict:
+    title, merged, outcomes = _merge_all(plan, path, record)
+    slug = path.stem
+    published = [get_language(o.lang) for o in outcomes if o.published]
+    wanted = set(plan.targets) | ({plan.config.source_language} if plan.include_source else set())
+    outputs = dict((record or {}).get("outputs", {}))
+    for translated, outcome in zip(merged, outcomes):
+        if outcome.lang not in wanted:
+            continue
+        language = get_language(outcome.lang)
+        page = PageContext(language, published, plan.config.source_language,
+                           plan.config.export.text_width, GENERATOR, plan.templates)
+        for writer in plan.writers:
+            rel = f"{outcome.lang}/{slug}{writer.extension}"
+            target = plan.output / rel
+            if outcome.published:
+                outputs[rel] = writes.write_if_changed(target, writer.render(translated, page),
+                                                       outputs.get(rel))
+            elif rel in outputs or target.exists():
+                outputs.pop(rel, None)
+                writes.remove(target)
+    writes.wait()
+    langs = {o.lang: asdict(o) for o in outcomes}
+    return {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
+
+
+def _plain(markup: str) -> str:
+    from toolkit.inline import plain_text
+
+    return plain_text(markup)
+
+
+def build(config: Config, languages: Optional[Iterable[str]] = None,
+          formats: Optional[Iterable[str]] = None, output: Optional[os.PathLike | str] = None,
+          force: bool = False, progress: Optional[Callable[[str], None]] = None) -> BuildReport:
+    """Export every article in every (selected) language and format.
+
+    ``languages`` may include the source language (its original is exported
+    too, for the language switcher; it is always published).  ``force``
+    publishes article-languages the gate holds back (reported as warnings).
+    ``progress`` is called with each article's slug when it is done.
+    """
+    plan = _plan(config, languages, formats, output, force)
+    report = BuildReport(plan.output)
+    manifest = _load_manifest(plan.output)
+    records: dict[str, dict] = manifest["articles"]
+    paths = article_paths(config)
+    listing = _Listing(plan.output)
+    # po_file() resolves the folder each time; the layout is the same: po/<lang>/<slug>.po
+    po_dirs = [os.fspath(config.po_file(lang, "x").parent) for lang in plan.all_targets]
+    todo: list[tuple[Path, Optional[dict], str]] = []
+    for path in paths:
+        slug = path.stem
+        po_keys = [_file_digest(os.path.join(folder, f"{slug}.po")) for folder in po_dirs]
+        key = _digest(plan.settings_key, _file_digest(path), *po_keys)
+        record = records.get(slug)
+        if record and record.get("key") == key and _outputs_present(plan, record, listing):
+            report.unchanged += 1
+            if progress:
+                progress(slug)
+        else:
+            todo.append((path, record, key))
+    for record, written, removed in _render(plan, todo):
+        records[record["slug"]] = record
+        report.written.extend(written)
+        report.removed.extend(removed)
+        if progress:
+            progress(record["slug"])
+    for path in paths:
+        report.results.extend(_results(records[path.stem], plan))
+        report.articles += 1
+    stale = _drop_stale(plan, records, {p.stem for p in paths}, report)
+    manifest_path = plan.output / MANIFEST_NAME
+    if todo or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
+        _write_index(plan, records, report)
+        data = json.dumps(manifest, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        if not manifest_path.exists() or manifest_path.read_bytes() != data:
+            atomic_write_bytes(manifest_path, data)
+    return report
+
+
+def _render(plan: _Plan, todo: list[tuple[Path, Optional[dict], str]]) -> Iterator[tuple[dict, list[Path], list[Path]]]:
+    """Render the changed articles, in worker processes when there are many.
+
+    Each worker handles one article at a time and sends back only its small
+    manifest record, so memory stays flat however many articles there are.
+    """
+    workers = min(os.cpu_count() or 1, MAX_PROCESSES)
+    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for item in todo:
+            yield _render_one(plan, *item)
+        return
+    global _WORKER_PLAN
+    _WORKER_PLAN = plan                # inherited by the forked workers
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        for outcome in pool.map(_worker, todo, chunksize=4):
+            if isinstance(outcome, _Failure):
+                raise outcome.error()
+            yield outcome
+
+
+def _render_one(plan: _Plan, path: Path, record: Optional[dict], key: str) -> tuple[dict, list[Path], list[Path]]:
+    writes = _Writes()
+    record = _build_article(plan, path, record, key, writes)
+    return record, writes.written, writes.removed
+
+
+@dataclass
+class _Failure:
+    """A :class:`TmkitError` from a worker, carried back whole (file and line)."""
+
+    cls: type
+    message: str
+    path: Optional[str]
+    line: Optional[int]
+
+    def error(self) -> TmkitError:
+        return self.cls(self.message, self.path, self.line)
+
+
+_WORKER_PLAN: Optional[_Plan] = None
+
+
+def _worker(item: tuple[Path, Optional[dict], str]):
+    try:
+        return _render_one(_WORKER_PLAN, *item)
+    except TmkitError as exc:
+        return _Failure(type(exc), exc.message, exc.path, exc.line)
+
+
+def _drop_stale(plan: _Plan, records: dict, slugs: set[str], report: BuildReport) -> list[str]:
+    """Remove the exports of articles whose source file is gone; returns their slugs."""
+    stale = sorted(set(records) - slugs)
+    for slug in stale:
+        writes = _Writes()
+        for rel in records.pop(slug).get("outputs", {}):
+            writes.remove(plan.output / rel)
+        report.removed.extend(writes.removed)
+    return stale
+
+
+def _write_index(plan: _Plan, records: dict, report: BuildReport) -> None:
+    from toolkit.writers.html import render_index
+
+    if not any(w.name == "html" for w in plan.writers):
+        return
+    languages = [get_language(plan.config.source_language)] + [get_language(t) for t in plan.all_targets]
+    entries = [records[slug] for slug in sorted(records)]
+    data = render_index(entries, languages, plan.templates, plan.config.name, GENERATOR)
+    target = plan.output / "index.html"
+    if not target.exists() or target.read_bytes() != data:
+        atomic_write_bytes(target, data)
+        report.written.append(target)

@@ -1,0 +1,146 @@
+"""Plain-text writer: ``exports/<lang>/<slug>.txt``.
+
+The title is underlined with ``=`` (section headings with ``-``) to its
+*display* width, where East Asian wide characters count as two columns.
+Paragraphs are separated by blank lines, list items get bullets (or numbers).
+With ``[export] text_width`` above zero, lines are wrapped at that many
+columns: a run of non-wide characters (a Latin, Greek, Cyrillic, Arabic word)
+is never broken, while Chinese and Japanese text may break between any two
+characters, except before closing punctuation such as ``。`` or ``」``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Optional
+
+from wcwidth import wcswidth, wcwidth
+
+from toolkit import inline
+from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock
+from toolkit.writers import PageContext
+
+BULLET = "•"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (wide characters count two)."""
+    width = wcswidth(text)
+    if width >= 0:
+        return width
+    return sum(max(wcwidth(ch), 0) for ch in text)
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: single spaces, runs of non-wide characters (words),
+    and single wide characters.  Closing punctuation (``。``, ``」``) sticks to
+    what precedes it and opening punctuation (``「``) to what follows, so that
+    no line starts with a full stop or ends with an opening bracket."""
+    tokens: list[str] = []
+    glue_next = False
+    for ch in text:
+        if ch.isspace():
+            if tokens and tokens[-1] != " ":
+                tokens.append(" ")
+            glue_next = False
+            continue
+        wide = _is_wide(ch)
+        category = unicodedata.category(ch)
+        previous = tokens[-1] if tokens else " "
+        join = previous != " " and (glue_next or category in ("Pe", "Pf", "Po")
+                                    or not (wide or _is_wide(previous[-1])))
+        if join:
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+        glue_next = wide and category in ("Ps", "Pi")
+    return tokens
+
+
+def wrap(text: str, width: int, indent: str = "", hang: str = "") -> list[str]:
+    """Lines of ``text`` at most ``width`` columns (a longer word stands alone).
+
+    ``indent`` starts the first line, ``hang`` the following ones (bullets).
+    """
+    if width <= 0:
+        return [indent + text]
+    lines: list[str] = []
+    line, used = indent, display_width(indent)
+    start = True
+    for token in _tokens(text):
+        if token == " ":
+            if not start:
+                line, used = line + " ", used + 1
+            continue
+        size = display_width(token)
+        if used + size > width and not start:
+            lines.append(line.rstrip())
+            line, used = hang, display_width(hang)
+        line, used = line + token, used + size
+        start = False
+    lines.append(line.rstrip())
+    return lines
+
+
+def block_text(block: Optional[TranslatedBlock]) -> str:
+    """A block's plain text, sentences joined as the language joins them."""
+    if block is None:
+        return ""
+    return "".join(sep + inline.plain_text(seg.text) for sep, seg in block.pieces())
+
+
+def _paragraph(text: str, width: int, indent: str = "", hang: str = "") -> str:
+    return "\n".join(wrap(text, width, indent, hang))
+
+
+def _underlined(text: str, width: int, char: str) -> str:
+    lines = wrap(text, width)
+    return "\n".join(lines) + "\n" + char * max(display_width(line) for line in lines)
+
+
+def _list(items: list[TranslatedBlock], ordered: bool, width: int) -> str:
+    out = []
+    numbers: list[int] = []            # one counter per nesting depth
+    for item in items:
+        depth = max(item.level, 0)
+        del numbers[depth + 1:]
+        numbers.extend([0] * (depth + 1 - len(numbers)))
+        numbers[depth] += 1
+        indent = "  " * depth
+        marker = f"{indent}{numbers[depth]}. " if ordered else f"{indent}{BULLET} "
+        out.append(_paragraph(block_text(item), width, marker, " " * len(marker)))
+    return "\n".join(out)
+
+
+def render(article: TranslatedArticle, page: PageContext) -> bytes:
+    """The article as UTF-8 plain text."""
+    width = page.text_width
+    meta = {key: [block_text(TranslatedBlock(m.key, BlockKind.PARAGRAPH, [m.segment]))
+                  if m.segment else m.value for m in article.meta_segments(key)]
+            for key in ("breadcrumb_label", "breadcrumb", "section", "byline", "alias")}
+    parts: list[str] = []
+    if meta["breadcrumb"]:
+        label = (meta["breadcrumb_label"] or [""])[0]
+        trail = " > ".join(meta["breadcrumb"])
+        parts.append(_paragraph(f"{label}: {trail}" if label else trail, width))
+    parts.extend(_paragraph(s, width) for s in meta["section"])
+    if article.title is not None:
+        parts.append(_underlined(block_text(article.title), width, "="))
+    parts.extend(_paragraph(b, width) for b in meta["byline"])
+    if meta["alias"]:
+        parts.append("\n".join(_paragraph(a, width, "  " + BULLET + " ", "    ")
+                               for a in meta["alias"]))
+    for block in article.blocks:
+        if block.kind is BlockKind.HEADING:
+            parts.append(_underlined(block_text(block), width, "-" if (block.level or 2) <= 2 else "~"))
+        elif block.kind is BlockKind.LIST:
+            parts.append(_list(block.items, block.ordered, width))
+        elif block.kind is BlockKind.ITEM:
+            parts.append(_list([block], False, width))
+        else:
+            parts.append(_paragraph(block_text(block), width))
+    return ("\n\n".join(p for p in parts if p) + "\n").encode("utf-8")
