@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,9 @@ from toolkit.fsutil import inside, read_text
 
 #: Prefix of the translator-comment lines the hook owns (and may rewrite).
 COMMENT_PREFIX = "glossary: "
+CONTINUATION = "… "
+#: Longest translator comment we write (polib re-wraps above 76 + "# ").
+COMMENT_WIDTH = 76
 CSV_FIELDS = ("term", "lang", "translation", "note")
 
 
@@ -69,9 +73,19 @@ class Term:
         text = _fold(translation)
         return any(_fold(t) in text for t in self.translations)
 
-    def comment(self) -> str:
+    def comment_lines(self) -> list[str]:
+        """``glossary: term = translation (note)``, as lines short enough never to be re-wrapped.
+
+        PO writers wrap long comments (polib at 78 columns); a wrapped
+        continuation would no longer start with :data:`COMMENT_PREFIX` and
+        could not be recognised as ours later.  So we wrap first and prefix
+        every line: ``glossary: … rest``.
+        """
         note = f" ({self.note})" if self.note else ""
-        return f"{COMMENT_PREFIX}{self.term} = {' | '.join(self.translations)}{note}"
+        text = f"{self.term} = {' | '.join(self.translations)}{note}"
+        width = COMMENT_WIDTH - len(COMMENT_PREFIX) - len(CONTINUATION)
+        chunks = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+        return [COMMENT_PREFIX + chunks[0]] + [COMMENT_PREFIX + CONTINUATION + c for c in chunks[1:]]
 
 
 def _fold(text: str) -> str:
@@ -194,7 +208,7 @@ def annotate(entry: polib.POEntry, terms: list[Term]) -> bool:
     """
     lines = entry.tcomment.splitlines() if entry.tcomment else []
     kept = [line for line in lines if not line.startswith(COMMENT_PREFIX)]
-    wanted = kept + [t.comment() for t in terms]
+    wanted = kept + [line for t in terms for line in t.comment_lines()]
     if wanted == lines:
         return False
     entry.tcomment = "\n".join(wanted)
