@@ -205,7 +205,7 @@ _ROW = ("{:<7} {:<20} {:>5}{:>5}{:>5} {:>6}{:>6}{:>6} {:>4} {:>4}% {:<4}")
 
 def render_table(report: StatusReport) -> str:
     """A table that fits 80 columns; pass/held and errors styled (stripped off a TTY by click)."""
-    lines = [_HEAD.format("lang", "article", "segments", "words", "err", "done", "gate"),
+    lines = [_HEAD.format("lang", "article", "segments", "words", "err", "pct", "gate"),
              _HEAD.format("", "", " done fuzz todo", "  done  fuzz  todo", "", "", ""),
              "-" * 79]
 
