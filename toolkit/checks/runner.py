@@ -29,7 +29,6 @@ from toolkit.checks.pofiles import msgstr_lines, read_po
 from toolkit.config import Config
 from toolkit.errors import ConfigError
 from toolkit.fsutil import read_text
-from toolkit.languages import PSEUDO_LANGUAGES
 from toolkit.project import article_paths, relative
 from toolkit.pseudo import resolve_languages
 
@@ -184,6 +183,3 @@ def errors_by_catalog(report: CheckReport) -> dict[tuple[str, str], int]:
             counts[(finding.lang, finding.slug)] += 1
     return dict(counts)
 
-
-__all__ = ["CheckReport", "run_checks", "enabled_checks", "ignored_checks", "check_entry",
-           "errors_by_catalog", "PSEUDO_LANGUAGES"]
