@@ -86,7 +86,9 @@ def test_hook_adds_terms_as_translator_comments_idempotently(project, tmp_path):
     assert hook(again, "es", SEED_SLUG)["glossary_changed"] == 0
     # A term removed from the glossary disappears from the comments.
     _glossary(project)
+    old_fingerprint = hook.fingerprint
     hook = make_glossary_hook(load_config(project))
+    assert hook.fingerprint != old_fingerprint  # tells tmkit update to re-merge
     assert hook(again, "es", SEED_SLUG) == {"glossary_terms": 1, "glossary_changed": 1}
     assert again[1].tcomment == "" and again[0].tcomment.count("glossary:") == 2
 

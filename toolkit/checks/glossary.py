@@ -17,6 +17,7 @@ fallida``) so translators see them in Poedit.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import textwrap
@@ -239,4 +240,9 @@ def make_glossary_hook(config: Config) -> Optional[Hook]:
             changed += annotate(entry, terms)
         return {"glossary_terms": annotated, "glossary_changed": changed}
 
+    # tmkit update re-merges unchanged catalogs when a hook's fingerprint changes,
+    # so editing the glossary alone refreshes the comments.
+    hook.fingerprint = hashlib.sha256(
+        "\n".join(line for t in glossary.terms for line in (t.lang, *t.comment_lines())).encode()
+    ).hexdigest()[:16]
     return hook
