@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -103,6 +104,19 @@ def test_table_fits_80_columns_without_colour_off_a_tty(runner, project):
     assert lines[-1] == "0 of 5 article-languages pass the gate (min 80% translated)."
     coloured = render_table(compute_status(load_config(project), ["es"]))
     assert "\x1b[31m" in coloured  # click strips it only when the output is not a terminal
+
+
+def test_totals_per_language_with_several_articles(runner, project):
+    shutil.copy(project / "source" / f"{SEED_SLUG}.txt", project / "source" / "another-article-with-a-long-name.txt")
+    write_all(project)
+    run_cli(runner, project, "pseudo", "--lang", "qps")
+    lines = run_cli(runner, project, "status", "--lang", "es", "--lang", "qps").output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    rows = [line.split() for line in lines[3:-1]]
+    assert [r[:2] for r in rows] == [["es", "another-article-wit…"], ["es", SEED_SLUG], ["es", "(all"],
+                                     ["qps", "another-article-wit…"], ["qps", SEED_SLUG], ["qps", "(all"]]
+    assert rows[2][3:] == ["10", "0", "56", "122", "0", "944", "0", "15%", "0/2"]
+    assert rows[5][-2:] == ["100%", "2/2"]
 
 
 def test_gate_passes_when_translated_enough(runner, project):

@@ -223,8 +223,11 @@ def render_table(report: StatusReport) -> str:
                              "pass" if a.gate.passed else "held", a.gate.passed))
         if len(language.articles) > 1:
             total = len(language.articles)
+            share = f"{language.passed}/{total}"
+            if len(share) > 5:  # keep 80 columns with hundreds of articles
+                share = f"{100 * language.passed // total}%"
             lines.append(row(language.lang, f"(all {total})", language.segments, language.words,
-                             language.errors, f"{language.passed}/{total}", language.passed == total))
+                             language.errors, share, language.passed == total))
     passed = sum(lang.passed for lang in report.languages)
     total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
