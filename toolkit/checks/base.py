@@ -10,7 +10,10 @@ be printed.  :data:`CHECKS` is the one registry; names are what
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:  # glossary imports this module
+    from toolkit.checks.glossary import Glossary
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class LanguageEnv:
 
     lang: str
     do_not_translate: list[str] = field(default_factory=list)
-    glossary: object = None        # toolkit.checks.glossary.Glossary or None
+    glossary: Optional["Glossary"] = None
     length_ratio: Optional[float] = None
     extra: dict = field(default_factory=dict)  # per-check caches (e.g. the ttk checker)
 
