@@ -54,10 +54,10 @@ class Block:
     kind: BlockKind
     text: str = ""
     line: int = 0
-    level: int = 0                       # heading level (1 = title level)
+    level: int = 0                       # heading level (1 = title level); list items: nesting depth (0 = top)
     ordered: bool = False                # lists only
     items: list["Block"] = field(default_factory=list)
-    role: str = ""                       # optional: "disclaimer", "footer", ... set by readers
+    role: str = ""                       # optional: "disclaimer", "footer", "quote", ... set by readers
 
     def walk(self) -> Iterator["Block"]:
         """Yield this block and, for lists, its items (document order)."""

@@ -10,6 +10,7 @@ Commands parse options, call one library function, and print.  A
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -19,6 +20,9 @@ import click
 from toolkit import __version__
 from toolkit.config import Config, load_config
 from toolkit.errors import TmkitError
+
+#: Exit code for an unexpected failure inside tmkit (0 ok, 1 findings, 2 bad input).
+INTERNAL_ERROR = 3
 
 #: Command modules, in the order their commands appear in ``tmkit --help``.
 COMMAND_MODULES = ("project", "catalog", "build", "tm", "quality")
@@ -42,6 +46,14 @@ class TmkitGroup(click.Group):
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             click.echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug, not the user's fault: still no traceback by default
+            if os.environ.get("TMKIT_DEBUG"):
+                raise
+            click.echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
+                       "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
+            ctx.exit(INTERNAL_ERROR)
 
 
 @click.group(cls=TmkitGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,3 +1,61 @@
-"""Commands of this group (filled in as the feature lands)."""
+"""``tmkit extract`` and ``tmkit update``: articles -> POT -> PO files.
 
-commands: list = []
+The library is imported inside the commands so that ``tmkit --help`` and the
+other command groups do not pay for polib, rapidfuzz and the readers.
+"""
+
+from __future__ import annotations
+
+import click
+
+from toolkit.cli import ProjectContext, pass_project
+
+_ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
+                        help="Only this article (file name without extension), repeatable.")
+
+
+@click.command("extract")
+@_ARTICLE
+@pass_project
+def extract_command(project: ProjectContext, slugs: tuple[str, ...]) -> None:
+    """Write po/templates/<slug>.pot for every article in source/."""
+    from toolkit.catalog.extract import extract_project
+
+    report = extract_project(project.config, list(slugs) or None)
+    for path in report.written:
+        click.echo(f"wrote {_shown(project, path)}")
+    click.echo(f"{report.total} templates, {report.entries} entries: "
+               f"{len(report.written)} written, {report.unchanged} unchanged")
+
+
+@click.command("update")
+@click.option("--lang", "languages", multiple=True, metavar="TAG",
+              help="Only this language (BCP 47 tag from tmkit.toml), repeatable.")
+@_ARTICLE
+@pass_project
+def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: tuple[str, ...]) -> None:
+    """Create or update po/<lang>/<slug>.po from the templates, keeping all work."""
+    from toolkit.catalog.hooks import default_hooks
+    from toolkit.catalog.update import update_project
+
+    config = project.config
+    report = update_project(config, list(languages) or None, list(slugs) or None,
+                            hooks=default_hooks(config))
+    rows = [(tag, counts.as_dict()) for tag, counts in report.languages.items()]
+    rows.append(("total", report.total.as_dict()))
+    names = list(dict.fromkeys(name for _, counts in rows for name in counts))
+    width = max(len(tag) for tag, _ in rows)
+    for tag, counts in rows:
+        cells = "  ".join(f"{name} {counts.get(name, 0):>5}" for name in names)
+        click.echo(f"{tag:<{width}}  {cells}")
+    click.echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
+
+
+def _shown(project: ProjectContext, path) -> str:
+    try:
+        return path.relative_to(project.config.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+commands = [extract_command, update_command]

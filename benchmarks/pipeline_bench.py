@@ -1,0 +1,197 @@
+"""Time ``tmkit extract`` + ``tmkit update`` on 1,000 articles beside po4a and txt2po.
+
+Usage: ``python benchmarks/pipeline_bench.py [--articles N] [--keep DIR]``
+
+Generates N variants of the seed article (words and numbers varied in some
+sentences so the articles differ; the footer stays identical, as on the real
+site) in a temporary project with five target languages, then times whole
+processes, as a user would run them:
+
+* tmkit from scratch (no POT/PO files) and again with nothing changed;
+* po4a (``po4a --no-translations`` on a ``po4a.cfg`` listing the same files as
+  ``text`` documents), from scratch and unchanged, when po4a is installed;
+* translate-toolkit's ``txt2po`` (extraction only, paragraphs) when installed.
+
+Targets (issue 2): tmkit from scratch <= 2 s, unchanged <= 0.5 s.  Each step
+is a function returning ``Timing`` rows so other stages (``tmkit build``)
+can be added to :data:`STEPS` without touching the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "source" / "failed-back-syndrome.txt"
+LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
+TARGETS = {"tmkit extract+update, from scratch": 2.0, "tmkit extract+update, unchanged": 0.5}
+FOOTER_MARK = "Educational Partners"
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: float                    # wall clock
+    note: str = ""
+    cpu: float = float("nan")         # user + system CPU of the processes: steadier on a busy machine
+
+
+# -- the project ---------------------------------------------------------------
+
+_SWAPS = [("60%", "{pct}%"), ("second or third", "{ordinal} or {ordinal2}"),
+          ("spine surgeon", "{specialist}"), ("diabetes", "{disease}"),
+          ("Smoking", "{risk}"), ("chronic back", "chronic {area}")]
+_WORDS = {"ordinal": ["second", "third", "fourth"], "ordinal2": ["third", "fifth", "sixth"],
+          "specialist": ["spine surgeon", "orthopaedic surgeon", "pain specialist", "neurosurgeon"],
+          "disease": ["diabetes", "obesity", "osteoporosis", "arthritis"],
+          "risk": ["Smoking", "Obesity", "Inactivity"], "area": ["back", "neck", "lower back"]}
+
+
+def article_variant(seed: str, number: int) -> str:
+    """The seed with some sentences varied; the footer is left untouched."""
+    rng = random.Random(number)
+    body, footer = seed.split(FOOTER_MARK, 1)
+    for old, new in _SWAPS:
+        if rng.random() < 0.6:
+            values = {k: rng.choice(v) for k, v in _WORDS.items()}
+            body = body.replace(old, new.format(pct=rng.randint(20, 95), **values), 1)
+    body = body.replace("Failed Back Syndrome\n", f"Failed Back Syndrome {number}\n", 1)
+    return body + FOOTER_MARK + footer
+
+
+def generate_project(root: Path, articles: int) -> list[str]:
+    """A tmkit project with ``articles`` variants of the seed; returns the slugs."""
+    (root / "source").mkdir(parents=True)
+    toml = (REPO / "tmkit.toml").read_text(encoding="utf-8")
+    toml = re.sub(r"(?m)^languages = .*$", "languages = [%s]" % ", ".join(f'"{l}"' for l in LANGUAGES), toml)
+    (root / "tmkit.toml").write_text(toml, encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
+    slugs = []
+    for number in range(1, articles + 1):
+        slug = f"article-{number:04d}"
+        (root / "source" / f"{slug}.txt").write_text(article_variant(seed, number), encoding="utf-8")
+        slugs.append(slug)
+    return slugs
+
+
+def time_commands(commands: list[list[str]], cwd: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds for running ``commands`` one after the other."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    for command in commands:
+        result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"{' '.join(command[:3])}... failed:\n{result.stderr[-2000:]}")
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def timing(name: str, measured: tuple[float, float]) -> Timing:
+    return Timing(name, measured[0], cpu=measured[1])
+
+
+# -- the steps -------------------------------------------------------------------
+
+def tmkit_binary() -> str:
+    local = Path(sys.executable).parent / "tmkit"
+    return str(local) if local.exists() else "tmkit"
+
+
+def bench_tmkit(root: Path, slugs: list[str]) -> list[Timing]:
+    tmkit = tmkit_binary()
+    steps = [[tmkit, "extract"], [tmkit, "update"]]
+    scratch = time_commands(steps, root)
+    unchanged = time_commands(steps, root)
+    return [timing("tmkit extract+update, from scratch", scratch),
+            timing("tmkit extract+update, unchanged", unchanged)]
+
+
+def bench_tmkit_help(root: Path, slugs: list[str]) -> list[Timing]:
+    return [timing("tmkit --help (start-up)", time_commands([[tmkit_binary(), "--help"]], root))]
+
+
+def bench_po4a(root: Path, slugs: list[str]) -> list[Timing]:
+    if not shutil.which("po4a"):
+        return [Timing("po4a", float("nan"), "not installed (apt-get install -y po4a)")]
+    work = root / "po4a"
+    work.mkdir()
+    for folder in ["pot"] + [f"po/{l.replace('-', '_')}" for l in LANGUAGES]:
+        (work / folder).mkdir(parents=True)
+    langs = " ".join(l.replace("-", "_") for l in LANGUAGES)
+    lines = [f"[po4a_langs] {langs}", "[po4a_paths] pot/$master.pot $lang:po/$lang/$master.po"]
+    lines += [f"[type: text] ../source/{slug}.txt" for slug in slugs]
+    (work / "po4a.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = [["po4a", "--no-translations", "--quiet", "po4a.cfg"]]
+    scratch = time_commands(command, work)
+    unchanged = time_commands(command, work)
+    return [timing("po4a --no-translations, from scratch", scratch),
+            timing("po4a --no-translations, unchanged", unchanged)]
+
+
+def bench_txt2po(root: Path, slugs: list[str]) -> list[Timing]:
+    txt2po = Path(sys.executable).parent / "txt2po"
+    binary = str(txt2po) if txt2po.exists() else shutil.which("txt2po")
+    if not binary:
+        return [Timing("txt2po", float("nan"), "not installed (translate-toolkit)")]
+    seconds = time_commands([[binary, "--progress=none", "-P", "source", "txt2po-out"]], root)
+    return [timing("txt2po -P (extract only, paragraphs)", seconds)]
+
+
+#: The measured steps, in order; each gets the project root and the slugs.
+STEPS: list[Callable[[Path, list[str]], list[Timing]]] = [
+    bench_tmkit_help, bench_tmkit, bench_po4a, bench_txt2po]
+
+
+def report(timings: list[Timing], articles: int) -> None:
+    print(f"\n{articles} articles x {len(LANGUAGES)} languages (wall = elapsed, cpu = user+sys)")
+    print(f"{'step':<40} {'wall s':>7} {'cpu s':>7}  target")
+    for t in timings:
+        target = TARGETS.get(t.name)
+        mark = "" if target is None else (f"<= {target:g} s " + ("ok" if t.seconds <= target else "MISSED"))
+        wall = "      -" if t.seconds != t.seconds else f"{t.seconds:7.2f}"
+        cpu = "      -" if t.cpu != t.cpu else f"{t.cpu:7.2f}"
+        print(f"{t.name:<40} {wall} {cpu}  {mark}{t.note}")
+    found = {t.name: t for t in timings if t.seconds == t.seconds}
+    pairs = [("po4a --no-translations, from scratch", "tmkit extract+update, from scratch"),
+             ("po4a --no-translations, unchanged", "tmkit extract+update, unchanged"),
+             ("txt2po -P (extract only, paragraphs)", "tmkit extract+update, from scratch")]
+    for other, mine in pairs:
+        if other in found and mine in found:
+            a, b = found[other], found[mine]
+            print(f"{other} / {mine}: wall {a.seconds / b.seconds:.1f}x, cpu {a.cpu / b.cpu:.1f}x")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="build the project here and keep it")
+    parser.add_argument("--skip", action="append", default=[], metavar="STEP",
+                        help="leave out a step: tmkit_help, tmkit, po4a, txt2po (repeatable)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="tmkit-bench-") as tmp:
+        root = (args.keep or Path(tmp)) / "project"
+        if root.exists():
+            shutil.rmtree(root)
+        slugs = generate_project(root, args.articles)
+        timings: list[Timing] = []
+        for step in STEPS:
+            if step.__name__.removeprefix("bench_") not in args.skip:
+                timings += step(root, slugs)
+    report(timings, args.articles)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Reading and writing PO/POT files: polib inside, GNU gettext's layout outside.
+
+Everything that touches PO text on disk goes through here, so the rest of the
+package deals with :class:`polib.POFile` objects only.
+
+* :func:`read_po` parses strictly (:mod:`toolkit.catalog.poread`, into
+  polib objects), refuses a wrong charset and duplicate entries, and turns
+  every failure into a :class:`~toolkit.errors.CatalogError` naming the file
+  and line.
+* :func:`format_po` writes the layout of GNU gettext (see
+  :mod:`toolkit.catalog.wrap`), so ``msgcat``/``msgmerge``/Poedit round trips
+  change nothing, and it is several times faster than polib's writer.
+* :func:`write_po` writes only when the bytes differ, atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+import polib
+
+from toolkit.catalog import poread
+from toolkit.catalog.wrap import PAGE_WIDTH, format_string
+from toolkit.errors import CatalogError
+from toolkit.fsutil import atomic_write_text
+
+_CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.IGNORECASE)
+
+
+# -- writing -----------------------------------------------------------------
+
+def _comment_lines(marker: str, text: str) -> list[str]:
+    """gettext writes comments unwrapped, one ``#<marker> line`` per line."""
+    return [f"{marker} {line}" if line else marker for line in text.split("\n")]
+
+
+def format_references(occurrences: Iterable[tuple[str, str]], width: int = PAGE_WIDTH) -> list[str]:
+    """``#: file:line`` lines, filled up to the page width as gettext does."""
+    lines: list[str] = []
+    current = "#:"
+    for path, line in occurrences:
+        ref = f"{path}:{line}" if line not in (None, "") else path
+        if len(current) > 2 and len(current) + 1 + len(ref) > width:
+            lines.append(current)
+            current = "#:"
+        current += " " + ref
+    if len(current) > 2:
+        lines.append(current)
+    return lines
+
+
+def format_flags(flags: list[str]) -> list[str]:
+    """``#, fuzzy, ...`` with ``fuzzy`` first, as gettext orders it."""
+    if not flags:
+        return []
+    ordered = (["fuzzy"] if "fuzzy" in flags else []) + [f for f in flags if f != "fuzzy"]
+    return ["#, " + ", ".join(dict.fromkeys(ordered))]
+
+
+def format_entry(entry: polib.POEntry) -> str:
+    """One entry in gettext's layout (no trailing newline)."""
+    obsolete = entry.obsolete
+    lines: list[str] = []
+    if entry.tcomment:
+        lines += _comment_lines("#", entry.tcomment)
+    if entry.comment and not obsolete:
+        lines += _comment_lines("#.", entry.comment)
+    if entry.occurrences and not obsolete:
+        lines += format_references(entry.occurrences)
+    flags = entry.flags
+    if "fuzzy" in flags and not (entry.msgstr or any(entry.msgstr_plural.values())):
+        flags = [f for f in flags if f != "fuzzy"]  # gettext drops it on untranslated entries
+    lines += format_flags(flags)
+    prev = "#~| " if obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        lines += format_string("msgctxt", entry.previous_msgctxt, prev)
+    if entry.previous_msgid is not None:
+        lines += format_string("msgid", entry.previous_msgid, prev)
+    if entry.previous_msgid_plural is not None:
+        lines += format_string("msgid_plural", entry.previous_msgid_plural, prev)
+    prefix = "#~ " if obsolete else ""
+    if entry.msgctxt is not None:
+        lines += format_string("msgctxt", entry.msgctxt, prefix)
+    lines += format_string("msgid", entry.msgid, prefix)
+    if entry.msgid_plural:
+        lines += format_string("msgid_plural", entry.msgid_plural, prefix)
+        for index in sorted(entry.msgstr_plural, key=int):
+            lines += format_string(f"msgstr[{index}]", entry.msgstr_plural[index], prefix)
+    else:
+        lines += format_string("msgstr", entry.msgstr, prefix)
+    return "\n".join(lines)
+
+
+def format_header(po: polib.POFile) -> str:
+    """The header comment and the ``msgid ""`` entry holding the metadata."""
+    lines: list[str] = []
+    if po.header:
+        lines += _comment_lines("#", po.header)
+    if po.metadata_is_fuzzy:
+        lines.append("#, fuzzy")
+    value = "".join(f"{key}: {val}\n" for key, val in po.metadata.items())
+    lines += format_string("msgid", "")
+    lines += format_string("msgstr", value)
+    return "\n".join(lines)
+
+
+def format_po(po: polib.POFile) -> str:
+    """The whole catalog as gettext writes it: header, entries, obsolete last."""
+    blocks = [format_header(po)]
+    blocks += [format_entry(e) for e in po if not e.obsolete]
+    blocks += [format_entry(e) for e in po if e.obsolete]
+    return "\n\n".join(blocks) + "\n"
+
+
+def write_text_if_changed(path: os.PathLike | str, text: str) -> bool:
+    """Write ``text`` atomically unless the file already holds exactly it.
+
+    Returns whether the file was written; equal content keeps the file's
+    timestamp, so ``make``-style tools and ``git status`` see no change.
+    """
+    target = Path(path)
+    data = text.encode("utf-8")
+    try:
+        if target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_text(target, text)
+    return True
+
+
+def write_texts(items: list[tuple[Path, str]]) -> None:
+    """Write many files atomically, syncing once for the batch, not once per file.
+
+    Every file is replaced whole, by rename, as with
+    :func:`toolkit.fsutil.atomic_write_text` (which a handful of files still
+    go through).  For a batch, one ``sync`` before the renames puts all data
+    on disk when any file *replaces* an existing one (a catalog holding
+    translators' work must never become empty after a power cut).  A batch
+    of only new files (a first ``update``) is not synced: nothing existed
+    to lose, the hashes in the state file no longer match a damaged file,
+    and the next run writes it again; syncing 50 MB would cost more than
+    generating it.  A failure before the renames leaves every target as it was.
+    """
+    if len(items) < 8:
+        for path, text in items:
+            atomic_write_text(path, text)
+        return
+    staged: list[tuple[str, Path]] = []
+    replaces = False
+    made: set[Path] = set()
+    try:
+        for path, text in items:
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+                replaces = True
+            except FileNotFoundError:
+                os.chmod(tmp, 0o644)
+        if replaces:
+            os.sync()
+        while staged:
+            tmp, path = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+
+def write_po(path: os.PathLike | str, po: polib.POFile) -> bool:
+    """Write ``po`` in gettext's layout; returns whether the file changed."""
+    return write_text_if_changed(path, format_po(po))
+
+
+# -- reading -----------------------------------------------------------------
+
+def read_po(path: os.PathLike | str, display: Optional[str] = None) -> polib.POFile:
+    """Parse a PO or POT file, refusing what tmkit cannot safely rewrite.
+
+    Raises :class:`CatalogError` (file and line) for invalid UTF-8, a charset
+    other than UTF-8, syntax errors and duplicate entries: a catalog that
+    loses or merges entries silently would lose a translator's work.
+    """
+    shown = display or os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", shown) from None
+    return parse_po_bytes(data, shown)
+
+
+def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
+    """Parse the bytes of a PO file (see :func:`read_po`)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _check_charset(data[:4000].decode("latin-1"), shown)   # a wrong charset says so
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", shown, line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_po(text.replace("\r\n", "\n"), shown)
+
+
+def parse_po(text: str, shown: str = "<string>") -> polib.POFile:
+    """Parse PO text (see :func:`read_po`)."""
+    _check_charset(text, shown)
+    po = poread.parse(text, shown)
+    _check_duplicates(po, shown)
+    return po
+
+
+def _check_charset(text: str, shown: str) -> None:
+    head = text[:4000]
+    for number, line in enumerate(head.split("\n"), 1):
+        if "content-type" not in line.lower():
+            continue
+        found = _CHARSET.search(line)
+        if found and found.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+            raise CatalogError(f"charset is {found.group(1)}, tmkit reads and writes UTF-8 "
+                               "(convert with: msgconv -t UTF-8)", shown, number)
+        return
+
+
+def _check_duplicates(po: polib.POFile, shown: str) -> None:
+    seen: dict[tuple[bool, Optional[str], str], int] = {}
+    for entry in po:
+        key = (entry.obsolete, entry.msgctxt, entry.msgid)
+        if key in seen:
+            what = entry.msgid if len(entry.msgid) <= 40 else entry.msgid[:40] + "…"
+            raise CatalogError(f"duplicate entry {what!r} (first at line {seen[key]})",
+                               shown, entry.linenum)
+        seen[key] = entry.linenum

@@ -1,0 +1,184 @@
+"""A strict, fast PO parser producing :class:`polib.POFile` objects.
+
+polib's parser costs about 3 ms per catalog of 30 entries, which made
+re-merging 5,000 catalogs (for instance after the translation memory changed)
+take seconds, and it is lenient where tmkit must not be: an unterminated
+string is silently cut short, a stray line ignored.  This parser reads the
+PO grammar gettext writes (comments ``#``, ``#.``, ``#:``, ``#,``, previous
+strings ``#|``, obsolete ``#~``, ``msgctxt``/``msgid``/``msgid_plural``/
+``msgstr``/``msgstr[n]`` with continuation lines), rejects anything else with
+the line number, and fills the same polib objects the rest of tmkit uses.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import polib
+
+from toolkit.errors import CatalogError
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*$')
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(.*)$")
+_ESCAPE = re.compile(r"\\(.)")
+_UNESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r", "a": "\a", "b": "\b",
+              "f": "\f", "v": "\v"}
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _UNESCAPES.get(m.group(1), "\\" + m.group(1)), text)
+
+
+class _Entry:
+    """An entry being read."""
+
+    __slots__ = ("tcomment", "comment", "occurrences", "flags", "previous", "fields", "obsolete",
+                 "linenum", "last")
+
+    def __init__(self) -> None:
+        self.tcomment: list[str] = []
+        self.comment: list[str] = []
+        self.occurrences: list[tuple[str, str]] = []
+        self.flags: list[str] = []
+        self.previous: dict[str, list[str]] = {}
+        self.fields: dict[str, list[str]] = {}
+        self.obsolete = False
+        self.linenum = 0
+        self.last: Optional[list[str]] = None
+
+    def empty(self) -> bool:
+        return not (self.fields or self.tcomment or self.comment or self.occurrences
+                    or self.flags or self.previous)
+
+    def build(self) -> polib.POEntry:
+        fields = {k: "".join(v) for k, v in self.fields.items()}
+        plural = {int(k[7:-1]): v for k, v in fields.items() if k.startswith("msgstr[")}
+        previous = {k: "".join(v) for k, v in self.previous.items()}
+        return polib.POEntry(
+            msgid=fields.get("msgid", ""), msgstr=fields.get("msgstr", ""),
+            msgid_plural=fields.get("msgid_plural", ""), msgstr_plural=plural,
+            msgctxt=fields.get("msgctxt"), obsolete=self.obsolete,
+            tcomment="\n".join(self.tcomment), comment="\n".join(self.comment),
+            occurrences=self.occurrences, flags=self.flags,
+            previous_msgctxt=previous.get("msgctxt"), previous_msgid=previous.get("msgid"),
+            previous_msgid_plural=previous.get("msgid_plural"), linenum=self.linenum)
+
+
+def _string(rest: str, shown: str, number: int) -> str:
+    found = _QUOTED.match(rest)
+    if not found:
+        raise CatalogError("not a valid PO file: unterminated or malformed string", shown, number)
+    return _unescape(found.group(1))
+
+
+def _comment_text(line: str, marker_len: int) -> str:
+    text = line[marker_len:]
+    return text[1:] if text.startswith(" ") else text
+
+
+def _references(text: str) -> list[tuple[str, str]]:
+    refs = []
+    for item in text.split():
+        path, sep, line = item.rpartition(":")
+        refs.append((path, line) if sep and line.isdigit() else (item, ""))
+    return refs
+
+
+def parse_entries(text: str, shown: str) -> list[polib.POEntry]:
+    """The entries of PO ``text`` in file order (the header entry included)."""
+    entries: list[polib.POEntry] = []
+    current = _Entry()
+
+    def finish() -> None:
+        nonlocal current
+        if "msgid" not in current.fields:
+            if current.fields:
+                raise CatalogError("not a valid PO file: entry without msgid", shown, current.linenum)
+            # Comments with no entry after them (end of file): gettext drops them too.
+        else:
+            if not any(k.startswith("msgstr") for k in current.fields):
+                raise CatalogError("not a valid PO file: entry without msgstr", shown, current.linenum)
+            entries.append(current.build())
+        current = _Entry()
+
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            if current.fields:
+                finish()
+            continue
+        obsolete = False
+        body = line
+        if line.startswith("#~"):
+            obsolete = True
+            body = line[2:].lstrip(" ")
+            if not body:
+                continue
+        if body.startswith("#|") or body.startswith("|"):
+            rest = body[2:] if body.startswith("#|") else body[1:]
+            rest = rest.lstrip(" ")
+            if current.fields and any(k.startswith("msgstr") for k in current.fields):
+                finish()
+            found = _KEYWORD.match(rest)
+            if found and found.group(1) in ("msgctxt", "msgid", "msgid_plural"):
+                current.last = current.previous.setdefault(found.group(1), [])
+                current.last.append(_string(found.group(3), shown, number))
+            elif rest.startswith('"') and current.last is not None and not current.fields:
+                current.last.append(_string(rest, shown, number))
+            else:
+                raise CatalogError("not a valid PO file: malformed '#|' line", shown, number)
+            continue
+        if body.startswith("#") and not obsolete:
+            if current.fields and any(k.startswith("msgstr") for k in current.fields):
+                finish()
+            if not current.linenum:
+                current.linenum = number
+            kind = body[1:2]
+            if kind == ".":
+                current.comment.append(_comment_text(body, 2))
+            elif kind == ":":
+                current.occurrences += _references(body[2:])
+            elif kind == ",":
+                current.flags += [f.strip() for f in body[2:].split(",") if f.strip()]
+            else:
+                current.tcomment.append(_comment_text(body, 1))
+            continue
+        found = _KEYWORD.match(body)
+        if found:
+            keyword = found.group(1)
+            if keyword in ("msgctxt", "msgid") and current.fields and (
+                    keyword == "msgctxt" or "msgctxt" not in current.fields or "msgid" in current.fields):
+                finish()
+            if keyword in current.fields:
+                raise CatalogError(f"not a valid PO file: second {keyword} in one entry", shown, number)
+            if keyword == "msgid" or (keyword == "msgctxt" and not current.fields):
+                current.linenum = number
+            current.obsolete = obsolete
+            current.last = current.fields.setdefault(keyword, [])
+            current.last.append(_string(found.group(3), shown, number))
+        elif body.startswith('"') and current.last is not None and current.fields:
+            current.last.append(_string(body, shown, number))
+        else:
+            raise CatalogError("not a valid PO file: unexpected line", shown, number)
+    if current.fields:
+        finish()
+    return entries
+
+
+def parse(text: str, shown: str) -> polib.POFile:
+    """PO text -> :class:`polib.POFile` with header, metadata and entries."""
+    po = polib.POFile(wrapwidth=79)
+    entries = parse_entries(text, shown)
+    if entries and entries[0].msgid == "" and entries[0].msgctxt is None and not entries[0].obsolete:
+        head = entries.pop(0)
+        po.header = head.tcomment
+        po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in head.flags else 0
+        for line in head.msgstr.split("\n"):
+            key, sep, value = line.partition(":")
+            if sep and key.strip():
+                po.metadata[key.strip()] = value.strip()
+    list.extend(po, entries)
+    return po

@@ -1,0 +1,64 @@
+"""What the last ``extract``/``update`` produced, so an unchanged project is skipped.
+
+A small JSON file (``.tmkit/catalog-state.json``) maps every template and PO
+file to content hashes of its inputs and of the file written.  When both still
+match, the catalog is known to be up to date without segmenting the article
+or parsing any PO file.  Content hashes, not timestamps: a ``git checkout`` or
+copy that keeps bytes but changes times costs nothing, and an edit that keeps
+the size and time is still seen.  A missing or unreadable state file only
+means a slower run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+from toolkit.fsutil import atomic_write_text
+
+STATE_FILE = ".tmkit/catalog-state.json"
+
+
+def digest(data: bytes) -> str:
+    """A content hash (SHA-256 is hardware-accelerated: the fastest here)."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def file_digest(path: Path) -> Optional[str]:
+    try:
+        return digest(path.read_bytes())
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+class CatalogState:
+    """Fingerprints of the catalogs tmkit wrote, grouped by ``section``."""
+
+    def __init__(self, root: Path, settings: str) -> None:
+        self.path = root / STATE_FILE
+        self.settings = settings
+        self.data: dict[str, Any] = {"settings": settings}
+        self.dirty = False
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict) and loaded.get("settings") == settings:
+                self.data = loaded
+        except (OSError, ValueError):
+            pass
+
+    def get(self, section: str, key: str) -> Optional[dict]:
+        value = self.data.get(section, {}).get(key)
+        return value if isinstance(value, dict) else None
+
+    def put(self, section: str, key: str, value: dict) -> None:
+        table = self.data.setdefault(section, {})
+        if table.get(key) != value:
+            table[key] = value
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            atomic_write_text(self.path, json.dumps(self.data, sort_keys=True, indent=0) + "\n")
+            self.dirty = False
