@@ -10,7 +10,7 @@ import polib
 import pytest
 
 from conftest import run_cli
-from test_checks_support import SEED_SLUG, TRANSLATIONS, write_all, write_po
+from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, write_po
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv
 from toolkit.checks.medical import check_length, compare_numbers, usual_ratio
 from toolkit.checks.runner import check_entry, enabled_checks, run_checks
@@ -27,10 +27,10 @@ def _set_toml(root: Path, checks: str) -> None:
 
 
 def _msgstr_line(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith("msgstr") and needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
+    """Line of the ``msgstr`` keyword of the one entry whose translation contains ``needle``."""
+    (entry,) = [e for e in polib.pofile(str(path)) if needle in e.msgstr]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n in range(entry.linenum, len(lines) + 1) if lines[n - 1].startswith("msgstr"))
 
 
 def test_correct_translations_have_no_findings(runner, project):
@@ -187,7 +187,7 @@ def test_bad_input_is_one_line_exit_2(runner, project):
     assert "not configured" in result.output
     path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "x"\nbroken\n', encoding="utf-8")
     result = run_cli(runner, project, "check", expect=2)
-    assert result.output.startswith(f"tmkit: error: {path}:")
+    assert result.output.startswith(f"tmkit: error: {PO_ES}:{len(path.read_text().splitlines())}: ")
     assert "Traceback" not in result.output
 
 
@@ -198,3 +198,25 @@ def test_library_report(project):
     po = polib.pofile(str(project / f"po/fr/{SEED_SLUG}.po"))
     assert "60\u00a0%" in po.find(
         "It has been estimated that over 60% of individuals in pain clinics suffer from failed back syndrome.").msgstr
+
+
+def test_demo_translations_have_no_errors(runner, project):
+    copy_demo(project)
+    result = run_cli(runner, project, "check")
+    assert result.output.splitlines()[-1].startswith("0 errors, ")
+    assert not [line for line in result.output.splitlines()[:-1] if "warning: " not in line]
+    assert "in 5 files" in result.output
+
+
+def test_demo_six_for_sixty_is_exactly_one_error(runner, project):
+    paths = copy_demo(project)
+    baseline = run_cli(runner, project, "check").output.splitlines()
+    text = paths["es"].read_text(encoding="utf-8")
+    assert text.count("más del 60%") == 1
+    paths["es"].write_text(text.replace("más del 60%", "más del 6%"), encoding="utf-8")
+    result = run_cli(runner, project, "check", expect=1)
+    line = _msgstr_line(paths["es"], "más del 6%")
+    new = [l for l in result.output.splitlines() if l not in baseline]
+    assert new == [f"{PO_ES}:{line}: [numbers] source has 60%, translation has 6%",
+                   new[-1]]
+    assert new[-1].startswith("1 error, ")

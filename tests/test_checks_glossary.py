@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import polib
 import pytest
 
 from conftest import run_cli
-from test_checks_support import SEED_SLUG, TRANSLATIONS, write_po
+from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_po
 from test_checks import _msgstr_line, _set_toml
+from toolkit.catalog.pofile import read_po, write_po as write_po_file
 from toolkit.checks.glossary import annotate, load_glossary, make_glossary_hook
 from toolkit.config import load_config
 from toolkit.errors import TmkitError
@@ -74,15 +77,13 @@ def test_hook_adds_terms_as_translator_comments_idempotently(project, tmp_path):
     assert hook(po, "es", SEED_SLUG) == {"glossary_terms": 2, "glossary_changed": 2}
     assert hook(po, "es", SEED_SLUG) == {"glossary_terms": 2, "glossary_changed": 0}
     path = tmp_path / "es.po"
-    po.save(str(path))
+    write_po_file(path, po)
     text = path.read_text(encoding="utf-8")
-    assert (f"# tmkit-ignore: numbers\n# glossary: {TERM} = {ES} (not 'cirugía\n"
-            f"# glossary: … fallida')\n") in text
-    assert max(len(line) for line in text.splitlines()) <= 78  # never re-wrapped by a PO writer
+    assert f"# tmkit-ignore: numbers\n# glossary: {TERM} = {ES} (not 'cirugía fallida')\n" in text
     assert "# glossary: back pain = dolor de espalda\n" in text
-    assert text.count("# glossary:") == 3 and "opéré" not in text
+    assert text.count("# glossary:") == 2 and "opéré" not in text
     # Reading the file back and running again changes nothing.
-    again = polib.pofile(str(path))
+    again = read_po(path)
     assert hook(again, "es", SEED_SLUG)["glossary_changed"] == 0
     # A term removed from the glossary disappears from the comments.
     _glossary(project)
@@ -90,7 +91,7 @@ def test_hook_adds_terms_as_translator_comments_idempotently(project, tmp_path):
     hook = make_glossary_hook(load_config(project))
     assert hook.fingerprint != old_fingerprint  # tells tmkit update to re-merge
     assert hook(again, "es", SEED_SLUG) == {"glossary_terms": 1, "glossary_changed": 1}
-    assert again[1].tcomment == "" and again[0].tcomment.count("glossary:") == 2
+    assert again[1].tcomment == "" and again[0].tcomment.count("glossary:") == 1
 
 
 def test_no_glossary_no_hook(project):
@@ -122,3 +123,38 @@ def test_bad_tbx_and_missing_file_exit_2(runner, project):
     assert "glossary is not valid TBX" in result.output
     _set_toml(project, 'glossary = "missing.csv"')
     assert "glossary file not found" in run_cli(runner, project, "check", expect=2).output
+
+
+GLOSSARY_FACTORY = "toolkit.checks.glossary:make_glossary_hook"
+
+
+def test_update_writes_glossary_comments_and_check_flags_other_renderings(runner, project, monkeypatch):
+    """Through the CLI: `tmkit update` annotates, `tmkit check` flags (demo PO files)."""
+    from toolkit.catalog import hooks
+
+    if GLOSSARY_FACTORY not in hooks.HOOK_FACTORIES and make_glossary_hook not in hooks.HOOK_FACTORIES:
+        monkeypatch.setattr(hooks, "HOOK_FACTORIES", [*hooks.HOOK_FACTORIES, GLOSSARY_FACTORY])
+    paths = copy_demo(project)
+    _glossary(project)
+    run_cli(runner, project, "extract")
+    run_cli(runner, project, "update")
+    po = polib.pofile(str(paths["es"]))
+    with_term = [e for e in po if not e.obsolete and e.msgid and re.search(TERM, e.msgid, re.I)]
+    assert len(with_term) >= 5
+    for entry in with_term:
+        assert entry.tcomment.splitlines().count(f"glossary: {TERM} = {ES} (not 'cirugía fallida')") == 1
+    assert not any("glossary:" in e.tcomment for e in po if e not in with_term)
+    assert f"# glossary: {TERM} = {ES}" in paths["es"].read_text(encoding="utf-8")
+    assert "# glossary:" not in paths["fr"].read_text(encoding="utf-8")  # no French terms
+    before = paths["es"].read_bytes()
+    run_cli(runner, project, "update")
+    assert paths["es"].read_bytes() == before  # idempotent: nothing piles up
+    assert "0 errors" in run_cli(runner, project, "check", "--lang", "es").output
+    # A translator renders the term otherwise: flagged with the expected term.
+    text = paths["es"].read_text(encoding="utf-8")
+    paths["es"].write_text(text.replace("El síndrome de espalda fallida (FBS) es",
+                                        "El síndrome de la espalda operada (FBS) es", 1), encoding="utf-8")
+    result = run_cli(runner, project, "check", "--lang", "es")
+    flagged = [l for l in result.output.splitlines() if "[glossary]" in l]
+    assert flagged == [f"po/es/{SEED_SLUG}.po:{_msgstr_line(paths['es'], 'espalda operada')}: "
+                       f"[glossary] warning: '{TERM}' should be rendered '{ES}'"]

@@ -113,3 +113,19 @@ def write_po(root: Path, lang: str, translations: dict[str, str], fuzzy: Iterabl
 def write_all(root: Path) -> dict[str, Path]:
     """The four hand-made translations of the seed; returns their paths by language."""
     return {lang: write_po(root, lang, table) for lang, table in TRANSLATIONS.items()}
+
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_LANGUAGES = ("es", "fr", "de", "ar", "zh-Hans")
+
+
+def copy_demo(root: Path) -> dict[str, Path]:
+    """The repository's demonstration PO files, copied into the project ``root``."""
+    paths = {}
+    for lang in DEMO_LANGUAGES:
+        source = REPO / "po" / lang / f"{SEED_SLUG}.po"
+        target = root / "po" / lang / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        paths[lang] = target
+    return paths

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from translate.tools import pocount
 
 from conftest import run_cli
-from test_checks_support import SEED_SLUG, TRANSLATIONS, write_all, write_po
+from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, write_po
 from toolkit.status import compute_status, render_table
 from toolkit.config import load_config
 
@@ -186,3 +186,30 @@ def test_html_renders_in_headless_chromium(runner, project, tmp_path):
                          timeout=120, text=True).stdout
     rendered = lxml_html.fromstring(dom)
     assert len(rendered.xpath("//div[@id='bars']/div[@data-lang]")) == 5
+
+
+def test_demo_json_figures_equal_polib_counts(runner, project):
+    paths = copy_demo(project)
+    data = json.loads(run_cli(runner, project, "status", "--format", "json").output)
+    for lang in data["languages"]:
+        (article,) = lang["articles"]
+        got = {f"{kind}_{state}": article[kind][state] for kind in ("segments", "words")
+               for state in ("translated", "fuzzy", "untranslated")}
+        got["target_words"] = article["target_words"]
+        assert got == _independent(paths[lang["lang"]]), lang["lang"]
+    assert [lang["published"] for lang in data["languages"]] == [1, 1, 0, 1, 1]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
+def test_demo_word_counts_match_pocount(project, lang):
+    """pocount on the demo files, plus the second place of entries used twice."""
+    path = copy_demo(project)[lang]
+    stats = pocount.calcstats(str(path))
+    (article,) = compute_status(load_config(project), [lang]).languages[0].articles
+    twice = [e for e in polib.pofile(str(path)) if len(e.occurrences) > 1]
+    assert [(e.msgid, len(e.occurrences)) for e in twice] == [("Spine Disorders", 2)]
+    extra = pocount.wordcount("Spine Disorders")
+    translated = bool(twice[0].msgstr)
+    assert article.words.translated == stats["translatedsourcewords"] + extra * translated
+    assert article.words.untranslated == stats["untranslatedsourcewords"] + extra * (not translated)
+    assert article.target_words == stats["translatedtargetwords"] + pocount.wordcount(twice[0].msgstr)

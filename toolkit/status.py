@@ -26,14 +26,14 @@ import click
 from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount
 
-from toolkit.checks.pofiles import read_po
+from toolkit.catalog.pofile import read_po
 from toolkit.checks.runner import errors_by_catalog, run_checks
 from toolkit.config import Config
 from toolkit.fsutil import atomic_write_text
 from toolkit.gate import GateResult, catalog_index, entry_status, evaluate_gate
 from toolkit.languages import get_language
 from toolkit.model import SegmentStatus
-from toolkit.project import iter_articles
+from toolkit.project import iter_articles, relative
 from toolkit.pseudo import resolve_languages
 from toolkit.segment import segments_by_unit
 
@@ -173,7 +173,7 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
             path = config.po_file(language.lang, article.slug)
-            po = read_po(path) if path.is_file() else None
+            po = read_po(path, relative(config, path)) if path.is_file() else None
             index = catalog_index(po)
             segments, words, target_words = Tally(), Tally(), 0
             statuses: dict[str, SegmentStatus] = {}

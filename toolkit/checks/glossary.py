@@ -20,7 +20,6 @@ import csv
 import hashlib
 import io
 import re
-import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,9 +38,6 @@ from toolkit.fsutil import inside, read_text
 
 #: Prefix of the translator-comment lines the hook owns (and may rewrite).
 COMMENT_PREFIX = "glossary: "
-CONTINUATION = "… "
-#: Longest translator comment we write (polib re-wraps above 76 + "# ").
-COMMENT_WIDTH = 76
 CSV_FIELDS = ("term", "lang", "translation", "note")
 
 
@@ -74,19 +70,14 @@ class Term:
         text = _fold(translation)
         return any(_fold(t) in text for t in self.translations)
 
-    def comment_lines(self) -> list[str]:
-        """``glossary: term = translation (note)``, as lines short enough never to be re-wrapped.
+    def comment(self) -> str:
+        """``glossary: term = translation | alternative (note)``: one line per term.
 
-        PO writers wrap long comments (polib at 78 columns); a wrapped
-        continuation would no longer start with :data:`COMMENT_PREFIX` and
-        could not be recognised as ours later.  So we wrap first and prefix
-        every line: ``glossary: … rest``.
+        tmkit's PO writer (like gettext's) never wraps comments, so the line
+        keeps its prefix and the hook recognises it on the next run.
         """
         note = f" ({self.note})" if self.note else ""
-        text = f"{self.term} = {' | '.join(self.translations)}{note}"
-        width = COMMENT_WIDTH - len(COMMENT_PREFIX) - len(CONTINUATION)
-        chunks = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
-        return [COMMENT_PREFIX + chunks[0]] + [COMMENT_PREFIX + CONTINUATION + c for c in chunks[1:]]
+        return f"{COMMENT_PREFIX}{self.term} = {' | '.join(self.translations)}{note}"
 
 
 def _fold(text: str) -> str:
@@ -209,7 +200,7 @@ def annotate(entry: polib.POEntry, terms: list[Term]) -> bool:
     """
     lines = entry.tcomment.splitlines() if entry.tcomment else []
     kept = [line for line in lines if not line.startswith(COMMENT_PREFIX)]
-    wanted = kept + [line for t in terms for line in t.comment_lines()]
+    wanted = kept + [t.comment() for t in terms]
     if wanted == lines:
         return False
     entry.tcomment = "\n".join(wanted)
@@ -243,6 +234,6 @@ def make_glossary_hook(config: Config) -> Optional[Hook]:
     # tmkit update re-merges unchanged catalogs when a hook's fingerprint changes,
     # so editing the glossary alone refreshes the comments.
     hook.fingerprint = hashlib.sha256(
-        "\n".join(line for t in glossary.terms for line in (t.lang, *t.comment_lines())).encode()
+        "\n".join(f"{t.lang} {t.comment()}" for t in glossary.terms).encode()
     ).hexdigest()[:16]
     return hook

@@ -1,31 +1,17 @@
-"""Reading PO files for checks and status (never writing them).
+"""Where a check finding points: the ``msgstr`` line of a PO entry.
 
-Checks point at the ``msgstr`` line of an entry, which polib does not keep,
-so :func:`msgstr_lines` finds it from the entry's first line.
+PO files are read with :func:`toolkit.catalog.pofile.read_po` (the catalog
+code's strict reader); polib keeps only the line where an entry starts, so
+:func:`msgstr_lines` finds the ``msgstr`` from there.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polib
 
-from toolkit.errors import CatalogError
 from toolkit.fsutil import read_text
-
-_LINE_RE = re.compile(r"line (\d+)")
-
-
-def read_po(path: Path) -> polib.POFile:
-    """Parse a PO file; a syntax error becomes a :class:`CatalogError` with its line."""
-    text = read_text(path)
-    try:
-        return polib.pofile(text, wrapwidth=0)
-    except (OSError, ValueError) as exc:
-        match = _LINE_RE.search(str(exc))
-        message = str(exc).split(" (line")[0].split(":")[0] or "invalid PO file"
-        raise CatalogError(message.lower(), path, int(match.group(1)) if match else None) from None
 
 
 def msgstr_lines(path: Path, po: polib.POFile) -> dict[int, int]:

@@ -25,7 +25,8 @@ from toolkit.checks import medical as _medical  # noqa: F401 - registers the med
 from toolkit.checks import ttk
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem
 from toolkit.checks.findings import ERROR, SEVERITIES, Finding, sort_findings, summary
-from toolkit.checks.pofiles import msgstr_lines, read_po
+from toolkit.catalog.pofile import read_po
+from toolkit.checks.pofiles import msgstr_lines
 from toolkit.config import Config
 from toolkit.errors import ConfigError
 from toolkit.fsutil import read_text
@@ -158,7 +159,8 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
             path = config.po_file(lang, slug)
             if not path.is_file():
                 continue
-            entries = translated_entries(path, relative(config, path), read_po(path))
+            shown = relative(config, path)
+            entries = translated_entries(path, shown, read_po(path, shown))
             catalogs.append((slug, entries))
         all_entries = [e for _, entries in catalogs for e in entries]
         env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary,
