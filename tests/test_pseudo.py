@@ -46,6 +46,7 @@ def test_pseudo_catalogs_pass_every_check_and_the_gate(runner, project, lang):
     po = polib.pofile(str(path))
     assert po.percent_translated() == 100 and not po.fuzzy_entries()
     assert po.metadata["Language"] == ("qps" if lang == "qps" else "qps_RTL")
+    assert [len(e.occurrences) for e in po if e.msgid == "Spine Disorders"] == [2]
     checked = run_cli(runner, project, "check", "--lang", lang)
     assert checked.output == "0 errors, 0 warnings in 1 file (32 translated entries checked)\n"
     data = json.loads(run_cli(runner, project, "status", "--lang", lang, "--format", "json").output)

@@ -31,9 +31,9 @@ from typing import Optional, Sequence
 import polib
 
 from toolkit import inline
+from toolkit.catalog.pofile import write_po
 from toolkit.config import Config
 from toolkit.errors import ConfigError
-from toolkit.fsutil import atomic_write_text
 from toolkit.languages import PSEUDO_LANGUAGES, get_language
 from toolkit.project import iter_articles
 from toolkit.segment import segments_by_unit
@@ -153,26 +153,30 @@ def pseudo_catalog(config: Config, article, lang: str) -> polib.POFile:
         "Plural-Forms": language.plural_forms,
         "X-Generator": "tmkit pseudo",
     }
-    seen = set()
+    entries: dict[tuple, polib.POEntry] = {}
     for _unit, segments in segments_by_unit(article, config.segmentation):
         for segment in segments:
-            if segment.key in seen:
-                continue
-            seen.add(segment.key)
-            po.append(polib.POEntry(
-                msgctxt=segment.context, msgid=segment.text,
-                msgstr=pseudolocalize(segment.text, language.rtl, config.checks.do_not_translate),
-                comment=segment.comment, occurrences=[(article.path, str(segment.line))]))
+            entry = entries.get(segment.key)
+            if entry is None:  # identical labels share one entry, with all their places
+                entry = entries[segment.key] = polib.POEntry(
+                    msgctxt=segment.context, msgid=segment.text,
+                    msgstr=pseudolocalize(segment.text, language.rtl, config.checks.do_not_translate),
+                    comment=segment.comment)
+                po.append(entry)
+            entry.occurrences.append((article.path, str(segment.line)))
     return po
 
 
 def make_pseudo(config: Config, lang: str = "qps", slugs: Optional[list[str]] = None) -> list[Path]:
-    """Write ``po/<lang>/<slug>.po`` for every article; returns the files written."""
+    """Write ``po/<lang>/<slug>.po`` for every article (gettext layout, atomically).
+
+    Returns the files of the articles asked for, written or already up to date.
+    """
     if lang not in PSEUDO_LANGUAGES:
         raise ConfigError(f"not a pseudo-language: {lang!r} (use {' or '.join(PSEUDO_LANGUAGES)})")
     written = []
     for article in iter_articles(config, slugs):
         path = config.po_file(lang, article.slug)
-        atomic_write_text(path, str(pseudo_catalog(config, article, lang)) + "\n")
+        write_po(path, pseudo_catalog(config, article, lang))
         written.append(path)
     return written
