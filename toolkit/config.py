@@ -52,6 +52,7 @@ class CheckSettings:
     do_not_translate: list[str] = field(default_factory=lambda: ["MRI", "CT", "FBS", "FBSS"])
     glossary: str = ""                # path to CSV or TBX, relative to the project
     per_language: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)  # check name -> "error" | "warning"
 
 
 @dataclass
@@ -260,8 +261,15 @@ min_translated = 80
 required = ["disclaimer"]
 
 [checks]
+# See docs/quality.md for the check names.  Silence one entry with a
+# translator comment "# tmkit-ignore: numbers".
 do_not_translate = ["MRI", "CT", "FBS", "FBSS"]
+# CSV (term,lang,translation,note) or TBX; its terms are added to PO files as comments.
 glossary = ""
+enable = []
+disable = []
+# severity = {{glossary = "error"}}
+# per_language = {{zh-Hans = {{disable = ["doublespacing"]}}}}
 
 [export]
 formats = ["html", "xml", "txt"]

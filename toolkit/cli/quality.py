@@ -1,3 +1,67 @@
-"""Commands of this group (filled in as the feature lands)."""
+"""``tmkit check``, ``tmkit status``, ``tmkit pseudo``: quality and progress."""
 
-commands: list = []
+from __future__ import annotations
+
+import json
+
+import click
+
+from toolkit.checks.runner import run_checks
+from toolkit.cli import pass_project
+from toolkit.pseudo import make_pseudo
+from toolkit.project import relative
+from toolkit.status import RENDERERS, compute_status, write_html
+
+_lang_option = click.option("--lang", "languages", multiple=True, metavar="TAG",
+                            help="Only this language (repeatable); pseudo-languages qps, qps-rtl too.")
+_article_option = click.option("--article", "slugs", multiple=True, metavar="SLUG",
+                               help="Only this article (repeatable).")
+
+
+@click.command("check")
+@_lang_option
+@_article_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_project
+@click.pass_context
+def check_command(ctx: click.Context, project, languages, slugs, fmt: str) -> None:
+    """Check translations; exit 1 when an error-level finding exists."""
+    report = run_checks(project.config, list(languages), list(slugs))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(finding.format())
+        click.echo(report.summary())
+    ctx.exit(report.exit_code)
+
+
+@click.command("status")
+@_lang_option
+@_article_option
+@click.option("--format", "fmt", type=click.Choice(list(RENDERERS)), default="table", show_default=True,
+              help="html writes exports/status.html.")
+@pass_project
+def status_command(project, languages, slugs, fmt: str) -> None:
+    """Completeness per language and article, and what blocks publishing."""
+    config = project.config
+    report = compute_status(config, list(languages), list(slugs))
+    if fmt == "html":
+        click.echo(f"wrote {relative(config, write_html(config, report))}")
+    else:
+        click.echo(RENDERERS[fmt](report), color=None)
+
+
+@click.command("pseudo")
+@click.option("--lang", default="qps", show_default=True, type=click.Choice(["qps", "qps-rtl"]),
+              help="qps: accented and ~40% longer; qps-rtl: mirrored, right to left.")
+@_article_option
+@pass_project
+def pseudo_command(project, lang: str, slugs) -> None:
+    """Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing."""
+    config = project.config
+    for path in make_pseudo(config, lang, list(slugs)):
+        click.echo(f"wrote {relative(config, path)}")
+
+
+commands = [check_command, status_command, pseudo_command]

@@ -1,0 +1,215 @@
+"""tmkit status: figures checked against polib and pocount, renderings checked structurally."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import html as lxml_html
+from translate.tools import pocount
+
+from conftest import run_cli
+from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, write_po
+from toolkit.status import compute_status, render_table
+from toolkit.config import load_config
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _independent(path: Path) -> dict:
+    """Segments and words per state, straight from the PO file with polib.
+
+    An entry shared by several places in the article (its occurrences)
+    counts once per place, as a reader sees it.
+    """
+    counts = {f"{kind}_{state}": 0 for kind in ("segments", "words")
+              for state in ("translated", "fuzzy", "untranslated")}
+    counts["target_words"] = 0
+    for entry in polib.pofile(str(path)):
+        if entry.obsolete or not entry.msgid:
+            continue
+        places = len(entry.occurrences)
+        state = ("fuzzy" if "fuzzy" in entry.flags and entry.msgstr else
+                 "translated" if entry.msgstr else "untranslated")
+        counts[f"segments_{state}"] += places
+        counts[f"words_{state}"] += places * pocount.wordcount(entry.msgid)
+        if state == "translated":
+            counts["target_words"] += places * pocount.wordcount(entry.msgstr)
+    return counts
+
+
+def test_json_figures_equal_polib_counts(runner, project):
+    paths = write_all(project)
+    write_po(project, "de", {"title": "Postnukleotomiesyndrom", "b1.s2": "Über 60 % der Patienten."},
+             fuzzy=["b1.s2"])
+    data = json.loads(run_cli(runner, project, "status", "--format", "json").output)
+    assert [lang["lang"] for lang in data["languages"]] == ["es", "fr", "de", "ar", "zh-Hans"]
+    paths["de"] = project / f"po/de/{SEED_SLUG}.po"
+    for lang in data["languages"]:
+        (article,) = lang["articles"]
+        expected = _independent(paths[lang["lang"]])
+        got = {f"{kind}_{state}": article[kind][state] for kind in ("segments", "words")
+               for state in ("translated", "fuzzy", "untranslated")}
+        got["target_words"] = article["target_words"]
+        assert got == expected, lang["lang"]
+        assert article["segments"]["rejected"] == 0 and article["errors"] == 0
+        assert article["gate"]["passed"] is False  # a few hand translations: far below 80%
+    de = data["languages"][2]["articles"][0]
+    assert de["segments"]["fuzzy"] == 1 and de["segments"]["translated"] == 1
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
+def test_word_counts_match_pocount(project, lang):
+    path = write_po(project, lang, TRANSLATIONS[lang], fuzzy=["b4.i1.s1"])
+    stats = pocount.calcstats(str(path))
+    (article,) = compute_status(load_config(project), [lang]).languages[0].articles
+    assert article.words.translated == stats["translatedsourcewords"]
+    assert article.words.fuzzy == stats["fuzzysourcewords"]
+    assert article.target_words == stats["translatedtargetwords"]
+    # pocount counts PO entries; status counts places in the article.  The
+    # seed's "Spine Disorders" is both a breadcrumb step and the section label:
+    # one entry, two places (docs/quality.md).
+    shared = [e for e in polib.pofile(str(path)) if len(e.occurrences) > 1]
+    assert [e.msgid for e in shared] == ["Spine Disorders"]
+    assert article.words.untranslated == stats["untranslatedsourcewords"] + pocount.wordcount("Spine Disorders")
+    assert article.segments.total == stats["total"] + 1
+
+
+def test_pocount_counts_chinese_by_character(project):
+    path = write_po(project, "zh-Hans", TRANSLATIONS["zh-Hans"])
+    (article,) = compute_status(load_config(project), ["zh-Hans"]).languages[0].articles
+    expected = sum(len([c for c in TRANSLATIONS["zh-Hans"][k] if "\u4e00" <= c <= "\u9fff"])
+                   + TRANSLATIONS["zh-Hans"][k].count("FBS") + TRANSLATIONS["zh-Hans"][k].count("MRI")
+                   + TRANSLATIONS["zh-Hans"][k].count("60")
+                   for k in TRANSLATIONS["zh-Hans"])
+    assert article.target_words == expected
+    assert path.exists()
+
+
+def test_table_fits_80_columns_without_colour_off_a_tty(runner, project):
+    write_all(project)
+    out = run_cli(runner, project, "status").output
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "\x1b[" not in out
+    es = next(line for line in lines if line.startswith("es "))
+    assert es.split()[1:5] == [SEED_SLUG, "10", "0", "23"] and es.endswith("held")
+    assert lines[-1] == "0 of 5 article-languages pass the gate (min 80% translated)."
+    coloured = render_table(compute_status(load_config(project), ["es"]))
+    assert "\x1b[31m" in coloured  # click strips it only when the output is not a terminal
+
+
+def test_totals_per_language_with_several_articles(runner, project):
+    shutil.copy(project / "source" / f"{SEED_SLUG}.txt", project / "source" / "another-article-with-a-long-name.txt")
+    write_all(project)
+    run_cli(runner, project, "pseudo", "--lang", "qps")
+    lines = run_cli(runner, project, "status", "--lang", "es", "--lang", "qps").output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    rows = [line.split() for line in lines[3:-1]]
+    assert [r[:2] for r in rows] == [["es", "another-article-wit…"], ["es", SEED_SLUG], ["es", "(all"],
+                                     ["qps", "another-article-wit…"], ["qps", SEED_SLUG], ["qps", "(all"]]
+    assert rows[2][3:] == ["10", "0", "56", "122", "0", "944", "0", "15%", "0/2"]
+    assert rows[5][-2:] == ["100%", "2/2"]
+
+
+def test_gate_passes_when_translated_enough(runner, project):
+    config = load_config(project)
+    from toolkit.segment import segment_article
+    from toolkit.project import iter_articles
+    article = next(iter_articles(config))
+    every = {s.id: f"[{s.text}]" for s in segment_article(article)}
+    write_po(project, "es", every)
+    data = json.loads(run_cli(runner, project, "status", "--lang", "es", "--format", "json",
+                              "--article", SEED_SLUG).output)
+    gate = data["languages"][0]["articles"][0]["gate"]
+    assert gate == {"passed": True, "percent": 100.0, "reasons": []}
+
+
+def test_csv_has_one_row_per_language_and_article(runner, project):
+    write_all(project)
+    rows = list(csv.DictReader(io.StringIO(run_cli(runner, project, "status", "--format", "csv").output)))
+    assert [(r["lang"], r["article"]) for r in rows] == [(l, SEED_SLUG) for l in ["es", "fr", "de", "ar", "zh-Hans"]]
+    assert rows[0]["segments_translated"] == "10" and rows[2]["percent"] == "0.0"
+
+
+def _html_project(runner, project) -> Path:
+    toml = project / "tmkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'name = "isa-spine-articles"', 'name = "<script>alert(1)</script> & co"'), encoding="utf-8")
+    write_all(project)
+    write_po(project, "de", {"title": "Postnukleotomiesyndrom", "b1.s2": "Über 60 % der Patienten."},
+             fuzzy=["b1.s2"])
+    result = run_cli(runner, project, "status", "--format", "html")
+    assert result.output == "wrote exports/status.html\n"
+    return project / "exports" / "status.html"
+
+
+def test_html_page_structure_and_escaping(runner, project):
+    page = _html_project(runner, project)
+    text = page.read_text(encoding="utf-8")
+    doc = lxml_html.fromstring(text)
+    bars = doc.xpath("//div[@id='bars']/div[contains(concat(' ', @class, ' '), ' bar ')]")
+    assert [b.get("data-lang") for b in bars] == ["es", "fr", "de", "ar", "zh-Hans"]
+    es_parts = [(s.get("class"), s.get("style")) for s in bars[0].xpath("span")]
+    assert es_parts == [("translated", "width: 30.30%"), ("untranslated", "width: 69.70%")]
+    assert [s.get("class") for s in bars[2].xpath("span")] == ["translated", "fuzzy", "untranslated"]
+    assert len(doc.xpath("//table[@id='grid']/tbody/tr")) == 5
+    assert doc.xpath("//table[@id='grid']/tbody/tr[1]/td")[0].get("class") == "cell c1"
+    blockers = [li.text_content() for li in doc.xpath("//ul[@id='blockers']/li")]
+    assert sum("below the 80% minimum" in b for b in blockers) == 5
+    assert any(b.startswith(f"de {SEED_SLUG}: required text not translated: b7.s1 ('All health")
+               for b in blockers)
+    # Nothing executable or external; the hostile project name is shown as text.
+    assert not doc.xpath("//script | //link | //img | //iframe | //*[@src]")
+    assert "<script>alert(1)</script> & co" in doc.xpath("//h1")[0].text_content()
+    assert "http" not in text
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")
+def test_html_renders_in_headless_chromium(runner, project, tmp_path):
+    """Screenshot (kept at $TMKIT_SCREENSHOT if set) and the rendered DOM: one bar per language."""
+    page = _html_project(runner, project)
+    shot = Path(os.environ.get("TMKIT_SCREENSHOT", tmp_path / "status.png"))
+    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'chrome'}"]
+    subprocess.run(base + [f"--screenshot={shot}", "--window-size=1000,1100", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    dom = subprocess.run(base + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
+                         timeout=120, text=True).stdout
+    rendered = lxml_html.fromstring(dom)
+    assert len(rendered.xpath("//div[@id='bars']/div[@data-lang]")) == 5
+
+
+def test_demo_json_figures_equal_polib_counts(runner, project):
+    paths = copy_demo(project)
+    data = json.loads(run_cli(runner, project, "status", "--format", "json").output)
+    for lang in data["languages"]:
+        (article,) = lang["articles"]
+        got = {f"{kind}_{state}": article[kind][state] for kind in ("segments", "words")
+               for state in ("translated", "fuzzy", "untranslated")}
+        got["target_words"] = article["target_words"]
+        assert got == _independent(paths[lang["lang"]]), lang["lang"]
+    assert [lang["published"] for lang in data["languages"]] == [1, 1, 0, 1, 1]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
+def test_demo_word_counts_match_pocount(project, lang):
+    """pocount on the demo files, plus the second place of entries used twice."""
+    path = copy_demo(project)[lang]
+    stats = pocount.calcstats(str(path))
+    (article,) = compute_status(load_config(project), [lang]).languages[0].articles
+    twice = [e for e in polib.pofile(str(path)) if len(e.occurrences) > 1]
+    assert [(e.msgid, len(e.occurrences)) for e in twice] == [("Spine Disorders", 2)]
+    extra = pocount.wordcount("Spine Disorders")
+    translated = bool(twice[0].msgstr)
+    assert article.words.translated == stats["translatedsourcewords"] + extra * translated
+    assert article.words.untranslated == stats["untranslatedsourcewords"] + extra * (not translated)
+    assert article.target_words == stats["translatedtargetwords"] + pocount.wordcount(twice[0].msgstr)

@@ -1,0 +1,14 @@
+"""Quality checks on translations (``tmkit check``).
+
+* :mod:`~toolkit.checks.findings` - :class:`Finding`, sorting and formatting;
+* :mod:`~toolkit.checks.base` - what a check sees and the registry :data:`CHECKS`;
+* :mod:`~toolkit.checks.medical` - numbers, do-not-translate terms, markup, length;
+* :mod:`~toolkit.checks.ttk` - translate-toolkit's checks as tmkit checks;
+* :mod:`~toolkit.checks.glossary` - the project glossary, its check and catalog hook;
+* :mod:`~toolkit.checks.runner` - running them over PO files with the project's settings.
+"""
+
+from toolkit.checks.findings import ERROR, WARNING, Finding
+from toolkit.checks.runner import CheckReport, run_checks
+
+__all__ = ["ERROR", "WARNING", "Finding", "CheckReport", "run_checks"]

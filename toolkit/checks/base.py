@@ -1,0 +1,81 @@
+"""The contract between the runner and the individual checks.
+
+A check is a function ``check(entry, env) -> list[Problem]``: it sees one
+translated PO entry (:class:`Entry`) and what is known about its language
+(:class:`LanguageEnv`), and returns problems without knowing where they will
+be printed.  :data:`CHECKS` is the one registry; names are what
+``tmkit.toml`` and ``# tmkit-ignore:`` comments use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:  # glossary imports this module
+    from toolkit.checks.glossary import Glossary
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One translated PO entry as the checks see it."""
+
+    source: str                    # msgid (inline markup)
+    target: str                    # msgstr (inline markup)
+    context: Optional[str] = None  # msgctxt
+    path: str = ""                 # PO file, relative to the project
+    line: int = 0                  # line of msgstr
+    ignored: frozenset[str] = frozenset()  # names from "# tmkit-ignore:" comments
+
+
+@dataclass
+class LanguageEnv:
+    """What the checks know about the target language and the project.
+
+    ``length_ratio`` is the median target/source length ratio over the
+    language's translated entries (None when too few to tell): the "usual"
+    the length check compares against, learnt from the project itself rather
+    than from a hand-made table.
+    """
+
+    lang: str
+    do_not_translate: list[str] = field(default_factory=list)
+    glossary: Optional["Glossary"] = None
+    length_ratio: Optional[float] = None
+    extra: dict = field(default_factory=dict)  # per-check caches (e.g. the ttk checker)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A check's verdict on one entry; ``severity`` overrides the check's default."""
+
+    message: str
+    severity: Optional[str] = None
+
+
+CheckFunction = Callable[[Entry, LanguageEnv], list[Problem]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A registered check: its name, default severity, and whether it runs by default."""
+
+    name: str
+    severity: str
+    default: bool
+    function: CheckFunction
+    description: str
+
+
+#: Every check tmkit knows, by name (filled by the check modules on import).
+CHECKS: dict[str, CheckSpec] = {}
+
+
+def register(name: str, severity: str, default: bool, description: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Decorator adding a check function to :data:`CHECKS`."""
+
+    def wrap(function: CheckFunction) -> CheckFunction:
+        CHECKS[name] = CheckSpec(name, severity, default, function, description)
+        return function
+
+    return wrap

@@ -1,0 +1,56 @@
+"""What a check reports: a :class:`Finding`, and how findings are listed.
+
+Findings point at the PO file and the line of the entry's ``msgstr`` so an
+editor (or CI log viewer) jumps straight to the translation at fault.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in one PO entry.
+
+    Field order is the sort order: file, line, check name.
+    """
+
+    path: str          # relative to the project root, e.g. "po/es/failed-back-syndrome.po"
+    line: int          # line of the entry's msgstr
+    check: str         # "numbers", "glossary", "endpunc", ...
+    severity: str      # ERROR or WARNING
+    message: str
+    lang: str = ""
+    slug: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def format(self) -> str:
+        """``path:line: [check] message``; warnings say so after the tag."""
+        flag = "" if self.is_error else "warning: "
+        return f"{self.path}:{self.line}: [{self.check}] {flag}{self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in file, line, check order (stable output for diffs and CI)."""
+    return sorted(set(findings))
+
+
+def summary(findings: list[Finding], files: int, entries: int) -> str:
+    """One line: how many errors and warnings in how many files and entries."""
+    counts = Counter(f.severity for f in findings)
+    errors, warnings = counts[ERROR], counts[WARNING]
+    return (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+            f"in {files} file{'s' * (files != 1)} ({entries} translated entr{'ies' if entries != 1 else 'y'} checked)")

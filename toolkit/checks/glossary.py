@@ -1,0 +1,239 @@
+"""The project glossary: required translations of English terms, per language.
+
+Two formats, chosen by extension:
+
+* CSV with the header ``term,lang,translation,note`` (``note`` optional);
+  several rows for one term and language list accepted alternatives;
+* TBX, read with translate-toolkit's :mod:`translate.storage.tbx` (one
+  ``termEntry`` per concept, a ``langSet`` per language, ``descrip`` as note).
+
+The glossary serves twice: the ``glossary`` check flags a translation whose
+English has a term but which does not use any required rendering, and
+:func:`make_glossary_hook` writes the matching terms into PO files as
+translator comments (``# glossary: failed back syndrome = síndrome de espalda
+fallida``) so translators see them in Poedit.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Optional
+
+import polib
+from lxml import etree
+from translate.storage import tbx
+
+from toolkit import inline
+from toolkit.checks.base import Entry, LanguageEnv, Problem, register
+from toolkit.checks.findings import WARNING
+from toolkit.config import Config
+from toolkit.errors import ConfigError, TmkitError
+from toolkit.fsutil import inside, read_text
+
+#: Prefix of the translator-comment lines the hook owns (and may rewrite).
+COMMENT_PREFIX = "glossary: "
+CSV_FIELDS = ("term", "lang", "translation", "note")
+
+
+@dataclass(frozen=True)
+class Term:
+    """An English term and its required translation(s) in one language."""
+
+    term: str
+    lang: str
+    translations: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def pattern(self) -> re.Pattern:
+        """The English term as whole words, any case and spacing, optional plural -s."""
+        words = [re.escape(w) for w in self.term.split()]
+        return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"s?(?!\w)", re.IGNORECASE)
+
+    def applies_to(self, lang: str) -> bool:
+        """``es`` applies to ``es`` and ``es-MX``; tags compare case-insensitively."""
+        mine, theirs = self.lang.lower(), lang.lower()
+        return theirs == mine or theirs.startswith(mine + "-")
+
+    def rendered_in(self, translation: str) -> bool:
+        """True when ``translation`` uses one of the required renderings.
+
+        A substring test, case-insensitive: Arabic prefixes (ال، ب) and
+        French elision attach to the term and must not hide it.
+        """
+        text = _fold(translation)
+        return any(_fold(t) in text for t in self.translations)
+
+    def comment(self) -> str:
+        """``glossary: term = translation | alternative (note)``: one line per term.
+
+        tmkit's PO writer (like gettext's) never wraps comments, so the line
+        keeps its prefix and the hook recognises it on the next run.
+        """
+        note = f" ({self.note})" if self.note else ""
+        return f"{COMMENT_PREFIX}{self.term} = {' | '.join(self.translations)}{note}"
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@dataclass
+class Glossary:
+    """All terms of the project, with the lookups the check and hook need."""
+
+    terms: list[Term]
+    path: str = ""
+
+    def for_language(self, lang: str) -> list[Term]:
+        return [t for t in self.terms if t.applies_to(lang)]
+
+    def matches(self, source_markup: str, lang: str) -> list[Term]:
+        """Terms of ``lang`` whose English occurs in the source, in text order."""
+        plain = inline.plain_text(source_markup)
+        found = []
+        for term in self.for_language(lang):
+            match = term.pattern.search(plain)
+            if match:
+                found.append((match.start(), term))
+        return [t for _, t in sorted(found, key=lambda p: p[0])]
+
+
+def _merge(rows: list[tuple[str, str, str, str]]) -> list[Term]:
+    """Rows (term, lang, translation, note) -> one Term per (term, lang), alternatives kept."""
+    merged: dict[tuple[str, str], Term] = {}
+    for term, lang, translation, note in rows:
+        key = (term.casefold(), lang.lower())
+        old = merged.get(key)
+        if old is None:
+            merged[key] = Term(term, lang, (translation,), note)
+        elif translation not in old.translations:
+            merged[key] = Term(old.term, old.lang, old.translations + (translation,), old.note or note)
+    return list(merged.values())
+
+
+def read_csv_glossary(path: Path) -> Glossary:
+    """Read a ``term,lang,translation,note`` CSV file (UTF-8, header required)."""
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if header[:3] != list(CSV_FIELDS[:3]):
+        raise TmkitError(f"glossary header must be '{','.join(CSV_FIELDS)}'", path, 1)
+    reader.fieldnames = header
+    rows = []
+    for record in reader:
+        values = {k: (record.get(k) or "").strip() for k in CSV_FIELDS}
+        if not any(values.values()):
+            continue
+        for key in CSV_FIELDS[:3]:
+            if not values[key]:
+                raise TmkitError(f"glossary row has no {key}", path, reader.line_num)
+        rows.append((values["term"], values["lang"], values["translation"], values["note"]))
+    return Glossary(_merge(rows), str(path))
+
+
+def read_tbx_glossary(path: Path, source_language: str = "en") -> Glossary:
+    """Read a TBX file through translate-toolkit (entities are never resolved)."""
+    try:
+        store = tbx.tbxfile.parsestring(path.read_bytes())
+    except etree.XMLSyntaxError as exc:
+        raise TmkitError(f"glossary is not valid TBX: {exc.msg}", path, exc.lineno) from None
+    except (AssertionError, ValueError) as exc:
+        raise TmkitError(f"glossary is not valid TBX {exc}".strip(), path) from None
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    rows = []
+    for unit in store.units:
+        by_lang: dict[str, list[str]] = {}
+        for node in unit.getlanguageNodes():
+            lang = node.get(xml_lang) or node.get("lang") or ""
+            texts = [t.strip() for t in node.xpath(".//*[local-name()='term']/text()") if t.strip()]
+            by_lang.setdefault(lang, []).extend(texts)
+        notes = unit.xmlelement.xpath(".//*[local-name()='descrip' or local-name()='note']/text()")
+        note = " ".join(n.strip() for n in notes if n.strip())
+        english = by_lang.pop(source_language, [])
+        for term in english:
+            for lang, translations in by_lang.items():
+                rows.extend((term, lang, t, note) for t in translations)
+    return Glossary(_merge(rows), str(path))
+
+
+def load_glossary(config: Config) -> Optional[Glossary]:
+    """The project's glossary (``checks.glossary``), or None when none is set."""
+    if not config.checks.glossary:
+        return None
+    path = inside(config.root, config.checks.glossary)
+    return _load_cached(path, path.stat().st_mtime_ns if path.exists() else 0,
+                        config.source_language)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, _mtime: int, source_language: str) -> Glossary:
+    if not path.is_file():
+        raise ConfigError(f"glossary file not found: {path.name}", path)
+    if path.suffix.lower() == ".tbx":
+        return read_tbx_glossary(path, source_language)
+    if path.suffix.lower() == ".csv":
+        return read_csv_glossary(path)
+    raise ConfigError("glossary must be a .csv or .tbx file", path)
+
+
+@register("glossary", WARNING, True,
+          "a glossary term of the source is rendered with the glossary's translation")
+def check_glossary(entry: Entry, env: LanguageEnv) -> list[Problem]:
+    glossary = env.glossary
+    if glossary is None:
+        return []
+    return [Problem(f"'{t.term}' should be rendered '{' | '.join(t.translations)}'")
+            for t in glossary.matches(entry.source, env.lang) if not t.rendered_in(entry.target)]
+
+
+def annotate(entry: polib.POEntry, terms: list[Term]) -> bool:
+    """Make ``entry``'s glossary comment lines exactly ``terms``; True if it changed.
+
+    Other translator comments (including ``tmkit-ignore``) are kept in place;
+    the glossary lines go last, so repeated runs never pile them up.
+    """
+    lines = entry.tcomment.splitlines() if entry.tcomment else []
+    kept = [line for line in lines if not line.startswith(COMMENT_PREFIX)]
+    wanted = kept + [t.comment() for t in terms]
+    if wanted == lines:
+        return False
+    entry.tcomment = "\n".join(wanted)
+    return True
+
+
+Hook = Callable[[polib.POFile, str, str], dict[str, int]]
+
+
+def make_glossary_hook(config: Config) -> Optional[Hook]:
+    """A catalog hook adding the glossary's matching terms as translator comments.
+
+    Returns None when the project has no glossary.  The hook is idempotent:
+    it rewrites only the lines starting with ``glossary: `` and removes stale
+    ones (a term dropped from the glossary, or a changed English source).
+    """
+    glossary = load_glossary(config)
+    if glossary is None:
+        return None
+
+    def hook(po: polib.POFile, lang: str, slug: str) -> dict[str, int]:
+        changed = annotated = 0
+        for entry in po:
+            if entry.obsolete or not entry.msgid:
+                continue
+            terms = glossary.matches(entry.msgid, lang)
+            annotated += bool(terms)
+            changed += annotate(entry, terms)
+        return {"glossary_terms": annotated, "glossary_changed": changed}
+
+    # tmkit update re-merges unchanged catalogs when a hook's fingerprint changes,
+    # so editing the glossary alone refreshes the comments.
+    hook.fingerprint = hashlib.sha256(
+        "\n".join(f"{t.lang} {t.comment()}" for t in glossary.terms).encode()
+    ).hexdigest()[:16]
+    return hook

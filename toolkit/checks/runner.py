@@ -1,0 +1,187 @@
+"""Run the checks over a project's PO files (``tmkit check``).
+
+Which checks run is decided per language from ``[checks]`` in ``tmkit.toml``:
+the defaults, plus ``enable``, minus ``disable``, then the same two lists
+under ``per_language.<lang>``.  ``severity`` may turn a check into an error
+or a warning.  A translator silences a check for one entry with a translator
+comment ``# tmkit-ignore: numbers`` (several names separated by commas, or
+``all``), which stays visible in review.
+
+Only translated entries are checked: fuzzy and empty ones are not published.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import polib
+
+from toolkit.checks import glossary as _glossary
+from toolkit.checks import medical as _medical  # noqa: F401 - registers the medical checks
+from toolkit.checks import ttk
+from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem
+from toolkit.checks.findings import ERROR, SEVERITIES, Finding, sort_findings, summary
+from toolkit.catalog.pofile import read_po
+from toolkit.checks.pofiles import msgstr_lines
+from toolkit.config import Config
+from toolkit.errors import ConfigError
+from toolkit.fsutil import read_text
+from toolkit.project import article_paths, relative
+from toolkit.pseudo import resolve_languages
+
+_IGNORE_RE = re.compile(r"^\s*tmkit-ignore\s*:\s*(.*)$", re.IGNORECASE)
+
+
+@dataclass
+class CheckReport:
+    """Findings of one run and what was looked at."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    entries: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when an error-level finding exists (CI gates on it), else 0."""
+        return 1 if self.errors else 0
+
+    def summary(self) -> str:
+        return summary(self.findings, self.files, self.entries)
+
+    def as_dict(self) -> dict:
+        return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
+                "entries": self.entries, "errors": self.errors,
+                "warnings": len(self.findings) - self.errors}
+
+
+def _config_line(config: Config, word: str) -> Optional[int]:
+    """Line of tmkit.toml mentioning ``word`` (for error messages)."""
+    try:
+        lines = read_text(config.path).split("\n")
+    except Exception:
+        return None
+    for number, line in enumerate(lines, 1):
+        if word in line:
+            return number
+    return None
+
+
+def _known(config: Config, names: Sequence[str], where: str) -> list[str]:
+    for name in names:
+        if name not in CHECKS:
+            raise ConfigError(f"unknown check '{name}' in {where} (known: {', '.join(sorted(CHECKS))})",
+                              config.path, _config_line(config, f'"{name}"'))
+    return list(names)
+
+
+def enabled_checks(config: Config, lang: str) -> list[str]:
+    """Names of the checks that run for ``lang``, in registry order."""
+    settings = config.checks
+    names = {n for n, spec in CHECKS.items() if spec.default}
+    names |= set(_known(config, settings.enable, "checks.enable"))
+    names -= set(_known(config, settings.disable, "checks.disable"))
+    for tag, rules in settings.per_language.items():
+        if not isinstance(rules, dict) or set(rules) - {"enable", "disable"}:
+            raise ConfigError(f"checks.per_language.{tag} takes 'enable' and 'disable' lists",
+                              config.path, _config_line(config, tag))
+        if tag != lang:
+            continue
+        for key in ("enable", "disable"):
+            value = rules.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"checks.per_language.{tag}.{key} must be a list of strings",
+                                  config.path, _config_line(config, tag))
+        names |= set(_known(config, rules.get("enable", []), f"checks.per_language.{tag}"))
+        names -= set(_known(config, rules.get("disable", []), f"checks.per_language.{tag}"))
+    return [n for n in CHECKS if n in names]
+
+
+def severity_of(config: Config, name: str) -> str:
+    """A check's severity, after ``[checks] severity = {name = "error"}``."""
+    chosen = config.checks.severity.get(name, CHECKS[name].severity)
+    if chosen not in SEVERITIES:
+        raise ConfigError(f"checks.severity.{name} must be one of {', '.join(SEVERITIES)}",
+                          config.path, _config_line(config, name))
+    return chosen
+
+
+def ignored_checks(entry: polib.POEntry) -> frozenset[str]:
+    """Names listed in the entry's ``# tmkit-ignore:`` translator comments."""
+    names: set[str] = set()
+    for line in (entry.tcomment or "").splitlines():
+        match = _IGNORE_RE.match(line)
+        if match:
+            names.update(n.strip() for n in re.split(r"[,\s]+", match.group(1)) if n.strip())
+    return frozenset(names)
+
+
+def translated_entries(path: Path, display: str, po: polib.POFile) -> list[Entry]:
+    """The entries of ``po`` that a reader would see translated."""
+    lines = msgstr_lines(path, po)
+    return [Entry(e.msgid, e.msgstr, e.msgctxt, display, lines[id(e)], ignored_checks(e))
+            for e in po if e.msgid and not e.obsolete and e.msgstr.strip() and "fuzzy" not in e.flags]
+
+
+def check_entry(entry: Entry, env: LanguageEnv, names: Sequence[str]) -> list[tuple[str, Problem]]:
+    """Run ``names`` on one entry: (check name, problem) pairs, ignores applied."""
+    if "all" in entry.ignored:
+        return []
+    wanted = [n for n in names if n not in entry.ignored]
+    found: list[tuple[str, Problem]] = []
+    batch = {n for n in wanted if n in ttk.TTK_NAMES}
+    if batch:  # one translate-toolkit pass for all its tests
+        found += [(n, Problem(m)) for n, m in ttk.run_ttk(entry, env, batch).items()]
+    for name in wanted:
+        if name not in batch:
+            found += [(name, p) for p in CHECKS[name].function(entry, env)]
+    return found
+
+
+def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
+               slugs: Optional[Sequence[str]] = None) -> CheckReport:
+    """Check every translated entry of the selected PO files."""
+    report = CheckReport()
+    glossary = _glossary.load_glossary(config)
+    wanted_slugs = [p.stem for p in article_paths(config, list(slugs) if slugs else None)]
+    for lang in resolve_languages(config, languages):
+        names = enabled_checks(config, lang)
+        severities = {n: severity_of(config, n) for n in names}
+        catalogs: list[tuple[str, list[Entry]]] = []
+        for slug in wanted_slugs:
+            path = config.po_file(lang, slug)
+            if not path.is_file():
+                continue
+            shown = relative(config, path)
+            entries = translated_entries(path, shown, read_po(path, shown))
+            catalogs.append((slug, entries))
+        all_entries = [e for _, entries in catalogs for e in entries]
+        env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary,
+                          _medical.usual_ratio(all_entries))
+        for slug, entries in catalogs:
+            report.files += 1
+            report.entries += len(entries)
+            for entry in entries:
+                for name, problem in check_entry(entry, env, names):
+                    report.findings.append(Finding(entry.path, entry.line, name,
+                                                   problem.severity or severities[name],
+                                                   problem.message, lang, slug))
+    report.findings = sort_findings(report.findings)
+    return report
+
+
+def errors_by_catalog(report: CheckReport) -> dict[tuple[str, str], int]:
+    """Error-level findings per (lang, slug), for status."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for finding in report.findings:
+        if finding.severity == ERROR:
+            counts[(finding.lang, finding.slug)] += 1
+    return dict(counts)
+

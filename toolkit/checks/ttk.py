@@ -1,0 +1,123 @@
+"""translate-toolkit's checks (the ones ``pofilter`` runs), as tmkit checks.
+
+We reuse :class:`translate.filters.checks.StandardChecker` for what it does
+well (whitespace, punctuation, brackets, doubled words, URLs, escapes...)
+instead of writing those again.  Accelerators are off (articles have none).
+translate-toolkit's own ``numbers``, ``notranslatewords``, ``xmltags``,
+``long`` and ``short`` are replaced by our language-aware
+:mod:`toolkit.checks.medical` versions and not offered, so a problem is never
+reported twice under two names.
+
+Severity follows translate-toolkit's category: "critical" tests are errors,
+the others warnings.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import babel
+from translate.filters import checks as ttk_checks
+from translate.filters.decorators import Category
+from translate.storage import pypo
+
+from toolkit import inline
+from toolkit.checks.base import CHECKS, CheckSpec, Entry, LanguageEnv, Problem
+from toolkit.checks.findings import ERROR, WARNING
+
+#: Tests on by default: cheap, language-aware in translate-toolkit, and
+#: meaningful for prose.  The rest of StandardChecker can be enabled by name.
+#: ``puncspacing`` is off: built for UI strings, it reports every sentence a
+#: translator legitimately re-punctuates ("(spinal) surgery" -> "(de columna).").
+DEFAULT_TESTS = ("escapes", "newlines", "tabs", "blank", "unchanged", "urls", "emails", "purepunc",
+                 "brackets", "doublespacing", "doublewords", "startwhitespace",
+                 "endwhitespace", "startpunc", "endpunc", "doublequoting")
+
+#: StandardChecker tests never offered: replaced by ours, or meaningless for articles.
+REPLACED = {"numbers", "notranslatewords", "xmltags", "long", "short", "accelerators", "printf",
+            "pythonbraceformat", "kdecomments", "compendiumconflicts", "credits", "spellcheck",
+            "untranslated", "functions", "options", "filepaths", "validchars", "musttranslatewords"}
+
+
+
+def _ttk_language(tag: str) -> str:
+    """translate-toolkit knows languages by ISO code ("zh", "ar"), not BCP 47 ("zh-Hans")."""
+    try:
+        return babel.Locale.parse(tag, sep="-").language
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return "en"  # pseudo-languages are English in disguise
+
+
+def _checker(env: LanguageEnv) -> ttk_checks.StandardChecker:
+    """One StandardChecker per language (building one is the slow part)."""
+    checker = env.extra.get("ttk")
+    if checker is None:
+        config = ttk_checks.CheckerConfig(targetlanguage=_ttk_language(env.lang), accelmarkers=[])
+        names = sorted(TTK_NAMES - _unsuited(config))
+        checker = ttk_checks.StandardChecker(checkerconfig=config, limitfilters=names)
+        env.extra["ttk"] = checker
+    return checker
+
+
+
+
+def _unsuited(config: ttk_checks.CheckerConfig) -> set[str]:
+    """Tests translate-toolkit's own language data says cannot judge this language.
+
+    ``puncspacing`` expects the source's space after punctuation unless the
+    language's punctuation table removes it; for languages written without
+    spaces after a full stop (Chinese, Japanese: translate-toolkit turns
+    ". " into "。") any space in the source, e.g. after ")", is not kept, so
+    the test only produces noise there.
+    """
+    return {"puncspacing"} if " " not in config.lang.punctranslate("a. b") else set()
+
+
+def _ascii_brackets(text: str) -> str:
+    """Full-width brackets (（）［］) as ASCII: the same brackets in CJK width.
+
+    translate-toolkit's ``brackets`` test counts only ASCII ones and would
+    report every correct Chinese or Japanese parenthesis as missing.
+    """
+    return "".join(ch if ch.isascii() or unicodedata.normalize("NFKC", ch) not in "()[]{}"
+                   else unicodedata.normalize("NFKC", ch) for ch in text)
+
+
+def run_ttk(entry: Entry, env: LanguageEnv, wanted: set[str]) -> dict[str, str]:
+    """Run the wanted translate-toolkit tests on one entry: name -> message.
+
+    Inline markup entities are decoded first so that ``&lt;`` is not taken for
+    a bracket or an escape; tags are left in, and tests like ``puncspacing``
+    see the text as a translator wrote it.
+    """
+    checker = _checker(env)
+    unit = pypo.pounit(inline.unescape(entry.source))
+    unit.target = _ascii_brackets(inline.unescape(entry.target))
+    failures = checker.run_filters(unit, categorised=True)
+    return {name: str(info["message"]) for name, info in failures.items() if name in wanted}
+
+
+def _register_all() -> None:
+    """Add every offered StandardChecker test to the registry under its own name."""
+    probe = ttk_checks.StandardChecker(checkerconfig=ttk_checks.CheckerConfig(accelmarkers=[]))
+    sample = pypo.pounit("A")
+    sample.target = "B"
+    probe.run_filters(sample)  # the category decorators record categories when tests run
+    for name in sorted(probe.defaultfilters):
+        if name in REPLACED or name in CHECKS:
+            continue
+        severity = ERROR if probe.categories.get(name, 0) >= Category.CRITICAL else WARNING
+        doc = (getattr(probe, name).__doc__ or "").strip().splitlines()[0].strip()
+
+        def function(entry: Entry, env: LanguageEnv, _name: str = name) -> list[Problem]:
+            # The runner batches ttk tests (see run_ttk); this serves single calls.
+            return [Problem(m) for m in run_ttk(entry, env, {_name}).values()]
+
+        CHECKS[name] = CheckSpec(name, severity, name in DEFAULT_TESTS, function,
+                                 f"translate-toolkit: {doc}")
+        TTK_NAMES.add(name)
+
+
+#: Names of the checks that come from translate-toolkit (the runner batches them).
+TTK_NAMES: set[str] = set()
+_register_all()

@@ -1,0 +1,277 @@
+"""Completeness per language and article (``tmkit status``).
+
+Counts come from the same places as ``tmkit build``: segments from
+:func:`toolkit.segment.segments_by_unit`, each judged by
+:func:`toolkit.gate.entry_status`, and the gate by
+:func:`toolkit.gate.evaluate_gate`, so status and build never disagree on
+what is "translated" or published.  Words are counted the way
+translate-toolkit's ``pocount`` does (its own ``wordcount``: Unicode word
+boundaries, so CJK counts by character), on the English of each segment;
+``target_words`` counts the translation of translated segments.
+
+Renderings: an 80-column table (colour only on a terminal), JSON, CSV, and a
+self-contained HTML page (``exports/status.html``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import click
+from jinja2 import Environment, PackageLoader, select_autoescape
+from translate.tools.pocount import wordcount
+
+from toolkit.catalog.pofile import read_po
+from toolkit.checks.runner import errors_by_catalog, run_checks
+from toolkit.config import Config
+from toolkit.fsutil import atomic_write_text
+from toolkit.gate import GateResult, catalog_index, entry_status, evaluate_gate
+from toolkit.languages import get_language
+from toolkit.model import SegmentStatus
+from toolkit.project import iter_articles, relative
+from toolkit.pseudo import resolve_languages
+from toolkit.segment import segments_by_unit
+
+STATES = ("translated", "fuzzy", "untranslated", "rejected")
+
+
+@dataclass
+class Tally:
+    """Counts per segment state (segments or words)."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    rejected: int = 0    # translated, but markup differs from the source: not published
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated + self.rejected
+
+    @property
+    def todo(self) -> int:
+        """What still needs a translator: untranslated plus rejected."""
+        return self.untranslated + self.rejected
+
+    def add(self, state: str, amount: int = 1) -> None:
+        setattr(self, state, getattr(self, state) + amount)
+
+    def __iadd__(self, other: "Tally") -> "Tally":
+        for state in STATES:
+            self.add(state, getattr(other, state))
+        return self
+
+    def percent(self, state: str = "translated") -> float:
+        return 100.0 * getattr(self, state) / self.total if self.total else 100.0
+
+    def as_dict(self) -> dict[str, int]:
+        return {**{s: getattr(self, s) for s in STATES}, "total": self.total}
+
+
+@dataclass
+class ArticleStatus:
+    """One article in one language."""
+
+    lang: str
+    slug: str
+    segments: Tally
+    words: Tally
+    target_words: int
+    errors: int
+    gate: GateResult
+    catalog: bool        # False when po/<lang>/<slug>.po does not exist
+
+    @property
+    def blockers(self) -> list[str]:
+        """Why this article-language is not published, or needs attention."""
+        out = [] if self.catalog else ["no PO file"]
+        out += self.gate.reasons
+        if self.errors:
+            out.append(f"{self.errors} check error{'s' * (self.errors != 1)}")
+        return out
+
+    def as_dict(self) -> dict:
+        return {"slug": self.slug, "segments": self.segments.as_dict(), "words": self.words.as_dict(),
+                "target_words": self.target_words, "errors": self.errors, "catalog": self.catalog,
+                "gate": {"passed": self.gate.passed, "percent": round(self.gate.percent, 1),
+                         "reasons": self.gate.reasons}}
+
+
+@dataclass
+class LanguageStatus:
+    """All articles of one language, with totals."""
+
+    lang: str
+    name: str
+    rtl: bool
+    articles: list[ArticleStatus] = field(default_factory=list)
+
+    def _sum(self, attr: str) -> Tally:
+        total = Tally()
+        for article in self.articles:
+            total += getattr(article, attr)
+        return total
+
+    @property
+    def segments(self) -> Tally:
+        return self._sum("segments")
+
+    @property
+    def words(self) -> Tally:
+        return self._sum("words")
+
+    @property
+    def errors(self) -> int:
+        return sum(a.errors for a in self.articles)
+
+    @property
+    def passed(self) -> int:
+        return sum(a.gate.passed for a in self.articles)
+
+    def as_dict(self) -> dict:
+        return {"lang": self.lang, "name": self.name, "rtl": self.rtl,
+                "segments": self.segments.as_dict(), "words": self.words.as_dict(),
+                "target_words": sum(a.target_words for a in self.articles),
+                "errors": self.errors, "published": self.passed,
+                "articles": [a.as_dict() for a in self.articles]}
+
+
+@dataclass
+class StatusReport:
+    """Status of the project: languages x articles."""
+
+    project: str
+    slugs: list[str]
+    languages: list[LanguageStatus]
+    min_translated: float
+
+    def as_dict(self) -> dict:
+        return {"project": self.project, "min_translated": self.min_translated,
+                "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages]}
+
+    def blockers(self) -> list[tuple[str, str, str]]:
+        """(lang, slug, reason) for everything holding an article back."""
+        return [(a.lang, a.slug, reason) for lang in self.languages for a in lang.articles
+                for reason in a.blockers]
+
+
+def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
+                   slugs: Optional[Sequence[str]] = None, with_checks: bool = True) -> StatusReport:
+    """Count segments and words per state for every language x article."""
+    langs = resolve_languages(config, languages)
+    articles = list(iter_articles(config, list(slugs) if slugs else None))
+    errors = errors_by_catalog(run_checks(config, langs, [a.slug for a in articles])) if with_checks else {}
+    report = StatusReport(config.name, [a.slug for a in articles],
+                          [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
+                           for t in langs], config.publish.min_translated)
+    for article in articles:
+        units = segments_by_unit(article, config.segmentation)
+        for language in report.languages:
+            path = config.po_file(language.lang, article.slug)
+            po = read_po(path, relative(config, path)) if path.is_file() else None
+            index = catalog_index(po)
+            segments, words, target_words = Tally(), Tally(), 0
+            statuses: dict[str, SegmentStatus] = {}
+            for _unit, unit_segments in units:
+                for segment in unit_segments:
+                    entry = index.get(segment.key)
+                    status = entry_status(entry, segment.text)
+                    statuses[segment.id] = status
+                    segments.add(status.value)
+                    words.add(status.value, wordcount(segment.text))
+                    if status is SegmentStatus.TRANSLATED:
+                        target_words += wordcount(entry.msgstr)
+            gate = evaluate_gate(config, units, statuses)
+            language.articles.append(ArticleStatus(
+                language.lang, article.slug, segments, words, target_words,
+                errors.get((language.lang, article.slug), 0), gate, po is not None))
+    return report
+
+
+# -- renderings ----------------------------------------------------------------
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_HEAD = ("{:<7} {:<20} {:>15} {:>18} {:>4} {:>5} {:<4}")
+_ROW = ("{:<7} {:<20} {:>5}{:>5}{:>5} {:>6}{:>6}{:>6} {:>4} {:>4}% {:<4}")
+
+
+def render_table(report: StatusReport) -> str:
+    """A table that fits 80 columns; pass/held and errors styled (stripped off a TTY by click)."""
+    lines = [_HEAD.format("lang", "article", "segments", "words", "err", "pct", "gate"),
+             _HEAD.format("", "", " done fuzz todo", "  done  fuzz  todo", "", "", ""),
+             "-" * 79]
+
+    def row(lang: str, name: str, seg: Tally, words: Tally, errors: int, gate: str, ok: bool) -> str:
+        text = _ROW.format(_fit(lang, 7), _fit(name, 20), seg.translated, seg.fuzzy, seg.todo,
+                           words.translated, words.fuzzy, words.todo, errors,
+                           f"{seg.percent():.0f}", gate)
+        head, err, tail = text[:62], text[62:67], text[67:]
+        err = click.style(err, fg="red", bold=True) if errors else err
+        return head + err + tail[:-4] + click.style(tail[-4:], fg="green" if ok else "red")
+
+    for language in report.languages:
+        for a in language.articles:
+            lines.append(row(language.lang, a.slug, a.segments, a.words, a.errors,
+                             "pass" if a.gate.passed else "held", a.gate.passed))
+        if len(language.articles) > 1:
+            total = len(language.articles)
+            share = f"{language.passed}/{total}"
+            if len(share) > 5:  # keep 80 columns with hundreds of articles
+                share = f"{100 * language.passed // total}%"
+            lines.append(row(language.lang, f"(all {total})", language.segments, language.words,
+                             language.errors, share, language.passed == total))
+    passed = sum(lang.passed for lang in report.languages)
+    total = sum(len(lang.articles) for lang in report.languages)
+    lines.append(f"{passed} of {total} article-languages pass the gate "
+                 f"(min {report.min_translated:g}% translated).")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def render_json(report: StatusReport) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+
+
+CSV_COLUMNS = ["lang", "article", "segments_total", *[f"segments_{s}" for s in STATES],
+               "words_total", *[f"words_{s}" for s in STATES], "target_words", "errors",
+               "percent", "gate"]
+
+
+def render_csv(report: StatusReport) -> str:
+    """One row per language x article (spreadsheet-friendly, no totals)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for language in report.languages:
+        for a in language.articles:
+            writer.writerow([a.lang, a.slug, a.segments.total, *[getattr(a.segments, s) for s in STATES],
+                             a.words.total, *[getattr(a.words, s) for s in STATES], a.target_words,
+                             a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held"])
+    return out.getvalue()
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("toolkit", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+def render_html(report: StatusReport) -> str:
+    """A self-contained page: bars per language, a language x article grid, blockers."""
+    return _environment().get_template("status.html").render(report=report, states=STATES)
+
+
+def write_html(config: Config, report: StatusReport) -> Path:
+    """Write ``exports/status.html`` atomically; returns its path."""
+    path = config.export_path / "status.html"
+    atomic_write_text(path, render_html(report))
+    return path
+
+
+RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv, "html": render_html}
