@@ -236,10 +236,14 @@ class IndexedMatcher:
         buckets = query_buckets(query_norm, data.bits)
         starts, ends = data.offsets[buckets], data.offsets[buckets + 1]
         # Very common trigrams (in more than COMMON of the TM) say little and cost most:
-        # skip them while at least half of the query's trigrams remain.
-        frequent = (ends - starts) > COMMON * len(data.ids)
-        if (~frequent).sum() >= max(3, len(buckets) // 2):
-            starts, ends = starts[~frequent], ends[~frequent]
+        # skip the most common of them, but keep at least half of the query's trigrams.
+        sizes = ends - starts
+        order = np.argsort(sizes, kind="stable")
+        frequent = sizes[order] > COMMON * len(data.ids)
+        frequent[:max(3, len(buckets) - len(buckets) // 2)] = False
+        if frequent.any():
+            kept = order[~frequent]
+            starts, ends = starts[kept], ends[kept]
         postings, window = data.postings, np.array([low, high], dtype=np.int32)
         slices = []
         for start, end in zip(starts.tolist(), ends.tolist()):
