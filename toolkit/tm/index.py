@@ -266,7 +266,9 @@ class IndexedMatcher:
         length ``n`` first.
         """
         k = self.candidates
-        per_entry = np.bincount(hits)[hits]
+        hits = hits.astype(np.intp)              # once, not in every bincount and gather
+        counts = np.bincount(hits)
+        per_entry = counts[hits]
         weighted = np.bincount(per_entry)
         units_with = weighted // np.maximum(np.arange(len(weighted)), 1)
         above = np.cumsum(units_with[::-1])[::-1]            # above[c]: units with count >= c
@@ -274,9 +276,12 @@ class IndexedMatcher:
         if not len(fits):
             return np.unique(hits[per_entry == len(above) - 1])[:k]
         threshold = int(fits[0]) + 1
-        best = np.unique(hits[per_entry >= threshold])
+        # one pass over the entries for the winners and the ties just below them
+        near = np.unique(hits[per_entry >= max(threshold - 1, 1)])
+        near_counts = counts[near]
+        best = near[near_counts >= threshold]
         if threshold > 1 and len(best) < k:
-            extra = np.unique(hits[per_entry == threshold - 1])
+            extra = near[near_counts == threshold - 1]
             room = TIE_ROOM * k - len(best)
             if len(extra) > room:
                 extra = extra[np.argsort(np.abs(lengths[extra] - n), kind="stable")[:room]]
