@@ -11,12 +11,15 @@ search, not a filter.  The normalised sources are kept in the same file
 (``blob``), so scoring a candidate needs no database query.
 
 A lookup collects, for the units in the length window, the query's trigrams
-they share (trigrams found in more than ``COMMON`` of the TM are skipped while
-half of the query's remain: they cost most and say least), keeps the
-``CANDIDATES`` units sharing the most, plus up to ``TIE_ROOM`` times as many
-tied at the cut-off (closest in length first), and scores only those
-(:func:`toolkit.tm.match.match_texts`).  The q-gram count bound cannot prove
-completeness at 75% similarity, so this is a heuristic; ``benchmarks/tm_bench.py``
+they share (of the trigrams found in more than ``COMMON`` of the TM, the most
+common are skipped as long as the rarest half of the query's remain: they cost
+most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
+to ``TIE_ROOM`` times as many tied at the cut-off (closest in length first),
+and scores only those (:func:`toolkit.tm.match.match_texts`).  The q-gram count
+bound cannot prove completeness at 75% similarity (an edit distance
+k <= max(n, m)/4 guarantees only D - 3k of the query's D trigrams: a quarter
+for equal lengths, none at the long end of the window), so it prunes nothing
+the ranking keeps and the cut-off is a heuristic; ``benchmarks/tm_bench.py``
 measures its recall against the brute-force reference and the tests compare
 the two on random pairs.
 
