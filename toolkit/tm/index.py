@@ -11,12 +11,15 @@ search, not a filter.  The normalised sources are kept in the same file
 (``blob``), so scoring a candidate needs no database query.
 
 A lookup collects, for the units in the length window, the query's trigrams
-they share (trigrams found in more than ``COMMON`` of the TM are skipped while
-half of the query's remain: they cost most and say least), keeps the
-``CANDIDATES`` units sharing the most, plus up to ``TIE_ROOM`` times as many
-tied at the cut-off (closest in length first), and scores only those
-(:func:`toolkit.tm.match.match_texts`).  The q-gram count bound cannot prove
-completeness at 75% similarity, so this is a heuristic; ``benchmarks/tm_bench.py``
+they share (of the trigrams found in more than ``COMMON`` of the TM, the most
+common are skipped as long as the rarest half of the query's remain: they cost
+most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
+to ``TIE_ROOM`` times as many tied at the cut-off (closest in length first),
+and scores only those (:func:`toolkit.tm.match.match_texts`).  The q-gram count
+bound cannot prove completeness at 75% similarity (an edit distance
+k <= max(n, m)/4 guarantees only D - 3k of the query's D trigrams: a quarter
+for equal lengths, none at the long end of the window), so it prunes nothing
+the ranking keeps and the cut-off is a heuristic; ``benchmarks/tm_bench.py``
 measures its recall against the brute-force reference and the tests compare
 the two on random pairs.
 
@@ -216,7 +219,12 @@ class IndexedMatcher:
                 except OSError as exc:
                     raise TMError(f"cannot write the TM index: {exc.strerror}", path) from None
         self.data = data
-        self.blob = memoryview(data.blob)   # slicing a memoryview is cheaper than numpy's
+        # The normalised sources as Python strings, decoded once (0.5 s of CPU at open
+        # for a million units): building ~100 strings per lookup from the blob cost
+        # more than scoring them.
+        blob, bounds = memoryview(data.blob), data.text_offsets.tolist()
+        self.norms = [str(blob[a:b], "utf-8") for a, b in zip(bounds, bounds[1:])]
+        del blob, bounds
         # Units added since the index was built: few, scored directly.
         self.delta_ids: list[int] = []
         self.delta_norms: list[str] = []
@@ -236,10 +244,14 @@ class IndexedMatcher:
         buckets = query_buckets(query_norm, data.bits)
         starts, ends = data.offsets[buckets], data.offsets[buckets + 1]
         # Very common trigrams (in more than COMMON of the TM) say little and cost most:
-        # skip them while at least half of the query's trigrams remain.
-        frequent = (ends - starts) > COMMON * len(data.ids)
-        if (~frequent).sum() >= max(3, len(buckets) // 2):
-            starts, ends = starts[~frequent], ends[~frequent]
+        # skip the most common of them, but keep at least half of the query's trigrams.
+        sizes = ends - starts
+        order = np.argsort(sizes, kind="stable")
+        frequent = sizes[order] > COMMON * len(data.ids)
+        frequent[:max(3, len(buckets) - len(buckets) // 2)] = False
+        if frequent.any():
+            kept = order[~frequent]
+            starts, ends = starts[kept], ends[kept]
         postings, window = data.postings, np.array([low, high], dtype=np.int32)
         slices = []
         for start, end in zip(starts.tolist(), ends.tolist()):
@@ -262,7 +274,9 @@ class IndexedMatcher:
         length ``n`` first.
         """
         k = self.candidates
-        per_entry = np.bincount(hits)[hits]
+        hits = hits.astype(np.intp)              # once, not in every bincount and gather
+        counts = np.bincount(hits)
+        per_entry = counts[hits]
         weighted = np.bincount(per_entry)
         units_with = weighted // np.maximum(np.arange(len(weighted)), 1)
         above = np.cumsum(units_with[::-1])[::-1]            # above[c]: units with count >= c
@@ -270,9 +284,12 @@ class IndexedMatcher:
         if not len(fits):
             return np.unique(hits[per_entry == len(above) - 1])[:k]
         threshold = int(fits[0]) + 1
-        best = np.unique(hits[per_entry >= threshold])
+        # one pass over the entries for the winners and the ties just below them
+        near = np.unique(hits[per_entry >= max(threshold - 1, 1)])
+        near_counts = counts[near]
+        best = near[near_counts >= threshold]
         if threshold > 1 and len(best) < k:
-            extra = np.unique(hits[per_entry == threshold - 1])
+            extra = near[near_counts == threshold - 1]
             room = TIE_ROOM * k - len(best)
             if len(extra) > room:
                 extra = extra[np.argsort(np.abs(lengths[extra] - n), kind="stable")[:room]]
@@ -285,8 +302,6 @@ class IndexedMatcher:
         positions = self.candidate_positions(query, min_score).astype(np.intp)
         data = self.data
         ids = data.ids[positions].tolist()
-        blob, bounds = self.blob, data.text_offsets
-        norms = [str(blob[a:b], "utf-8") for a, b in zip(bounds[positions].tolist(),
-                                                         bounds[positions + 1].tolist())]
+        norms = [self.norms[p] for p in positions.tolist()]
         return match_texts(self.store, query, ids + self.delta_ids, norms + self.delta_norms,
                            min_score)[:limit]
