@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-import polib
 
 from toolkit import __version__
 from toolkit.catalog import pofile as catalog_po
@@ -138,15 +137,16 @@ class _Plan:
         return self._templates
 
 
-def read_po(path: Path, shown: str) -> Optional[polib.POFile]:
-    """A language's PO file, or ``None`` when it does not exist (nothing translated).
+def read_po(path: Path, shown: str) -> Optional[list]:
+    """A language's PO entries, or ``None`` when the file does not exist (nothing translated).
 
-    Read with the catalogs' strict reader, so a damaged file is a
+    Read with the catalogs' strict reader (its lean form, which keeps only
+    what merging looks at), so a damaged file is a
     :class:`~toolkit.errors.CatalogError` with its line, never half-merged.
     """
     if not path.is_file():
         return None
-    return catalog_po.read_po(path, shown)
+    return catalog_po.read_translations(path, shown)
 
 
 def _digest(*parts: bytes | str) -> str:
