@@ -211,7 +211,7 @@ class _Writes:
     def __init__(self) -> None:
         self.written: list[Path] = []
         self.removed: list[Path] = []
-        self.batch = AtomicBatch()
+        self.batch = AtomicBatch(background=True)
 
     def write_if_changed(self, path: Path, data: bytes, known: Optional[str]) -> str:
         digest = hashlib.sha256(data).hexdigest()

@@ -11,6 +11,7 @@ import functools
 import itertools
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
@@ -101,18 +102,27 @@ class AtomicBatch:
     are checked later (the catalogs' state file holds their hashes) may skip it.
     """
 
-    def __init__(self, sync_new: bool = True) -> None:
+    def __init__(self, sync_new: bool = True, background: bool = False) -> None:
         self.sync_new = sync_new
         self._staged: list[tuple[str, Path]] = []
         self._replaces = False
         self._dirs: set[Path] = set()
-
-    def __len__(self) -> int:
-        return len(self._staged)
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tmkit-write") if background else None
+        self._pending: list[Future] = []
 
     def add(self, path: os.PathLike | str, data: bytes) -> None:
-        """Stage ``data`` for ``path`` (made visible only by :meth:`commit`)."""
-        target = Path(path)
+        """Stage ``data`` for ``path`` (made visible only by :meth:`commit`).
+
+        With ``background``, the file is created by a thread while the
+        caller goes on (creating files mostly waits on the kernel and the
+        disk, which a build can overlap with rendering the next page).
+        """
+        if self._thread is not None:
+            self._pending.append(self._thread.submit(self._stage, Path(path), data))
+        else:
+            self._stage(Path(path), data)
+
+    def _stage(self, target: Path, data: bytes) -> None:
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
@@ -131,6 +141,11 @@ class AtomicBatch:
 
     def commit(self) -> None:
         """Sync once (see ``sync_new``), then rename every staged file into place."""
+        try:
+            self._wait()
+        except BaseException:
+            self.abort()
+            raise
         if not self._staged:
             return
         if self._replaces or self.sync_new:
@@ -147,12 +162,29 @@ class AtomicBatch:
 
     def abort(self) -> None:
         """Remove the temp files not yet renamed."""
+        try:
+            self._wait()
+        except Exception:
+            pass
         staged, self._staged = self._staged, []
         for tmp, _ in staged:
             try:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
+
+    def _wait(self) -> None:
+        """Let the background thread finish; re-raise its first failure."""
+        pending, self._pending = self._pending, []
+        failure = None
+        for future in pending:
+            if future.exception() is not None and failure is None:
+                failure = future.exception()
+        if self._thread is not None:
+            self._thread.shutdown()
+            self._thread = None
+        if failure is not None:
+            raise failure
 
     def __enter__(self) -> "AtomicBatch":
         return self
