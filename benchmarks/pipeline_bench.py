@@ -82,10 +82,15 @@ def article_variant(seed: str, number: int) -> str:
     return body + FOOTER_MARK + footer
 
 
-def generate_project(root: Path, articles: int) -> list[str]:
-    """A tmkit project with ``articles`` variants of the seed; returns the slugs."""
+def generate_project(root: Path, articles: int, prefill: Optional[str] = None) -> list[str]:
+    """A tmkit project with ``articles`` variants of the seed; returns the slugs.
+
+    ``prefill`` overrides ``[tm] prefill`` (``off``: update without the TM hook).
+    """
     (root / "source").mkdir(parents=True)
     toml = (REPO / "tmkit.toml").read_text(encoding="utf-8")
+    if prefill:
+        toml = re.sub(r'(?m)^prefill = .*$', f'prefill = "{prefill}"', toml)
     toml = re.sub(r"(?m)^languages = .*$", "languages = [%s]" % ", ".join(f'"{l}"' for l in LANGUAGES), toml)
     (root / "tmkit.toml").write_text(toml, encoding="utf-8")
     seed = SEED.read_text(encoding="utf-8")
@@ -266,6 +271,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--skip", action="append", default=[], metavar="STEP",
                         help="leave out a step: tmkit_help, tmkit, build, po4a_translate, po4a, "
                              "txt2po (repeatable)")
+    parser.add_argument("--prefill", choices=["off", "comment", "fuzzy"],
+                        help="[tm] prefill of the generated project (default: the repository's)")
     parser.add_argument("--po4a-sample", type=int, default=PO4A_SAMPLE,
                         help="articles po4a-translate is timed on (scaled to the project)")
     args = parser.parse_args(argv)
@@ -274,7 +281,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         root = (args.keep or Path(tmp)) / "project"
         if root.exists():
             shutil.rmtree(root)
-        slugs = generate_project(root, args.articles)
+        slugs = generate_project(root, args.articles, args.prefill)
         timings: list[Timing] = []
         for step in STEPS:
             if step.__name__.removeprefix("bench_") not in args.skip:
