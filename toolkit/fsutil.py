@@ -149,7 +149,9 @@ class AtomicBatch:
         if not self._staged:
             return
         if self._replaces or self.sync_new:
-            sync_filesystem(self._staged[0][1].parent)
+            filesystems = {os.stat(folder).st_dev: folder for folder in self._dirs}
+            for folder in filesystems.values():   # one sync per file system written to
+                sync_filesystem(folder)
         for index, (tmp, target) in enumerate(self._staged):
             try:
                 os.replace(tmp, target)
