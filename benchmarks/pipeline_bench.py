@@ -1,6 +1,6 @@
-"""Time ``tmkit extract`` + ``tmkit update`` on 1,000 articles beside po4a and txt2po.
+"""Time ``tmkit extract`` + ``update`` + ``build`` on 1,000 articles beside po4a and txt2po.
 
-Usage: ``python benchmarks/pipeline_bench.py [--articles N] [--keep DIR]``
+Usage: ``python benchmarks/pipeline_bench.py [--articles N] [--keep DIR] [--skip STEP]``
 
 Generates N variants of the seed article (words and numbers varied in some
 sentences so the articles differ; the footer stays identical, as on the real
@@ -10,11 +10,20 @@ processes, as a user would run them:
 * tmkit from scratch (no POT/PO files) and again with nothing changed;
 * po4a (``po4a --no-translations`` on a ``po4a.cfg`` listing the same files as
   ``text`` documents), from scratch and unchanged, when po4a is installed;
+* ``tmkit build`` (issue 3: 3 formats + the English originals) after every
+  msgstr is filled in (language prefix + msgid): from scratch, with nothing
+  changed, and after one PO file changed, with the peak memory of the build
+  for the whole project and for a quarter of it (flat: one article at a time);
+* ``po4a-translate`` writing the text documents (one format), timed on
+  ``--po4a-sample`` articles and scaled to the project, since it runs one
+  Perl process per document and would take minutes here;
 * translate-toolkit's ``txt2po`` (extraction only, paragraphs) when installed.
 
-Targets (issue 2): tmkit from scratch <= 2 s, unchanged <= 0.5 s.  Each step
-is a function returning ``Timing`` rows so other stages (``tmkit build``)
-can be added to :data:`STEPS` without touching the rest.
+Targets: extract+update from scratch <= 2 s, unchanged <= 0.5 s (issue 2);
+build unchanged <= 0.5 s, from scratch faster than po4a's one format, aiming
+at 3 s (issue 3).  CPU (user + system of all processes) is printed beside the
+wall clock: on a shared machine it is the steadier figure.  Each step is a
+function returning ``Timing`` rows, listed in :data:`STEPS`.
 """
 
 from __future__ import annotations
@@ -35,7 +44,10 @@ from typing import Callable, Optional
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "source" / "failed-back-syndrome.txt"
 LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
-TARGETS = {"tmkit extract+update, from scratch": 2.0, "tmkit extract+update, unchanged": 0.5}
+TARGETS = {"tmkit extract+update, from scratch": 2.0, "tmkit extract+update, unchanged": 0.5,
+           "tmkit build, from scratch": 3.0, "tmkit build, unchanged": 0.5}
+PREFIX = {"es": "ES", "fr": "FR", "de": "DE", "ar": "عربي", "zh-Hans": "中文"}
+PO4A_SAMPLE = 40
 FOOTER_MARK = "Educational Partners"
 
 
@@ -70,10 +82,15 @@ def article_variant(seed: str, number: int) -> str:
     return body + FOOTER_MARK + footer
 
 
-def generate_project(root: Path, articles: int) -> list[str]:
-    """A tmkit project with ``articles`` variants of the seed; returns the slugs."""
+def generate_project(root: Path, articles: int, prefill: Optional[str] = None) -> list[str]:
+    """A tmkit project with ``articles`` variants of the seed; returns the slugs.
+
+    ``prefill`` overrides ``[tm] prefill`` (``off``: update without the TM hook).
+    """
     (root / "source").mkdir(parents=True)
     toml = (REPO / "tmkit.toml").read_text(encoding="utf-8")
+    if prefill:
+        toml = re.sub(r'(?m)^prefill = .*$', f'prefill = "{prefill}"', toml)
     toml = re.sub(r"(?m)^languages = .*$", "languages = [%s]" % ", ".join(f'"{l}"' for l in LANGUAGES), toml)
     (root / "tmkit.toml").write_text(toml, encoding="utf-8")
     seed = SEED.read_text(encoding="utf-8")
@@ -122,6 +139,78 @@ def bench_tmkit_help(root: Path, slugs: list[str]) -> list[Timing]:
     return [timing("tmkit --help (start-up)", time_commands([[tmkit_binary(), "--help"]], root))]
 
 
+def translate_all(root: Path) -> None:
+    """Fill every msgstr (language prefix + msgid), as if translators had finished."""
+    sys.path.insert(0, str(REPO))
+    from toolkit.catalog.pofile import format_po, read_po
+    from toolkit.fsutil import atomic_write_many
+
+    def filled():
+        for path in sorted((root / "po").glob("*/*.po")):
+            po = read_po(path)
+            for entry in po:
+                entry.msgstr = f"{PREFIX[path.parent.name]} {entry.msgid}"
+            yield path, format_po(po).encode("utf-8")
+
+    atomic_write_many(filled())
+
+
+def peak_rss_mib(command: list[str], cwd: Path) -> int:
+    """Peak resident memory of ``command`` (its largest process), in MiB."""
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, *command], cwd=cwd, check=True,
+                         capture_output=True, text=True).stdout
+    return int(out) // 1024
+
+
+def bench_build(root: Path, slugs: list[str]) -> list[Timing]:
+    tmkit = tmkit_binary()
+    if not (root / "po").is_dir():
+        time_commands([[tmkit, "extract"], [tmkit, "update"]], root)
+    translate_all(root)
+    quarter = root.parent / "quarter"
+    if quarter.exists():
+        shutil.rmtree(quarter)
+    shutil.copytree(root, quarter, ignore=shutil.ignore_patterns("exports", "po4a", "txt2po-out"))
+    for extra in sorted((quarter / "source").glob("*.txt"))[max(len(slugs) // 4, 1):]:
+        extra.unlink()
+    small = peak_rss_mib([tmkit, "build"], quarter)
+    shutil.rmtree(quarter)
+    scratch = time_commands([[tmkit, "build"]], root)
+    files = sum(1 for p in (root / "exports").rglob("*") if p.is_file())
+    unchanged = time_commands([[tmkit, "build"]], root)
+    po = root / "po" / "es" / f"{slugs[len(slugs) // 2]}.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "ES ', 'msgstr "ES2 ', 1), encoding="utf-8")
+    one = time_commands([[tmkit, "build"]], root)
+    shutil.rmtree(root / "exports")
+    full = peak_rss_mib([tmkit, "build"], root)
+    return [Timing("tmkit build, from scratch", scratch[0], f"  {files} files", cpu=scratch[1]),
+            timing("tmkit build, unchanged", unchanged),
+            timing("tmkit build, one PO changed", one),
+            Timing(f"build peak RSS MiB ({len(slugs) // 4} / {len(slugs)} art.)", float("nan"),
+                   f"{small} / {full} MiB (flat: one article at a time)")]
+
+
+def bench_po4a_translate(root: Path, slugs: list[str]) -> list[Timing]:
+    """``po4a-translate`` (text, one format) on a sample, scaled to the project."""
+    if not shutil.which("po4a-translate"):
+        return [Timing("po4a-translate", float("nan"), "not installed (apt-get install -y po4a)")]
+    if not (root / "po").is_dir():
+        return [Timing("po4a-translate", float("nan"), "needs the build step's PO files")]
+    sample = slugs[:PO4A_SAMPLE]
+    commands = []
+    for lang in LANGUAGES:
+        (root / "po4a-out" / lang).mkdir(parents=True, exist_ok=True)
+        commands += [["po4a-translate", "-f", "text", "-m", f"source/{slug}.txt", "-M", "UTF-8",
+                      "-p", f"po/{lang}/{slug}.po", "-k", "0", "-l", f"po4a-out/{lang}/{slug}.txt",
+                      "-L", "UTF-8"] for slug in sample]
+    wall, cpu = time_commands(commands, root)
+    scale = len(slugs) / len(sample)
+    return [Timing("po4a-translate, text only (scaled)", wall * scale,
+                   f"  timed on {len(commands)} documents, x{scale:g}", cpu=cpu * scale)]
+
+
 def bench_po4a(root: Path, slugs: list[str]) -> list[Timing]:
     if not shutil.which("po4a"):
         return [Timing("po4a", float("nan"), "not installed (apt-get install -y po4a)")]
@@ -151,7 +240,7 @@ def bench_txt2po(root: Path, slugs: list[str]) -> list[Timing]:
 
 #: The measured steps, in order; each gets the project root and the slugs.
 STEPS: list[Callable[[Path, list[str]], list[Timing]]] = [
-    bench_tmkit_help, bench_tmkit, bench_po4a, bench_txt2po]
+    bench_tmkit_help, bench_tmkit, bench_build, bench_po4a_translate, bench_po4a, bench_txt2po]
 
 
 def report(timings: list[Timing], articles: int) -> None:
@@ -166,7 +255,8 @@ def report(timings: list[Timing], articles: int) -> None:
     found = {t.name: t for t in timings if t.seconds == t.seconds}
     pairs = [("po4a --no-translations, from scratch", "tmkit extract+update, from scratch"),
              ("po4a --no-translations, unchanged", "tmkit extract+update, unchanged"),
-             ("txt2po -P (extract only, paragraphs)", "tmkit extract+update, from scratch")]
+             ("txt2po -P (extract only, paragraphs)", "tmkit extract+update, from scratch"),
+             ("po4a-translate, text only (scaled)", "tmkit build, from scratch")]
     for other, mine in pairs:
         if other in found and mine in found:
             a, b = found[other], found[mine]
@@ -174,17 +264,24 @@ def report(timings: list[Timing], articles: int) -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    global PO4A_SAMPLE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
     parser.add_argument("--skip", action="append", default=[], metavar="STEP",
-                        help="leave out a step: tmkit_help, tmkit, po4a, txt2po (repeatable)")
+                        help="leave out a step: tmkit_help, tmkit, build, po4a_translate, po4a, "
+                             "txt2po (repeatable)")
+    parser.add_argument("--prefill", choices=["off", "comment", "fuzzy"],
+                        help="[tm] prefill of the generated project (default: the repository's)")
+    parser.add_argument("--po4a-sample", type=int, default=PO4A_SAMPLE,
+                        help="articles po4a-translate is timed on (scaled to the project)")
     args = parser.parse_args(argv)
+    PO4A_SAMPLE = max(args.po4a_sample, 1)
     with tempfile.TemporaryDirectory(prefix="tmkit-bench-") as tmp:
         root = (args.keep or Path(tmp)) / "project"
         if root.exists():
             shutil.rmtree(root)
-        slugs = generate_project(root, args.articles)
+        slugs = generate_project(root, args.articles, args.prefill)
         timings: list[Timing] = []
         for step in STEPS:
             if step.__name__.removeprefix("bench_") not in args.skip:

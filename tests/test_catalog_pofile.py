@@ -10,7 +10,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from toolkit.catalog.pofile import format_po, parse_po, read_po, write_po
+from toolkit.catalog import poread
+from toolkit.catalog.pofile import format_po, parse_po, read_po, read_translations, write_po
 from toolkit.catalog.wrap import format_string
 from toolkit.errors import CatalogError
 
@@ -199,3 +200,50 @@ def test_parser_agrees_with_polib_and_keeps_obsolete_previous_strings(tmp_path: 
         # polib drops previous strings of obsolete entries; tmkit keeps them.
         assert a.previous_msgid == originals[(a.msgctxt, a.msgid)].previous_msgid
     assert format_po(mine) == text
+
+
+def _lean(entries) -> list[tuple]:
+    return [(e.msgctxt, e.msgid, e.msgstr, list(e.flags), e.linenum, e.obsolete) for e in entries]
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_lean_reader_agrees_with_read_po(tmp_path: Path, plain: bool):
+    """The build's reader gives read_po's strings, flags and lines, on the plain
+    layout it parses itself and on anything else (obsolete, previous, plural)."""
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}
+    for number, text in enumerate(dict.fromkeys(_tricky_strings(150))):
+        entry = polib.POEntry(msgid=text, msgstr=text.upper() if number % 6 else "",
+                              comment=f"Paragraph {number}", tcomment="#, not a flag" if number % 9 == 0 else "",
+                              msgctxt=["ctx", "", None, None][number % 4],
+                              occurrences=[("source/a.txt", str(number))])
+        if number % 5 == 0:
+            entry.flags = ["fuzzy", "c-format"]
+        if not plain:
+            entry.obsolete = number % 7 == 0
+            entry.previous_msgid = "old " + text if number % 5 == 0 else None
+        po.append(entry)
+    if not plain:
+        po.append(polib.POEntry(msgid="one", msgid_plural="many", msgstr_plural={0: "uno", 1: "muchos"}))
+    path = tmp_path / "es.po"
+    path.write_text(format_po(po), encoding="utf-8")
+    assert (poread._plain_translations(path.read_text(encoding="utf-8")) is not None) == plain
+    assert _lean(read_translations(path)) == _lean(read_po(path))
+
+
+@pytest.mark.parametrize("damage", [
+    'msgid "Home"\nmsgstr "A"\n\nmsgid "Home"\nmsgstr "B"\n',
+    'msgid "Home\nmsgstr ""\n',
+    'msgid "Home"\n',
+    'msgid "Home" x\nmsgstr ""\n',
+    'msgctxt "a"\nmsgctxt "b"\nmsgid "Home"\nmsgstr ""\n',
+])
+def test_lean_reader_refuses_what_read_po_refuses(tmp_path: Path, damage: str):
+    path = tmp_path / "bad.po"
+    path.write_text(HEADER + 'msgid "Back"\nmsgstr "Atrás"\n\n' + damage, encoding="utf-8")
+    with pytest.raises(CatalogError) as strict:
+        read_po(path, "po/es/bad.po")
+    with pytest.raises(CatalogError) as lean:
+        read_translations(path, "po/es/bad.po")
+    assert (lean.value.message, lean.value.path, lean.value.line) == \
+        (strict.value.message, strict.value.path, strict.value.line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from tests.conftest import SEED
 from tests.export_helpers import make_po
 from tests.test_writers_html import _page
@@ -70,3 +72,14 @@ def test_nested_ordered_items_are_numbered_per_level(project):
     merged = merge(article, make_po(article, config, lambda s: s.text, "es"), "es", config)
     assert render(merged, _page("es")).decode() == (
         "Care\n====\n\n1. Rest\n  1. Ice\n  2. Heat\n2. Walk\n")
+
+
+def test_word_tokens_match_the_character_loop_without_wide_characters():
+    """The shortcut for text with no wide character gives the per-character result."""
+    from toolkit.writers.text import _tokens, _tokens_by_char
+
+    rng = random.Random(7)
+    alphabet = list("ab .,;\t\n\x1c\u00a0\u2003éñ«»—…¿?!()\u0627\u0644")
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert _tokens(text) == _tokens_by_char(text), repr(text)

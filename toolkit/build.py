@@ -22,18 +22,17 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-import polib
 
 from toolkit import __version__
 from toolkit.catalog import pofile as catalog_po
 from toolkit.config import Config
 from toolkit.errors import ConfigError, TmkitError
-from toolkit.fsutil import atomic_write_bytes, inside
+from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside
 from toolkit.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
@@ -48,7 +47,8 @@ GENERATOR = f"tmkit {__version__}"
 #: Render in worker processes when at least this many articles changed.
 PARALLEL_FROM = 40
 MAX_PROCESSES = 8
-WRITE_THREADS = 4
+#: Articles rendered per batch of files synced together (one disk sync each).
+BATCH_ARTICLES = 25
 
 
 @dataclass
@@ -126,6 +126,22 @@ class _Plan:
     settings_key: str
     templates_override: Optional[Path]
     _templates: object = None          # jinja2.Environment, made on first use
+    _po_dirs: dict = field(default_factory=dict)   # lang -> (folder, folder as shown)
+
+    def po_file(self, lang: str, slug: str) -> tuple[Path, str]:
+        """A language's PO file and its name relative to the project, for messages.
+
+        The same as ``config.po_file`` and :func:`toolkit.project.relative`,
+        with the folder resolved once per build rather than three times per file.
+        """
+        if lang not in self._po_dirs:
+            folder = self.config.po_file(lang, slug).parent
+            self._po_dirs[lang] = (folder, relative(self.config, folder))
+        folder, shown = self._po_dirs[lang]
+        path = folder / f"{slug}.po"
+        if os.path.islink(path):       # shown by where it points, as relative() does
+            return path, relative(self.config, path)
+        return path, f"{shown}/{slug}.po"
 
     @property
     def templates(self):
@@ -137,15 +153,16 @@ class _Plan:
         return self._templates
 
 
-def read_po(path: Path, shown: str) -> Optional[polib.POFile]:
-    """A language's PO file, or ``None`` when it does not exist (nothing translated).
+def read_po(path: Path, shown: str) -> Optional[list]:
+    """A language's PO entries, or ``None`` when the file does not exist (nothing translated).
 
-    Read with the catalogs' strict reader, so a damaged file is a
+    Read with the catalogs' strict reader (its lean form, which keeps only
+    what merging looks at), so a damaged file is a
     :class:`~toolkit.errors.CatalogError` with its line, never half-merged.
     """
     if not path.is_file():
         return None
-    return catalog_po.read_po(path, shown)
+    return catalog_po.read_translations(path, shown)
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -200,21 +217,22 @@ def _load_manifest(output: Path) -> dict:
 
 
 class _Writes:
-    """Files of one article being written: atomic writes overlapped in threads.
+    """Files of a batch of articles being written: staged, then synced once and renamed.
 
-    Creating, syncing and renaming a file mostly waits on the disk, so a few
-    threads keep it busy while Python renders the next page.
+    Creating files is what a full build spends most of its time on; one
+    :class:`~toolkit.fsutil.AtomicBatch` per batch of articles replaces an
+    ``fsync`` per file by one sync per batch, each file still replaced whole.
     """
 
     def __init__(self) -> None:
         self.written: list[Path] = []
         self.removed: list[Path] = []
-        self._pending: list[Future] = []
+        self.batch = AtomicBatch(background=True)
 
     def write_if_changed(self, path: Path, data: bytes, known: Optional[str]) -> str:
         digest = hashlib.sha256(data).hexdigest()
         if known is None or digest != known or not path.exists():
-            self._pending.append(_thread_pool().submit(atomic_write_bytes, path, data))
+            self.batch.add(path, data)
             self.written.append(path)
         return digest
 
@@ -224,31 +242,6 @@ class _Writes:
             self.removed.append(path)
         except FileNotFoundError:
             pass
-
-    def wait(self) -> None:
-        """Block until every write is done; re-raise the first failure."""
-        pending, self._pending = self._pending, []
-        for future in pending:
-            future.result()
-
-
-_POOL: Optional[ThreadPoolExecutor] = None
-
-
-def _forget_pool() -> None:
-    """A forked worker inherits the pool object but not its threads: start afresh."""
-    global _POOL
-    _POOL = None
-
-
-os.register_at_fork(after_in_child=_forget_pool)
-
-
-def _thread_pool() -> ThreadPoolExecutor:
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="tmkit-write")
-    return _POOL
 
 
 class _Listing:
@@ -308,8 +301,7 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     merged = [source_article(article, config, units)]
     outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]
     for lang in plan.all_targets:
-        po_path = config.po_file(lang, article.slug)
-        shown = relative(config, po_path)
+        po_path, shown = plan.po_file(lang, article.slug)
         translated = merge(article, read_po(po_path, shown), lang, config, shown, units)
         gate = translated.gate
         passed = gate.passed
@@ -347,7 +339,6 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
             elif rel in outputs or target.exists():
                 outputs.pop(rel, None)
                 writes.remove(target)
-    writes.wait()
     langs = {o.lang: asdict(o) for o in outcomes}
     return {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
 
@@ -374,8 +365,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     records: dict[str, dict] = manifest["articles"]
     paths = article_paths(config)
     listing = _Listing(plan.output)
-    # po_file() resolves the folder each time; the layout is the same: po/<lang>/<slug>.po
-    po_dirs = [os.fspath(config.po_file(lang, "x").parent) for lang in plan.all_targets]
+    po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
     todo: list[tuple[Path, Optional[dict], str]] = []
     for path in paths:
         slug = path.stem
@@ -411,27 +401,37 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
 def _render(plan: _Plan, todo: list[tuple[Path, Optional[dict], str]]) -> Iterator[tuple[dict, list[Path], list[Path]]]:
     """Render the changed articles, in worker processes when there are many.
 
-    Each worker handles one article at a time and sends back only its small
-    manifest record, so memory stays flat however many articles there are.
+    Articles go in batches of :data:`BATCH_ARTICLES` whose files are synced
+    together; each worker handles one batch at a time and sends back only
+    the small manifest records, so memory stays flat however many articles
+    there are.
     """
+    batches = [todo[i:i + BATCH_ARTICLES] for i in range(0, len(todo), BATCH_ARTICLES)]
     workers = min(os.cpu_count() or 1, MAX_PROCESSES)
     if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        for item in todo:
-            yield _render_one(plan, *item)
+        for batch in batches:
+            yield from _render_batch(plan, batch)
         return
     global _WORKER_PLAN
     _WORKER_PLAN = plan                # inherited by the forked workers
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        for outcome in pool.map(_worker, todo, chunksize=4):
+        for outcome in pool.map(_worker, batches):
             if isinstance(outcome, _Failure):
                 raise outcome.error()
-            yield outcome
+            yield from outcome
 
 
-def _render_one(plan: _Plan, path: Path, record: Optional[dict], key: str) -> tuple[dict, list[Path], list[Path]]:
+def _render_batch(plan: _Plan, items: list[tuple[Path, Optional[dict], str]]
+                  ) -> list[tuple[dict, list[Path], list[Path]]]:
+    """Render ``items``; their files appear together once all are rendered (or none on error)."""
+    outcomes = []
     writes = _Writes()
-    record = _build_article(plan, path, record, key, writes)
-    return record, writes.written, writes.removed
+    with writes.batch:
+        for path, record, key in items:
+            start = (len(writes.written), len(writes.removed))
+            record = _build_article(plan, path, record, key, writes)
+            outcomes.append((record, writes.written[start[0]:], writes.removed[start[1]:]))
+    return outcomes
 
 
 @dataclass
@@ -450,9 +450,9 @@ class _Failure:
 _WORKER_PLAN: Optional[_Plan] = None
 
 
-def _worker(item: tuple[Path, Optional[dict], str]):
+def _worker(items: list[tuple[Path, Optional[dict], str]]):
     try:
-        return _render_one(_WORKER_PLAN, *item)
+        return _render_batch(_WORKER_PLAN, items)
     except TmkitError as exc:
         return _Failure(type(exc), exc.message, exc.path, exc.line)
 

@@ -7,9 +7,13 @@ target.  A crash at any point leaves either the old file or the new one.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable
 
 from toolkit.errors import TmkitError
 
@@ -40,6 +44,171 @@ def atomic_write_bytes(path: os.PathLike | str, data: bytes) -> None:
 def atomic_write_text(path: os.PathLike | str, text: str) -> None:
     """Write ``text`` as UTF-8 with ``\\n`` line ends, atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+_TEMP_NUMBERS = itertools.count()
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    """An exclusive new temp file beside ``target`` (cheaper than ``mkstemp``'s random names)."""
+    tmp = os.path.join(target.parent, f".{target.name}.{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp")
+    try:
+        return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), tmp
+    except FileExistsError:
+        return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+
+
+def sync_filesystem(directory: os.PathLike | str) -> None:
+    """Flush every written file of the file system holding ``directory`` to disk.
+
+    One ``syncfs`` (Linux) costs about as much as a single ``fsync`` but covers
+    a whole batch; elsewhere ``os.sync`` does the same for all file systems.
+    """
+    syncfs = _syncfs()
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+@functools.lru_cache(maxsize=None)
+def _syncfs():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).syncfs   # libc's, already loaded
+    except (OSError, AttributeError):
+        return None
+
+
+class AtomicBatch:
+    """Many files replaced atomically, with one disk sync for the whole batch.
+
+    :meth:`add` writes each file's data to a temp file beside its target at
+    once (only paths are kept, so memory does not grow with the batch);
+    :meth:`commit` syncs the file system once, then renames every temp file
+    over its target.  A crash leaves each target either old or complete, as
+    with :func:`atomic_write_bytes`, at a fraction of the cost of one
+    ``fsync`` per file.  :meth:`abort` (or leaving a ``with`` block by an
+    exception) removes the temp files and leaves every target as it was.
+
+    ``sync_new``: whether to sync when no file replaces an existing one.  The
+    sync before the renames protects what existed; callers whose new files
+    are checked later (the catalogs' state file holds their hashes) may skip it.
+    """
+
+    def __init__(self, sync_new: bool = True, background: bool = False) -> None:
+        self.sync_new = sync_new
+        self._staged: list[tuple[str, Path]] = []
+        self._replaces = False
+        self._dirs: set[Path] = set()
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tmkit-write") if background else None
+        self._pending: list[Future] = []
+
+    def add(self, path: os.PathLike | str, data: bytes) -> None:
+        """Stage ``data`` for ``path`` (made visible only by :meth:`commit`).
+
+        With ``background``, the file is created by a thread while the
+        caller goes on (creating files mostly waits on the kernel and the
+        disk, which a build can overlap with rendering the next page).
+        """
+        if self._thread is not None:
+            self._pending.append(self._thread.submit(self._stage, Path(path), data))
+        else:
+            self._stage(Path(path), data)
+
+    def _stage(self, target: Path, data: bytes) -> None:
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        fd, tmp = _create_temp(target)
+        self._staged.append((tmp, target))
+        try:
+            _write_all(fd, data)
+            try:
+                mode = os.stat(target).st_mode & 0o777
+                self._replaces = True
+            except FileNotFoundError:
+                mode = 0o644
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+
+    def commit(self) -> None:
+        """Sync once (see ``sync_new``), then rename every staged file into place."""
+        try:
+            self._wait()
+        except BaseException:
+            self.abort()
+            raise
+        if not self._staged:
+            return
+        if self._replaces or self.sync_new:
+            filesystems = {os.stat(folder).st_dev: folder for folder in self._dirs}
+            for folder in filesystems.values():   # one sync per file system written to
+                sync_filesystem(folder)
+        for index, (tmp, target) in enumerate(self._staged):
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                self._staged = self._staged[index:]
+                self.abort()
+                raise
+        self._staged = []
+        self._replaces = False
+
+    def abort(self) -> None:
+        """Remove the temp files not yet renamed."""
+        try:
+            self._wait()
+        except Exception:
+            pass
+        staged, self._staged = self._staged, []
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+    def _wait(self) -> None:
+        """Let the background thread finish; re-raise its first failure."""
+        pending, self._pending = self._pending, []
+        failure = None
+        for future in pending:
+            if future.exception() is not None and failure is None:
+                failure = future.exception()
+        if self._thread is not None:
+            self._thread.shutdown()
+            self._thread = None
+        if failure is not None:
+            raise failure
+
+    def __enter__(self) -> "AtomicBatch":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def atomic_write_many(items: Iterable[tuple[os.PathLike | str, bytes]], sync_new: bool = True) -> None:
+    """Write every ``(path, data)`` with one :class:`AtomicBatch` (all or none renamed)."""
+    with AtomicBatch(sync_new) as batch:
+        for path, data in items:
+            batch.add(path, data)
 
 
 def read_text(path: os.PathLike | str) -> str:

@@ -43,8 +43,12 @@ def markup_matches(source: str, translation: str) -> bool:
         return False
 
 
-def catalog_index(po: Optional[polib.POFile]) -> dict[tuple[Optional[str], str], polib.POEntry]:
-    """Entries of a PO file by (msgctxt, msgid), obsolete ones left out."""
+def catalog_index(po: Optional[Iterable[polib.POEntry]]) -> dict[tuple[Optional[str], str], polib.POEntry]:
+    """Entries of a PO file by (msgctxt, msgid), obsolete ones left out.
+
+    ``po`` is a :class:`polib.POFile` or any entries with the same attributes
+    (the build's :func:`toolkit.catalog.pofile.read_translations`).
+    """
     if po is None:
         return {}
     return {(e.msgctxt or None, e.msgid): e for e in po if not e.obsolete}

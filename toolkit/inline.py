@@ -130,6 +130,8 @@ def signature(markup: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     emphasised phrase.  Raises :class:`InlineError` on malformed markup.
     """
     found: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    if "<" not in markup:              # no tag can start: most segments, checked per language
+        return found
 
     def visit(nodes: list[Node]) -> None:
         for node in nodes:

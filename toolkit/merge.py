@@ -13,7 +13,7 @@ can warn about them; they are never published.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 import polib
 
@@ -30,7 +30,7 @@ Translate = Callable[[Segment], TranslatedSegment]
 Units = list[tuple[Unit, list[Segment]]]
 
 
-def merge(article: Article, po: Optional[polib.POFile], lang: str, config: Config,
+def merge(article: Article, po: Optional[Iterable[polib.POEntry]], lang: str, config: Config,
           po_path: str = "", units: Optional[Units] = None) -> TranslatedArticle:
     """``article`` in ``lang``, translated from ``po`` (``None``: nothing translated).
 

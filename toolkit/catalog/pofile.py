@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -26,7 +25,7 @@ import polib
 from toolkit.catalog import poread
 from toolkit.catalog.wrap import PAGE_WIDTH, format_string
 from toolkit.errors import CatalogError
-from toolkit.fsutil import atomic_write_text
+from toolkit.fsutil import atomic_write_many, atomic_write_text
 
 _CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.IGNORECASE)
 
@@ -136,49 +135,18 @@ def write_text_if_changed(path: os.PathLike | str, text: str) -> bool:
 def write_texts(items: list[tuple[Path, str]]) -> None:
     """Write many files atomically, syncing once for the batch, not once per file.
 
-    Every file is replaced whole, by rename, as with
-    :func:`toolkit.fsutil.atomic_write_text` (which a handful of files still
-    go through).  For a batch, one ``sync`` before the renames puts all data
-    on disk when any file *replaces* an existing one (a catalog holding
-    translators' work must never become empty after a power cut).  A batch
-    of only new files (a first ``update``) is not synced: nothing existed
-    to lose, the hashes in the state file no longer match a damaged file,
-    and the next run writes it again; syncing 50 MB would cost more than
-    generating it.  A failure before the renames leaves every target as it was.
+    Every file is replaced whole, by rename (:class:`toolkit.fsutil.AtomicBatch`).
+    One sync before the renames puts all data on disk when any file
+    *replaces* an existing one (a catalog holding translators' work must
+    never become empty after a power cut).  A batch of only new files (a
+    first ``update``) is not synced: nothing existed to lose, the hashes in
+    the state file no longer match a damaged file, and the next run writes
+    it again; syncing 50 MB would cost more than generating it (a handful
+    of files is synced anyway).  A failure before the renames leaves every
+    target as it was.
     """
-    if len(items) < 8:
-        for path, text in items:
-            atomic_write_text(path, text)
-        return
-    staged: list[tuple[str, Path]] = []
-    replaces = False
-    made: set[Path] = set()
-    try:
-        for path, text in items:
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-            try:
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-                replaces = True
-            except FileNotFoundError:
-                os.chmod(tmp, 0o644)
-        if replaces:
-            os.sync()
-        while staged:
-            tmp, path = staged[0]
-            os.replace(tmp, path)
-            staged.pop(0)
-    finally:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+    atomic_write_many(((path, text.encode("utf-8")) for path, text in items),
+                      sync_new=len(items) < 8)
 
 
 def write_po(path: os.PathLike | str, po: polib.POFile) -> bool:
@@ -196,15 +164,39 @@ def read_po(path: os.PathLike | str, display: Optional[str] = None) -> polib.POF
     loses or merges entries silently would lose a translator's work.
     """
     shown = display or os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", shown) from None
-    return parse_po_bytes(data, shown)
+    return parse_po(_decode(_read_bytes(path, shown), shown), shown)
+
+
+def read_translations(path: os.PathLike | str, display: Optional[str] = None) -> list:
+    """The entries of a PO file as merging needs them, header left out.
+
+    A leaner :func:`read_po` for the build, which reads thousands of PO
+    files only to look translations up: the same checks and errors, but
+    entries with just ``msgctxt``, ``msgid``, ``msgstr``, ``flags``,
+    ``linenum`` and ``obsolete`` (see :func:`toolkit.catalog.poread.parse_translations`).
+    """
+    shown = display or os.fspath(path)
+    text = _decode(_read_bytes(path, shown), shown)
+    _check_charset(text, shown)
+    entries = poread.parse_translations(text, shown)
+    _check_duplicates(entries, shown)
+    return entries
 
 
 def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
     """Parse the bytes of a PO file (see :func:`read_po`)."""
+    return parse_po(_decode(data, shown), shown)
+
+
+def _read_bytes(path: os.PathLike | str, shown: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", shown) from None
+
+
+def _decode(data: bytes, shown: str) -> str:
+    """UTF-8 PO bytes as text with ``\\n`` line ends, or a :class:`CatalogError`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -213,7 +205,7 @@ def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
         raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", shown, line) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return parse_po(text.replace("\r\n", "\n"), shown)
+    return text.replace("\r\n", "\n")
 
 
 def parse_po(text: str, shown: str = "<string>") -> polib.POFile:
@@ -236,7 +228,7 @@ def _check_charset(text: str, shown: str) -> None:
         return
 
 
-def _check_duplicates(po: polib.POFile, shown: str) -> None:
+def _check_duplicates(po: Iterable, shown: str) -> None:
     seen: dict[tuple[bool, Optional[str], str], int] = {}
     for entry in po:
         key = (entry.obsolete, entry.msgctxt, entry.msgid)

@@ -19,7 +19,9 @@ import polib
 
 from toolkit.errors import CatalogError
 
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*$')
+# Strings as "unrolled loops" (runs of plain characters between escapes):
+# the same language as (?:[^"\\]|\\.)* but matched many times faster.
+_QUOTED = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*$')
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(.*)$")
 _ESCAPE = re.compile(r"\\(.)")
 _UNESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r", "a": "\a", "b": "\b",
@@ -165,6 +167,85 @@ def parse_entries(text: str, shown: str) -> list[polib.POEntry]:
             raise CatalogError("not a valid PO file: unexpected line", shown, number)
     if current.fields:
         finish()
+    return entries
+
+
+class Translation:
+    """What merging needs of one PO entry (the attribute names of :class:`polib.POEntry`)."""
+
+    __slots__ = ("msgctxt", "msgid", "msgstr", "flags", "linenum", "obsolete")
+
+    def __init__(self, msgctxt: Optional[str], msgid: str, msgstr: str, flags: list[str],
+                 linenum: int) -> None:
+        self.msgctxt = msgctxt
+        self.msgid = msgid
+        self.msgstr = msgstr
+        self.flags = flags
+        self.linenum = linenum
+        self.obsolete = False
+
+
+_LINE = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n'
+#: One entry exactly as gettext (and tmkit) writes it: comments, optional
+#: msgctxt, msgid, msgstr, each string on whole lines, then a blank line or the end.
+_PLAIN_ENTRY = re.compile(
+    r"(?P<comments>(?:#(?![~|])[^\n]*\n)*)"
+    rf"(?:msgctxt (?P<ctxt>{_LINE}(?:{_LINE})*))?"
+    rf"msgid (?P<id>{_LINE}(?:{_LINE})*)"
+    rf"msgstr (?P<str>{_LINE}(?:{_LINE})*)"
+    r"(?:\n|\Z)")
+_PIECE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
+
+
+def _joined(lines: str) -> str:
+    return _unescape("".join(_PIECE.findall(lines)))
+
+
+def _plain_translations(text: str) -> Optional[list[Translation]]:
+    """The entries of ``text`` when every one has the plain layout, else ``None``.
+
+    Several times faster than :func:`parse_entries`, which accepts the whole
+    grammar (obsolete and previous strings, plurals, odd spacing) and is
+    used whenever this returns ``None``; on the files it accepts, both give
+    the same strings, flags and lines.
+    """
+    if "\r" in text:
+        return None
+    out: list[Translation] = []
+    pos, line, end = 0, 1, len(text)
+    match = _PLAIN_ENTRY.match
+    count = text.count
+    while pos < end:
+        found = match(text, pos)
+        if found is None or found.end() == pos:
+            return None
+        comments = found.group("comments")
+        flags = []
+        if "#," in comments:
+            for comment in comments.split("\n"):
+                if comment.startswith("#,"):
+                    flags += [f.strip() for f in comment[2:].split(",") if f.strip()]
+        ctxt = found.group("ctxt")
+        start = found.start("id")
+        out.append(Translation(None if ctxt is None else _joined(ctxt), _joined(found.group("id")),
+                               _joined(found.group("str")), flags, line + count("\n", pos, start)))
+        line += count("\n", pos, found.end())
+        pos = found.end()
+    return out
+
+
+def parse_translations(text: str, shown: str) -> list:
+    """The entries of PO ``text`` as merging reads them, the header left out.
+
+    Each has ``msgctxt``, ``msgid``, ``msgstr``, ``flags``, ``linenum`` and
+    ``obsolete`` as :class:`polib.POEntry` has; the same errors as
+    :func:`parse` are raised for what is not valid PO.
+    """
+    entries = _plain_translations(text)
+    if entries is None:
+        entries = parse_entries(text, shown)
+    if entries and entries[0].msgid == "" and entries[0].msgctxt is None and not entries[0].obsolete:
+        del entries[0]
     return entries
 
 

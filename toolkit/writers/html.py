@@ -35,8 +35,10 @@ def environment(override: Optional[Path] = None) -> jinja2.Environment:
     if override is not None:
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATE_DIR)))
+    # auto_reload off: a template is read once per environment (one build),
+    # instead of a stat per page and include to see whether it changed.
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True,
+                             trim_blocks=True, lstrip_blocks=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined)
     return env
 

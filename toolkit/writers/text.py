@@ -25,6 +25,8 @@ BULLET = "•"
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide characters count two)."""
+    if text.isascii() and text.isprintable():
+        return len(text)               # what wcswidth says, without a call per character
     width = wcswidth(text)
     if width >= 0:
         return width
@@ -40,6 +42,20 @@ def _tokens(text: str) -> list[str]:
     and single wide characters.  Closing punctuation (``。``, ``」``) sticks to
     what precedes it and opening punctuation (``「``) to what follows, so that
     no line starts with a full stop or ends with an opening bracket."""
+    if any(_is_wide(ch) for ch in set(text)):
+        return _tokens_by_char(text)
+    # No wide character: the words between runs of white space (what the
+    # loop below gives, at a fraction of its cost; the text writer's hot spot).
+    tokens = []
+    for word in text.split():
+        tokens += (word, " ")
+    if tokens and not text[-1].isspace():
+        tokens.pop()
+    return tokens
+
+
+def _tokens_by_char(text: str) -> list[str]:
+    """:func:`_tokens` for text with wide characters, one character at a time."""
     tokens: list[str] = []
     glue_next = False
     for ch in text:
