@@ -93,6 +93,7 @@ def generate_project(root: Path, articles: int, prefill: Optional[str] = None) -
         toml = re.sub(r'(?m)^prefill = .*$', f'prefill = "{prefill}"', toml)
     toml = re.sub(r"(?m)^languages = .*$", "languages = [%s]" % ", ".join(f'"{l}"' for l in LANGUAGES), toml)
     (root / "tmkit.toml").write_text(toml, encoding="utf-8")
+    shutil.copy(REPO / "glossary.csv", root / "glossary.csv")   # the repository's settings name it
     seed = SEED.read_text(encoding="utf-8")
     slugs = []
     for number in range(1, articles + 1):

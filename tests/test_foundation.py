@@ -93,3 +93,15 @@ def test_seed_structure():
     assert not any("Font Size" in t for t in texts)
     roles = [b.role for b in article.blocks]
     assert roles.count("disclaimer") == 2
+
+
+def test_every_command_is_registered_once_and_loads():
+    import importlib
+
+    from toolkit.cli import COMMANDS, cli
+
+    modules = set(COMMANDS.values())
+    defined = {c.name: m for m in modules for c in importlib.import_module(f"toolkit.cli.{m}").commands}
+    assert defined == COMMANDS
+    for name in COMMANDS:
+        assert cli.get_command(None, name).name == name

@@ -1,7 +1,9 @@
 """The ``tmkit`` command line: a thin layer over the library.
 
 Each module of this package holds one group of commands and lists them in
-``commands``; :data:`COMMAND_MODULES` is the one place they are registered.
+``commands``; :data:`COMMANDS` is the one place they are registered.  A
+module is imported only when one of its commands runs, so ``tmkit build``
+does not pay for numpy (TM) or translate-toolkit (checks).
 Commands parse options, call one library function, and print.  A
 :class:`~toolkit.errors.TmkitError` becomes ``tmkit: error: <file>:<line>:
 <what>`` with exit code 2, never a traceback.
@@ -24,12 +26,31 @@ from toolkit.errors import TmkitError
 #: Exit code for an unexpected failure inside tmkit (0 ok, 1 findings, 2 bad input).
 INTERNAL_ERROR = 3
 
-#: Command modules, in the order their commands appear in ``tmkit --help``.
-COMMAND_MODULES = ("project", "catalog", "build", "tm", "quality")
+#: Command name -> the module of this package defining it, in ``tmkit --help`` order.
+COMMANDS = {
+    "init": "project",
+    "extract": "catalog",
+    "update": "catalog",
+    "check": "quality",
+    "build": "build",
+    "status": "quality",
+    "tm": "tm",
+    "pseudo": "quality",
+}
 
 
 class TmkitGroup(click.Group):
-    """A group that reports :class:`TmkitError` as one line and exit code 2."""
+    """Loads commands on first use; reports :class:`TmkitError` as one line, exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        commands = importlib.import_module(f"toolkit.cli.{module}").commands
+        return next((c for c in commands if c.name == cmd_name), None)
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
         try:
@@ -82,11 +103,6 @@ class ProjectContext:
 
 
 pass_project = click.make_pass_decorator(ProjectContext)
-
-for _name in COMMAND_MODULES:
-    for _command in importlib.import_module(f"toolkit.cli.{_name}").commands:
-        cli.add_command(_command)
-
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Console entry point (``tmkit``)."""
