@@ -50,3 +50,27 @@ def test_broken_po_is_one_line_error_with_line(tmp_path):
     with pytest.raises(CatalogError) as caught:
         read_po(path)
     assert (caught.value.path, caught.value.line) == (str(path), 4)
+
+
+def test_feed_skips_po_files_unchanged_since_they_were_fed(project, monkeypatch):
+    from toolkit.config import load_config
+    from toolkit.tm import feed
+
+    config = load_config(project)
+    write_po(project, "es", "a", [("Done.", "Hecho.")])
+    write_po(project, "fr", "a", [("Done.", "Fait.")])
+    parsed = []
+    real = feed.parse_po_bytes
+    monkeypatch.setattr(feed, "parse_po_bytes", lambda data, shown: parsed.append(shown) or real(data, shown))
+    with TranslationMemory.open(config.tm_path) as tm:
+        first = feed.feed_project(config, tm)
+        assert sorted(parsed) == ["po/es/a.po", "po/fr/a.po"] and first["es"].added == 1
+        second = feed.feed_project(config, tm)
+        assert len(parsed) == 2 and second["es"].unchanged == 1 and second["es"].added == 0
+        write_po(project, "es", "a", [("Done.", "Terminado.")])
+        third = feed.feed_project(config, tm)
+        assert parsed[2:] == ["po/es/a.po"] and third["es"].added == 1
+    # A new TM (another identity) is fed everything again.
+    config.tm_path.unlink()
+    with TranslationMemory.open(config.tm_path) as tm:
+        assert feed.feed_project(config, tm)["fr"].added == 1

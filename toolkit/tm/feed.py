@@ -11,6 +11,8 @@ with ``reviewed`` (e.g. ``# reviewed by Ana``), else ``translated``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,9 +20,10 @@ from typing import Iterable, Optional
 
 import polib
 
-from toolkit.catalog.pofile import read_po
+from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.config import Config
 from toolkit.errors import CatalogError
+from toolkit.fsutil import atomic_write_text
 from toolkit.project import relative
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
@@ -94,17 +97,52 @@ def project_po_files(config: Config, languages: Optional[Iterable[str]] = None,
 
 
 def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:
-    """Add the finished entries of every project PO file to ``tm``; results per language."""
+    """Add the finished entries of every project PO file to ``tm``; results per language.
+
+    A PO file whose bytes are unchanged since it was last fed into this same
+    TM (same ``identity``) is skipped: feeding it again would add nothing, and
+    ``tmkit update`` feeds the TM on every run, so re-parsing thousands of
+    unchanged catalogs would dominate it.  The record lives beside the TM
+    (``<tm>.fed.json``); losing it only costs one full re-feed.
+    """
     results: dict[str, AddResult] = {}
+    state_path = Path(str(config.tm_path) + ".fed.json")
+    identity = tm.store.identity()
+    state = _load_fed_state(state_path, identity)
+    fed: dict[str, list] = {}
     for lang, slug, path in project_po_files(config, languages):
-        units = po_units(read_po(path, relative(config, path)), config.source_language, lang, slug)
-        result = tm.add(units)
+        shown = relative(config, path)
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
         total = results.setdefault(lang, AddResult())
+        known = state.get(shown)
+        if known and known[0] == digest:
+            fed[shown] = known
+            total.unchanged += known[1]     # what feeding it again would report
+            continue
+        units = po_units(parse_po_bytes(data, shown), config.source_language, lang, slug)
+        result = tm.add(units)
+        fed[shown] = [digest, len(units)]
         total.added += result.added
         total.counted += result.counted
         total.unchanged += result.unchanged
         total.pairs |= result.pairs
+    if fed != state:
+        atomic_write_text(state_path, json.dumps({"identity": identity, "files": {**state, **fed}},
+                                                 sort_keys=True))
     return results
+
+
+def _load_fed_state(path: Path, identity: str) -> dict[str, list]:
+    """``[digest, units]`` of the PO files already fed into the TM ``identity``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("identity") != identity or not isinstance(data.get("files"), dict):
+        return {}
+    return {k: v for k, v in data["files"].items()
+            if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], int)}
 
 
 def import_po(tm, path: Path, source_lang: str, target_lang: Optional[str] = None) -> AddResult:
