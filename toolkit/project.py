@@ -66,6 +66,11 @@ def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Pat
 
 def relative(config: Config, path: Path) -> str:
     """``path`` relative to the project root, with ``/``, for references."""
+    if path.is_absolute() and ".." not in path.parts:
+        try:   # paths built from the (resolved) project folders need no resolving
+            return path.relative_to(config.root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(config.root).as_posix()
     except ValueError:
