@@ -89,10 +89,11 @@ def prefill_po(po: polib.POFile, tm: TranslationMemory, source_lang: str, lang: 
     if settings.prefill == "off":
         return counters, changed
     wanted = max(1, settings.suggestions) if settings.prefill == "comment" else 1
-    for entry in po:
-        if not _untranslated(entry):
-            continue
-        matches = tm.lookup(entry.msgid, source_lang, lang, settings.min_score, wanted)
+    entries = [entry for entry in po if _untranslated(entry)]
+    # one batch: a big catalog is looked up on every core (toolkit.tm.batch)
+    found = tm.lookup_many([entry.msgid for entry in entries], source_lang, lang,
+                           settings.min_score, wanted)
+    for entry, matches in zip(entries, found):
         if not matches:
             changed |= _set_comment(entry, [])
             continue
