@@ -11,6 +11,7 @@ import pytest
 from toolkit.config import load_config
 from toolkit.tm import TMUnit, TranslationMemory, batch
 from toolkit.tm.pretranslate import prefill_po
+from tests.conftest import run_cli
 from tests.test_tm_match import _edit, _sentence
 
 needs_fork = pytest.mark.skipif(not batch.can_fork(), reason="no fork start method")
@@ -25,14 +26,9 @@ def _filled_tm(path, rng: random.Random) -> tuple[TranslationMemory, list[str]]:
     return tm, sources
 
 
-@needs_fork
-def test_parallel_batch_equals_serial_lookups(tmp_path, monkeypatch):
-    rng = random.Random(11)
-    tm, sources = _filled_tm(tmp_path / "tm.sqlite", rng)
-    queries = [rng.choice(sources) for _ in range(100)]                  # exact matches
-    queries += [_edit(rng, rng.choice(sources)) for _ in range(200)]     # fuzzy, some in the delta
-    queries += [_sentence(rng) for _ in range(100)]                      # mostly nothing
-    # record which processes answered: the workers write their pid when they start
+@pytest.fixture
+def worker_pids(tmp_path, monkeypatch):
+    """A folder where each forked worker leaves a file named by its pid when it starts."""
     seen = tmp_path / "workers"
     seen.mkdir()
     original = batch._after_fork
@@ -42,6 +38,17 @@ def test_parallel_batch_equals_serial_lookups(tmp_path, monkeypatch):
         original()
 
     monkeypatch.setattr(batch, "_after_fork", recording)
+    return seen
+
+
+@needs_fork
+def test_parallel_batch_equals_serial_lookups(tmp_path, worker_pids):
+    rng = random.Random(11)
+    tm, sources = _filled_tm(tmp_path / "tm.sqlite", rng)
+    queries = [rng.choice(sources) for _ in range(100)]                  # exact matches
+    queries += [_edit(rng, rng.choice(sources)) for _ in range(200)]     # fuzzy, some in the delta
+    queries += [_sentence(rng) for _ in range(100)]                      # mostly nothing
+    seen = worker_pids
     with tm:
         serial = [tm.lookup(q, "en", "de", 75, 3) for q in queries]
         assert tm.lookup_many(queries, "en", "de", 75, 3, workers=1) == serial
@@ -93,3 +100,33 @@ def test_pretranslate_of_a_big_catalog_uses_the_batch(project):
     for entry, matches in zip(po, expected):
         assert entry.msgstr == (matches[0].unit.target if matches else ""), entry.msgid
         assert entry.fuzzy == bool(matches and not matches[0].exact)
+
+
+@needs_fork
+def test_pretranslate_command_batches_small_catalogs_together(project, runner, worker_pids):
+    """Two 150-entry catalogs: one 300-query batch, each file gets its own results."""
+    rng = random.Random(14)
+    config = load_config(project)
+    tm, sources = _filled_tm(config.tm_path, rng)
+    queries = list(dict.fromkeys(_edit(rng, rng.choice(sources)) for _ in range(300)))
+    halves = {"first": queries[:150], "second": queries[150:]}
+    with tm:
+        expected = {q: tm.lookup(q, "en", "de", config.tm.min_score, 1) for q in queries}
+    for slug, msgids in halves.items():
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "de"}
+        for msgid in msgids:
+            po.append(polib.POEntry(msgid=msgid, msgstr=""))
+        (project / "po" / "de").mkdir(parents=True, exist_ok=True)
+        po.save(str(project / "po" / "de" / f"{slug}.po"))
+    result = run_cli(runner, project, "tm", "pretranslate", "--lang", "de")
+    assert len(list(worker_pids.iterdir())) == 2     # 150 + 150 entries: one batch, on workers
+    fuzzy = sum(1 for m in expected.values() if m and not m[0].exact)
+    exact = sum(1 for m in expected.values() if m and m[0].exact)
+    assert f"de: {exact} tm exact, {fuzzy} tm fuzzy" in result.output
+    for slug, msgids in halves.items():
+        written = polib.pofile(str(project / "po" / "de" / f"{slug}.po"))
+        assert [e.msgid for e in written] == msgids
+        for entry in written:
+            matches = expected[entry.msgid]
+            assert entry.msgstr == (matches[0].unit.target if matches else ""), entry.msgid
