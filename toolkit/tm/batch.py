@@ -10,7 +10,10 @@ connection (:meth:`~toolkit.tm.store.TMStore.after_fork`).  The batch is cut
 into contiguous chunks answered in order, so the results are exactly those
 of the serial lookups; small batches, one worker or no ``fork`` (Windows,
 macOS default) stay serial because starting workers would cost more than it
-saves.
+saves.  Other threads of the process are not copied into the workers; the
+only ones tmkit starts (``toolkit.build``'s idle write pool) forget themselves
+in a forked child (``os.register_at_fork``), as they do for the build's own
+process pool.
 """
 
 from __future__ import annotations
