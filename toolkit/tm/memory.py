@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
+
+from toolkit.tm import batch
 
 from toolkit.tm.index import IndexedMatcher
 from toolkit.tm.match import Match, make_matches, rank_key
@@ -66,6 +68,17 @@ class TranslationMemory:
             for match in self.matcher(source_lang, target_lang).lookup(text, min_score, limit):
                 found.setdefault(match.unit.id, match)
         return sorted(found.values(), key=rank_key)[:limit]
+
+    def lookup_many(self, texts: Sequence[str], source_lang: str, target_lang: str,
+                    min_score: float = 75.0, limit: int = 5,
+                    workers: Optional[int] = None) -> list[list[Match]]:
+        """:meth:`lookup` for each of ``texts``, in order, on up to ``workers`` processes.
+
+        Same results as the serial lookups; forked workers share the
+        memory-mapped index (:mod:`toolkit.tm.batch`).  ``workers=None``: one
+        per core (at most 4); batches under 200 queries run serially.
+        """
+        return batch.lookup_many(self, texts, source_lang, target_lang, min_score, limit, workers)
 
     def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None):
         return self.store.units(source_lang, target_lang)

@@ -79,45 +79,65 @@ def _untranslated(entry: polib.POEntry) -> bool:
             and not entry.msgstr)
 
 
+def _fill(entry: polib.POEntry, matches: list[Match], settings: TMSettings,
+          counters: dict[str, int]) -> bool:
+    """Apply the policy to one untranslated entry; True if it changed."""
+    if not matches:
+        return _set_comment(entry, [])
+    best = matches[0]
+    if best.exact:
+        entry.msgstr = best.unit.target
+        if settings.exact_as == "fuzzy" and "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        elif settings.exact_as == "translated" and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+        _set_comment(entry, [describe(best)])
+        counters["tm exact"] += 1
+    elif settings.prefill == "fuzzy":
+        entry.msgstr = best.unit.target
+        if "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        entry.previous_msgid = best.unit.source
+        _set_comment(entry, [describe(best)])
+        counters["tm fuzzy"] += 1
+    else:
+        _set_comment(entry, [describe(m, with_target=True) for m in matches])
+        counters["tm suggested"] += 1
+    return True
+
+
+def prefill_many(pos: list[polib.POFile], tm: TranslationMemory, source_lang: str, lang: str,
+                 settings: TMSettings) -> list[tuple[dict[str, int], bool]]:
+    """Fill the untranslated entries of several catalogs of one language.
+
+    All their entries are looked up as one batch, so many small catalogs
+    together still use every core (:meth:`TranslationMemory.lookup_many`).
+    Returns (counters, whether the catalog changed) per catalog.
+    """
+    results = []
+    for _ in pos:
+        counters = {"tm exact": 0, "tm fuzzy": 0}
+        if settings.prefill == "comment":
+            counters["tm suggested"] = 0
+        results.append((counters, False))
+    if settings.prefill == "off":
+        return results
+    wanted = max(1, settings.suggestions) if settings.prefill == "comment" else 1
+    pending = [(number, entry) for number, po in enumerate(pos) for entry in po
+               if _untranslated(entry)]
+    found = tm.lookup_many([entry.msgid for _, entry in pending], source_lang, lang,
+                           settings.min_score, wanted)
+    changed = [False] * len(pos)
+    for (number, entry), matches in zip(pending, found):
+        changed[number] |= _fill(entry, matches, settings, results[number][0])
+    return [(counters, flag) for (counters, _), flag in zip(results, changed)]
+
+
 def prefill_po(po: polib.POFile, tm: TranslationMemory, source_lang: str, lang: str,
                settings: TMSettings) -> tuple[dict[str, int], bool]:
     """Fill the untranslated entries of ``po``; returns (counters, whether ``po`` changed)."""
-    counters = {"tm exact": 0, "tm fuzzy": 0}
-    if settings.prefill == "comment":
-        counters["tm suggested"] = 0
-    changed = False
-    if settings.prefill == "off":
-        return counters, changed
-    wanted = max(1, settings.suggestions) if settings.prefill == "comment" else 1
-    for entry in po:
-        if not _untranslated(entry):
-            continue
-        matches = tm.lookup(entry.msgid, source_lang, lang, settings.min_score, wanted)
-        if not matches:
-            changed |= _set_comment(entry, [])
-            continue
-        best = matches[0]
-        if best.exact:
-            entry.msgstr = best.unit.target
-            if settings.exact_as == "fuzzy" and "fuzzy" not in entry.flags:
-                entry.flags.append("fuzzy")
-            elif settings.exact_as == "translated" and "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
-            _set_comment(entry, [describe(best)])
-            counters["tm exact"] += 1
-        elif settings.prefill == "fuzzy":
-            entry.msgstr = best.unit.target
-            if "fuzzy" not in entry.flags:
-                entry.flags.append("fuzzy")
-            entry.previous_msgid = best.unit.source
-            _set_comment(entry, [describe(best)])
-            counters["tm fuzzy"] += 1
-        else:
-            _set_comment(entry, [describe(m, with_target=True) for m in matches])
-            counters["tm suggested"] += 1
-        changed = True
-    return counters, changed
+    return prefill_many([po], tm, source_lang, lang, settings)[0]
 
 
 class PrefillHook:
@@ -157,10 +177,11 @@ class PrefillHook:
         counters, _ = prefill_po(po, self.tm, self.config.source_language, lang, self.settings)
         return counters
 
-    def apply(self, po: polib.POFile, lang: str) -> tuple[dict[str, int], bool]:
+    def apply(self, pos: list[polib.POFile], lang: str) -> list[tuple[dict[str, int], bool]]:
+        """Pre-fill several catalogs of ``lang`` with one batch lookup."""
         if self.tm is None:
-            return {}, False
-        return prefill_po(po, self.tm, self.config.source_language, lang, self.settings)
+            return [({}, False) for _ in pos]
+        return prefill_many(pos, self.tm, self.config.source_language, lang, self.settings)
 
     def close(self) -> None:
         if self.tm is not None:
@@ -184,14 +205,17 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
     languages = config.select_languages(list(languages) if languages else None)
     hook = make_prefill_hook(config, languages)
     summary: dict[str, dict[str, int]] = {lang: {} for lang in languages}
+    catalogs: dict[str, list[tuple[Path, polib.POFile]]] = {lang: [] for lang in languages}
     try:
         for lang, slug, path in project_po_files(config, languages, slugs):
-            po = read_po(path, relative(config, path))
-            counters, changed = hook.apply(po, lang)
-            for key, value in counters.items():
-                summary[lang][key] = summary[lang].get(key, 0) + value
-            if changed:
-                write_po(path, po)   # gettext's layout, atomically
+            catalogs.setdefault(lang, []).append((path, read_po(path, relative(config, path))))
+        for lang, read in catalogs.items():
+            # every catalog of a language in one batch: many small articles use every core too
+            for (path, po), (counters, changed) in zip(read, hook.apply([po for _, po in read], lang)):
+                for key, value in counters.items():
+                    summary[lang][key] = summary[lang].get(key, 0) + value
+                if changed:
+                    write_po(path, po)   # gettext's layout, atomically
     finally:
         hook.close()
     return summary

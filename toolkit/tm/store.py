@@ -30,6 +30,7 @@ from toolkit.tm.normalize import norm_key, normalize, pair_key
 SCHEMA_VERSION = 1
 STATUSES = ("translated", "reviewed")   # later is stronger
 BUSY_TIMEOUT_S = 60.0
+_INHERITED: list = []   # connections a forked child inherited: kept, never closed
 
 
 def now_iso() -> str:
@@ -127,6 +128,9 @@ class TMStore(abc.ABC):
     def conflicts(self, source_lang: str, target_lang: str) -> list[Conflict]:
         """Sources (normalised) that have more than one target."""
 
+    def after_fork(self) -> None:
+        """Make the store safe to read from in a forked child (batch lookups)."""
+
     def close(self) -> None:
         """Release resources."""
 
@@ -170,11 +174,7 @@ class SQLiteStore(TMStore):
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA cache_size = -65536")   # 64 MB: bulk imports touch random index pages
+            self.db = self._connect()
             with self._write():
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
@@ -188,6 +188,25 @@ class SQLiteStore(TMStore):
                                   self.path)
         except sqlite3.DatabaseError as exc:
             raise TMError(f"not a usable TM database: {exc}", self.path) from None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA cache_size = -65536")   # 64 MB: bulk imports touch random index pages
+        return db
+
+    def after_fork(self) -> None:
+        """In a forked child: read through a connection of its own.
+
+        SQLite connections must not cross a fork.  The inherited one is kept
+        referenced and never closed: closing it in the child could checkpoint
+        or remove the WAL the parent still uses (POSIX locks are not inherited,
+        so the child would think it is the last user).
+        """
+        _INHERITED.append(self.db)
+        self.db = self._connect()
 
     # -- transactions ----------------------------------------------------------
     class _Tx:

@@ -1,0 +1,76 @@
+"""Many lookups at once, on every core: forked workers sharing the index.
+
+A lookup is CPU-bound Python (trigram counting, scoring), so threads do not
+help; processes do.  With ``fork`` the workers inherit the open
+:class:`~toolkit.tm.memory.TranslationMemory` with its matchers: the index
+arrays are memory-mapped and the decoded sources are shared copy-on-write
+(``gc.freeze`` keeps the collector from touching, hence copying, them), so a
+worker costs a fork, not an index load.  Each worker opens its own store
+connection (:meth:`~toolkit.tm.store.TMStore.after_fork`).  The batch is cut
+into contiguous chunks answered in order, so the results are exactly those
+of the serial lookups; small batches, one worker or no ``fork`` (Windows,
+macOS default) stay serial because starting workers would cost more than it
+saves.  Other threads of the process are not copied into the workers; the
+only ones tmkit starts (``toolkit.build``'s idle write pool) forget themselves
+in a forked child (``os.register_at_fork``), as they do for the build's own
+process pool.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from typing import Optional, Sequence
+
+from toolkit.tm.match import Match
+
+BATCH_MIN = 200          # fewer queries than this are answered serially
+MAX_WORKERS = 4          # beyond this the shared memory bandwidth, not CPU, limits
+CHUNKS_PER_WORKER = 4    # smaller chunks even out slow and fast queries
+
+_shared = None           # the TranslationMemory the forked workers inherit
+
+
+def default_workers() -> int:
+    """One worker per core, at most ``MAX_WORKERS``."""
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _after_fork() -> None:
+    _shared.store.after_fork()
+
+
+def _answer(job: tuple) -> list[list[Match]]:
+    texts, source_lang, target_lang, min_score, limit = job
+    return [_shared.lookup(t, source_lang, target_lang, min_score, limit) for t in texts]
+
+
+def lookup_many(tm, texts: Sequence[str], source_lang: str, target_lang: str,
+                min_score: float = 75.0, limit: int = 5,
+                workers: Optional[int] = None) -> list[list[Match]]:
+    """``[tm.lookup(t, ...) for t in texts]``, on several processes when it pays."""
+    global _shared
+    texts = list(texts)
+    workers = default_workers() if workers is None else max(1, workers)
+    workers = min(workers, max(1, len(texts) // (BATCH_MIN // 2)))
+    if len(texts) < BATCH_MIN or workers < 2 or not can_fork() or _shared is not None:
+        return [tm.lookup(t, source_lang, target_lang, min_score, limit) for t in texts]
+    tm.matcher(source_lang, target_lang)     # load or build the index once, before forking
+    pieces = workers * CHUNKS_PER_WORKER
+    step = -(-len(texts) // pieces)
+    jobs = [(texts[i:i + step], source_lang, target_lang, min_score, limit)
+            for i in range(0, len(texts), step)]
+    _shared = tm
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_after_fork) as pool:
+            answers = pool.map(_answer, jobs, chunksize=1)
+    finally:
+        gc.unfreeze()
+        _shared = None
+    return [matches for chunk in answers for matches in chunk]
