@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "source" / "failed-back-syndrome.txt"
 SLUG = "failed-back-syndrome"
 #: Files tmkit may create even when it refuses the input (the project lock).
-VOLATILE = {".tmkit/lock"}
+#: (and SQLite's own write-ahead log and shared-memory files beside the TM).
+VOLATILE = {".tmkit/lock", ".sqlite-wal", ".sqlite-shm"}
 
 
 def tree_hash(root: Path) -> dict[str, str]:
