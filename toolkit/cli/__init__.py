@@ -9,6 +9,7 @@ Commands parse options, call one library function, and print.  A
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -83,9 +84,41 @@ class ProjectContext:
 
 pass_project = click.make_pass_decorator(ProjectContext)
 
+#: Commands that write project files: each runs holding the project lock
+#: (:mod:`toolkit.lock`), so two of them never interleave their writes.
+WRITING_COMMANDS = frozenset({"extract", "update", "build", "pseudo", "status",
+                              "tm update", "tm import", "tm pretranslate"})
+
+
+def _locked(command: click.Command) -> None:
+    """Make ``command`` take the project lock after the settings are read."""
+    inner = command.callback
+
+    @functools.wraps(inner)
+    def callback(*args, **kwargs):
+        from toolkit.lock import project_lock
+
+        project = click.get_current_context().find_object(ProjectContext)
+        with project_lock(project.config):
+            return inner(*args, **kwargs)
+
+    command.callback = callback
+
+
+def _register(group: click.Group, command: click.Command, prefix: str = "") -> None:
+    name = f"{prefix}{command.name}"
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _register(command, sub, f"{name} ")
+    elif name in WRITING_COMMANDS:
+        _locked(command)
+    if not prefix:
+        group.add_command(command)
+
+
 for _name in COMMAND_MODULES:
     for _command in importlib.import_module(f"toolkit.cli.{_name}").commands:
-        cli.add_command(_command)
+        _register(cli, _command)
 
 
 def main(argv: Optional[list[str]] = None) -> None:
