@@ -24,7 +24,10 @@ def project(tmp_path: Path) -> Path:
     """A project with the repository's settings and the seed article, no PO files yet."""
     root = tmp_path / "proj"
     (root / "source").mkdir(parents=True)
-    shutil.copy(REPO / "tmkit.toml", root / "tmkit.toml")
+    # The repository's settings, without its glossary: tests that need one write their own.
+    settings = (REPO / "tmkit.toml").read_text(encoding="utf-8")
+    (root / "tmkit.toml").write_text(settings.replace('glossary = "glossary.csv"', 'glossary = ""'),
+                                     encoding="utf-8")
     shutil.copy(SEED, root / "source" / SEED.name)
     return root
 
@@ -34,3 +37,17 @@ def run_cli(runner: CliRunner, root: Path, *args: str, expect: int = 0):
     result = runner.invoke(cli, ["-C", str(root), *args], catch_exceptions=False)
     assert result.exit_code == expect, (result.exit_code, result.output)
     return result
+
+
+def summary_table(output: str) -> dict[str, dict[str, int]]:
+    """Parse the table ``tmkit update`` prints: {language: {column: count}}."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("language "))
+    header = lines[start].split()[1:]
+    table = {}
+    for line in lines[start + 1:]:
+        cells = line.split()
+        if len(cells) != len(header) + 1 or not all(c.isdigit() for c in cells[1:]):
+            break
+        table[cells[0]] = dict(zip(header, map(int, cells[1:])))
+    return table

@@ -14,7 +14,7 @@ from toolkit.catalog.template import segment_ids
 from toolkit.config import load_config
 from toolkit.languages import get_language
 
-from conftest import SEED, run_cli
+from conftest import SEED, run_cli, summary_table
 
 LANGS = ["es", "fr", "de", "ar", "zh-Hans"]
 SLUG = SEED.stem
@@ -183,9 +183,9 @@ def test_edited_sentence_turns_exactly_that_entry_fuzzy(runner, project):
         assert len(changed) == 1 and "major risk" in changed[0]
         assert after[changed[0]] == before[lang][changed[0].replace("a major risk", "a risk")]
         assert not po.obsolete_entries()
-    summary = {line.split()[0]: line.split() for line in result.output.splitlines()}
-    assert summary["es"][summary["es"].index("fuzzy") + 1] == "1"
-    assert summary["total"][summary["total"].index("fuzzy") + 1] == "5"
+    summary = summary_table(result.output)
+    assert summary["es"]["fuzzy"] == 1
+    assert summary["total"]["fuzzy"] == 5
 
 
 def test_deleted_sentence_becomes_obsolete_and_comes_back(runner, project):
@@ -196,7 +196,7 @@ def test_deleted_sentence_becomes_obsolete_and_comes_back(runner, project):
     edit_source(project, gone + " ", "")
     run_cli(runner, project, "extract")
     result = run_cli(runner, project, "update")
-    assert "obsolete     1" in result.output
+    assert summary_table(result.output)["es"]["obsolete"] == 1
     for lang in LANGS:
         path = project / "po" / lang / f"{SLUG}.po"
         po = read_po(path)
@@ -235,8 +235,8 @@ def test_moved_paragraph_keeps_translations(runner, project):
         po = read_po(project / "po" / lang / f"{SLUG}.po")
         assert all(e.msgstr == f"[{lang}] {e.msgid}" for e in po)
         assert not [e for e in po if "fuzzy" in e.flags] and not po.obsolete_entries()
-    total = result.output.splitlines()[-2].split()
-    assert total[total.index("fuzzy") + 1] == "0" and total[total.index("added") + 1] == "0"
+    total = summary_table(result.output)["total"]
+    assert total["fuzzy"] == 0 and total["added"] == 0
 
 
 def test_translator_comments_flags_and_header_survive(runner, project):
@@ -256,9 +256,9 @@ def test_untranslated_changed_sentence_is_added_not_fuzzy(runner, project):
     edit_source(project, "Smoking is a risk", "Smoking is a major risk")
     run_cli(runner, project, "extract")
     result = run_cli(runner, project, "update")
-    total = result.output.splitlines()[-2].split()
-    assert total[total.index("fuzzy") + 1] == "0"
-    assert total[total.index("added") + 1] == "5"
+    total = summary_table(result.output)["total"]
+    assert total["fuzzy"] == 0
+    assert total["added"] == 5
     po = read_po(project / "po" / "es" / f"{SLUG}.po")
     assert not po.obsolete_entries()       # an empty entry carries no work
 
@@ -294,7 +294,7 @@ def test_lang_and_article_options(runner, project):
     result = run_cli(runner, project, "update", "--lang", "de", "--lang", "ar", "--article", SLUG)
     assert (project / "po" / "de" / f"{SLUG}.po").is_file()
     assert not (project / "po" / "es").exists()
-    assert [line.split()[0] for line in result.output.splitlines()[:3]] == ["de", "ar", "total"]
+    assert list(summary_table(result.output)) == ["de", "ar", "total"]
     run_cli(runner, project, "update", "--lang", "pt-BR", expect=2)
     run_cli(runner, project, "extract", "--article", "no-such-article", expect=2)
 
@@ -314,9 +314,9 @@ def test_hook_runs_and_its_counters_are_summed(runner, project, monkeypatch):
     run_cli(runner, project, "extract")
     result = run_cli(runner, project, "update")
     assert sorted(calls) == sorted((lang, SLUG) for lang in LANGS)
-    rows = {line.split()[0]: line.split() for line in result.output.splitlines()}
-    assert rows["es"][rows["es"].index("prefilled") + 1] == "1"
-    assert rows["total"][rows["total"].index("prefilled") + 1] == "5"
+    rows = summary_table(result.output)
+    assert rows["es"]["prefilled"] == 1
+    assert rows["total"]["prefilled"] == 5
     po = read_po(project / "po" / "fr" / f"{SLUG}.po")
     assert po.find("Home").msgstr == "home-fr" and "fuzzy" in po.find("Home").flags
 

@@ -74,8 +74,8 @@ def test_hook_adds_terms_as_translator_comments_idempotently(project, tmp_path):
     po.append(polib.POEntry(msgid=SOURCE, msgstr="", tcomment="tmkit-ignore: numbers"))
     po.append(polib.POEntry(msgid="Chronic post-operative back pain", msgstr=""))
     po.append(polib.POEntry(msgid="Smoking is a risk.", msgstr="Fumar es un riesgo."))
-    assert hook(po, "es", SEED_SLUG) == {"glossary_terms": 2, "glossary_changed": 2}
-    assert hook(po, "es", SEED_SLUG) == {"glossary_terms": 2, "glossary_changed": 0}
+    assert hook(po, "es", SEED_SLUG) == {"glossary": 2, "glossary updated": 2}
+    assert hook(po, "es", SEED_SLUG) == {"glossary": 2, "glossary updated": 0}
     path = tmp_path / "es.po"
     write_po_file(path, po)
     text = path.read_text(encoding="utf-8")
@@ -84,13 +84,13 @@ def test_hook_adds_terms_as_translator_comments_idempotently(project, tmp_path):
     assert text.count("# glossary:") == 2 and "opéré" not in text
     # Reading the file back and running again changes nothing.
     again = read_po(path)
-    assert hook(again, "es", SEED_SLUG)["glossary_changed"] == 0
+    assert hook(again, "es", SEED_SLUG)["glossary updated"] == 0
     # A term removed from the glossary disappears from the comments.
     _glossary(project)
     old_fingerprint = hook.fingerprint
     hook = make_glossary_hook(load_config(project))
     assert hook.fingerprint != old_fingerprint  # tells tmkit update to re-merge
-    assert hook(again, "es", SEED_SLUG) == {"glossary_terms": 1, "glossary_changed": 1}
+    assert hook(again, "es", SEED_SLUG) == {"glossary": 1, "glossary updated": 1}
     assert again[1].tcomment == "" and again[0].tcomment.count("glossary:") == 1
 
 

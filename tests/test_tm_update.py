@@ -7,7 +7,7 @@ import shutil
 
 import polib
 
-from tests.conftest import REPO, SEED, run_cli
+from tests.conftest import REPO, SEED, run_cli, summary_table
 from tests.tm_helpers import EDITED, SEED_FIRST
 from toolkit.catalog.extract import extract_project
 from toolkit.catalog.update import update_project
@@ -62,15 +62,15 @@ def test_footer_and_disclaimer_prefilled_in_second_article_by_update(project):
 
 
 def test_tmkit_update_with_the_registered_factory(project, runner, monkeypatch):
-    """What ``tmkit update`` does once the lead lists the factory in HOOK_FACTORIES."""
+    """``tmkit update`` pre-fills from the TM through the registered factory."""
     from toolkit.catalog import hooks
-    monkeypatch.setattr(hooks, "HOOK_FACTORIES", ["toolkit.tm.pretranslate:prefill_hook_factory"])
+    assert "toolkit.tm.pretranslate:prefill_hook_factory" in hooks.HOOK_FACTORIES
     shutil.copy(project / "source" / SEED.name, project / "source" / "copy.txt")
     run_cli(runner, project, "extract")
     run_cli(runner, project, "update", "--lang", "es")
     shutil.copy(REPO / "po/es/failed-back-syndrome.po", project / "po/es/failed-back-syndrome.po")
     result = run_cli(runner, project, "update", "--lang", "es")
-    assert "tm exact" in result.output
+    assert summary_table(result.output)["es"]["tm-exact"] == 32
     copy = polib.pofile(str(project / "po/es/copy.po"))
     demo = {e.msgid: e.msgstr for e in polib.pofile(str(REPO / "po/es/failed-back-syndrome.po"))
             if e.msgstr and not e.fuzzy}

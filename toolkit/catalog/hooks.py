@@ -24,6 +24,7 @@ from toolkit.config import Config
 #: called once per ``tmkit update`` in this order.
 HOOK_FACTORIES: list[Union[str, Callable[[Config], object]]] = [
     "toolkit.tm.pretranslate:prefill_hook_factory",     # fill from the translation memory
+    "toolkit.checks.glossary:make_glossary_hook",       # glossary terms as translator comments
 ]
 
 

@@ -229,7 +229,7 @@ def make_glossary_hook(config: Config) -> Optional[Hook]:
             terms = glossary.matches(entry.msgid, lang)
             annotated += bool(terms)
             changed += annotate(entry, terms)
-        return {"glossary_terms": annotated, "glossary_changed": changed}
+        return {"glossary": annotated, "glossary updated": changed}
 
     # tmkit update re-merges unchanged catalogs when a hook's fingerprint changes,
     # so editing the glossary alone refreshes the comments.

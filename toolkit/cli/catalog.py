@@ -44,9 +44,12 @@ def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: t
     rows = [(tag, counts.as_dict()) for tag, counts in report.languages.items()]
     rows.append(("total", report.total.as_dict()))
     names = list(dict.fromkeys(name for _, counts in rows for name in counts))
-    width = max(len(tag) for tag, _ in rows)
+    width = max([len("language")] + [len(tag) for tag, _ in rows])
+    widths = [max(len(name), 5) for name in names]
+    headers = [name.replace(" ", "-") for name in names]
+    click.echo(f"{'language':<{width}}  " + "  ".join(f"{h:>{w}}" for h, w in zip(headers, widths)))
     for tag, counts in rows:
-        cells = "  ".join(f"{name} {counts.get(name, 0):>5}" for name in names)
+        cells = "  ".join(f"{counts.get(n, 0):>{w}}" for n, w in zip(names, widths))
         click.echo(f"{tag:<{width}}  {cells}")
     click.echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
 
