@@ -82,6 +82,9 @@ def make_project(root: Path, po: bool = True) -> Path:
     (root / "source").mkdir(parents=True)
     shutil.copy(REPO / "tmkit.toml", root / "tmkit.toml")
     shutil.copy(SEED, root / "source" / SEED.name)
+    for extra in ("glossary.csv",):          # files tmkit.toml names
+        if (REPO / extra).exists():
+            shutil.copy(REPO / extra, root / extra)
     if po:
         for lang in ("es", "fr", "de", "ar", "zh-Hans"):
             src = REPO / "po" / lang / f"{SLUG}.po"
