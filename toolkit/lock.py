@@ -29,6 +29,24 @@ DEFAULT_TIMEOUT_S = 120.0
 _POLL_S = 0.05
 
 
+#: Lock file descriptors this process holds: closed in forked children (build's
+#: render workers), which would otherwise keep the lock alive after their
+#: parent was killed and make every later command wait.
+_HELD: set[int] = set()
+
+
+def _close_in_child() -> None:
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
+
+
 class LockError(TmkitError):
     """Another tmkit process is writing the project."""
 
@@ -46,7 +64,8 @@ def project_lock(config: Config, timeout: Optional[float] = None) -> Iterator[Pa
     check_folders(config)
     path = config.root / LOCK_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _HELD.add(fd)
     try:
         deadline = time.monotonic() + (_timeout() if timeout is None else timeout)
         while True:
@@ -63,6 +82,7 @@ def project_lock(config: Config, timeout: Optional[float] = None) -> Iterator[Pa
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield path
     finally:
+        _HELD.discard(fd)
         os.close(fd)   # releases the flock
 
 
