@@ -440,7 +440,8 @@ def _render(plan: _Plan, todo: list[tuple[Path, Optional[dict], str]]) -> Iterat
         return
     global _WORKER_PLAN
     _WORKER_PLAN = plan                # inherited by the forked workers
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         for outcome in pool.map(_worker, todo, chunksize=4):
             if isinstance(outcome, _Failure):
                 raise outcome.error()
@@ -467,6 +468,19 @@ class _Failure:
 
 
 _WORKER_PLAN: Optional[_Plan] = None
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose build was killed (SIGKILL) stops too, instead of lingering."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _worker(item: tuple[Path, Optional[dict], str]):
