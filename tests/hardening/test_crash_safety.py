@@ -30,7 +30,7 @@ from toolkit.writers.xml import validate
 
 ARTICLES = 60
 PROJECTS = 3
-KILLS_PER_PROJECT = int(os.environ.get("TMKIT_CRASH_KILLS", "70"))
+KILLS_PER_PROJECT = int(os.environ.get("TMKIT_CRASH_KILLS", "85"))
 #: a stale lock (e.g. held by an orphaned worker) shows as a failure, not a hang
 ENV = {**os.environ, "TMKIT_LOCK_TIMEOUT": "5"}
 COMMANDS = [("extract",), ("update",), ("build",), ("tm", "import", "big.tmx"), ("tm", "update")]
@@ -144,7 +144,7 @@ def _torture(root: Path, seed: int) -> int:
             _flip(root, n)
         proc = subprocess.Popen([sys.executable, "-m", "toolkit", "-C", str(root), *cmd],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, env=ENV)
-        time.sleep(rng.uniform(0.35, 1.6))
+        time.sleep(rng.uniform(0.35, 1.3))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
