@@ -36,7 +36,7 @@ from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside
 from toolkit.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
-from toolkit.project import article_paths, relative
+from toolkit.project import article_paths, check_output, relative
 from toolkit.readers import read_article
 from toolkit.segment import segments_by_unit
 from toolkit.writers import PageContext, Writer, get_writer, templates_digest
@@ -201,7 +201,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         "text_width": config.export.text_width, "templates": templates_digest(override),
         "forced": targets if force else [],   # --force applies to the languages built
     }, sort_keys=True)
-    out = Path(output).resolve() if output else config.export_path
+    out = check_output(config, output) if output else config.export_path
     return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
                  _digest(settings), override)
 
@@ -213,7 +213,26 @@ def _load_manifest(output: Path) -> dict:
         return {"version": MANIFEST_VERSION, "articles": {}}
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return {"version": MANIFEST_VERSION, "articles": {}}
+    _confine(data)
     return data
+
+
+def _confine(manifest: dict) -> None:
+    """Drop manifest records naming files outside the export folder.
+
+    The manifest lists files a later build may delete; an edited one naming
+    ``../../x`` or ``/etc/x`` must never lead a removal (or write) there.
+    """
+    articles = manifest.get("articles")
+    if not isinstance(articles, dict):
+        manifest["articles"] = {}
+        return
+    for slug, record in list(articles.items()):
+        outputs = record.get("outputs") if isinstance(record, dict) else None
+        if not isinstance(outputs, dict) or any(
+                not isinstance(rel, str) or rel.startswith("/") or "\\" in rel
+                or ".." in rel.split("/") for rel in outputs):
+            del articles[slug]
 
 
 class _Writes:
@@ -414,7 +433,8 @@ def _render(plan: _Plan, todo: list[tuple[Path, Optional[dict], str]]) -> Iterat
         return
     global _WORKER_PLAN
     _WORKER_PLAN = plan                # inherited by the forked workers
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         for outcome in pool.map(_worker, batches):
             if isinstance(outcome, _Failure):
                 raise outcome.error()
@@ -448,6 +468,19 @@ class _Failure:
 
 
 _WORKER_PLAN: Optional[_Plan] = None
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose build was killed (SIGKILL) stops too, instead of lingering."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _worker(items: list[tuple[Path, Optional[dict], str]]):

@@ -9,6 +9,7 @@ where TOML gives one), so a typo never silently falls back to a default.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -186,7 +187,9 @@ def load_config(root: os.PathLike | str = ".") -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # Python 3.11's tomllib has the position only in the message
+        found = re.search(r"\(at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         message = str(exc).split(" (at line")[0]
         raise ConfigError(f"invalid TOML: {message}", path, line) from None
     # Accept settings either at top level or under [project].

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from toolkit.config import CONFIG_NAME, DEFAULT_CONFIG, Config, load_config
-from toolkit.errors import SourceError
-from toolkit.fsutil import atomic_write_text
+from toolkit.errors import SourceError, TmkitError
+from toolkit.fsutil import atomic_write_text, inside
 from toolkit.languages import get_language
 from toolkit.model import Article
 from toolkit.readers import is_source, read_article
@@ -50,6 +50,13 @@ def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Pat
         raise SourceError("source folder not found", config.source_dir)
     paths = sorted(p for p in folder.iterdir() if p.is_file() and is_source(p)
                    and not p.name.startswith("."))
+    for path in paths:
+        if path.is_symlink():
+            try:
+                inside(config.root, path)
+            except TmkitError:
+                raise SourceError("article is a symlink leading out of the project; refused",
+                                  relative(config, path)) from None
     seen: dict[str, Path] = {}
     for path in paths:
         if path.stem in seen:
@@ -62,6 +69,26 @@ def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Pat
             raise SourceError(f"no article named {', '.join(missing)}", config.source_dir)
         return [seen[s] for s in slugs]
     return paths
+
+
+def check_output(config: Config, path: os.PathLike | str, option: str = "--output") -> Path:
+    """Resolve an output named on the command line, refusing one that would overwrite inputs.
+
+    An operator may publish or export anywhere they name explicitly (a web
+    root, a shared drive), so an output outside the project is allowed; but
+    never the project folder itself, ``tmkit.toml``, or anything inside the
+    source, PO or ``.tmkit`` folders, where tmkit's output would replace the
+    work it reads.  Paths from files (PO, TMX, manifests) never name outputs.
+    """
+    target = Path(path)
+    resolved = (target if target.is_absolute() else Path.cwd() / target).resolve()
+    root = config.root.resolve()
+    guarded = [config.source_path, config.po_path, (root / ".tmkit").resolve(), config.tm_path.parent,
+               (root / CONFIG_NAME).resolve()]
+    if resolved == root or any(resolved == g or g in resolved.parents for g in guarded):
+        raise TmkitError(f"{option} {path} would overwrite the project's own files "
+                         "(tmkit.toml, source/, po/, .tmkit/); choose another place", option)
+    return resolved
 
 
 def relative(config: Config, path: Path) -> str:

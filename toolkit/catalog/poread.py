@@ -28,10 +28,19 @@ _UNESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r", "a": "\a", 
               "f": "\f", "v": "\v"}
 
 
-def _unescape(text: str) -> str:
+def _unescape(text: str, shown: str = "<string>", number: int = 0) -> str:
+    """Decode the C escapes gettext writes; any other (``\\q``) is an error, as in msgfmt."""
     if "\\" not in text:
         return text
-    return _ESCAPE.sub(lambda m: _UNESCAPES.get(m.group(1), "\\" + m.group(1)), text)
+
+    def one(match: re.Match) -> str:
+        try:
+            return _UNESCAPES[match.group(1)]
+        except KeyError:
+            raise CatalogError(f"not a valid PO file: invalid escape '\\{match.group(1)}'",
+                               shown, number) from None
+
+    return _ESCAPE.sub(one, text)
 
 
 class _Entry:
@@ -73,7 +82,10 @@ def _string(rest: str, shown: str, number: int) -> str:
     found = _QUOTED.match(rest)
     if not found:
         raise CatalogError("not a valid PO file: unterminated or malformed string", shown, number)
-    return _unescape(found.group(1))
+    value = _unescape(found.group(1), shown, number)
+    if "\x00" in value:
+        raise CatalogError("not a valid PO file: NUL character in a string", shown, number)
+    return value
 
 
 def _comment_text(line: str, marker_len: int) -> str:
@@ -262,4 +274,26 @@ def parse(text: str, shown: str) -> polib.POFile:
             if sep and key.strip():
                 po.metadata[key.strip()] = value.strip()
     list.extend(po, entries)
+    _check_plurals(po, shown)
     return po
+
+
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def _check_plurals(po: polib.POFile, shown: str) -> None:
+    """Plural entries must have exactly the forms the header's ``Plural-Forms`` declares.
+
+    A ``msgstr[2]`` in a two-form language would be silently dropped by one
+    tool and shown by another; msgfmt refuses it, and so do we.
+    """
+    found = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    if not found:
+        return
+    nplurals = int(found.group(1))
+    for entry in po:
+        if entry.msgid_plural and not entry.obsolete and entry.msgstr_plural:
+            forms = sorted(entry.msgstr_plural)
+            if forms != list(range(nplurals)):
+                raise CatalogError(f"plural entry has forms {forms} but Plural-Forms declares "
+                                   f"nplurals={nplurals}", shown, entry.linenum)

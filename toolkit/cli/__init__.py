@@ -11,6 +11,7 @@ Commands parse options, call one library function, and print.  A
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -50,7 +51,8 @@ class TmkitGroup(click.Group):
         if module is None:
             return None
         commands = importlib.import_module(f"toolkit.cli.{module}").commands
-        return next((c for c in commands if c.name == cmd_name), None)
+        command = next((c for c in commands if c.name == cmd_name), None)
+        return _prepare(command) if command is not None else None
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
         try:
@@ -103,6 +105,41 @@ class ProjectContext:
 
 
 pass_project = click.make_pass_decorator(ProjectContext)
+
+#: Commands that write project files: each runs holding the project lock
+#: (:mod:`toolkit.lock`), so two of them never interleave their writes.
+WRITING_COMMANDS = frozenset({"extract", "update", "build", "pseudo", "status",
+                              "tm update", "tm import", "tm pretranslate"})
+
+
+def _locked(command: click.Command) -> None:
+    """Make ``command`` take the project lock after the settings are read."""
+    inner = command.callback
+
+    @functools.wraps(inner)
+    def callback(*args, **kwargs):
+        from toolkit.lock import project_lock
+
+        project = click.get_current_context().find_object(ProjectContext)
+        with project_lock(project.config):
+            return inner(*args, **kwargs)
+
+    command.callback = callback
+
+
+def _prepare(command: click.Command, prefix: str = "") -> click.Command:
+    """Wrap the writing commands (and sub-commands) of a freshly loaded module, once."""
+    if getattr(command, "_tmkit_prepared", False):
+        return command
+    name = f"{prefix}{command.name}"
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _prepare(sub, f"{name} ")
+    elif name in WRITING_COMMANDS:
+        _locked(command)
+    command._tmkit_prepared = True  # type: ignore[attr-defined]
+    return command
+
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Console entry point (``tmkit``)."""

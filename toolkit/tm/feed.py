@@ -24,7 +24,7 @@ from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.config import Config
 from toolkit.errors import CatalogError
 from toolkit.fsutil import atomic_write_text
-from toolkit.project import relative
+from toolkit.project import article_paths, relative
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
 
@@ -86,7 +86,8 @@ def po_language(po: polib.POFile, path: Path, given: Optional[str] = None) -> st
 def project_po_files(config: Config, languages: Optional[Iterable[str]] = None,
                      slugs: Optional[Iterable[str]] = None) -> list[tuple[str, str, Path]]:
     """``(lang, slug, path)`` of every existing PO file of the project."""
-    wanted = set(slugs) if slugs else None
+    # an unknown (or path-like) slug is an error naming it, as in every other command
+    wanted = {p.stem for p in article_paths(config, list(slugs))} if slugs else None
     found = []
     for lang in config.select_languages(list(languages) if languages else None):
         folder = config.po_path / lang

@@ -12,6 +12,7 @@ from typing import Iterable, Optional
 
 from toolkit.config import Config
 from toolkit.errors import TMError
+from toolkit.project import check_output
 from toolkit.tm.feed import AddResult, feed_project, import_po
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
@@ -54,8 +55,9 @@ def import_files(config: Config, files: Iterable[Path], lang: Optional[str] = No
 
 def export_file(config: Config, lang: Optional[str], output: Path) -> TMXResult:
     """Write the TM (one target language, or all) as TMX 1.4b (``tmkit tm export``)."""
+    target = check_output(config, output)
     with open_project_tm(config, create=False) as tm:
-        return export_tmx(tm, output, config.source_language, lang)
+        return export_tmx(tm, target, config.source_language, lang)
 
 
 def lookup_text(config: Config, text: str, lang: str, min_score: Optional[float] = None,

@@ -100,6 +100,9 @@ def read_tmx(path: Path, source_lang: Optional[str] = None) -> Iterable[TMUnit]:
                 if element.tag != "tmx":
                     raise TMError(f"not a TMX file (root element <{element.tag}>)", path,
                                   element.sourceline)
+                if not (element.get("version") or "").startswith("1."):
+                    raise TMError(f"unsupported TMX version {element.get('version')!r} "
+                                  "(tmkit reads TMX 1.x)", path, element.sourceline)
                 checked = True
             if event == "end" and element.tag == "header" and not source_lang:
                 header_lang = element.get("srclang")
@@ -146,7 +149,14 @@ def _tu_units(path: Path, tu: etree._Element, header_lang: Optional[str]) -> Ite
 
 def import_tmx(tm, path: Path, source_lang: Optional[str] = None,
                target_langs: Optional[Iterable[str]] = None) -> TMXResult:
-    """Add a TMX file's units to ``tm`` (in batches, so a huge file stays small in memory)."""
+    """Add a TMX file's units to ``tm`` (in batches, so a huge file stays small in memory).
+
+    The file is read through once before anything is stored: an error at its
+    last unit (bad XML, a unit without a source language) imports nothing,
+    instead of leaving the batches before it in the TM.
+    """
+    for _ in read_tmx(path, source_lang):
+        pass
     wanted = {lang_tag(t) for t in target_langs} if target_langs else None
     result = TMXResult()
     batch: list[TMUnit] = []

@@ -1,0 +1,177 @@
+"""Round-trip properties (hypothesis), run in-process for speed.
+
+* a random article in each source format -> extract -> update -> identity
+  translation (msgstr = msgid) -> build: the Spanish export equals the English
+  one, and holds every unit's text; a second ``tmkit update`` changes nothing;
+* a PO catalog written by tmkit and read back (by tmkit and by polib) is equal;
+* TMX export -> import into an empty TM is lossless.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import polib
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from tests.hardening.helpers import REPO, tree_hash
+from toolkit.catalog.pofile import format_po, parse_po, read_po, write_po
+from toolkit.cli import cli
+from toolkit.inline import plain_text
+from toolkit.readers import read_article
+from toolkit.segment import article_units
+from toolkit.tm.memory import TranslationMemory
+from toolkit.tm.store import TMUnit
+from toolkit.tm.tmx import export_tmx, import_tmx
+
+FAST = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+
+_letters = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzéüßçñøæ") + ["ظ", "ש", "中", "🙂"])
+word = st.text(_letters, min_size=1, max_size=9)
+# punctuation that means something to one format or another, kept literal
+_odd = st.sampled_from(["&", "<", ">", '"', "'", "%", "(", ")", "42", "3.5", "—", "\u200b"])
+token = st.one_of(word, word, word, _odd.map(lambda o: o + "x"))
+sentence = st.lists(token, min_size=1, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
+paragraph = st.lists(sentence, min_size=1, max_size=3).map(" ".join)
+blocks = st.lists(st.tuples(st.sampled_from(["p", "p", "h", "li"]), paragraph), min_size=1, max_size=6)
+title = st.lists(word, min_size=1, max_size=5).map(lambda ws: " ".join(ws).capitalize())
+
+
+def _markdown(head: str, body: list[tuple[str, str]]) -> str:
+    esc = lambda t: "".join("\\" + c if c in "\\`*_[]<>#+-!|&" else c for c in t)  # noqa: E731
+    parts = [f"# {esc(head)}"]
+    for kind, text in body:
+        parts.append({"p": esc(text), "h": f"## {esc(text)}", "li": f"- {esc(text)}"}[kind])
+    return "\n\n".join(parts) + "\n"
+
+
+def _html(head: str, body: list[tuple[str, str]]) -> str:
+    from html import escape
+
+    tags = {"p": "<p>{}</p>", "h": "<h2>{}</h2>", "li": "<ul><li>{}</li></ul>"}
+    inner = "\n".join(tags[k].format(escape(t)) for k, t in body)
+    return (f"<!DOCTYPE html><html><head><title>{escape(head)}</title></head>"
+            f"<body><h1>{escape(head)}</h1>\n{inner}\n</body></html>\n")
+
+
+def _webtext(head: str, body: list[tuple[str, str]]) -> str:
+    parts = [head]
+    for kind, text in body:
+        parts.append(f"  • {text}" if kind == "li" else text)
+    return "\n\n".join(parts) + "\n"
+
+
+WRITERS = {"md": _markdown, "html": _html, "txt": _webtext}
+
+
+def _project(tmp: Path) -> Path:
+    root = tmp / "proj"
+    (root / "source").mkdir(parents=True)
+    text = (REPO / "tmkit.toml").read_text("utf-8").replace('required = ["disclaimer"]', "required = []")
+    (root / "tmkit.toml").write_text(text.replace('glossary = "glossary.csv"', 'glossary = ""'), "utf-8")
+    return root
+
+
+def _cli(root: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["-C", str(root), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@FAST
+@given(fmt=st.sampled_from(sorted(WRITERS)), head=title, body=blocks)
+def test_identity_translation_rebuilds_the_article(fmt, head, body):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = _project(Path(tmp))
+        src = root / "source" / f"art.{fmt}"
+        src.write_text(WRITERS[fmt](head, body), "utf-8")
+        _cli(root, "extract")
+        _cli(root, "update", "--lang", "es")
+        po_path = root / "po" / "es" / "art.po"
+        po = read_po(po_path)
+        for entry in po:
+            entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        write_po(po_path, po)
+        before = tree_hash(root / "po")
+        _cli(root, "update", "--lang", "es")
+        assert tree_hash(root / "po") == before, "second update changed a PO file"
+        _cli(root, "build", "--lang", "en", "--lang", "es", "--format", "txt", "--format", "xml")
+        out = root / "exports"
+        en, es = (out / "en" / "art.txt").read_text("utf-8"), (out / "es" / "art.txt").read_text("utf-8")
+        assert es == en
+        en_xml, es_xml = ((out / lang / "art.xml").read_bytes() for lang in ("en", "es"))
+        assert es_xml.replace(b'xml:lang="es"', b'xml:lang="en"') == en_xml
+        flat = " ".join(en.split())
+        for unit in article_units(read_article(src, f"source/art.{fmt}")):
+            assert " ".join(plain_text(unit.text).split()) in flat, unit.id
+        for _, text in body:   # every word the author wrote is in the export
+            for w in text.split():
+                assert w.strip("\u200b") in flat or not w.strip("\u200b"), w
+
+
+# Control characters other than \n and \t are left out: tmkit writes \a, \b, \f, \v as gettext
+# does, and polib (the other reader checked here) reads those escapes back literally.
+_po_chars = st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(["\n", "\t", '"', "\\"])
+po_text = st.text(_po_chars, max_size=60)
+# extracted comments are tmkit's own, one stripped line each (trailing blanks are not kept)
+comment_text = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=20)
+                        .map(str.strip), max_size=3).map(lambda ls: "\n".join(l for l in ls if l))
+entries = st.lists(st.tuples(st.text(_po_chars, min_size=1, max_size=40),
+                             po_text, st.one_of(st.none(), st.text("abc.-_", min_size=1, max_size=8)),
+                             st.booleans(), comment_text),
+                   max_size=12, unique_by=lambda e: (e[2], e[0]))
+
+
+@FAST
+@given(items=entries)
+def test_po_written_by_tmkit_reads_back_equal(items):
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {"Project-Id-Version": "t", "Language": "es", "MIME-Version": "1.0",
+                   "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
+                   "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    for msgid, msgstr, ctx, fuzzy, comment in items:
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, msgctxt=ctx, flags=["fuzzy"] if fuzzy else [],
+                                comment=comment.replace("\r", ""), occurrences=[("source/a.txt", "3")]))
+    text = format_po(po)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.po"
+        path.write_text(text, "utf-8")
+        # polib reads the file (from a string it would split lines at U+2028 and U+001E too)
+        for back in (read_po(path), polib.pofile(str(path))):
+            assert len(back) == len(po)
+            for a, b in zip(po, back):
+                assert (a.msgid, a.msgstr, a.msgctxt, a.occurrences) == (b.msgid, b.msgstr, b.msgctxt, b.occurrences)
+                # gettext's rule: a fuzzy flag on an untranslated entry means nothing and is dropped
+                assert a.flags == b.flags or not a.msgstr
+                assert a.comment == b.comment
+    assert format_po(parse_po(text, "t.po")) == text
+
+
+xml_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=50).filter(
+    lambda s: s.strip() and "\ufffe" not in s and "\uffff" not in s)
+units = st.lists(st.tuples(xml_text, xml_text, st.sampled_from(["es", "fr", "zh-Hans", "ar"]),
+                           st.sampled_from(["translated", "reviewed"]), st.text("abc <>&'\"", max_size=10)),
+                 min_size=1, max_size=15, unique_by=lambda u: (u[0], u[1], u[2]))
+
+
+@FAST
+@given(items=units)
+def test_tmx_export_import_is_lossless(items):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with TranslationMemory.open(tmp / "a.sqlite") as tm:
+            tm.add([TMUnit(s, t, "en", lang, "art", "b1.s1", who, status) for s, t, lang, status, who in items])
+            export_tmx(tm, tmp / "x.tmx", "en")
+            original = sorted((u.source, u.target, u.target_lang, u.status, u.translator, u.article,
+                               u.segment, u.created) for u in tm.units("en"))
+        with TranslationMemory.open(tmp / "b.sqlite") as tm:
+            result = import_tmx(tm, tmp / "x.tmx")
+            assert result.skipped == 0 and result.units == len(items)
+            back = sorted((u.source, u.target, u.target_lang, u.status, u.translator, u.article,
+                           u.segment, u.created) for u in tm.units("en"))
+        assert back == original
