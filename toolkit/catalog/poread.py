@@ -253,12 +253,19 @@ def parse_translations(text: str, shown: str) -> list:
     ``obsolete`` as :class:`polib.POEntry` has; the same errors as
     :func:`parse` are raised for what is not valid PO.
     """
-    entries = _plain_translations(text)
-    if entries is None:
-        entries = parse_entries(text, shown)
+    entries = None
+    if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
+        entries = _plain_translations(text)
+    if entries is None:   # anything unusual: the full parser and all its checks
+        return list(parse(text, shown))
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None and not entries[0].obsolete:
         del entries[0]
     return entries
+
+
+#: A backslash not starting an escape gettext writes (or a doubled backslash):
+#: such files take the strict path, which reports the bad escape with its line.
+_ODD_ESCAPE = re.compile(r'\\[^ntr"\\abfv]')
 
 
 def parse(text: str, shown: str) -> polib.POFile:
