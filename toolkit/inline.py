@@ -143,11 +143,6 @@ def signature(markup: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     return sorted(found)
 
 
-def has_markup(markup: str) -> bool:
-    """True when the text contains at least one recognised tag."""
-    return _TAG_RE.search(markup) is not None
-
-
 def tag_spans(markup: str) -> list[tuple[int, int]]:
     """Character ranges ``(start, end)`` of every tag in ``markup``.
 
