@@ -1,15 +1,18 @@
 # Quickstart: `make run` (set up and run the pipeline), `make test` (set up and test).
+# Installs are pinned: requirements.lock holds the exact versions every machine gets;
+# pyproject.toml holds the lower bounds. `make lock` refreshes the lock (see README).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench clean lock test-latest
 
-$(STAMP): pyproject.toml setup.py
+$(STAMP): pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(PIP) install --quiet 'pip==26.3'
+	$(PIP) install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -32,5 +35,27 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline_bench.py
 	$(BIN)/python benchmarks/tm_bench.py
 
+# Newest versions that pyproject.toml allows, written to requirements.lock.
+# Run `make test` afterwards and commit the lock with the upgrade.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check 'pip==26.3'
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'
+	( sed -n '1,/^$$/p' requirements.lock | grep '^#'; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^#' | sort -f ) > requirements.lock.tmp
+	mv requirements.lock.tmp requirements.lock
+	rm -rf .venv-lock
+	@echo "requirements.lock refreshed; run 'make test' and commit it"
+
+# The suite against the newest releases of everything (not in CI): an upgrade is a decision.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'
+	.venv-latest/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^#'
+	.venv-latest/bin/python -m pytest
+
 clean:
-	rm -rf $(VENV) exports/* .tmkit build *.egg-info
+	rm -rf $(VENV) .venv-lock .venv-latest exports/* .tmkit build *.egg-info
