@@ -42,7 +42,7 @@ lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check 'pip==26.3'
 	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'
-	( sed -n '1,/^$$/p' requirements.lock | grep '^#'; \
+	( grep '^#' requirements.lock; \
 	  .venv-lock/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^#' | sort -f ) > requirements.lock.tmp
 	mv requirements.lock.tmp requirements.lock
 	rm -rf .venv-lock
