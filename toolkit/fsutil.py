@@ -3,17 +3,24 @@
 All output goes through :func:`atomic_write_bytes`: the data is written to a
 temporary file in the same directory, flushed to disk, then renamed over the
 target.  A crash at any point leaves either the old file or the new one.
+
+Files that people edit while tmkit runs (PO catalogs open in Poedit) are
+replaced only if they still hold what tmkit read: :class:`AtomicBatch` takes
+the expected content with each file and :func:`replace_if_unchanged` checks
+it at the last moment (see docs/guarantees.md for the window that remains).
 """
 
 from __future__ import annotations
 
+import errno
 import functools
+import hashlib
 import itertools
 import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional, Union
 
 from toolkit.errors import TmkitError
 
@@ -86,6 +93,110 @@ def _syncfs():
         return None
 
 
+class _Unchecked:
+    """The default ``expected`` of :meth:`AtomicBatch.add`: replace whatever is there."""
+
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+UNCHECKED = _Unchecked()
+#: What a caller expects to find before replacing a file: the bytes it read,
+#: ``None`` for "no file", or :data:`UNCHECKED`.
+Expected = Union[bytes, None, _Unchecked]
+
+
+def content_digest(data: bytes) -> bytes:
+    """Identifies file content (kept instead of the bytes, so a batch stays small in memory)."""
+    return hashlib.sha256(data).digest()
+
+
+def _current_digest(path: os.PathLike | str) -> Optional[bytes]:
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            return content_digest(handle.readall())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+_AT_FDCWD = -100
+
+
+@functools.lru_cache(maxsize=None)
+def _libc_renameat2():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).renameat2   # glibc >= 2.28
+    except (OSError, AttributeError):
+        return None
+
+
+def _renameat2(source: str, target: os.PathLike | str, flags: int) -> bool:
+    """Linux ``renameat2``; False when this system or file system lacks it (caller falls back)."""
+    function = _libc_renameat2()
+    if function is None:
+        return False
+    import ctypes
+
+    if function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), flags) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(target))
+
+
+def replace_if_unchanged(tmp: str, target: os.PathLike | str, expected: Optional[bytes]) -> bool:
+    """Rename ``tmp`` over ``target`` only if ``target`` still has the content digest ``expected``.
+
+    ``expected`` is :func:`content_digest` of what the caller read, or
+    ``None`` when there was no file.  Returns False, and removes ``tmp``,
+    when someone changed (or created, or removed) the file meanwhile: the
+    caller must never overwrite a save it has not seen.
+
+    Where Linux offers ``renameat2`` the check leaves no window for editors
+    that save by rename (Poedit, Lokalize, most editors): a new file is
+    created with ``RENAME_NOREPLACE``; an existing one is compared, swapped
+    in with ``RENAME_EXCHANGE``, and the file swapped out is compared again,
+    so a save in the instant between the check and the swap is put back.
+    Elsewhere the check is followed at once by ``os.replace``, and a save
+    landing in between (microseconds) would be lost.
+    """
+    if expected is None:
+        try:
+            if _renameat2(tmp, target, _RENAME_NOREPLACE):
+                return True
+        except FileExistsError:
+            _unlink(tmp)
+            return False
+        if os.path.lexists(target):
+            _unlink(tmp)
+            return False
+        os.replace(tmp, target)
+        return True
+    if _current_digest(target) != expected:
+        _unlink(tmp)
+        return False
+    if not _renameat2(tmp, target, _RENAME_EXCHANGE):
+        os.replace(tmp, target)
+        return True
+    if _current_digest(tmp) == expected:     # ``tmp`` now holds the file swapped out
+        _unlink(tmp)
+        return True
+    _renameat2(tmp, target, _RENAME_EXCHANGE)   # a save landed in between: put it back
+    _unlink(tmp)
+    return False
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 class AtomicBatch:
     """Many files replaced atomically, with one disk sync for the whole batch.
 
@@ -100,34 +211,44 @@ class AtomicBatch:
     ``sync_new``: whether to sync when no file replaces an existing one.  The
     sync before the renames protects what existed; callers whose new files
     are checked later (the catalogs' state file holds their hashes) may skip it.
+
+    ``expected`` (per file, see :meth:`add`): compare before replace.  A file
+    that no longer holds what the caller read is not replaced; it is listed
+    in :attr:`moved` for the caller to merge again or report.
     """
 
     def __init__(self, sync_new: bool = True, background: bool = False) -> None:
         self.sync_new = sync_new
-        self._staged: list[tuple[str, Path]] = []
+        self.moved: list[Path] = []      # targets left alone: they changed on disk (see ``expected``)
+        self._staged: list[tuple[str, Path, object]] = []
         self._replaces = False
         self._dirs: set[Path] = set()
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="tmkit-write") if background else None
         self._pending: list[Future] = []
 
-    def add(self, path: os.PathLike | str, data: bytes) -> None:
+    def add(self, path: os.PathLike | str, data: bytes, expected: Expected = UNCHECKED) -> None:
         """Stage ``data`` for ``path`` (made visible only by :meth:`commit`).
+
+        ``expected``: the content the caller read from ``path`` (``None``: it
+        did not exist); :meth:`commit` then replaces the file only if it
+        still holds exactly that (:func:`replace_if_unchanged`).
 
         With ``background``, the file is created by a thread while the
         caller goes on (creating files mostly waits on the kernel and the
         disk, which a build can overlap with rendering the next page).
         """
+        check = expected if expected is None or expected is UNCHECKED else content_digest(expected)
         if self._thread is not None:
-            self._pending.append(self._thread.submit(self._stage, Path(path), data))
+            self._pending.append(self._thread.submit(self._stage, Path(path), data, check))
         else:
-            self._stage(Path(path), data)
+            self._stage(Path(path), data, check)
 
-    def _stage(self, target: Path, data: bytes) -> None:
+    def _stage(self, target: Path, data: bytes, check: object = UNCHECKED) -> None:
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
         fd, tmp = _create_temp(target)
-        self._staged.append((tmp, target))
+        self._staged.append((tmp, target, check))
         try:
             _write_all(fd, data)
             try:
@@ -139,28 +260,36 @@ class AtomicBatch:
         finally:
             os.close(fd)
 
-    def commit(self) -> None:
-        """Sync once (see ``sync_new``), then rename every staged file into place."""
+    def commit(self) -> list[Path]:
+        """Sync once (see ``sync_new``), then rename every staged file into place.
+
+        Returns the targets not replaced because they changed on disk (also
+        in :attr:`moved`).
+        """
         try:
             self._wait()
         except BaseException:
             self.abort()
             raise
         if not self._staged:
-            return
+            return self.moved
         if self._replaces or self.sync_new:
             filesystems = {os.stat(folder).st_dev: folder for folder in self._dirs}
             for folder in filesystems.values():   # one sync per file system written to
                 sync_filesystem(folder)
-        for index, (tmp, target) in enumerate(self._staged):
+        for index, (tmp, target, check) in enumerate(self._staged):
             try:
-                os.replace(tmp, target)
+                if check is UNCHECKED:
+                    os.replace(tmp, target)
+                elif not replace_if_unchanged(tmp, target, check):   # the last moment: compare
+                    self.moved.append(target)
             except BaseException:
                 self._staged = self._staged[index:]
                 self.abort()
                 raise
         self._staged = []
         self._replaces = False
+        return self.moved
 
     def abort(self) -> None:
         """Remove the temp files not yet renamed."""
@@ -169,11 +298,8 @@ class AtomicBatch:
         except Exception:
             pass
         staged, self._staged = self._staged, []
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+        for tmp, _, _ in staged:
+            _unlink(tmp)
 
     def _wait(self) -> None:
         """Let the background thread finish; re-raise its first failure."""

@@ -66,6 +66,11 @@ class CatalogState:
             table[key] = value
             self.dirty = True
 
+    def drop(self, section: str, key: str) -> None:
+        """Forget ``key``: its file will be merged again on the next run."""
+        if self.data.get(section, {}).pop(key, None) is not None:
+            self.dirty = True
+
     def save(self) -> None:
         if self.dirty:
             atomic_write_text(self.path, json.dumps(self.data, sort_keys=True, indent=0) + "\n")

@@ -20,7 +20,9 @@ from CLDR for the language.
 
 :func:`update_project` runs this for every article and language, then calls
 the update hooks (translation-memory pre-fill, glossary notes...) on each
-new catalog before anything is written.
+new catalog before anything is written.  A catalog a translator saved while
+the update ran is never overwritten: it is merged again from the saved file
+(:mod:`toolkit.catalog.rewrite`), or left as saved and reported.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import polib
 
-from toolkit.catalog.pofile import format_po, parse_po_bytes as _parse, write_texts
+from toolkit.catalog.pofile import format_po, parse_po_bytes as _parse
+from toolkit.catalog.rewrite import LeftFile, Redo, Rewrite, rewrite_catalogs
 from toolkit.catalog.state import CatalogState, digest, read_bytes
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
@@ -58,13 +61,14 @@ class MergeCounts:
     obsolete: int = 0
     extra: dict[str, int] = field(default_factory=dict)   # counters returned by hooks
 
-    def add(self, other: "MergeCounts") -> None:
-        self.kept += other.kept
-        self.fuzzy += other.fuzzy
-        self.added += other.added
-        self.obsolete += other.obsolete
+    def add(self, other: "MergeCounts", times: int = 1) -> None:
+        """Add ``other``'s counts (``times=-1``: take them away again)."""
+        self.kept += times * other.kept
+        self.fuzzy += times * other.fuzzy
+        self.added += times * other.added
+        self.obsolete += times * other.obsolete
         for key, value in other.extra.items():
-            self.extra[key] = self.extra.get(key, 0) + value
+            self.extra[key] = self.extra.get(key, 0) + times * value
 
     def as_dict(self) -> dict[str, int]:
         return {"kept": self.kept, "fuzzy": self.fuzzy, "added": self.added,
@@ -232,6 +236,8 @@ class UpdateReport:
     languages: dict[str, MergeCounts]
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
+    redone: list[Path] = field(default_factory=list)     # saved by someone during the run: merged again
+    left: list[LeftFile] = field(default_factory=list)   # saved during the run and left as saved
 
     @property
     def total(self) -> MergeCounts:
@@ -263,6 +269,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     state = CatalogState(config.root, settings_fingerprint(config))
     hook_key = _hooks_fingerprint(hooks)
     outputs: list[tuple[Path, str, Optional[str], str, dict]] = []
+    merged: dict[Path, MergeCounts] = {}     # counts per catalog, corrected if merged again
     # Config.po_file()/pot_file() resolve symlinks on every call; once is enough.
     po_root, template_root = config.po_path, config.template_path
     for path in article_paths(config, slugs):
@@ -295,25 +302,76 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
             else:
                 if pot is None:
                     pot = _parse(pot_bytes, shown_pot)
-                old = _parse(old_bytes, _shown(config, po_path)) if old_bytes is not None else None
-                po, counts = merge_catalog(pot, old, get_language(tag))
-                for hook in hooks:
-                    for name, value in (hook(po, tag, slug) or {}).items():
-                        counts.extra[name] = counts.extra.get(name, 0) + int(value)
+                text, counts = _merge_one(config, pot, po_path, old_bytes, tag, slug, hooks)
                 old_text = old_bytes.decode("utf-8") if old_bytes is not None else None
-                text = render_updated(po, old_text, old)
             report.languages[tag].add(counts)
+            merged[po_path] = counts
             active = counts.kept + counts.fuzzy + counts.added
             outputs.append((po_path, text, old_text, key,
                             {"pot": pot_hash, "hooks": hook_key, "entries": active}))
-    changed = [(po_path, text) for po_path, text, old_text, _, _ in outputs if text != old_text]
-    write_texts(changed)
-    report.written = [path for path, _ in changed]
-    report.unchanged += len(outputs) - len(changed)
-    for po_path, text, old_text, key, record in outputs:
-        state.put("po", key, {**record, "po": digest(text.encode("utf-8"))})
+    _write_outputs(config, report, outputs, merged, hooks, state)
     state.save()
     return report
+
+
+def _merge_one(config: Config, pot: polib.POFile, po_path: Path, old_bytes: Optional[bytes],
+               tag: str, slug: str, hooks: Sequence[UpdateHook]) -> tuple[str, MergeCounts]:
+    """The new text of one catalog from its template and its current bytes, hooks run."""
+    old = _parse(old_bytes, _shown(config, po_path)) if old_bytes is not None else None
+    po, counts = merge_catalog(pot, old, get_language(tag))
+    for hook in hooks:
+        for name, value in (hook(po, tag, slug) or {}).items():
+            counts.extra[name] = counts.extra.get(name, 0) + int(value)
+    old_text = old_bytes.decode("utf-8") if old_bytes is not None else None
+    return render_updated(po, old_text, old), counts
+
+
+def _write_outputs(config: Config, report: UpdateReport, outputs: list, merged: dict[Path, MergeCounts],
+                   hooks: Sequence[UpdateHook], state: CatalogState) -> None:
+    """Replace the catalogs that changed, never one a translator saved during the run.
+
+    ``outputs``: ``(path, text, old_text, state key, state record)`` per
+    catalog; ``merged``: the counts of each.  Catalogs saved since they were
+    read are merged again (their counts replaced) or left; a file left gets
+    no state record, so the next run merges it.
+    """
+    final: dict[Path, str] = {}
+    result = rewrite_catalogs(
+        [Rewrite(path, None if old_text is None else old_text.encode("utf-8"), text)
+         for path, text, old_text, _, _ in outputs],
+        _remerge(config, report, merged, hooks, final))
+    report.written, report.redone, report.left = result.written, result.redone, result.left
+    report.unchanged += sum(1 for _, text, old_text, _, _ in outputs if text == old_text)
+    left = {item.path for item in result.left}
+    for po_path, text, _, key, record in outputs:
+        if po_path in left:
+            state.drop("po", key)
+            continue
+        if po_path in final:
+            counts = merged[po_path]
+            record = {**record, "entries": counts.kept + counts.fuzzy + counts.added}
+        state.put("po", key, {**record, "po": digest(final.get(po_path, text).encode("utf-8"))})
+
+
+def _remerge(config: Config, report: UpdateReport, merged: dict[Path, MergeCounts],
+             hooks: Sequence[UpdateHook], final: dict[Path, str]) -> Redo:
+    """The ``redo`` of :func:`rewrite_catalogs` for update: merge the saved file with its template."""
+    templates: dict[str, polib.POFile] = {}     # the languages of an article share one
+
+    def redo(po_path: Path, current: Optional[bytes]) -> str:
+        tag, slug = po_path.parent.name, po_path.stem
+        pot = templates.get(slug)
+        if pot is None:
+            pot_path = config.template_path / f"{slug}.pot"
+            pot = templates[slug] = _parse(pot_path.read_bytes(), _shown(config, pot_path))
+        text, counts = _merge_one(config, pot, po_path, current, tag, slug, hooks)
+        report.languages[tag].add(merged[po_path], times=-1)
+        report.languages[tag].add(counts)
+        merged[po_path] = counts
+        final[po_path] = text
+        return text
+
+    return redo
 
 
 def _template_head(pot_bytes: bytes, shown: str) -> polib.POFile:

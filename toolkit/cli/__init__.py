@@ -26,6 +26,8 @@ from toolkit.errors import TmkitError
 
 #: Exit code for an unexpected failure inside tmkit (0 ok, 1 findings, 2 bad input).
 INTERNAL_ERROR = 3
+#: Exit code of a run that left a file as someone saved it meanwhile: rerun it.
+INCOMPLETE = 1
 
 #: Command name -> the module of this package defining it, in ``tmkit --help`` order.
 COMMANDS = {
@@ -105,6 +107,28 @@ class ProjectContext:
 
 
 pass_project = click.make_pass_decorator(ProjectContext)
+
+
+def echo_rewrites(root: Path, redone: list, left: list, command: str) -> int:
+    """Name the catalogs saved by someone while ``command`` ran; the exit code to end with.
+
+    ``redone``: paths merged again from the saved file; ``left``: items with
+    ``path`` and ``reason``, files left as saved (the run is incomplete: 1).
+    """
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+
+    for path in redone:
+        click.echo(f"merged again {shown(path)}: saved by someone while tmkit ran")
+    for item in left:
+        click.echo(f"tmkit: warning: {shown(item.path)}: {item.reason}; run 'tmkit {command}' again",
+                   err=True)
+    if redone or left:
+        click.echo(f"{len(redone)} files saved during the run merged again, {len(left)} left as saved")
+    return INCOMPLETE if left else 0
 
 #: Commands that write project files: each runs holding the project lock
 #: (:mod:`toolkit.lock`), so two of them never interleave their writes.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import ProjectContext, pass_project
+from toolkit.cli import ProjectContext, echo_rewrites, pass_project
 
 _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
                         help="Only this article (file name without extension), repeatable.")
@@ -33,8 +33,14 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...]) -> None:
               help="Only this language (BCP 47 tag from tmkit.toml), repeatable.")
 @_ARTICLE
 @pass_project
-def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: tuple[str, ...]) -> None:
-    """Create or update po/<lang>/<slug>.po from the templates, keeping all work."""
+@click.pass_context
+def update_command(ctx: click.Context, project: ProjectContext, languages: tuple[str, ...],
+                   slugs: tuple[str, ...]) -> None:
+    """Create or update po/<lang>/<slug>.po from the templates, keeping all work.
+
+    A catalog saved by a translator during the run is merged again from the
+    saved file, or left as saved with a warning (exit 1: run update again).
+    """
     from toolkit.catalog.hooks import default_hooks
     from toolkit.catalog.update import update_project
 
@@ -52,6 +58,7 @@ def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: t
         cells = "  ".join(f"{counts.get(n, 0):>{w}}" for n, w in zip(names, widths))
         click.echo(f"{tag:<{width}}  {cells}")
     click.echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
+    ctx.exit(echo_rewrites(config.root, report.redone, report.left, "update"))
 
 
 def _shown(project: ProjectContext, path) -> str:
