@@ -44,3 +44,64 @@ def test_failed_batch_leaves_every_target_as_it_was(tmp_path: Path, background: 
 def test_atomic_write_many_writes_all(tmp_path: Path):
     atomic_write_many([(tmp_path / f"{n}.txt", str(n).encode()) for n in range(20)], sync_new=False)
     assert [(tmp_path / f"{n}.txt").read_text() for n in range(20)] == [str(n) for n in range(20)]
+
+
+# -- compare before replace ---------------------------------------------------
+
+def test_batch_replaces_only_files_still_as_read(tmp_path: Path):
+    same, saved, fresh, taken = (tmp_path / n for n in ("same.po", "saved.po", "fresh.po", "taken.po"))
+    same.write_bytes(b"old")
+    saved.write_bytes(b"old")
+    with AtomicBatch() as batch:
+        batch.add(same, b"new", expected=b"old")
+        batch.add(saved, b"new", expected=b"old")
+        batch.add(fresh, b"new", expected=None)
+        batch.add(taken, b"new", expected=None)
+        saved.write_bytes(b"a translator's save")     # after tmkit read it, before the rename
+        taken.write_bytes(b"created meanwhile")
+    assert batch.moved == [saved, taken]
+    assert same.read_bytes() == b"new" and fresh.read_bytes() == b"new"
+    assert saved.read_bytes() == b"a translator's save" and taken.read_bytes() == b"created meanwhile"
+    assert sorted(os.listdir(tmp_path)) == ["fresh.po", "same.po", "saved.po", "taken.po"]   # no temp file
+
+
+def test_a_save_between_the_check_and_the_swap_is_put_back(tmp_path: Path, monkeypatch):
+    """The instant between comparing and renaming: the file swapped out is compared again."""
+    from toolkit import fsutil
+
+    if fsutil._libc_renameat2() is None:
+        pytest.skip("no renameat2 here: the window is documented")
+    target = tmp_path / "x.po"
+    target.write_bytes(b"old")
+    real = fsutil._current_digest
+    calls = []
+
+    def check_then_save(path):
+        found = real(path)
+        if not calls:                       # right after the last check, a translator saves
+            (tmp_path / "editor.tmp").write_bytes(b"saved in the window")
+            os.replace(tmp_path / "editor.tmp", target)
+        calls.append(path)
+        return found
+
+    monkeypatch.setattr(fsutil, "_current_digest", check_then_save)
+    with AtomicBatch() as batch:
+        batch.add(target, b"new", expected=b"old")
+    assert batch.moved == [target]
+    assert target.read_bytes() == b"saved in the window"
+    assert sorted(os.listdir(tmp_path)) == ["x.po"]
+
+
+def test_without_renameat2_the_check_still_guards(tmp_path: Path, monkeypatch):
+    from toolkit import fsutil
+
+    monkeypatch.setattr(fsutil, "_libc_renameat2", lambda: None)
+    kept, replaced, fresh = tmp_path / "kept", tmp_path / "replaced", tmp_path / "fresh"
+    kept.write_bytes(b"saved")
+    replaced.write_bytes(b"old")
+    with AtomicBatch() as batch:
+        batch.add(kept, b"new", expected=b"old")
+        batch.add(replaced, b"new", expected=b"old")
+        batch.add(fresh, b"new", expected=None)
+    assert batch.moved == [kept]
+    assert (kept.read_bytes(), replaced.read_bytes(), fresh.read_bytes()) == (b"saved", b"new", b"new")

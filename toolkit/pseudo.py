@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
@@ -31,7 +32,9 @@ from typing import Optional, Sequence
 import polib
 
 from toolkit import inline
-from toolkit.catalog.pofile import write_po
+from toolkit.catalog.pofile import format_po
+from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
+from toolkit.catalog.state import read_bytes
 from toolkit.config import Config
 from toolkit.errors import ConfigError
 from toolkit.languages import PSEUDO_LANGUAGES, get_language
@@ -167,16 +170,26 @@ def pseudo_catalog(config: Config, article, lang: str) -> polib.POFile:
     return po
 
 
-def make_pseudo(config: Config, lang: str = "qps", slugs: Optional[list[str]] = None) -> list[Path]:
+@dataclass
+class PseudoReport:
+    """The pseudo-language's catalogs of the articles asked for, and those left alone."""
+
+    files: list[Path]                                      # written or already up to date
+    left: list[LeftFile] = field(default_factory=list)     # saved by someone during the run: untouched
+
+
+def make_pseudo(config: Config, lang: str = "qps", slugs: Optional[list[str]] = None) -> PseudoReport:
     """Write ``po/<lang>/<slug>.po`` for every article (gettext layout, atomically).
 
-    Returns the files of the articles asked for, written or already up to date.
+    A catalog someone saved while this ran is left as saved (it is made from
+    the English alone, so there is nothing to merge) and reported.
     """
     if lang not in PSEUDO_LANGUAGES:
         raise ConfigError(f"not a pseudo-language: {lang!r} (use {' or '.join(PSEUDO_LANGUAGES)})")
-    written = []
+    rewrites = []
     for article in iter_articles(config, slugs):
         path = config.po_file(lang, article.slug)
-        write_po(path, pseudo_catalog(config, article, lang))
-        written.append(path)
-    return written
+        rewrites.append(Rewrite(path, read_bytes(path), format_po(pseudo_catalog(config, article, lang))))
+    result = rewrite_catalogs(rewrites)
+    left = {item.path for item in result.left}
+    return PseudoReport([r.path for r in rewrites if r.path not in left], result.left)

@@ -7,7 +7,7 @@ import json
 import click
 
 from toolkit.checks.runner import run_checks
-from toolkit.cli import pass_project
+from toolkit.cli import echo_rewrites, pass_project
 from toolkit.pseudo import make_pseudo
 from toolkit.project import relative
 from toolkit.status import RENDERERS, compute_status, write_html
@@ -57,11 +57,17 @@ def status_command(project, languages, slugs, fmt: str) -> None:
               help="qps: accented and ~40% longer; qps-rtl: mirrored, right to left.")
 @_article_option
 @pass_project
-def pseudo_command(project, lang: str, slugs) -> None:
-    """Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing."""
+@click.pass_context
+def pseudo_command(ctx: click.Context, project, lang: str, slugs) -> None:
+    """Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.
+
+    A file someone saved during the run is left as saved, with a warning (exit 1).
+    """
     config = project.config
-    for path in make_pseudo(config, lang, list(slugs)):
+    report = make_pseudo(config, lang, list(slugs))
+    for path in report.files:
         click.echo(f"wrote {relative(config, path)}")
+    ctx.exit(echo_rewrites(config.root, [], report.left, "pseudo"))
 
 
 commands = [check_command, status_command, pseudo_command]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import pass_project
+from toolkit.cli import echo_rewrites, pass_project
 from toolkit.tm import project as tmp
 from toolkit.tm.pretranslate import pretranslate_project
 
@@ -84,13 +84,19 @@ def lookup(project, text: str, lang: str, min_score: float, limit: int, as_json:
 @click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
 @click.option("--article", "slugs", multiple=True, help="Only these articles (slugs).")
 @pass_project
-def pretranslate(project, languages: tuple[str, ...], slugs: tuple[str, ...]) -> None:
-    """Fill untranslated entries of the existing PO files from the TM ([tm] settings)."""
-    summary = pretranslate_project(project.config, languages, slugs)
+@click.pass_context
+def pretranslate(ctx: click.Context, project, languages: tuple[str, ...], slugs: tuple[str, ...]) -> None:
+    """Fill untranslated entries of the existing PO files from the TM ([tm] settings).
+
+    A PO file saved by a translator during the run is filled again from the
+    saved file, or left as saved with a warning (exit 1: run it again).
+    """
+    report = pretranslate_project(project.config, languages, slugs)
     idle = "TM prefill is off ([tm] prefill)" if project.config.tm.prefill == "off" else "no PO files"
-    for lang, counters in summary.items():
+    for lang, counters in report.languages.items():
         text = ", ".join(f"{value} {key}" for key, value in counters.items()) or idle
         click.echo(f"{lang}: {text}")
+    ctx.exit(echo_rewrites(project.config.root, report.redone, report.left, "tm pretranslate"))
 
 
 @tm_group.command("conflicts")

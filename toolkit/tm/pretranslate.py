@@ -18,14 +18,15 @@ Poedit and Lokalize show.  A msgstr that is already there is never touched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import polib
 
 from toolkit.config import Config, TMSettings
-from toolkit.catalog.pofile import read_po, write_po
+from toolkit.catalog.pofile import format_po, parse_po_bytes
+from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
 from toolkit.project import relative
 from toolkit.tm.feed import feed_project, project_po_files
 from toolkit.tm.match import Match
@@ -199,23 +200,59 @@ def prefill_hook_factory(config: Config) -> Optional[PrefillHook]:
     return None if config.tm.prefill == "off" else PrefillHook(config)
 
 
+@dataclass
+class PretranslateReport:
+    """Counters per language, and the catalogs someone saved while the run went on."""
+
+    languages: dict[str, dict[str, int]]
+    written: list[Path] = field(default_factory=list)
+    redone: list[Path] = field(default_factory=list)      # saved during the run: filled again
+    left: list[LeftFile] = field(default_factory=list)    # saved during the run, left as saved
+
+
 def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = None,
-                         slugs: Optional[Iterable[str]] = None) -> dict[str, dict[str, int]]:
-    """Apply the TM to the project's existing PO files; counters per language."""
+                         slugs: Optional[Iterable[str]] = None) -> PretranslateReport:
+    """Apply the TM to the project's existing PO files; counters per language.
+
+    Catalogs are replaced only if nobody saved them meanwhile; one that was
+    saved is filled again from the saved file, or left as saved
+    (:func:`toolkit.catalog.rewrite.rewrite_catalogs`).
+    """
     languages = config.select_languages(list(languages) if languages else None)
     hook = make_prefill_hook(config, languages)
-    summary: dict[str, dict[str, int]] = {lang: {} for lang in languages}
-    catalogs: dict[str, list[tuple[Path, polib.POFile]]] = {lang: [] for lang in languages}
+    report = PretranslateReport({lang: {} for lang in languages})
+    catalogs: dict[str, list[tuple[Path, bytes, polib.POFile]]] = {lang: [] for lang in languages}
+    counted: dict[Path, dict[str, int]] = {}
+
+    def count(lang: str, path: Path, counters: dict[str, int], times: int = 1) -> None:
+        for key, value in counters.items():
+            report.languages[lang][key] = report.languages[lang].get(key, 0) + times * value
+        if times > 0:
+            counted[path] = counters
+
+    def redo(path: Path, current: Optional[bytes]) -> Optional[str]:
+        if current is None:
+            return None                       # removed meanwhile: nothing to fill
+        lang = path.parent.name
+        po = parse_po_bytes(current, relative(config, path))
+        [(counters, changed)] = hook.apply([po], lang)
+        count(lang, path, counted.get(path, {}), times=-1)
+        count(lang, path, counters)
+        return format_po(po) if changed else None
+
     try:
         for lang, slug, path in project_po_files(config, languages, slugs):
-            catalogs.setdefault(lang, []).append((path, read_po(path, relative(config, path))))
+            data = path.read_bytes()
+            catalogs.setdefault(lang, []).append((path, data, parse_po_bytes(data, relative(config, path))))
+        rewrites = []
         for lang, read in catalogs.items():
             # every catalog of a language in one batch: many small articles use every core too
-            for (path, po), (counters, changed) in zip(read, hook.apply([po for _, po in read], lang)):
-                for key, value in counters.items():
-                    summary[lang][key] = summary[lang].get(key, 0) + value
+            for (path, data, po), (counters, changed) in zip(read, hook.apply([po for _, _, po in read], lang)):
+                count(lang, path, counters)
                 if changed:
-                    write_po(path, po)   # gettext's layout, atomically
+                    rewrites.append(Rewrite(path, data, format_po(po)))   # gettext's layout
+        result = rewrite_catalogs(rewrites, redo)
+        report.written, report.redone, report.left = result.written, result.redone, result.left
     finally:
         hook.close()
-    return summary
+    return report
