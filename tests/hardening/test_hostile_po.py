@@ -126,3 +126,37 @@ def test_odd_but_legal_po_is_read(template, tmp_path, case):
     html = (root / "exports" / "es" / f"{SLUG}.html").read_text("utf-8")
     assert "Usted está aquí" in html
     assert tree_hash(template.parent) == outside
+
+
+CONFLICT = ('<<<<<<< HEAD\nmsgstr "Usted está aquí"\n=======\nmsgstr "Está usted aquí"\n'
+            '>>>>>>> translator\n')
+
+
+def _conflicted(good: str) -> tuple[str, int]:
+    """The Spanish catalog as a line-level ``git merge`` leaves it; the first marker's line."""
+    assert good.count('msgstr "Usted está aquí"\n') == 1
+    before = good.split('msgstr "Usted está aquí"\n')[0]
+    return good.replace('msgstr "Usted está aquí"\n', CONFLICT), before.count("\n") + 1
+
+
+def test_conflict_markers_get_their_own_error(template, tmp_path):
+    root = copy_project(template, tmp_path / "proj")
+    text, line = _conflicted(_good(template))
+    write(root / PO_REL, text)
+    pot_rel = f"po/templates/{SLUG}.pot"
+    before = tree_hash(tmp_path)
+    commands = [c for c in READERS if c[0] != "check"]
+    for args, run in zip(commands, run_all([(lambda a=cmd: tmkit(root, *a)) for cmd in commands])):
+        message = assert_clean_error(run)
+        assert message == (f"tmkit: error: {PO_REL}:{line}: unresolved merge conflict; resolve it or use "
+                           "tmkit's merge driver (see README)"), (args, message)
+    check = tmkit(root, "check", "--lang", "es")
+    assert check.code in (1, 2) and f"{PO_REL}:{line}: unresolved merge conflict" in check.out + check.err
+    assert_unchanged(before, tree_hash(tmp_path))
+    # a template with markers (diff3 style too) is named the same way
+    write(root / PO_REL, _good(template))
+    pot = (root / pot_rel).read_text("utf-8").split("\n")
+    pot[20:20] = ["<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs"]
+    write(root / pot_rel, "\n".join(pot))
+    message = assert_clean_error(tmkit(root, "update", "--lang", "es"))
+    assert message.startswith(f"tmkit: error: {pot_rel}:21: unresolved merge conflict;"), message

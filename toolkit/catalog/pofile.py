@@ -15,10 +15,11 @@ package deals with :class:`polib.POFile` objects only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import polib
 
@@ -177,9 +178,10 @@ def read_translations(path: os.PathLike | str, display: Optional[str] = None) ->
     """
     shown = display or os.fspath(path)
     text = _decode(_read_bytes(path, shown), shown)
-    _check_charset(text, shown)
-    entries = poread.parse_translations(text, shown)
-    _check_duplicates(entries, shown)
+    with _conflicts_named(text, shown):
+        _check_charset(text, shown)
+        entries = poread.parse_translations(text, shown)
+        _check_duplicates(entries, shown)
     return entries
 
 
@@ -210,10 +212,33 @@ def _decode(data: bytes, shown: str) -> str:
 
 def parse_po(text: str, shown: str = "<string>") -> polib.POFile:
     """Parse PO text (see :func:`read_po`)."""
-    _check_charset(text, shown)
-    po = poread.parse(text, shown)
-    _check_duplicates(po, shown)
+    with _conflicts_named(text, shown):
+        _check_charset(text, shown)
+        po = poread.parse(text, shown)
+        _check_duplicates(po, shown)
     return po
+
+
+#: The lines ``git merge`` leaves around a conflict (``|||||||`` with ``merge.conflictStyle=diff3``).
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|\|{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+CONFLICT_MESSAGE = "unresolved merge conflict; resolve it or use tmkit's merge driver (see README)"
+
+
+@contextlib.contextmanager
+def _conflicts_named(text: str, shown: str) -> Iterator[None]:
+    """A file that fails to read because git left conflict markers in it says so.
+
+    The markers break the PO grammar (or make duplicate entries), so this
+    looks for them only when reading failed: the usual path pays nothing.
+    The line is that of the first marker.
+    """
+    try:
+        yield
+    except CatalogError:
+        found = _CONFLICT_MARKER.search(text)
+        if found is None:
+            raise
+        raise CatalogError(CONFLICT_MESSAGE, shown, text.count("\n", 0, found.start()) + 1) from None
 
 
 def _check_charset(text: str, shown: str) -> None:
