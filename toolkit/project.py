@@ -18,9 +18,10 @@ DEFAULT_LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
 
 def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = None,
                  name: Optional[str] = None) -> list[Path]:
-    """Create ``tmkit.toml`` and the project folders; returns what was created.
+    """Create ``tmkit.toml``, the project folders and ``.gitattributes``; returns what was created.
 
-    An existing ``tmkit.toml`` is never overwritten.
+    An existing ``tmkit.toml`` is never overwritten; an existing
+    ``.gitattributes`` only gains the lines for tmkit's PO merge driver.
     """
     root = Path(directory)
     languages = languages or DEFAULT_LANGUAGES
@@ -39,8 +40,29 @@ def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = 
         if not path.exists():
             path.mkdir()
             created.append(path)
+    if _add_git_attributes(root / ".gitattributes"):
+        created.append(root / ".gitattributes")
     load_config(root)  # what we wrote must read back
     return created
+
+
+#: Lines of ``.gitattributes`` that send PO and POT files to ``tmkit merge-po``
+#: (the driver itself is set once per clone with ``git config``; see README).
+GIT_ATTRIBUTES = (
+    "# PO files merge entry by entry with tmkit's merge driver; enable it once per clone:\n"
+    "#   git config merge.tmkit-po.driver \"tmkit merge-po %O %A %B %P\"\n"
+    "po/**/*.po merge=tmkit-po\n"
+    "*.pot merge=tmkit-po\n")
+
+
+def _add_git_attributes(path: Path) -> bool:
+    """Add the merge-driver lines to ``.gitattributes`` (kept as it is if it has them)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "merge=tmkit-po" in old:
+        return False
+    separator = "\n" if old and not old.endswith("\n") else ""
+    atomic_write_text(path, old + separator + GIT_ATTRIBUTES)
+    return True
 
 
 def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Path]:

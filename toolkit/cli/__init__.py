@@ -39,6 +39,7 @@ COMMANDS = {
     "status": "quality",
     "tm": "tm",
     "pseudo": "quality",
+    "merge-po": "catalog",
 }
 
 

@@ -1,10 +1,13 @@
-"""``tmkit extract`` and ``tmkit update``: articles -> POT -> PO files.
+"""``tmkit extract``, ``tmkit update``, ``tmkit merge-po``: articles -> POT -> PO files, and merging them.
 
 The library is imported inside the commands so that ``tmkit --help`` and the
 other command groups do not pay for polib, rapidfuzz and the readers.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import click
 
@@ -68,4 +71,35 @@ def _shown(project: ProjectContext, path) -> str:
         return str(path)
 
 
-commands = [extract_command, update_command]
+_FILE = click.Path(dir_okay=False, exists=True, path_type=Path)
+
+
+@click.command("merge-po")
+@click.argument("base", type=_FILE)
+@click.argument("ours", type=_FILE)
+@click.argument("theirs", type=_FILE)
+@click.argument("name", required=False)
+@click.pass_context
+def merge_po_command(ctx: click.Context, base: Path, ours: Path, theirs: Path, name: Optional[str]) -> None:
+    """Merge two versions of a PO/POT file entry by entry; the result replaces OURS.
+
+    A git merge driver: git passes %O %A %B (and %P, the file's name, for
+    messages); see README "Git merges".  Exit 0: merged.  Exit 1: merged, but
+    entries translated differently on both sides keep one translation marked
+    fuzzy with the other in a '# merge: other translation:' comment (listed
+    here; git reports the file as conflicted until you review and add it).
+    Exit 2: a version is not valid PO; OURS is left as it was.
+    """
+    from toolkit.catalog.threeway import OTHER_TRANSLATION, merge_po_files
+
+    result = merge_po_files(base, ours, theirs, name)
+    shown = name or str(ours)
+    for conflict in result.conflicts:
+        click.echo(f"{shown}:{conflict.line}: translated differently on both sides: kept "
+                   f"{conflict.kept!r} marked fuzzy, the other in '# {OTHER_TRANSLATION}'")
+    if result.conflicts:
+        click.echo(f"{shown}: {len(result.conflicts)} entries to review (search for '#, fuzzy')")
+    ctx.exit(1 if result.conflicts else 0)
+
+
+commands = [extract_command, update_command, merge_po_command]
