@@ -115,3 +115,29 @@ def test_errors_are_one_line(project, runner, tmp_path):
     result = run_cli(runner, project, "tm", "import", str(bad), expect=2)
     assert result.output.startswith(f"tmkit: error: {bad}:3: not well-formed XML")
     assert "Traceback" not in result.output
+
+
+def test_pretranslate_fills_again_a_catalog_saved_while_it_ran(fed, runner, monkeypatch):
+    from toolkit.tm import pretranslate
+
+    path = write_po(fed, "es", "second", [(FOOTER, ""), (EDITED, ""), ("Untouched.", "Mía.")])
+    real = pretranslate.PrefillHook.apply
+    calls = []
+
+    def apply_then_save(self, pos, lang):
+        results = real(self, pos, lang)
+        if not calls:      # the translator saves while the TM lookups run
+            saved = polib.pofile(str(path))
+            saved[2].msgstr = "Mía, guardada."
+            saved.save(str(path) + ".new")
+            path.with_name("second.po.new").replace(path)
+        calls.append(lang)
+        return results
+
+    monkeypatch.setattr(pretranslate.PrefillHook, "apply", apply_then_save)
+    result = run_cli(runner, fed, "tm", "pretranslate", "--lang", "es")
+    assert "merged again po/es/second.po: saved by someone while tmkit ran" in result.output
+    assert "es: 1 tm exact, 1 tm fuzzy" in result.output          # counted once, from the last fill
+    footer, edited, mine = list(polib.pofile(str(path)))
+    assert mine.msgstr == "Mía, guardada."                         # the save survived
+    assert footer.msgstr == FOOTER_ES and edited.msgstr == SEED_FIRST_ES   # and was filled
