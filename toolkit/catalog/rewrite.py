@@ -43,10 +43,6 @@ class Rewrite:
     read: Optional[bytes]      # what the command read (None: there was no file)
     text: str                  # what it wants to write
 
-    @property
-    def changes(self) -> bool:
-        return self.read is None or self.text.encode("utf-8") != self.read
-
 
 @dataclass
 class LeftFile:
@@ -79,12 +75,16 @@ def rewrite_catalogs(items: Iterable[Rewrite], redo: Optional[Redo] = None,
     one with ``redo`` (see the module docstring).
     """
     report = RewriteReport()
-    changed = [item for item in items if item.changes]
-    with AtomicBatch(sync_new=len(changed) < _SMALL_BATCH) as batch:
-        for item in changed:
-            batch.add(item.path, item.text.encode("utf-8"), expected=item.read)
+    changed: list[Path] = []
+    with AtomicBatch() as batch:
+        for item in items:
+            data = item.text.encode("utf-8")
+            if item.read is None or data != item.read:
+                batch.add(item.path, data, expected=item.read)   # staged now: memory stays flat
+                changed.append(item.path)
+        batch.sync_new = len(changed) < _SMALL_BATCH
     moved = set(batch.moved)
-    report.written = [item.path for item in changed if item.path not in moved]
+    report.written = [path for path in changed if path not in moved]
     for path in batch.moved:
         _merge_again(path, redo, retries, report)
     return report
