@@ -73,6 +73,21 @@ def test_a_translation_beats_an_emptied_one_and_a_reviewed_fuzzy_stays_reviewed(
     assert entries["Back"].msgstr == "Dorso"
 
 
+def test_a_translation_made_while_update_replaced_the_entry_moves_to_its_successor():
+    """Translator on one branch, ``tmkit update`` after an English change on the other."""
+    base = po(Smoking_is_a_risk="Fumar es un riesgo.", Home="Inicio")
+    translator = po(Smoking_is_a_risk="Fumar es un riesgo importante.", Home="Inicio")
+    updated = parse_po(HEADER.format(date="2026-01-01 10:00+0000")
+                       + '#, fuzzy\n#| msgid "Smoking is a risk"\nmsgid "Smoking is a major risk"\n'
+                         'msgstr "Fumar es un riesgo."\n\nmsgid "Home"\nmsgstr "Inicio"\n')
+    for ours, theirs in ((translator, updated), (updated, translator)):
+        result, entries = merged(base, ours, theirs)
+        assert not result.conflicts and list(entries) == ["Smoking is a major risk", "Home"]
+        successor = entries["Smoking is a major risk"]
+        assert successor.msgstr == "Fumar es un riesgo importante." and successor.fuzzy
+        assert successor.previous_msgid == "Smoking is a risk"
+
+
 def test_obsolete_entries_and_headers_merge():
     base = po(Old="Viejo")
     ours = parse_po(format_po(po("2026-03-01 10:00+0100", Old="Viejo")).replace(
@@ -85,6 +100,10 @@ def test_obsolete_entries_and_headers_merge():
 
 
 # -- with real git ----------------------------------------------------------------
+
+NEEDS_GIT = pytest.mark.skipif(shutil.which("git") is None or shutil.which("msgfmt") is None,
+                               reason="needs git and msgfmt")
+
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     run = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
@@ -113,9 +132,9 @@ def _driver() -> str:
     return f"{local} merge-po %O %A %B %P" if local.exists() else f"{sys.executable} -m toolkit merge-po %O %A %B %P"
 
 
-@pytest.mark.skipif(shutil.which("git") is None or shutil.which("msgfmt") is None, reason="needs git and msgfmt")
-def test_git_merges_po_files_with_the_driver(tmp_path: Path):
-    repo = make_project(tmp_path / "proj")
+def _repository(root: Path) -> Path:
+    """A tmkit project under git, set up as the README says (``tmkit init``, one ``git config``)."""
+    repo = make_project(root)
     assert tmkit(repo, "init", str(repo)).code == 0                  # writes .gitattributes
     assert (repo / ".gitattributes").read_text("utf-8") == GIT_ATTRIBUTES
     _git(repo, "init", "-q", "-b", "main")
@@ -124,6 +143,50 @@ def test_git_merges_po_files_with_the_driver(tmp_path: Path):
     _git(repo, "config", "merge.tmkit-po.driver", _driver())
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "start")
+    return repo
+
+
+def _no_markers_and_msgfmt_passes(repo: Path) -> None:
+    for path in [*(repo / "po").rglob("*.po"), *(repo / "po").rglob("*.pot")]:
+        text = path.read_text("utf-8")
+        assert "<<<<<<<" not in text and ">>>>>>>" not in text and "\n=======\n" not in text, path
+        check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, (path, check.stderr)
+
+
+@NEEDS_GIT
+def test_git_merges_a_translators_branch_with_an_update_branch(tmp_path: Path):
+    """The English changed and ``tmkit update`` ran on one branch; a translator worked on another."""
+    repo = _repository(tmp_path / "proj")
+    assert tmkit(repo, "extract").code == 0 and tmkit(repo, "update").code == 0
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "catalogs as update writes them")
+    es = repo / "po" / "es" / f"{SLUG}.po"
+    sentence = next(e for e in read_po(es) if e.msgid.startswith("Smoking is a risk"))
+    _commit_on(repo, "translator", "main", es, {sentence.msgid: "Fumar es un riesgo grave.", "Home": "Portada"},
+               "2026-12-05 10:00+0000")
+    _git(repo, "checkout", "-q", "-b", "english", "main")
+    source = repo / "source" / f"{SLUG}.txt"
+    source.write_text(source.read_text("utf-8").replace("Smoking is a risk", "Smoking is a major risk"), "utf-8")
+    assert tmkit(repo, "extract").code == 0 and tmkit(repo, "update").code == 0
+    _git(repo, "commit", "-qam", "English edited, catalogs updated")
+    merge = _git(repo, "merge", "-q", "--no-edit", "translator", check=False)
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+    result = read_po(es)
+    by_id = {e.msgid: e for e in result}
+    assert by_id["Home"].msgstr == "Portada"
+    assert sentence.msgid not in by_id                                   # the old English is gone...
+    successor = by_id[sentence.msgid.replace("Smoking is a risk", "Smoking is a major risk")]
+    assert successor.msgstr == "Fumar es un riesgo grave." and successor.fuzzy   # ...its new translation moved
+    assert successor.previous_msgid == sentence.msgid
+    _no_markers_and_msgfmt_passes(repo)
+    again = tmkit(repo, "update")                                       # and update agrees with the result
+    assert again.code == 0 and "0 files written" in again.out, again.out
+
+
+@NEEDS_GIT
+def test_git_merges_po_files_with_the_driver(tmp_path: Path):
+    repo = _repository(tmp_path / "proj")
     rel = f"po/es/{SLUG}.po"
     es = repo / rel
 
@@ -151,8 +214,34 @@ def test_git_merges_po_files_with_the_driver(tmp_path: Path):
     assert fuzzy.tcomment.splitlines()[-1] == f"{OTHER_TRANSLATION} Página principal"
     assert {e.msgid: e.msgstr for e in result}["Spinecare"] == "Atención de la columna"
 
-    for path in [*(repo / "po").rglob("*.po"), *(repo / "po").rglob("*.pot")]:
-        text = path.read_text("utf-8")
-        assert "<<<<<<<" not in text and ">>>>>>>" not in text and "\n=======\n" not in text, path
-        check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-        assert check.returncode == 0, (path, check.stderr)
+    _no_markers_and_msgfmt_passes(repo)
+
+
+@NEEDS_GIT
+def test_git_merges_a_translators_branch_with_an_update_branch(tmp_path: Path):
+    """The English changed and ``tmkit update`` ran on one branch; a translator worked on another."""
+    repo = _repository(tmp_path / "proj")
+    assert tmkit(repo, "extract").code == 0 and tmkit(repo, "update").code == 0
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "catalogs as update writes them")
+    es = repo / "po" / "es" / f"{SLUG}.po"
+    sentence = next(e for e in read_po(es) if e.msgid.startswith("Smoking is a risk"))
+    _commit_on(repo, "translator", "main", es, {sentence.msgid: "Fumar es un riesgo grave.", "Home": "Portada"},
+               "2026-12-05 10:00+0000")
+    _git(repo, "checkout", "-q", "-b", "english", "main")
+    source = repo / "source" / f"{SLUG}.txt"
+    source.write_text(source.read_text("utf-8").replace("Smoking is a risk", "Smoking is a major risk"), "utf-8")
+    assert tmkit(repo, "extract").code == 0 and tmkit(repo, "update").code == 0
+    _git(repo, "commit", "-qam", "English edited, catalogs updated")
+    merge = _git(repo, "merge", "-q", "--no-edit", "translator", check=False)
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+    result = read_po(es)
+    by_id = {e.msgid: e for e in result}
+    assert by_id["Home"].msgstr == "Portada"
+    assert sentence.msgid not in by_id                                   # the old English is gone...
+    successor = by_id[sentence.msgid.replace("Smoking is a risk", "Smoking is a major risk")]
+    assert successor.msgstr == "Fumar es un riesgo grave." and successor.fuzzy   # ...its new translation moved
+    assert successor.previous_msgid == sentence.msgid
+    _no_markers_and_msgfmt_passes(repo)
+    again = tmkit(repo, "update")                                       # and update agrees with the result
+    assert again.code == 0 and "0 files written" in again.out, again.out

@@ -16,6 +16,9 @@ of entries keyed by (msgctxt, msgid), so it is merged as one:
   changed differently on both sides is a conflict: ours is kept (theirs if
   ours is empty), marked ``#, fuzzy``, with theirs in a translator comment
   ``# merge: other translation: ...``, and reported;
+* an entry a translator changed on one side while ``tmkit update`` replaced
+  it on the other (its English changed) gives its new translation to the
+  entry that replaced it, still fuzzy (:func:`_follow_updates`);
 * header fields the same way; ``PO-Revision-Date`` and ``POT-Creation-Date``
   changed on both sides take the later date.
 
@@ -25,6 +28,7 @@ and never contains conflict markers.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -168,6 +172,36 @@ def _merge_one(base: Optional[polib.POEntry], ours: Optional[polib.POEntry], the
     return _merge_entry(base, ours, theirs, conflicts)
 
 
+def _follow_updates(entries: dict[Key, polib.POEntry], base: dict[Key, polib.POEntry],
+                    ours: dict[Key, polib.POEntry], theirs: dict[Key, polib.POEntry]) -> None:
+    """Move a translation made on one side onto the entry ``tmkit update`` replaced it with on the other.
+
+    When the English of an entry changes, ``update`` (like ``msgmerge``)
+    removes the old entry and adds one for the new English, fuzzy, carrying
+    the old translation with the old English as ``#| msgid``.  If a
+    translator changed the old entry on the other branch meanwhile, the
+    merge would keep both: the old entry (soon obsolete) with the new work,
+    and the successor with the stale translation.  Instead the new work moves
+    to the successor, which stays fuzzy, and the old entry goes.
+    """
+    successors: dict[tuple[Optional[str], str], Key] = {}
+    for key, entry in entries.items():
+        if key not in base and "fuzzy" in entry.flags and entry.previous_msgid is not None:
+            successors.setdefault((entry.previous_msgctxt, entry.previous_msgid), key)
+    for key in [k for k in entries if k in base and (k in ours) != (k in theirs)]:
+        old = entries[key]
+        found = successors.get((old.msgctxt, old.msgid))
+        if found is None or old.obsolete:
+            continue
+        was = base[key]
+        if _translation(entries[found]) != _translation(was):
+            continue           # the successor carries other work: keep both
+        successor = entries[found] = copy.deepcopy(entries[found])    # the inputs stay as read
+        successor.msgstr, successor.msgstr_plural = old.msgstr, dict(old.msgstr_plural)
+        successor.tcomment = _merge_lines(was.tcomment, successor.tcomment, old.tcomment)
+        del entries[key]
+
+
 def _order(ours: list[Key], theirs: list[Key]) -> list[Key]:
     """Our order, with each of theirs' new keys right after the key it followed in theirs."""
     known = set(ours)
@@ -215,10 +249,13 @@ def merge_catalogs(base: polib.POFile, ours: polib.POFile, theirs: polib.POFile)
     conflicts: list[TranslationConflict] = []
     merged = polib.POFile(wrapwidth=79)
     _merge_header(base, ours, theirs, merged)
+    entries: dict[Key, polib.POEntry] = {}
     for key in _order(list(o), list(t)):
         entry = _merge_one(b.get(key), o.get(key), t.get(key), conflicts)
         if entry is not None:
-            merged.append(entry)
+            entries[key] = entry
+    _follow_updates(entries, b, o, t)
+    merged.extend(entries.values())
     text = format_po(merged)
     if conflicts:       # where each one is, for the report: the result read back
         lines = {(e.msgctxt, e.msgid): e.linenum for e in parse_po(text, "<merged>") if not e.obsolete}
