@@ -155,36 +155,6 @@ def _no_markers_and_msgfmt_passes(repo: Path) -> None:
 
 
 @NEEDS_GIT
-def test_git_merges_a_translators_branch_with_an_update_branch(tmp_path: Path):
-    """The English changed and ``tmkit update`` ran on one branch; a translator worked on another."""
-    repo = _repository(tmp_path / "proj")
-    assert tmkit(repo, "extract").code == 0 and tmkit(repo, "update").code == 0
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "catalogs as update writes them")
-    es = repo / "po" / "es" / f"{SLUG}.po"
-    sentence = next(e for e in read_po(es) if e.msgid.startswith("Smoking is a risk"))
-    _commit_on(repo, "translator", "main", es, {sentence.msgid: "Fumar es un riesgo grave.", "Home": "Portada"},
-               "2026-12-05 10:00+0000")
-    _git(repo, "checkout", "-q", "-b", "english", "main")
-    source = repo / "source" / f"{SLUG}.txt"
-    source.write_text(source.read_text("utf-8").replace("Smoking is a risk", "Smoking is a major risk"), "utf-8")
-    assert tmkit(repo, "extract").code == 0 and tmkit(repo, "update").code == 0
-    _git(repo, "commit", "-qam", "English edited, catalogs updated")
-    merge = _git(repo, "merge", "-q", "--no-edit", "translator", check=False)
-    assert merge.returncode == 0, merge.stdout + merge.stderr
-    result = read_po(es)
-    by_id = {e.msgid: e for e in result}
-    assert by_id["Home"].msgstr == "Portada"
-    assert sentence.msgid not in by_id                                   # the old English is gone...
-    successor = by_id[sentence.msgid.replace("Smoking is a risk", "Smoking is a major risk")]
-    assert successor.msgstr == "Fumar es un riesgo grave." and successor.fuzzy   # ...its new translation moved
-    assert successor.previous_msgid == sentence.msgid
-    _no_markers_and_msgfmt_passes(repo)
-    again = tmkit(repo, "update")                                       # and update agrees with the result
-    assert again.code == 0 and "0 files written" in again.out, again.out
-
-
-@NEEDS_GIT
 def test_git_merges_po_files_with_the_driver(tmp_path: Path):
     repo = _repository(tmp_path / "proj")
     rel = f"po/es/{SLUG}.po"
