@@ -215,3 +215,19 @@ def test_git_merges_a_translators_branch_with_an_update_branch(tmp_path: Path):
     _no_markers_and_msgfmt_passes(repo)
     again = tmkit(repo, "update")                                       # and update agrees with the result
     assert again.code == 0 and "0 files written" in again.out, again.out
+
+
+def test_merge_po_refuses_a_broken_version_and_leaves_ours(tmp_path: Path):
+    good = format_po(po(Home="Inicio"))
+    base, ours, theirs = (tmp_path / n for n in ("base.po", "ours.po", "theirs.po"))
+    base.write_text(good, "utf-8")
+    ours.write_text(good.replace("Inicio", "Portada"), "utf-8")
+    theirs.write_text(good + 'msgid "Back"\nmsgstr "Espalda\n', "utf-8")      # unterminated string
+    before = ours.read_bytes()
+    run = tmkit(tmp_path, "merge-po", str(base), str(ours), str(theirs), "po/es/x.po")
+    assert run.code == 2 and run.err.strip() == (
+        "tmkit: error: po/es/x.po (theirs):10: not a valid PO file: unterminated or malformed string"), run.err
+    assert ours.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        "base.po", "ours.po", "theirs.po"]
+    merged_ok = tmkit(tmp_path, "merge-po", str(base), str(ours), str(base))
+    assert merged_ok.code == 0 and merged_ok.out == "" and ours.read_bytes() == before
