@@ -60,6 +60,7 @@ def test_a_catalog_saved_during_update_is_merged_again(project: Path):
     assert po[0].msgstr == "Guardado 0"                                  # the save survived
     assert any(e.msgid.startswith("Smoking is a major risk") for e in po)   # and the update is in it
     assert es in report.written and len(report.written) == 5
+    assert report.languages["es"].as_dict() == report.languages["fr"].as_dict()   # counted once
     assert update_project(config, hooks=[hook]).written == []          # nothing left to do
 
 
@@ -72,6 +73,7 @@ def test_a_catalog_that_keeps_changing_is_left_as_saved_and_merged_next_time(pro
     assert "kept changing" in report.left[0].reason
     assert es.read_bytes() == hook.saves[-1]                         # exactly the last save
     assert es not in report.written and len(report.written) == 4     # the rest of the run is done
+    assert report.languages["es"].as_dict() == {"kept": 0, "fuzzy": 0, "added": 0, "obsolete": 0}
     state = CatalogState(config.root, settings_fingerprint(config))
     assert state.get("po", f"es/{SLUG}") is None                      # merged again next time
     again = update_project(config)

@@ -362,8 +362,8 @@ def _write_outputs(config: Config, report: UpdateReport, outputs: list, merged: 
 
     ``outputs``: ``(path, text, old_text, state key, state record)`` per
     catalog; ``merged``: the counts of each.  Catalogs saved since they were
-    read are merged again (their counts replaced) or left; a file left gets
-    no state record, so the next run merges it.
+    read are merged again (their counts replaced) or left (their counts
+    taken out); a file left gets no state record, so the next run merges it.
     """
     final: dict[Path, str] = {}
     result = rewrite_catalogs(
@@ -374,7 +374,8 @@ def _write_outputs(config: Config, report: UpdateReport, outputs: list, merged: 
     report.unchanged += sum(1 for _, text, old_text, _, _ in outputs if text == old_text)
     left = {item.path for item in result.left}
     for po_path, text, _, key, record in outputs:
-        if po_path in left:
+        if po_path in left:       # not written: its counts are not the file's
+            report.languages[po_path.parent.name].add(merged[po_path], times=-1)
             state.drop("po", key)
             continue
         if po_path in final:
