@@ -85,7 +85,22 @@ def rewrite_catalogs(items: Iterable[Rewrite], redo: Optional[Redo] = None,
         batch.sync_new = len(changed) < _SMALL_BATCH
     moved = set(batch.moved)
     report.written = [path for path in changed if path not in moved]
-    for path in batch.moved:
+    again = merge_moved(batch.moved, redo, retries)
+    report.written += again.written
+    report.redone, report.left = again.redone, again.left
+    return report
+
+
+def merge_moved(paths: Iterable[Path], redo: Optional[Redo] = None, retries: int = RETRIES) -> RewriteReport:
+    """Deal with the catalogs an :class:`~toolkit.fsutil.AtomicBatch` did not replace (its ``moved``).
+
+    For a command that stages its files in a batch of its own (``add(path,
+    data, expected=bytes_read)``): each one is merged again with ``redo``
+    and replaced if it now holds still, else left as saved (see the module
+    docstring).
+    """
+    report = RewriteReport()
+    for path in paths:
         _merge_again(path, redo, retries, report)
     return report
 
