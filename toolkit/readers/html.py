@@ -28,7 +28,7 @@ DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object",
                   "audio", "canvas", "svg", "math", "head", "title", "meta", "link", "nav"})
 #: HTML inline element -> our inline tag.
 INLINE = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "code": "code",
-          "sup": "sup", "sub": "sub", "a": "a"}
+          "sup": "sup", "sub": "sub", "a": "a", "s": "s", "del": "s", "strike": "s"}
 #: Deepest element nesting read (real pages stay far below; Python's recursion
 #: limit would be hit near 300).
 MAX_DEPTH = 150
@@ -158,6 +158,13 @@ class _Walker:
 
     # -- lists: nested lists are flattened, items keep their depth in level --
     def list_items(self, el: etree._Element, items: list[Block], depth: int) -> None:
+        start = len(items)
+        self._list_items(el, items, depth)
+        for item in items[start:]:  # a sub-list may be numbered in a bulleted list, or the reverse
+            if item.level == depth:
+                item.ordered = _tag(el) == "ol"
+
+    def _list_items(self, el: etree._Element, items: list[Block], depth: int) -> None:
         loose = InlineBuilder()
         loose_line = self.line(el)
         loose.text(el.text)
@@ -219,7 +226,7 @@ class _Walker:
 
     def _inline(self, el: etree._Element, tag: str, run: InlineBuilder) -> None:
         if tag == "br":
-            run.text(" ")
+            run.line_break()
         elif tag == "img":
             run.text(f" {el.get('alt') or ''} ")  # an image stands apart from the words around it
         elif tag in INLINE and (tag != "a" or el.get("href")):
