@@ -66,6 +66,7 @@ def article_units(article: Article) -> list[Unit]:
                           f"{label} {n}" if meta.key in ("breadcrumb", "alias") else label))
     heading = ""
     counts: dict[str, int] = defaultdict(int)
+    placed: dict[str, int] = {}      # unit id -> the line it sorts by, when not its own
     for index, block in enumerate(article.blocks, 1):
         bid = f"b{index}"
         if block.kind is BlockKind.HEADING:
@@ -93,11 +94,15 @@ def article_units(article: Article) -> list[Unit]:
             counts[block.kind.value] += 1
             describe = _DESCRIBE[block.kind](block, counts[block.kind.value], heading)
             for number, item in enumerate(block.items, 1):
-                units.append(Unit(item_id(bid, item, number), item.kind.value, item.text, item.line,
-                                  describe(item, number), item.role or block.role))
-    # Page order: metadata such as the breadcrumb comes before the title;
-    # footnotes are shown at the end wherever their definitions were written.
-    return sorted(units, key=lambda u: (u.kind == "footnote", u.line))
+                if item.text:  # an empty cell has nothing to translate
+                    units.append(Unit(item_id(bid, item, number), item.kind.value, item.text, item.line,
+                                      describe(item, number), item.role or block.role))
+                    placed[units[-1].id] = block.line
+    # Page order: metadata such as the breadcrumb comes before the title.  The
+    # items of a table or definition list stay together in their order (a
+    # caption written after its table is shown first), and footnotes are shown
+    # at the end wherever their definitions were written.
+    return sorted(units, key=lambda u: (u.kind == "footnote", placed.get(u.id, u.line)))
 
 
 # -- translator comments for the items of tables, definition lists, footnotes --
