@@ -43,22 +43,22 @@ def add_hyperlink(paragraph, text: str, url: str) -> None:
     paragraph._p.append(link)
 
 
+def _tracked(paragraph, tag: str, run: OxmlElement) -> None:
+    change = OxmlElement(tag)
+    change.set(qn("w:id"), "901" if tag == "w:ins" else "902")
+    change.set(qn("w:author"), "Reviewer")
+    change.append(run)
+    paragraph._p.append(change)
+
+
 def add_insertion(paragraph, text: str) -> None:
     """Text inserted with Track Changes on."""
-    ins = OxmlElement("w:ins")
-    ins.set(qn("w:id"), "901")
-    ins.set(qn("w:author"), "Reviewer")
-    ins.append(_run(text))
-    paragraph._p.append(ins)
+    _tracked(paragraph, "w:ins", _run(text))
 
 
 def add_deletion(paragraph, text: str) -> None:
     """Text deleted with Track Changes on (still in the file as ``w:delText``)."""
-    deletion = OxmlElement("w:del")
-    deletion.set(qn("w:id"), "902")
-    deletion.set(qn("w:author"), "Reviewer")
-    deletion.append(_run(text, "w:delText"))
-    paragraph._p.append(deletion)
+    _tracked(paragraph, "w:del", _run(text, "w:delText"))
 
 
 def add_comment_marks(paragraph) -> None:
