@@ -446,3 +446,38 @@ def test_registry_is_the_one_list_of_extensions():
     assert READERS[".docx"][0] == "docx" and ".doc" in REFUSED and ".doc" not in READERS
     assert is_source("x.docx") and is_source("x.DOC") and not is_source("x.odt")
 
+
+
+# -- HTML tables ----------------------------------------------------------------------
+
+HTML_TABLES = """<!DOCTYPE html><html><head><title>Doses</title></head><body><main><h1>Doses</h1>
+<table><caption>Medication</caption>
+<thead><tr><th>Drug</th><th style="text-align:right">Dose</th></tr></thead>
+<tbody><tr><th rowspan="2">Para<br>cetamol</th><td>500 mg</td></tr><tr><td>1 g</td></tr>
+<tr><td colspan="2">Ask <em>first</em></td></tr></tbody></table>
+<table role="presentation"><tr><td>Layout cell.</td></tr></table>
+<table><tr><td><p>Layout para one.</p><p>Two.</p></td></tr></table>
+</main></body></html>
+"""
+
+
+def test_html_data_tables_are_tables_layout_tables_are_paragraphs(tmp_path, runner):
+    root = _project(tmp_path)
+    (root / "source" / "doses.html").write_text(HTML_TABLES, "utf-8")
+    exports = publish(runner, root)
+    units = {s.id: (s.text, s.comment) for s in segment_article(read_article(root / "source" / "doses.html"))}
+    assert units["b1.caption"][0] == "Medication"
+    assert units["b1.r2.c1"] == ("Para<br/>cetamol", "Table 'Medication', row 2, column 1 (header)")
+    assert units["b1.r3.c2"] == ("1 g", "Table 'Medication', row 3, column 'Dose'")   # pushed right by the rowspan
+    assert units["b1.r4.c1"][0] == "Ask <em>first</em>"
+    assert [units[k][0] for k in ("b2.s1", "b3.s1", "b4.s1")] == ["Layout cell.", "Layout para one.", "Two."]
+    page = exports["html"].read_bytes()
+    html5lib.HTMLParser(strict=True).parse(page)
+    table = lxml_html.fromstring(page).find(".//table")
+    assert [(c.tag, c.get("scope"), c.get("rowspan"), c.get("colspan")) for c in table.iter("th", "td")] == [
+        ("th", "col", None, None), ("th", "col", None, None), ("th", "row", "2", None), ("td", None, None, None),
+        ("td", None, None, None), ("td", None, None, "2")]
+    assert validate(exports["xml"].read_bytes()) == []
+    assert b'<cell id="b1.r2.c1" header="true" rows="2">' in exports["xml"].read_bytes()
+    assert html_words(exports["html"]) == ("Doses Medication Drug Dose Para cetamol 500 mg 1 g Ask first "
+                                           "Layout cell. Layout para one. Two.").split()

@@ -57,6 +57,8 @@ class Cell:
     column: int
     header: bool = False
     align: str = ""
+    rows: int = 1                        # how many rows and columns the cell spans (HTML rowspan, colspan)
+    columns: int = 1
 
 
 @dataclass

@@ -204,11 +204,14 @@ def _table(block: TranslatedBlock, lang: str, rtl: bool, notes: Notes) -> dict:
     for item in block.items:
         if item.cell is not None:
             rows.setdefault(item.cell.row, []).append({
-                "id": item.id, "header": item.cell.header, "scope": "col" if item.cell.header else "",
+                "id": item.id, "header": item.cell.header, "scope": "row" if item.cell.header else "",
+                "rowspan": item.cell.rows, "colspan": item.cell.columns,
                 "align": ALIGN_CLASS.get(item.cell.align, ""), "html": block_html(item, lang, rtl, notes)})
     ordered = [rows[r] for r in sorted(rows)]
     head = 0
     while head < len(ordered) and all(c["header"] for c in ordered[head]):
+        for cell in ordered[head]:   # a row of header cells heads the columns; a header cell elsewhere its row
+            cell["scope"] = "col"
         head += 1
     return {"caption": block_html(caption, lang, rtl, notes) if caption else None,
             "head": ordered[:head], "body": ordered[head:]}

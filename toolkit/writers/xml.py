@@ -99,6 +99,9 @@ def _table(parent: etree._Element, block: TranslatedBlock, lang: str) -> etree._
         attrs = {"header": "true"} if item.cell.header else {}
         if item.cell.align:
             attrs["align"] = item.cell.align
+        for name, span in (("rows", item.cell.rows), ("columns", item.cell.columns)):
+            if span > 1:
+                attrs[name] = str(span)
         _segments(etree.SubElement(row, "cell", id=item.id, **attrs), item, lang)
     return element
 
