@@ -481,3 +481,25 @@ def test_html_data_tables_are_tables_layout_tables_are_paragraphs(tmp_path, runn
     assert b'<cell id="b1.r2.c1" header="true" rows="2">' in exports["xml"].read_bytes()
     assert html_words(exports["html"]) == ("Doses Medication Drug Dose Para cetamol 500 mg 1 g Ask first "
                                            "Layout cell. Layout para one. Two.").split()
+
+
+def _rezip(src: Path, dst: Path, replace) -> Path:
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dst, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            new.writestr(item, replace(data) if item.filename == "word/document.xml" else data)
+    return dst
+
+
+def test_damaged_word_parts_are_errors_or_read_never_tracebacks(tmp_path, runner):
+    whole = _word_article(tmp_path / "whole.docx")
+    root = _project(tmp_path)
+    _rezip(whole, root / "source" / "broken.docx", lambda d: d[: len(d) // 2])
+    result = runner.invoke(cli, ["-C", str(root), "extract"])
+    assert result.exit_code == 2 and result.output.startswith("tmkit: error: source/broken.docx: not a readable")
+    (root / "source" / "broken.docx").unlink()
+    odd = (lambda d: d.replace(b"<w:tblGrid>", b"<w:tblGrid>").replace(b"<w:tc>", b'<w:tc><w:tcPr>'
+           b'<w:gridSpan w:val="lots"/></w:tcPr>', 1).replace(b'<w:ilvl w:val="0"/>', b'<w:ilvl w:val="-3"/>'))
+    _rezip(whole, root / "source" / "odd.docx", odd)
+    run_cli(runner, root, "extract")
+    assert "Paracetamol" in (root / "po" / "templates" / "odd.pot").read_text("utf-8")

@@ -12,12 +12,15 @@ Front matter between ``---`` lines gives the title and metadata::
     ---
 
 Without a ``title`` the first level-1 heading is the title.  Headings keep
-their level; paragraphs, list items, block quotes (role ``quote``) and code
-blocks become blocks; nested lists are flattened into their list, each item
-keeping its depth in ``level``.  Inline emphasis, strong, code, links, and
-raw ``<sup>``/``<sub>``/``<em>``... become inline markup; an image gives its
-alt text; a hard line break is a space.  Raw HTML blocks are read by the HTML
-reader's walk.  See ``docs/formats.md``.
+their level; paragraphs, list items (task lists too), block quotes (role
+``quote``) and code blocks become blocks; nested lists are flattened into
+their list, each item keeping its depth in ``level``.  GitHub tables become
+tables (a ``Table: ...`` paragraph next to one is its caption), definition
+lists become terms and definitions, footnotes a footnotes block whose notes
+the text refers to with ``<fn ref="n"/>``.  Inline emphasis, strong, code,
+strikethrough, links, and raw ``<sup>``/``<sub>``/``<em>``... become inline
+markup; an image gives its alt text; a hard line break is ``<br/>``.  Raw
+HTML blocks are read by the HTML reader's walk.  See ``docs/formats.md``.
 """
 
 from __future__ import annotations

@@ -256,7 +256,7 @@ class _Reader:
             style_el = next((s.element for s in self.styles.values() if s.name == style), None)
             num = style_el.find(f"{W}pPr/{W}numPr") if style_el is not None else None
         elif num.find(W + "ilvl") is not None:
-            level = int(num.find(W + "ilvl").get(W + "val", "0") or 0)
+            level = _int(num.find(W + "ilvl").get(W + "val"), 0)
         num_id = num.find(W + "numId").get(W + "val") if num is not None and num.find(W + "numId") is not None \
             else None
         if num_id in (None, "0"):
@@ -291,7 +291,7 @@ class _Reader:
                 table.items.append(Block(BlockKind.CELL, text, self.number, cell=Cell(
                     row, column, header=row == 1, align=align)))
                 if span is not None:
-                    column += int(span.get(W + "val", "1") or 1) - 1
+                    column += max(_int(span.get(W + "val"), 1), 1) - 1
         return table
 
     def footnotes(self) -> Optional[Block]:
@@ -316,6 +316,14 @@ class _Reader:
         for key, number in sorted(self.notes.items(), key=lambda kv: kv[1]):
             block.items.append(Block(BlockKind.FOOTNOTE, texts.get(key, ""), self.number + 1))
         return block
+
+
+def _int(value: Optional[str], default: int) -> int:
+    """A number from an attribute of a file that may be damaged or hostile."""
+    try:
+        return min(max(int(value), 0), 1000) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _body_elements(body: etree._Element) -> Iterator[etree._Element]:
@@ -360,11 +368,12 @@ def _numbering_formats(part) -> dict[tuple[str, int], str]:
         numbering = part.numbering_part.element
     except (KeyError, NotImplementedError):
         return {}
-    abstract = {a.get(W + "abstractNumId"): {int(l.get(W + "ilvl", "0")): (l.find(W + "numFmt").get(W + "val")
-                                                                           if l.find(W + "numFmt") is not None
-                                                                           else "")
-                                              for l in a.iterchildren(W + "lvl")}
-                for a in numbering.iterchildren(W + "abstractNum")}
+    abstract: dict[Optional[str], dict[int, str]] = {}
+    for definition in numbering.iterchildren(W + "abstractNum"):
+        levels = abstract.setdefault(definition.get(W + "abstractNumId"), {})
+        for lvl in definition.iterchildren(W + "lvl"):
+            fmt = lvl.find(W + "numFmt")
+            levels[_int(lvl.get(W + "ilvl"), 0)] = fmt.get(W + "val", "") if fmt is not None else ""
     formats = {}
     for num in numbering.iterchildren(W + "num"):
         ref = num.find(W + "abstractNumId")
