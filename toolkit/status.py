@@ -9,6 +9,11 @@ translate-toolkit's ``pocount`` does (its own ``wordcount``: Unicode word
 boundaries, so CJK counts by character), on the English of each segment;
 ``target_words`` counts the translation of translated segments.
 
+Each article-language also shows its review state (``approved``, ``changed``
+since the sign-off, ``unreviewed``) and reviewer, from
+:func:`toolkit.gate.review_state`, the same definition the build's
+``require_review`` gate uses.
+
 Renderings: an 80-column table (colour only on a terminal), JSON, CSV, and a
 self-contained HTML page (``exports/status.html``).
 """
@@ -30,7 +35,7 @@ from toolkit.catalog.pofile import read_po
 from toolkit.checks.runner import errors_by_catalog, run_checks
 from toolkit.config import Config
 from toolkit.fsutil import atomic_write_text
-from toolkit.gate import GateResult, catalog_index, entry_status, evaluate_gate
+from toolkit.gate import GateResult, ReviewState, catalog_index, entry_status, evaluate_gate, review_state
 from toolkit.languages import get_language
 from toolkit.model import SegmentStatus
 from toolkit.project import iter_articles, relative
@@ -85,6 +90,7 @@ class ArticleStatus:
     errors: int
     gate: GateResult
     catalog: bool        # False when po/<lang>/<slug>.po does not exist
+    review: Optional[ReviewState] = None
 
     @property
     def blockers(self) -> list[str]:
@@ -99,7 +105,8 @@ class ArticleStatus:
         return {"slug": self.slug, "segments": self.segments.as_dict(), "words": self.words.as_dict(),
                 "target_words": self.target_words, "errors": self.errors, "catalog": self.catalog,
                 "gate": {"passed": self.gate.passed, "percent": round(self.gate.percent, 1),
-                         "reasons": self.gate.reasons}}
+                         "reasons": self.gate.reasons},
+                "review": self.review.as_dict() if self.review else None}
 
 
 @dataclass
@@ -149,9 +156,11 @@ class StatusReport:
     slugs: list[str]
     languages: list[LanguageStatus]
     min_translated: float
+    require_review: bool = False
 
     def as_dict(self) -> dict:
         return {"project": self.project, "min_translated": self.min_translated,
+                "require_review": self.require_review,
                 "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages]}
 
     def blockers(self) -> list[tuple[str, str, str]]:
@@ -168,7 +177,8 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     errors = errors_by_catalog(run_checks(config, langs, [a.slug for a in articles])) if with_checks else {}
     report = StatusReport(config.name, [a.slug for a in articles],
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
-                           for t in langs], config.publish.min_translated)
+                           for t in langs], config.publish.min_translated,
+                          config.publish.require_review)
     for article in articles:
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
@@ -186,10 +196,11 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                     words.add(status.value, wordcount(segment.text))
                     if status is SegmentStatus.TRANSLATED:
                         target_words += wordcount(entry.msgstr)
-            gate = evaluate_gate(config, units, statuses)
+            review = review_state(config, language.lang, article.slug, units, index)
+            gate = evaluate_gate(config, units, statuses, review)
             language.articles.append(ArticleStatus(
                 language.lang, article.slug, segments, words, target_words,
-                errors.get((language.lang, article.slug), 0), gate, po is not None))
+                errors.get((language.lang, article.slug), 0), gate, po is not None, review))
     return report
 
 
@@ -231,8 +242,31 @@ def render_table(report: StatusReport) -> str:
     passed = sum(lang.passed for lang in report.languages)
     total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
-                 f"(min {report.min_translated:g}% translated).")
+                 f"(min {report.min_translated:g}% translated"
+                 f"{', signed off' if report.require_review else ''}).")
+    lines += review_lines(report)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def review_lines(report: StatusReport) -> list[str]:
+    """The review table under the status table: state and reviewer per article-language.
+
+    Shown when the project requires sign-off or any sign-off exists, so a
+    project that does not use reviews sees the table alone.
+    """
+    rows = [a for lang in report.languages for a in lang.articles if a.review is not None]
+    if not rows or not (report.require_review or any(a.review.signoff for a in rows)):
+        return []
+    lines = ["", "{:<27} {:<10} {:<20} {}".format("review", "state", "reviewer", "approved at (UTC)")]
+    for a in rows:
+        signoff = a.review.signoff
+        state = a.review.state + ("!" if signoff and signoff.despite_findings else "")
+        lines.append("{:<27} {:<10} {:<20} {}".format(
+            _fit(f"{a.lang}/{a.slug}", 27), state, _fit(signoff.reviewer if signoff else "-", 20),
+            signoff.approved_at if signoff else "-"))
+    if any(a.review.signoff and a.review.signoff.despite_findings for a in rows):
+        lines.append("! approved despite error-level check findings (--despite-findings)")
+    return lines
 
 
 def render_json(report: StatusReport) -> str:
@@ -241,7 +275,7 @@ def render_json(report: StatusReport) -> str:
 
 CSV_COLUMNS = ["lang", "article", "segments_total", *[f"segments_{s}" for s in STATES],
                "words_total", *[f"words_{s}" for s in STATES], "target_words", "errors",
-               "percent", "gate"]
+               "percent", "gate", "review", "reviewer", "approved_at"]
 
 
 def render_csv(report: StatusReport) -> str:
@@ -253,8 +287,15 @@ def render_csv(report: StatusReport) -> str:
         for a in language.articles:
             writer.writerow([a.lang, a.slug, a.segments.total, *[getattr(a.segments, s) for s in STATES],
                              a.words.total, *[getattr(a.words, s) for s in STATES], a.target_words,
-                             a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held"])
+                             a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held",
+                             *_review_cells(a)])
     return out.getvalue()
+
+
+def _review_cells(a: ArticleStatus) -> list[str]:
+    signoff = a.review.signoff if a.review else None
+    return [a.review.state if a.review else "", signoff.reviewer if signoff else "",
+            signoff.approved_at if signoff else ""]
 
 
 def _environment() -> Environment:
