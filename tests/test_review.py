@@ -444,3 +444,27 @@ def test_status_shows_review_state_and_reviewer_in_every_format(runner, project)
     cells = {tr.get("data-lang"): [td.text_content().strip() for td in tr.xpath("td")]
              for tr in doc.xpath("//table[@id='review']/tbody/tr")}
     assert cells["es"][1:3] == ["approved", "Dr. Ana Ruiz"] and cells["ar"][1] == "unreviewed"
+
+
+def test_review_commands_take_the_project_lock(runner, project, monkeypatch):
+    from toolkit.lock import project_lock
+
+    copy_demo(project)
+    monkeypatch.setenv("TMKIT_LOCK_TIMEOUT", "0.2")
+    with project_lock(load_config(project)):
+        for args in (["review", "--lang", "es"],
+                     ["review", "approve", "--lang", "es", "--article", SEED_SLUG, "--by", "R"]):
+            result = run_cli(runner, project, *args, expect=2)
+            assert "another tmkit command" in result.output
+    assert not (project / "exports").exists() and not (project / SIGNOFF_ES).exists()
+
+
+def test_symlinked_review_folder_leading_out_is_refused(runner, project, tmp_path):
+    copy_demo(project)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (project / "exports").mkdir()
+    (project / "exports" / "review").symlink_to(outside)
+    result = run_cli(runner, project, "review", "--lang", "es", expect=2)
+    assert "folder leads out of the project" in result.output
+    assert not list(outside.iterdir())

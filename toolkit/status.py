@@ -257,12 +257,12 @@ def review_lines(report: StatusReport) -> list[str]:
     rows = [a for lang in report.languages for a in lang.articles if a.review is not None]
     if not rows or not (report.require_review or any(a.review.signoff for a in rows)):
         return []
-    lines = ["", "{:<27} {:<10} {:<20} {}".format("review", "state", "reviewer", "approved at (UTC)")]
+    lines = ["", "{:<29} {:<10} {:<18} {}".format("review", "state", "reviewer", "approved at (UTC)")]
     for a in rows:
         signoff = a.review.signoff
         state = a.review.state + ("!" if signoff and signoff.despite_findings else "")
-        lines.append("{:<27} {:<10} {:<20} {}".format(
-            _fit(f"{a.lang}/{a.slug}", 27), state, _fit(signoff.reviewer if signoff else "-", 20),
+        lines.append("{:<29} {:<10} {:<18} {}".format(
+            _fit(f"{a.lang}/{a.slug}", 29), state, _fit(signoff.reviewer if signoff else "-", 18),
             signoff.approved_at if signoff else "-"))
     if any(a.review.signoff and a.review.signoff.despite_findings for a in rows):
         lines.append("! approved despite error-level check findings (--despite-findings)")
