@@ -468,3 +468,24 @@ def test_symlinked_review_folder_leading_out_is_refused(runner, project, tmp_pat
     result = run_cli(runner, project, "review", "--lang", "es", expect=2)
     assert "folder leads out of the project" in result.output
     assert not list(outside.iterdir())
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Chromium is not installed")
+def test_review_page_renders_in_headless_chromium(runner, project, tmp_path):
+    """The browser builds the same rows (no script needed, none allowed); Arabic column right to left."""
+    import subprocess
+
+    copy_demo(project)
+    run_cli(runner, project, "review", "--lang", "ar")
+    page = project / f"exports/review/ar/{SEED_SLUG}.html"
+    base = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'chrome'}"]
+    shot = tmp_path / "review.png"
+    subprocess.run(base + [f"--screenshot={shot}", "--window-size=1400,1000", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    dom = subprocess.run(base + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
+                         timeout=120, text=True).stdout
+    rendered = lxml_html.fromstring(dom)
+    assert len(rendered.xpath("//tbody/tr[@data-id]")) == 33
+    assert rendered.xpath("//td[contains(@class,'target')][@dir='rtl']")
