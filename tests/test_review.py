@@ -7,7 +7,9 @@ and with lxml for structure; figures are compared with what polib and
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -19,7 +21,7 @@ import polib
 import pytest
 from lxml import html as lxml_html
 
-from conftest import run_cli
+from conftest import CHROMIUM, render_in_chromium, run_cli
 from test_checks_support import SEED_SLUG, copy_demo, write_all
 from toolkit.config import load_config
 from toolkit.review.approve import approve
@@ -428,8 +430,7 @@ def test_status_shows_review_state_and_reviewer_in_every_format(runner, project)
     assert es.split()[1:4] == ["approved", "Dr.", "Ana"]
     assert next(line for line in lines if line.startswith(f"de/{SEED_SLUG}")).split()[1] == "unreviewed"
 
-    rows = __import__("csv").DictReader(__import__("io").StringIO(
-        run_cli(runner, project, "status", "--format", "csv").output))
+    rows = csv.DictReader(io.StringIO(run_cli(runner, project, "status", "--format", "csv").output))
     by_lang = {r["lang"]: r for r in rows}
     assert (by_lang["es"]["review"], by_lang["es"]["reviewer"]) == ("approved", "Dr. Ana Ruiz")
     assert by_lang["fr"]["review"] == "unreviewed" and by_lang["fr"]["reviewer"] == ""
@@ -470,22 +471,13 @@ def test_symlinked_review_folder_leading_out_is_refused(runner, project, tmp_pat
     assert not list(outside.iterdir())
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Chromium is not installed")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
 def test_review_page_renders_in_headless_chromium(runner, project, tmp_path):
     """The browser builds the same rows (no script needed, none allowed); Arabic column right to left."""
-    import subprocess
-
     copy_demo(project)
     run_cli(runner, project, "review", "--lang", "ar")
     page = project / f"exports/review/ar/{SEED_SLUG}.html"
-    base = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'chrome'}"]
-    shot = tmp_path / "review.png"
-    subprocess.run(base + [f"--screenshot={shot}", "--window-size=1400,1000", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
-    dom = subprocess.run(base + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
-                         timeout=120, text=True).stdout
-    rendered = lxml_html.fromstring(dom)
+    rendered = lxml_html.fromstring(render_in_chromium(page, tmp_path, tmp_path / "review.png",
+                                                       "1400,1000"))
     assert len(rendered.xpath("//tbody/tr[@data-id]")) == 33
     assert rendered.xpath("//td[contains(@class,'target')][@dir='rtl']")
