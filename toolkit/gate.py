@@ -74,7 +74,7 @@ class GateResult:
     rejected: int
     min_translated: float
     missing_required: list[str] = field(default_factory=list)
-    review: Optional["ReviewState"] = None   # set when the project requires sign-off
+    review: Optional["ReviewState"] = None   # sign-off state; counts only with require_review
 
     @property
     def percent(self) -> float:

@@ -17,11 +17,10 @@ from toolkit.catalog.pofile import read_po
 from toolkit.config import Config
 from toolkit.errors import CatalogError
 from toolkit.gate import ReviewState, catalog_index, review_state
-from toolkit.model import Article
+from toolkit.model import Article, Segment
 from toolkit.project import article_paths, relative
 from toolkit.readers import read_article
 from toolkit.segment import Unit, segments_by_unit
-from toolkit.model import Segment
 
 
 @dataclass
