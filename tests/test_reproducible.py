@@ -199,8 +199,8 @@ def test_lock_pins_every_installed_dependency_exactly():
         name = todo.pop()
         for requirement in metadata.requires(name) or []:
             dist, _, marker = requirement.partition(";")
-            # only tmkit's own test extra is installed; a dependency's extras are not
-            # (webencodings, under html5lib, lists ruff for its own "test" extra)
+            # Only tmkit's own "test" extra counts: a dependency's extras (webencodings
+            # has a "test" extra wanting ruff) are not installed.
             if marker and "extra" in marker and (name != "tmkit" or '"test"' not in marker):
                 continue
             if marker and "extra" not in marker:
