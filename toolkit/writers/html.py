@@ -86,9 +86,11 @@ class Notes:
 
     ``block`` is the id of the article's footnotes block (``b9``): notes are
     ``b9.fn1``..., references ``b9.ref1``, ``b9.ref1-2`` for a second one.
+    Without a block (a segment shown on its own, as on the review page) a
+    reference is only its number.
     """
 
-    def __init__(self, block: str = "") -> None:
+    def __init__(self, block: Optional[str] = None) -> None:
         self.block = block
         self.backlinks: dict[int, list[str]] = {}
 
@@ -96,6 +98,8 @@ class Notes:
         if not number.isdigit():
             return ""
         n = int(number)
+        if self.block is None:
+            return f'<sup class="fnref">{n}</sup>'
         seen = self.backlinks.setdefault(n, [])
         ref_id = f"{self.block}.ref{n}" + (f"-{len(seen) + 1}" if seen else "")
         seen.append(ref_id)
