@@ -18,10 +18,10 @@ from typing import Callable, Iterable, Optional
 import polib
 
 from toolkit.config import Config
-from toolkit.gate import catalog_index, entry_status, evaluate_gate
+from toolkit.gate import catalog_index, entry_status, evaluate_gate, review_state
 from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, Segment,
                            SegmentStatus, TranslatedArticle, TranslatedBlock, TranslatedMeta,
-                           TranslatedSegment)
+                           TranslatedSegment, item_id)
 from toolkit.segment import Unit, segments_by_unit
 
 Translate = Callable[[Segment], TranslatedSegment]
@@ -57,7 +57,11 @@ def merge(article: Article, po: Optional[Iterable[polib.POEntry]], lang: str, co
     result.rejected = rejected
     statuses = {s.id: s.status for block in result.walk() for s in block.segments}
     statuses.update({m.segment.id: m.segment.status for m in result.meta if m.segment})
-    result.gate = evaluate_gate(config, units, statuses)
+    # The sign-off is looked up only when the project requires one: the build
+    # then reads one small file per article-language, and none otherwise.
+    review = (review_state(config, lang, article.slug, units, index)
+              if config.publish.require_review else None)
+    result.gate = evaluate_gate(config, units, statuses, review)
     return result
 
 
@@ -97,8 +101,8 @@ def _assemble(article: Article, units: Units, lang: str,
 
 
 def _block(bid: str, block: Block, by_unit: dict[str, list[TranslatedSegment]]) -> TranslatedBlock:
-    items = [_block(f"{bid}.i{n}", item, by_unit) for n, item in enumerate(block.items, 1)]
+    items = [_block(item_id(bid, item, n), item, by_unit) for n, item in enumerate(block.items, 1)]
     for item in items:
         item.role = item.role or block.role
     return TranslatedBlock(bid, block.kind, by_unit.get(bid, []), block.line, block.level,
-                           block.ordered, items, block.role)
+                           block.ordered, items, block.role, block.cell)
