@@ -39,7 +39,7 @@ ARTICLES = 1000
 LANGUAGES = ("es", "fr", "de")
 OLD_ENGLISH = "All health information posted on the site"
 NEW_ENGLISH = "All health information published on the site"
-TITLE = re.compile(rb'(msgid "Failed Back Syndrome \d+"\nmsgstr )""')
+TITLE = re.compile(rb'(msgid "Failed Back Syndrome \d+"\nmsgstr )"[^"\n]*"')   # empty, or an earlier save's
 
 
 def save_catalogs(root: str, order: str, stop: str, log: str, pause: float) -> None:
