@@ -1,0 +1,177 @@
+"""The ``spelling`` source check: English words no dictionary knows.
+
+Three word lists are consulted, in this order:
+
+* pyspellchecker's bundled English dictionary (about 160,000 words with
+  their frequency), installed from PyPI with tmkit, so the check works on a
+  fresh machine without system dictionaries;
+* tmkit's medical vocabulary, ``toolkit/checks/vocabulary/medical.txt``:
+  spine anatomy, conditions, procedures, imaging and drug names
+  (``spondylolisthesis``, ``radiculopathy``, ``laminectomy``,
+  ``arachnoiditis``, ``gabapentin``) that general dictionaries lack;
+* the project's own words, ``[checks] words`` in ``tmkit.toml``
+  (``words.txt`` by default): the association's names and coinages
+  (``spinecare``).
+
+Not spelt: addresses, words next to digits (``5mg``, ``L5``), single letters,
+acronyms in capitals (``MRI``, ``MRIs``), words with inner capitals
+(``iPhone``), and the words of ``do_not_translate`` and of glossary terms.
+Hyphenated words are spelt part by part (``post-laminectomy``).
+
+Suggestions are the dictionary words closest to the unknown one (optimal
+string alignment distance, at most 2, computed by rapidfuzz over the whole
+word list: pyspellchecker's own ``correction`` takes seconds on a long
+unknown word), the most frequent first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional
+
+from toolkit.checks.base import register
+from toolkit.checks.findings import WARNING
+from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText, blank_addresses
+from toolkit.fsutil import read_text
+
+#: A word: letters (any script) joined by apostrophes; digits, hyphens and
+#: other punctuation separate words.
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_POSSESSIVE_RE = re.compile(r"['’]s$", re.IGNORECASE)
+#: Suggestions further than this (edits) are not worth showing.
+MAX_DISTANCE = 2
+MAX_SUGGESTIONS = 3
+
+
+def read_word_list(text: str) -> list[str]:
+    """Lower-case words of a word list: one term per line, ``#`` comments.
+
+    A line of several words (``Spine Care Plus``) adds each of them.
+    """
+    words: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        words.extend(w.casefold().replace("’", "'") for w in WORD_RE.findall(line))
+    return words
+
+
+@lru_cache(maxsize=1)
+def medical_words() -> frozenset[str]:
+    """tmkit's medical vocabulary (shipped with the package)."""
+    text = (resources.files("toolkit.checks") / "vocabulary" / "medical.txt").read_text(encoding="utf-8")
+    return frozenset(read_word_list(text))
+
+
+def project_words(path: Path) -> frozenset[str]:
+    """The project's word list (``words.txt``); read errors name the file and line."""
+    return frozenset(read_word_list(read_text(path)))
+
+
+def _stems(word: str) -> Iterable[str]:
+    """``word`` and the singulars it may be a plural of (``-s``, ``-es``, ``-ies``)."""
+    yield word
+    if word.endswith("ies"):
+        yield word[:-3] + "y"
+    if word.endswith("es"):
+        yield word[:-2]
+    if word.endswith("s"):
+        yield word[:-1]
+
+
+@dataclass
+class Speller:
+    """pyspellchecker's English plus extra vocabularies, with a cache per word."""
+
+    extra: frozenset[str] = frozenset()
+    _known: dict[str, bool] = field(default_factory=dict, repr=False)
+    _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _pool: Optional[tuple[list[str], dict[str, int]]] = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._frequency = _dictionary()
+
+    def known(self, word: str) -> bool:
+        """True when a dictionary or vocabulary has ``word`` (any case)."""
+        key = word.casefold().replace("’", "'")
+        cached = self._known.get(key)
+        if cached is None:
+            base = _POSSESSIVE_RE.sub("", key)
+            cached = (key in self._frequency or base in self._frequency
+                      or any(stem in self.extra for stem in _stems(base)))
+            self._known[key] = cached
+        return cached
+
+    def suggestions(self, word: str) -> list[str]:
+        """Up to three words at the smallest edit distance, most frequent first, in ``word``'s case."""
+        key = word.casefold()
+        if key not in self._suggested:
+            self._suggested[key] = self._closest(key)
+        found = self._suggested[key]
+        if word[:1].isupper():
+            return [w[:1].upper() + w[1:] for w in found]
+        return list(found)
+
+    def _closest(self, key: str) -> list[str]:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if self._pool is None:
+            frequency = dict(self._frequency)
+            for extra in self.extra:
+                frequency.setdefault(extra, 1)
+            self._pool = (list(frequency), frequency)
+        words, frequency = self._pool
+        matches = process.extract(key, words, scorer=OSA.distance, score_cutoff=MAX_DISTANCE, limit=None)
+        if not matches:
+            return []
+        best = min(distance for _, distance, _ in matches)
+        closest = [w for w, distance, _ in matches if distance == best]
+        return sorted(closest, key=lambda w: (-frequency[w], w))[:MAX_SUGGESTIONS]
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, int]:
+    """pyspellchecker's English word -> frequency (loaded once per process)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+
+
+def _spelt(word: str, before: str, after: str, env: SourceEnv) -> bool:
+    """True for words the check looks at (see the module docstring for the others)."""
+    if len(word) < 2 or before.isdigit() or after.isdigit():
+        return False
+    if word.isupper() or (word[-1] == "s" and word[:-1].isupper()):
+        return False                      # acronyms: MRI, MRIs
+    if any(c.isupper() for c in word[1:]):
+        return False                      # names such as iPhone, McKenzie
+    return word.casefold() not in env.skip_words
+
+
+def _message(word: str, suggestions: list[str]) -> str:
+    if not suggestions:
+        return f"'{word}' (not in the dictionary)"
+    quoted = [f"'{s}'" for s in suggestions]
+    options = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"'{word}' (did you mean {options}?)"
+
+
+@register("spelling", WARNING, True, "a word no dictionary, the medical vocabulary or words.txt knows",
+          registry=SOURCE_CHECKS)
+def check_spelling(text: SourceText, env: SourceEnv) -> list[SourceProblem]:
+    speller = env.speller
+    if speller is None:
+        return []
+    prose = blank_addresses(text.text)
+    problems = []
+    for match in WORD_RE.finditer(prose):
+        word = match.group(0)
+        before = prose[match.start() - 1] if match.start() else ""
+        after = prose[match.end()] if match.end() < len(prose) else ""
+        if _spelt(word, before, after, env) and not speller.known(word):
+            problems.append(SourceProblem(match.start(), word, _message(word, speller.suggestions(word))))
+    return problems
