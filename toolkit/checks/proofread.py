@@ -34,6 +34,7 @@ from toolkit.checks import prose as _prose  # noqa: F401 - registers the prose c
 from toolkit.checks import spelling
 from toolkit.checks.base import chosen_severity
 from toolkit.checks.findings import ERROR, Finding, sort_findings
+from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_hash, fingerprint
 from toolkit.checks.glossary import load_glossary
 from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
 from toolkit.config import DEFAULT_WORDS, Config
@@ -172,32 +173,68 @@ def _anchor_pattern(anchor: str) -> Optional[re.Pattern]:
 
 # -- running -----------------------------------------------------------------------
 
-def proofread_file(config: Config, path: Path, env: SourceEnv, report: SourceReport) -> None:
-    """Check one article and add its findings to ``report``."""
+_CODE_RE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
+
+
+def prose_text(markup: str) -> str:
+    """The plain text of ``markup`` with inline code blanked out: code
+    (``getConfig()``, a command) is not English to proofread."""
+    return inline.plain_text(_CODE_RE.sub(lambda m: " " * len(inline.plain_text(m.group(1))), markup))
+
+
+def proofread_article(config: Config, path: Path, env: SourceEnv) -> CachedArticle:
+    """Check one article: its findings (as dicts, sorted) and what was looked at."""
     shown = relative(config, path)
     article = read_article(path, shown)
     names = enabled_source_checks(config, article.slug)
     severities = {n: chosen_severity(config, SOURCE_CHECKS[n]) for n in names}
     lines = SourceLines(read_text(path))
-    report.files += 1
+    found: list[Finding] = []
+    units = words = 0
     for unit in article_units(article):
-        text = SourceText(inline.plain_text(unit.text), unit.line, unit.kind, shown, article.slug)
-        report.units += 1
-        report.words += len(text.text.split())
+        text = SourceText(prose_text(unit.text), unit.line, unit.kind, shown, article.slug)
+        units += 1
+        words += len(text.text.split())
         for name in names:
             for problem in SOURCE_CHECKS[name].function(text, env):
-                report.findings.append(Finding(shown, lines.line_of(problem, text), name,
-                                               problem.severity or severities[name], problem.message,
-                                               config.source_language, article.slug))
+                found.append(Finding(shown, lines.line_of(problem, text), name,
+                                     problem.severity or severities[name], problem.message,
+                                     config.source_language, article.slug))
+    return CachedArticle("", [f.as_dict() for f in sort_findings(found)], units, words)
 
 
-def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None) -> SourceReport:
-    """Run the source checks on every article (or those in ``slugs``)."""
+def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
+                      use_cache: bool = False) -> SourceReport:
+    """Run the source checks on every article (or those in ``slugs``).
+
+    With ``use_cache`` (``tmkit extract``), articles unchanged since the last
+    run with the same settings give their remembered findings without being
+    read (:mod:`toolkit.checks.proofcache`), and the cache is updated.
+    """
     paths = article_paths(config, list(slugs) if slugs else None)
     wanted = {n for p in paths for n in enabled_source_checks(config, p.stem)}
-    env = source_env(config, with_speller="spelling" in wanted)
+    cache = None
+    if use_cache:
+        glossary = inside(config.root, config.checks.glossary) if config.checks.glossary else None
+        cache = ProofreadCache(config, fingerprint(config, [words_path(config), glossary]))
+    env: Optional[SourceEnv] = None
     report = SourceReport()
     for path in paths:
-        proofread_file(config, path, env, report)
+        shown = relative(config, path)
+        source = article_hash(path)
+        result = cache.get(shown, source) if cache is not None else None
+        if result is None:
+            if env is None:   # the dictionary loads only when an article needs reading
+                env = source_env(config, with_speller="spelling" in wanted)
+            result = proofread_article(config, path, env)
+            result.source = source
+            if cache is not None:
+                cache.put(shown, result)
+        report.files += 1
+        report.units += result.units
+        report.words += result.words
+        report.findings += [Finding(**f) for f in result.findings]
+    if cache is not None:
+        cache.save()
     report.findings = sort_findings(report.findings)
     return report

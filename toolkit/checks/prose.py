@@ -23,8 +23,7 @@ import re
 
 from toolkit.checks.base import register
 from toolkit.checks.findings import WARNING
-from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText, blank_addresses
-from toolkit.sentences import BEFORE_NUMBER, MAY_END, NEVER_FINAL
+from toolkit.checks.source import ABBREVIATIONS, SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
 
 #: Doubled words that can be grammatical English ("he had had enough",
 #: "the fact that that happened").
@@ -34,11 +33,12 @@ _REPEAT_RE = re.compile(r"(?<![\w'’-])([^\W\d_]+)((?:\s+\1)+)(?![\w'’-])", r
 _STOP_RE = re.compile(r"(?<=[^\s.])\.\s+(?=[^\W\d_])")
 _NEXT_WORD_RE = re.compile(r"[\w'’-]+")
 _OPENERS = "\"'“‘([{«"
-_ABBREVIATIONS = NEVER_FINAL | BEFORE_NUMBER | MAY_END
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 #: ``a)``, ``2)``, ``iv)`` at the start of the text or after a space: list markers.
 _LIST_MARKER_RE = re.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})\)")
 _EMOTICON_RE = re.compile(r"[:;]-?[()\[\]]")
+_BRACKETS_RE = re.compile(r"[()\[\]{}]")
+_QUOTES_RE = re.compile("[\"“”‘]")
 
 
 def _word_at(text: str, start: int) -> str:
@@ -62,7 +62,7 @@ def check_repeated_word(text: SourceText, env: SourceEnv) -> list[SourceProblem]
 @register("full-stop", WARNING, True, "a full stop followed by a lower-case word inside a sentence",
           registry=SOURCE_CHECKS)
 def check_full_stop(text: SourceText, env: SourceEnv) -> list[SourceProblem]:
-    prose = blank_addresses(text.text)
+    prose = text.prose
     problems = []
     for match in _STOP_RE.finditer(prose):
         after = _word_at(prose, match.end())
@@ -70,7 +70,7 @@ def check_full_stop(text: SourceText, env: SourceEnv) -> list[SourceProblem]:
             continue                      # a sentence start, or a name such as iPhone
         start = prose.rfind(" ", 0, match.start()) + 1
         before = prose[start:match.start()].lstrip(_OPENERS)
-        if not before.strip() or "." in before or before.casefold() in _ABBREVIATIONS:
+        if not before.strip() or "." in before or before.casefold() in ABBREVIATIONS:
             continue                      # an address, initials (U.S.), e.g., approx., etc.
         if before.isdigit() and not prose[:start].strip():
             continue                      # "1. rest" opening a list item
@@ -113,7 +113,9 @@ def _closer_problem(prose: str, at: int, char: str) -> SourceProblem:
 
 @register("unbalanced-bracket", WARNING, True, "a bracket without its partner", registry=SOURCE_CHECKS)
 def check_brackets(text: SourceText, env: SourceEnv) -> list[SourceProblem]:
-    return sorted(_bracket_problems(blank_addresses(text.text)), key=lambda p: p.start)
+    if not _BRACKETS_RE.search(text.text):
+        return []
+    return sorted(_bracket_problems(text.prose), key=lambda p: p.start)
 
 
 def _quote_problem(prose: str, at: int, what: str) -> SourceProblem:
@@ -123,7 +125,9 @@ def _quote_problem(prose: str, at: int, what: str) -> SourceProblem:
 
 @register("unbalanced-quote", WARNING, True, "a quotation mark without its partner", registry=SOURCE_CHECKS)
 def check_quotes(text: SourceText, env: SourceEnv) -> list[SourceProblem]:
-    prose = blank_addresses(text.text)
+    if not _QUOTES_RE.search(text.text):
+        return []
+    prose = text.prose
     problems = []
     straight = [at for at, c in enumerate(prose) if c == '"' and not (at and prose[at - 1].isdigit())]
     if len(straight) % 2:

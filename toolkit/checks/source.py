@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Optional
 
 from toolkit.checks.base import CheckSpec
+from toolkit.sentences import BEFORE_NUMBER, MAY_END, NEVER_FINAL
 
 if TYPE_CHECKING:  # spelling imports this module
     from toolkit.checks.spelling import Speller
@@ -38,6 +40,11 @@ class SourceText:
     kind: str        # "title", "paragraph", "item", "heading", a metadata key
     path: str        # source file, relative to the project
     slug: str
+
+    @cached_property
+    def prose(self) -> str:
+        """``text`` with addresses blanked (same length, so offsets agree)."""
+        return blank_addresses(self.text)
 
 
 @dataclass
@@ -75,12 +82,17 @@ SourceCheck = Callable[[SourceText, SourceEnv], list[SourceProblem]]
 #: :mod:`toolkit.checks.prose` on import).
 SOURCE_CHECKS: dict[str, CheckSpec] = {}
 
+#: Abbreviations written with a full stop (``e.g.``, ``approx.``, ``etc.``,
+#: ``Fig.``): the sentence splitter's lists, lower case, without the final dot.
+ABBREVIATIONS = NEVER_FINAL | BEFORE_NUMBER | MAY_END
+
 #: Web and e-mail addresses, and bare domain names (``spine.org``): not prose,
 #: so neither spelt, nor bracket-counted, nor read as sentence ends.
 _ADDRESS_RE = re.compile(
     r"(?:https?://|ftp://|mailto:|www\.)[^\s<>\"]+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b(?:[\w-]+\.)+(?:com|org|net|edu|gov|int|info|io|health|eu|uk|us|ca|au|de|fr|es)\b(?:/[^\s<>\"]*)?",
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|int|info|io|health|eu|uk|us|ca|au|de|fr|es)\b"
+    r"(?:/[^\s<>\"]*)?",
     re.IGNORECASE)
 
 
@@ -93,4 +105,6 @@ def blank_addresses(text: str) -> str:
         kept = found.rstrip(".,;:!?)]}'\"")
         return " " * len(kept) + found[len(kept):]
 
+    if "." not in text and "@" not in text:
+        return text
     return _ADDRESS_RE.sub(blank, text)

@@ -14,6 +14,7 @@ Three word lists are consulted, in this order:
   (``spinecare``).
 
 Not spelt: addresses, words next to digits (``5mg``, ``L5``), single letters,
+abbreviations the sentence splitter knows when a full stop follows (``etc.``),
 acronyms in capitals (``MRI``, ``MRIs``), words with inner capitals
 (``iPhone``), and the words of ``do_not_translate`` and of glossary terms.
 Hyphenated words are spelt part by part (``post-laminectomy``).
@@ -35,7 +36,7 @@ from typing import Iterable, Optional
 
 from toolkit.checks.base import register
 from toolkit.checks.findings import WARNING
-from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText, blank_addresses
+from toolkit.checks.source import ABBREVIATIONS, SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
 from toolkit.fsutil import read_text
 
 #: A word: letters (any script) joined by apostrophes; digits, hyphens and
@@ -96,13 +97,13 @@ class Speller:
 
     def known(self, word: str) -> bool:
         """True when a dictionary or vocabulary has ``word`` (any case)."""
-        key = word.casefold().replace("’", "'")
-        cached = self._known.get(key)
+        cached = self._known.get(word)
         if cached is None:
+            key = word.casefold().replace("’", "'")
             base = _POSSESSIVE_RE.sub("", key)
             cached = (key in self._frequency or base in self._frequency
                       or any(stem in self.extra for stem in _stems(base)))
-            self._known[key] = cached
+            self._known[word] = cached
         return cached
 
     def suggestions(self, word: str) -> list[str]:
@@ -145,9 +146,11 @@ def _spelt(word: str, before: str, after: str, env: SourceEnv) -> bool:
     """True for words the check looks at (see the module docstring for the others)."""
     if len(word) < 2 or before.isdigit() or after.isdigit():
         return False
+    if after == "." and word.casefold() in ABBREVIATIONS:
+        return False                      # etc., approx., Fig.
     if word.isupper() or (word[-1] == "s" and word[:-1].isupper()):
         return False                      # acronyms: MRI, MRIs
-    if any(c.isupper() for c in word[1:]):
+    if word[1:] != word[1:].lower():
         return False                      # names such as iPhone, McKenzie
     return word.casefold() not in env.skip_words
 
@@ -166,12 +169,14 @@ def check_spelling(text: SourceText, env: SourceEnv) -> list[SourceProblem]:
     speller = env.speller
     if speller is None:
         return []
-    prose = blank_addresses(text.text)
+    prose = text.prose
     problems = []
     for match in WORD_RE.finditer(prose):
         word = match.group(0)
+        if speller.known(word):
+            continue
         before = prose[match.start() - 1] if match.start() else ""
         after = prose[match.end()] if match.end() < len(prose) else ""
-        if _spelt(word, before, after, env) and not speller.known(word):
+        if _spelt(word, before, after, env):
             problems.append(SourceProblem(match.start(), word, _message(word, speller.suggestions(word))))
     return problems

@@ -34,7 +34,7 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], source_chec
     if source_checks:
         from toolkit.checks.proofread import proofread_project
 
-        for finding in proofread_project(project.config, list(slugs) or None).findings:
+        for finding in proofread_project(project.config, list(slugs) or None, use_cache=True).findings:
             click.echo(finding.format(), err=True)
 
 
