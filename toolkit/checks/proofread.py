@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -33,7 +32,7 @@ from toolkit import inline
 from toolkit.checks import prose as _prose  # noqa: F401 - registers the prose checks
 from toolkit.checks import spelling
 from toolkit.checks.base import chosen_severity
-from toolkit.checks.findings import ERROR, Finding, sort_findings
+from toolkit.checks.findings import Finding, FindingsReport, sort_findings
 from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_hash, fingerprint
 from toolkit.checks.glossary import load_glossary
 from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
@@ -46,26 +45,15 @@ from toolkit.segment import article_units
 
 
 @dataclass
-class SourceReport:
+class SourceReport(FindingsReport):
     """Findings of one proofreading run and what was looked at."""
 
-    findings: list[Finding] = field(default_factory=list)
     files: int = 0
     units: int = 0       # translatable places checked
     words: int = 0
 
-    @property
-    def errors(self) -> int:
-        return sum(f.is_error for f in self.findings)
-
-    @property
-    def exit_code(self) -> int:
-        """1 when an error-level finding exists, else 0 (warnings never fail)."""
-        return 1 if self.errors else 0
-
     def summary(self) -> str:
-        counts = Counter(f.severity for f in self.findings)
-        errors, warnings = counts[ERROR], len(self.findings) - counts[ERROR]
+        errors, warnings = self.errors, self.warnings
         return (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
                 f"in {self.files} source file{'s' * (self.files != 1)} "
                 f"({self.words} words in {self.units} places checked)")
@@ -73,7 +61,7 @@ class SourceReport:
     def as_dict(self) -> dict:
         return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
                 "units": self.units, "words": self.words, "errors": self.errors,
-                "warnings": len(self.findings) - self.errors}
+                "warnings": self.warnings}
 
 
 # -- settings --------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -24,7 +24,7 @@ from toolkit.checks import glossary as _glossary
 from toolkit.checks import medical as _medical  # noqa: F401 - registers the medical checks
 from toolkit.checks import ttk
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_severity
-from toolkit.checks.findings import ERROR, Finding, sort_findings, summary
+from toolkit.checks.findings import ERROR, Finding, FindingsReport, sort_findings, summary
 from toolkit.catalog.pofile import read_po
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.config import Config
@@ -36,29 +36,18 @@ _IGNORE_RE = re.compile(r"^\s*tmkit-ignore\s*:\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass
-class CheckReport:
+class CheckReport(FindingsReport):
     """Findings of one run and what was looked at."""
 
-    findings: list[Finding] = field(default_factory=list)
     files: int = 0
     entries: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(f.is_error for f in self.findings)
-
-    @property
-    def exit_code(self) -> int:
-        """1 when an error-level finding exists (CI gates on it), else 0."""
-        return 1 if self.errors else 0
 
     def summary(self) -> str:
         return summary(self.findings, self.files, self.entries)
 
     def as_dict(self) -> dict:
         return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
-                "entries": self.entries, "errors": self.errors,
-                "warnings": len(self.findings) - self.errors}
+                "entries": self.entries, "errors": self.errors, "warnings": self.warnings}
 
 
 def _known(config: Config, names: Sequence[str], where: str) -> list[str]:
