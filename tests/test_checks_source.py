@@ -398,7 +398,38 @@ def test_extract_remembers_findings_of_unchanged_articles(runner, project):
     text = SEED.read_text(encoding="utf-8").replace("Acedemy", "Academy")
     (project / "source" / SEED.name).write_text(text, encoding="utf-8")
     assert "'Acedemy'" not in run_cli(runner, project, "extract").stderr
+    write_article(project, "other.txt", "Other\n\nA paragraf.\n")
+    assert "source/other.txt:3: [spelling] warning: 'paragraf'" in run_cli(runner, project, "extract").stderr
+    (project / "source" / "other.txt").unlink()
+    run_cli(runner, project, "extract")
+    assert list(json.loads(cache.read_text(encoding="utf-8"))["articles"]) == [f"source/{SEED.name}"]
     _set_toml(project, 'source_disable = ["spelling"]')
     assert "[spelling]" not in run_cli(runner, project, "extract").stderr
     cache.write_text("{not json", encoding="utf-8")                          # a broken cache is only slower
     assert "[full-stop]" in run_cli(runner, project, "extract").stderr
+
+
+def test_a_clean_patient_article_gives_no_findings(runner, project):
+    """~500 words of ordinary patient English (drugs, anatomy, British 'tumour',
+    'Pilates', 'MRIs', 'flare-ups', 'doesn't') written for this test: nothing to report."""
+    article = (Path(__file__).parent / "data" / "proofread" / "back-pain.md").read_text(encoding="utf-8")
+    source_only(project, ("back-pain.md", article))
+    result = run_cli(runner, project, "check", "--source")
+    assert result.output.endswith("0 errors, 0 warnings in 1 source file (490 words in 19 places checked)\n")
+    # Planting typos makes it fail, each on its line.
+    broken = article.replace("sedentary", "sedentery").replace("bladder or bowels", "bladder or or bowels")
+    write_article(project, "back-pain.md", broken)
+    got = [(f["line"], f["check"]) for f in findings(run_cli(runner, project, "check", "--source").output)]
+    path = project / "source" / "back-pain.md"
+    assert got == [(str(line_of(path, "sedentery")), "spelling"), (str(line_of(path, "or or")), "repeated-word")]
+
+
+@pytest.mark.parametrize("word", ["tumour", "tumours", "paediatric", "oedema", "haematoma", "centre",
+                                  "organisation", "analysed", "programme", "travelled", "licence", "favourite"])
+def test_british_spellings_are_accepted(word):
+    assert Speller().known(word)
+
+
+@pytest.mark.parametrize("word", ["recieve", "seperate", "definately", "occured", "untill", "becuase"])
+def test_common_misspellings_are_not(word):
+    assert not Speller().known(word)

@@ -170,7 +170,8 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     langs = resolve_languages(config, languages)
     articles = list(iter_articles(config, list(slugs) if slugs else None))
     errors = errors_by_catalog(run_checks(config, langs, [a.slug for a in articles])) if with_checks else {}
-    source = proofread_project(config, [a.slug for a in articles]).findings if with_checks else []
+    source = (proofread_project(config, [a.slug for a in articles], use_cache=True).findings
+              if with_checks else [])
     report = StatusReport(config.name, [a.slug for a in articles],
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
                            for t in langs], config.publish.min_translated, source)

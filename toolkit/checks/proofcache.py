@@ -1,4 +1,5 @@
-"""Remembered source-check findings, so ``tmkit extract`` re-reads only changed articles.
+"""Remembered source-check findings, so ``tmkit extract`` and ``tmkit status``
+re-read only changed articles.
 
 ``tmkit extract`` proofreads the English on every run (as warnings), but an
 unchanged project must stay a no-op: extract itself skips articles whose
@@ -8,7 +9,8 @@ article and everything else the checks read are unchanged (the
 :func:`fingerprint`: check settings, the project word list, the glossary,
 the medical vocabulary, the spell-checker's version and this code's
 revision).  A missing or unreadable cache only means a slower run.
-``tmkit check --source`` and ``tmkit status`` always proofread afresh.
+Both commands hold the project lock; ``tmkit check --source``, which does
+not, always proofreads afresh and writes nothing.
 """
 
 from __future__ import annotations
@@ -85,6 +87,13 @@ class ProofreadCache:
         if self.articles.get(shown) != value:
             self.articles[shown] = dict(value)
             self.dirty = True
+
+    def keep_only(self, shown: set[str]) -> None:
+        """Forget articles no longer in the project (after a run over all of them)."""
+        gone = set(self.articles) - shown
+        for key in gone:
+            del self.articles[key]
+        self.dirty = self.dirty or bool(gone)
 
     def save(self) -> None:
         if self.dirty:

@@ -223,6 +223,8 @@ def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
         report.words += result.words
         report.findings += [Finding(**f) for f in result.findings]
     if cache is not None:
+        if not slugs:
+            cache.keep_only({relative(config, p) for p in paths})
         cache.save()
     report.findings = sort_findings(report.findings)
     return report

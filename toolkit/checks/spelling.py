@@ -17,7 +17,11 @@ Not spelt: addresses, words next to digits (``5mg``, ``L5``), single letters,
 abbreviations the sentence splitter knows when a full stop follows (``etc.``),
 acronyms in capitals (``MRI``, ``MRIs``), words with inner capitals
 (``iPhone``), and the words of ``do_not_translate`` and of glossary terms.
-Hyphenated words are spelt part by part (``post-laminectomy``).
+Hyphenated words are spelt part by part (``post-laminectomy``).  The
+dictionary is American; British spellings are accepted by reading them
+through the regular correspondences (:func:`american`: ``tumour``,
+``paediatric``, ``oedema``, ``centre``, ``organisation``), so a house style
+of either kind passes.
 
 Suggestions are the dictionary words closest to the unknown one (optimal
 string alignment distance, at most 2, computed by rapidfuzz over the whole
@@ -72,6 +76,25 @@ def project_words(path: Path) -> frozenset[str]:
     return frozenset(read_word_list(read_text(path)))
 
 
+#: The regular correspondences of British and American spelling, to read a
+#: British form with the (American) dictionary: tumour, paediatric, oedema,
+#: centre, organisation, analyse, programme, travelled, licence.
+_BRITISH = [(re.compile(pattern), american) for pattern, american in (
+    (r"our(s|ed|ing|ite|ites|able)?$", r"or\1"), (r"our(?=[a-z])", "or"),
+    (r"(?:^|(?<=[hpnkfcm]))ae(?=[a-z])", "e"), (r"(?:^|(?<=[fhc]))oe(?=[a-z])", "e"),
+    (r"(?<=[bcdfghklmnpstv])re(s|d)?$", r"er\1"),
+    (r"is(e|es|ed|ing|ation|ations|er|ers|able)$", r"iz\1"), (r"ys(e|es|ed|ing|er|ers)$", r"yz\1"),
+    (r"amme(s)?$", r"am\1"), (r"(?<=[aeiou])ll(ed|ing|er|ers|or|ors)$", r"l\1"), (r"ence$", "ense"),
+)]
+
+
+def american(word: str) -> str:
+    """``word`` with British spellings turned American (``tumours`` -> ``tumors``)."""
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 def _stems(word: str) -> Iterable[str]:
     """``word`` and the singulars it may be a plural of (``-s``, ``-es``, ``-ies``)."""
     yield word
@@ -101,8 +124,8 @@ class Speller:
         if cached is None:
             key = word.casefold().replace("’", "'")
             base = _POSSESSIVE_RE.sub("", key)
-            cached = (key in self._frequency or base in self._frequency
-                      or any(stem in self.extra for stem in _stems(base)))
+            cached = any(form in self._frequency or any(stem in self.extra for stem in _stems(form))
+                         for form in dict.fromkeys((key, base, american(base))))
             self._known[word] = cached
         return cached
 
