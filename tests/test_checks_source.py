@@ -433,3 +433,19 @@ def test_british_spellings_are_accepted(word):
 @pytest.mark.parametrize("word", ["recieve", "seperate", "definately", "occured", "untill", "becuase"])
 def test_common_misspellings_are_not(word):
     assert not Speller().known(word)
+
+
+def test_binary_source_formats_use_the_readers_lines(project, monkeypatch):
+    """A format that is not text (such as .docx) has no lines to search: the
+    reader's line of each place is reported, and nothing fails."""
+    from toolkit.checks import proofread
+    from toolkit.config import load_config
+    from toolkit.model import Article, Block, BlockKind
+
+    path = project / "source" / "leaflet.txt"
+    path.write_bytes(b"PK\x03\x04\xff\xfe binary")
+    article = Article("leaflet", "source/leaflet.txt", "docx", "Leaflet", 1,
+                      blocks=[Block(BlockKind.PARAGRAPH, "Rest and and walk.", 3)])
+    monkeypatch.setattr(proofread, "read_article", lambda p, shown: article)
+    result = proofread.proofread_article(load_config(project), path, proofread.source_env(load_config(project)))
+    assert [(f["line"], f["check"]) for f in result.findings] == [(3, "repeated-word")]

@@ -37,7 +37,7 @@ from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_has
 from toolkit.checks.glossary import load_glossary
 from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
 from toolkit.config import DEFAULT_WORDS, Config
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, TmkitError
 from toolkit.fsutil import inside, read_text
 from toolkit.project import article_paths, relative
 from toolkit.readers import read_article
@@ -170,13 +170,22 @@ def prose_text(markup: str) -> str:
     return inline.plain_text(_CODE_RE.sub(lambda m: " " * len(inline.plain_text(m.group(1))), markup))
 
 
+def _raw_text(path: Path) -> str:
+    """The file as text to find lines in; "" for a binary format (a .docx),
+    where the lines the reader gives are all there is."""
+    try:
+        return read_text(path)
+    except TmkitError:
+        return ""
+
+
 def proofread_article(config: Config, path: Path, env: SourceEnv) -> CachedArticle:
     """Check one article: its findings (as dicts, sorted) and what was looked at."""
     shown = relative(config, path)
     article = read_article(path, shown)
     names = enabled_source_checks(config, article.slug)
     severities = {n: chosen_severity(config, SOURCE_CHECKS[n]) for n in names}
-    lines = SourceLines(read_text(path))
+    lines = SourceLines(_raw_text(path))
     found: list[Finding] = []
     units = words = 0
     for unit in article_units(article):
