@@ -449,3 +449,23 @@ def test_binary_source_formats_use_the_readers_lines(project, monkeypatch):
     monkeypatch.setattr(proofread, "read_article", lambda p, shown: article)
     result = proofread.proofread_article(load_config(project), path, proofread.source_env(load_config(project)))
     assert [(f["line"], f["check"]) for f in result.findings] == [(3, "repeated-word")]
+
+
+def test_word_document(runner, project):
+    """A .docx (no lines): findings give the paragraph number the Word reader records."""
+    docx = pytest.importorskip("docx")
+    from toolkit.readers import read_article
+
+    document = docx.Document()
+    document.add_heading("Whiplash Injuries", 1)
+    document.add_paragraph("Most people recover within weeks, but some develope chronic pain.")
+    document.add_paragraph("Rest, ice and and gentle exercise help.", style="List Bullet")
+    path = project / "source" / "whiplash.docx"
+    document.save(str(path))
+    result = run_cli(runner, project, "check", "--source", "--article", "whiplash")
+    article = read_article(path)
+    lines = {b.text.split()[-2]: b.line for b in article.walk() if b.text}
+    assert [(f["path"], int(f["line"]), f["check"]) for f in findings(result.output)] == [
+        ("source/whiplash.docx", lines["chronic"], "spelling"),
+        ("source/whiplash.docx", lines["exercise"], "repeated-word")]
+    assert "'develope' (did you mean" in result.output
