@@ -72,7 +72,7 @@ def tm_backend(request, tmp_path: Path, monkeypatch) -> TMBackend:
     """Run a TM test on each backend; for PostgreSQL, ``TMKIT_TM_URL`` points projects at it."""
     if request.param == "sqlite":
         monkeypatch.delenv("TMKIT_TM_URL", raising=False)
-        return TMBackend("sqlite", tmp_path / "tm.sqlite")
+        return TMBackend("sqlite", tmp_path / "tm.sqlite", tmp_path / "tm.sqlite.index")
     server = request.getfixturevalue("pg_server")
     url = server.new_database()
     monkeypatch.setenv("TMKIT_TM_URL", url)
