@@ -15,7 +15,7 @@ import importlib
 import os
 from pathlib import Path
 from typing import Optional
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from toolkit.errors import TMError
 
@@ -54,13 +54,14 @@ def scrub(text: str, url: str) -> str:
     """``text`` (a driver's message) with the URL's password removed wherever it appears."""
     try:
         password = urlsplit(url).password
-        secrets = [password] if password else []
+        secrets = [password, unquote(password)] if password else []
         secrets += [v for k, v in parse_qsl(urlsplit(url).query) if k.lower() in _SECRET_PARAMS and v]
     except ValueError:
         secrets = []
-    for secret in secrets:
+    text = text.replace(url, redact_url(url))
+    for secret in sorted(set(secrets), key=len, reverse=True):
         text = text.replace(secret, HIDDEN)
-    return text.replace(url, redact_url(url))
+    return text
 
 
 def open_store(location: os.PathLike | str):
@@ -87,6 +88,5 @@ def cache_dir(location: os.PathLike | str, base: Path) -> Optional[Path]:
     if not is_url(location):
         path = Path(location)
         return path.with_name(path.name + ".index")
-    parts = urlsplit(str(location))
-    who = f"{parts.scheme}://{parts.username or ''}@{parts.hostname or ''}:{parts.port or ''}{parts.path}"
+    who = redact_url(str(location))       # the same folder whatever the password
     return base / "tm-cache" / hashlib.sha256(who.encode()).hexdigest()[:16]

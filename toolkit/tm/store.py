@@ -348,7 +348,10 @@ class SQLStore(TMStore):
             yield
         except BaseException as exc:
             self._depth = 0
-            self._end(False)
+            try:
+                self._end(False)
+            except Exception:   # a dead connection: the server rolls back by itself
+                pass
             error = self._error(exc) if isinstance(exc, Exception) else None
             if error is not None:
                 raise error from None
