@@ -131,6 +131,7 @@ class PostgresStore(SQLStore):
         with self.db.cursor().copy(f"COPY incoming ({', '.join(INCOMING)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        self.db.execute("ANALYZE incoming")   # temporary tables are never analysed by autovacuum
 
     def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
         return "u.id = ANY(?)", (ids,)

@@ -194,7 +194,7 @@ _PLACE_MATCH = ("{a}.source_lang = {b}.source_lang AND {a}.target_lang = {b}.tar
 #: staged rows of one add (a temporary table), in this column order
 INCOMING = ("ord", "pair_key", "norm_key", "source_key", "source_lang", "target_lang", "source",
             "target", "article", "segment", "place", "translator", "status", "created", "changed",
-            "live")
+            "live", "first_pair", "first_place", "winner", "batch_places")
 
 #: the temporary table an add stages its units in (the same SQL for every backend)
 INCOMING_DDL = """
@@ -203,54 +203,48 @@ CREATE TEMP TABLE IF NOT EXISTS incoming (
     source_key BIGINT NOT NULL, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
     source TEXT NOT NULL, target TEXT NOT NULL, article TEXT NOT NULL, segment TEXT NOT NULL,
     place TEXT NOT NULL, translator TEXT NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL,
-    changed TEXT NOT NULL, live INTEGER NOT NULL, fresh INTEGER NOT NULL DEFAULT 0,
-    new_place INTEGER NOT NULL DEFAULT 0, stronger INTEGER NOT NULL DEFAULT 0,
-    winner INTEGER NOT NULL DEFAULT 0);
+    changed TEXT NOT NULL, live INTEGER NOT NULL, first_pair INTEGER NOT NULL,
+    first_place INTEGER NOT NULL, winner INTEGER NOT NULL, batch_places INTEGER NOT NULL,
+    fresh INTEGER NOT NULL DEFAULT 0,
+    new_place INTEGER NOT NULL DEFAULT 0, stronger INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS incoming_pair ON incoming (pair_key, place);
 DELETE FROM incoming
 """
 
 _ADD_STEPS = {
     # which staged rows are the first of a pair new to the TM, a new place, a stronger status
-    "fresh": "UPDATE incoming SET fresh = 1 WHERE NOT EXISTS (SELECT 1 FROM units u "
-             "WHERE u.pair_key = incoming.pair_key) AND ord IN "
-             "(SELECT min(ord) FROM incoming GROUP BY pair_key)",
-    "new_place": "UPDATE incoming SET new_place = 1 WHERE NOT EXISTS (SELECT 1 FROM places p "
-                 "JOIN units u ON u.id = p.unit_id WHERE u.pair_key = incoming.pair_key AND "
-                 "p.place = incoming.place) AND ord IN "
-                 "(SELECT min(ord) FROM incoming GROUP BY pair_key, place)",
+    "fresh": "UPDATE incoming SET fresh = 1 WHERE NOT EXISTS "
+             "(SELECT 1 FROM units u WHERE u.pair_key = incoming.pair_key)",
+    "new_place": "UPDATE incoming SET new_place = 1 WHERE first_place = 1 AND NOT EXISTS "
+                 "(SELECT 1 FROM places p JOIN units u ON u.id = p.unit_id WHERE "
+                 "u.pair_key = incoming.pair_key AND p.place = incoming.place)",
     "stronger": "UPDATE incoming SET stronger = 1 WHERE status = 'reviewed' AND EXISTS "
                 "(SELECT 1 FROM units u WHERE u.pair_key = incoming.pair_key AND "
                 "u.status = 'translated')",
-    # the unit each place of the batch ends with: the last one given for it
-    "winner": "UPDATE incoming SET winner = 1 WHERE live = 1 AND ord IN (SELECT max(ord) FROM "
-              "incoming WHERE live = 1 GROUP BY source_lang, target_lang, article, segment, "
-              "source_key)",
     "insert": "INSERT INTO units (pair_key, norm_key, source_lang, target_lang, source, target, "
               "article, segment, translator, status, count, created, changed) "
               "SELECT pair_key, norm_key, source_lang, target_lang, source, target, article, "
-              "segment, translator, status, 0, created, changed FROM incoming WHERE fresh = 1 "
+              "segment, translator, status, batch_places, created, changed FROM incoming "
+              "WHERE fresh = 1 AND first_pair = 1 "
               "ORDER BY ord ON CONFLICT (pair_key) DO NOTHING",
     "places": "INSERT INTO places (unit_id, place) SELECT u.id, i.place FROM incoming i "
               "JOIN units u ON u.pair_key = i.pair_key WHERE i.new_place = 1 "
               "ON CONFLICT DO NOTHING",
-    # count new places, strengthen the status (never weaken), remember the latest place
-    "touch": "UPDATE units SET "
-             "count = count + (SELECT count(*) FROM incoming i WHERE i.pair_key = units.pair_key "
-             "  AND i.new_place = 1), "
-             "status = CASE WHEN EXISTS (SELECT 1 FROM incoming i WHERE i.pair_key = "
-             "  units.pair_key AND i.status = 'reviewed') THEN 'reviewed' ELSE status END, "
-             "changed = (SELECT CASE WHEN max(i.changed) > units.changed THEN max(i.changed) "
-             "  ELSE units.changed END FROM incoming i WHERE i.pair_key = units.pair_key "
-             "  AND (i.new_place = 1 OR i.stronger = 1)), "
-             "article = (SELECT i.article FROM incoming i WHERE i.pair_key = units.pair_key "
-             "  AND (i.new_place = 1 OR i.stronger = 1) ORDER BY ord DESC LIMIT 1), "
-             "segment = (SELECT i.segment FROM incoming i WHERE i.pair_key = units.pair_key "
-             "  AND (i.new_place = 1 OR i.stronger = 1) ORDER BY ord DESC LIMIT 1), "
-             "translator = coalesce((SELECT i.translator FROM incoming i WHERE i.pair_key = "
-             "  units.pair_key AND (i.new_place = 1 OR i.stronger = 1) AND i.translator <> '' "
-             "  ORDER BY ord DESC LIMIT 1), translator) "
-             "WHERE pair_key IN (SELECT pair_key FROM incoming WHERE new_place = 1 OR stronger = 1)",
+    # pairs known before: count new places, strengthen the status (never weaken),
+    # remember the latest place; pairs new to the TM only if a later row is stronger
+    "touch": "UPDATE units SET count = units.count + t.new_places, "
+             "status = CASE WHEN t.reviewed = 1 THEN 'reviewed' ELSE units.status END, "
+             "changed = CASE WHEN t.changed > units.changed THEN t.changed ELSE units.changed END, "
+             "article = t.article, segment = t.segment, "
+             "translator = CASE WHEN t.translator <> '' THEN t.translator ELSE units.translator END "
+             "FROM (SELECT a.pair_key, a.new_places, a.reviewed, a.changed, l.article, l.segment, "
+             "      l.translator FROM (SELECT pair_key, "
+             "      sum(CASE WHEN fresh = 0 THEN new_place ELSE 0 END) AS new_places, "
+             "      max(CASE WHEN status = 'reviewed' THEN 1 ELSE 0 END) AS reviewed, "
+             "      max(changed) AS changed, max(ord) AS last FROM incoming "
+             "      WHERE (new_place = 1 AND fresh = 0) OR stronger = 1 GROUP BY pair_key) a "
+             "      JOIN incoming l ON l.ord = a.last) t "
+             "WHERE units.pair_key = t.pair_key",
     "revised": "SELECT count(*) FROM incoming i JOIN units u ON u.pair_key = i.pair_key "
                "JOIN live_places c ON " + _PLACE_MATCH.format(a="c", b="i") +
                " WHERE i.winner = 1 AND c.unit_id <> u.id AND (? = 1 OR i.changed >= c.changed)",
@@ -274,15 +268,38 @@ def _row_unit(row: tuple) -> TMUnit:
                   changed, count, uid, bool(live), not live and bool(source_live))
 
 
-def _staged(ord_: int, unit: TMUnit, stamp: str) -> tuple:
-    """One unit as a row of the ``incoming`` table (see :data:`INCOMING`)."""
-    if unit.status not in STATUSES:
-        raise TMError(f"unknown unit status {unit.status!r}")
-    key = pair_key(unit.source_lang, unit.target_lang, unit.source, unit.target)
-    return (ord_, key, norm_key(unit.source), 0 if unit.segment else key, unit.source_lang,
-            unit.target_lang, unit.source, unit.target, unit.article, unit.segment, unit.place,
-            unit.translator, unit.status, unit.created or stamp,
-            unit.changed or unit.created or stamp, 1 if unit.current else 0)
+def _staged(units: Iterable[TMUnit], stamp: str) -> list[list]:
+    """Units as rows of the ``incoming`` table (see :data:`INCOMING`).
+
+    The flags that need no database are set here: the first row of each pair
+    and of each (pair, place) in the batch, and the row each place of the
+    batch ends with (the last one given for it: ``winner``).
+    """
+    rows: list[list] = []
+    pairs_seen: dict[int, int] = {}          # pair -> distinct places in this batch
+    places_seen: set = set()
+    winners: dict[tuple, int] = {}
+    for number, unit in enumerate(units):
+        if unit.status not in STATUSES:
+            raise TMError(f"unknown unit status {unit.status!r}")
+        key = pair_key(unit.source_lang, unit.target_lang, unit.source, unit.target)
+        source_key = 0 if unit.segment else key
+        place = unit.place
+        first_pair, first_place = key not in pairs_seen, (key, place) not in places_seen
+        pairs_seen[key] = pairs_seen.get(key, 0) + first_place
+        places_seen.add((key, place))
+        if unit.current:
+            winners[(unit.source_lang, unit.target_lang, unit.article, unit.segment, source_key)] = number
+        rows.append([number, key, norm_key(unit.source), source_key, unit.source_lang,
+                     unit.target_lang, unit.source, unit.target, unit.article, unit.segment, place,
+                     unit.translator, unit.status, unit.created or stamp,
+                     unit.changed or unit.created or stamp, 1 if unit.current else 0,
+                     int(first_pair), int(first_place), 0, 0])
+    for number in winners.values():
+        rows[number][-2] = 1
+    for row in rows:
+        row[-1] = pairs_seen[row[1]]
+    return rows
 
 
 class SQLStore(TMStore):
@@ -366,7 +383,7 @@ class SQLStore(TMStore):
     def add(self, units: Iterable[TMUnit], catalog: Optional[tuple[str, str, str]] = None) -> AddResult:
         stamp = now_iso()
         try:
-            rows = [_staged(number, unit, stamp) for number, unit in enumerate(units)]
+            rows = _staged(units, stamp)
         except TMError as exc:
             raise TMError(exc.message, self.location) from None
         result = AddResult()
@@ -376,12 +393,14 @@ class SQLStore(TMStore):
         with self.transaction():
             self._stage(rows)
             before = self._fetchall("SELECT coalesce(max(id), 0) FROM units")[0][0]
-            for step in ("fresh", "new_place", "stronger", "winner"):
+            for step in ("fresh", "new_place"):
                 self._execute(_ADD_STEPS[step])
             result.added = self._execute(_ADD_STEPS["insert"])
+            self._execute(_ADD_STEPS["stronger"])   # also a later row of a pair just inserted
             self._execute(_ADD_STEPS["places"])
-            result.counted = self._fetchall("SELECT count(*) FROM incoming WHERE fresh = 0 AND "
-                                            "(new_place = 1 OR stronger = 1)")[0][0]
+            result.counted = self._fetchall(
+                "SELECT count(*) FROM incoming WHERE NOT (fresh = 1 AND first_pair = 1) AND "
+                "(new_place = 1 OR stronger = 1)")[0][0]
             self._execute(_ADD_STEPS["touch"])
             result.revised = self._fetchall(_ADD_STEPS["revised"], (force,))[0][0]
             self._execute(_ADD_STEPS["live"], (force,))
