@@ -29,7 +29,7 @@ import psycopg
 
 from toolkit.errors import TMError
 from toolkit.tm.backends import redact_url, scrub
-from toolkit.tm.store import (INCOMING, INCOMING_DDL, SCHEMA_VERSION, SQLStore, _INHERITED,
+from toolkit.tm.store import (INCOMING, SCHEMA_VERSION, SQLStore, _INHERITED,
                               newer_schema_error, now_iso)
 
 CONNECT_TIMEOUT_S = 10
@@ -125,9 +125,7 @@ class PostgresStore(SQLStore):
             return
         self.db.execute("COMMIT" if commit else "ROLLBACK")
 
-    def _stage(self, rows: list[tuple]) -> None:
-        for statement in INCOMING_DDL.split(";"):
-            self.db.execute(statement)
+    def _load(self, rows: list[list]) -> None:
         with self.db.cursor().copy(f"COPY incoming ({', '.join(INCOMING)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -149,6 +147,7 @@ class PostgresStore(SQLStore):
         """
         _INHERITED.append(self.db)
         self.db = self._connect()
+        self._staging_ready = False
 
     def close(self) -> None:
         self.db.close()

@@ -207,8 +207,7 @@ CREATE TEMP TABLE IF NOT EXISTS incoming (
     first_place INTEGER NOT NULL, winner INTEGER NOT NULL, batch_places INTEGER NOT NULL,
     fresh INTEGER NOT NULL DEFAULT 0,
     new_place INTEGER NOT NULL DEFAULT 0, stronger INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS incoming_pair ON incoming (pair_key, place);
-DELETE FROM incoming
+CREATE INDEX IF NOT EXISTS incoming_pair ON incoming (pair_key, place)
 """
 
 _ADD_STEPS = {
@@ -313,6 +312,7 @@ class SQLStore(TMStore):
 
     db: object
     _depth = 0
+    _staging_ready = False    # the temporary table exists on this connection
 
     # -- what a backend supplies ----------------------------------------------------
     def _sql(self, text: str) -> str:
@@ -334,8 +334,8 @@ class SQLStore(TMStore):
         """Commit or roll back the write transaction."""
 
     @abc.abstractmethod
-    def _stage(self, rows: list[tuple]) -> None:
-        """Empty the temporary ``incoming`` table and load ``rows`` into it."""
+    def _load(self, rows: list[list]) -> None:
+        """Load ``rows`` into the (empty) temporary ``incoming`` table."""
 
     @abc.abstractmethod
     def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
@@ -365,6 +365,7 @@ class SQLStore(TMStore):
             yield
         except BaseException as exc:
             self._depth = 0
+            self._staging_ready = False     # created in the transaction that is rolled back
             try:
                 self._end(False)
             except Exception:   # a dead connection: the server rolls back by itself
@@ -387,8 +388,8 @@ class SQLStore(TMStore):
         except TMError as exc:
             raise TMError(exc.message, self.location) from None
         result = AddResult()
-        if not rows and catalog is None:
-            return result
+        if not rows:
+            return self._withdraw_all(catalog) if catalog is not None else result
         force = 1 if catalog is not None else 0
         with self.transaction():
             self._stage(rows)
@@ -421,6 +422,32 @@ class SQLStore(TMStore):
                                   "units = pairs.units + excluded.units, "
                                   "changes = pairs.changes + 1", (sl, tl, top, n))
                     result.pairs.add((sl, tl))
+        return result
+
+    def _stage(self, rows: list[list]) -> None:
+        if not self._staging_ready:
+            for statement in INCOMING_DDL.split(";"):
+                self._execute(statement)
+            self._staging_ready = True
+        self._execute("DELETE FROM incoming")
+        self._load(rows)
+
+    def _withdraw_all(self, catalog: tuple[str, str, str]) -> AddResult:
+        """A catalog that translates nothing (any more): its places stop being current.
+
+        Most catalogs of a fresh ``tmkit update`` are empty; looking first keeps
+        them from taking the write lock for nothing.
+        """
+        result = AddResult()
+        where = "source_lang = ? AND target_lang = ? AND article = ?"
+        if not self._read(f"SELECT 1 FROM live_places WHERE {where} LIMIT 1", catalog):
+            return result
+        with self.transaction():
+            result.withdrawn = self._execute(f"DELETE FROM live_places WHERE {where}", catalog)
+            if result.withdrawn:
+                self._execute("UPDATE pairs SET changes = changes + 1 WHERE source_lang = ? "
+                              "AND target_lang = ?", catalog[:2])
+                result.pairs.add(catalog[:2])
         return result
 
     # -- reading ---------------------------------------------------------------
@@ -625,6 +652,7 @@ class SQLiteStore(SQLStore):
         """
         _INHERITED.append(self.db)
         self.db = self._connect()
+        self._staging_ready = False
 
     def _begin(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")   # take the write lock now: no upgrade deadlock
@@ -632,9 +660,7 @@ class SQLiteStore(SQLStore):
     def _end(self, commit: bool) -> None:
         self.db.execute("COMMIT" if commit else "ROLLBACK")
 
-    def _stage(self, rows: list[tuple]) -> None:
-        for statement in INCOMING_DDL.split(";"):
-            self.db.execute(statement)
+    def _load(self, rows: list[list]) -> None:
         marks = ", ".join("?" * len(INCOMING))
         self.db.executemany(f"INSERT INTO incoming ({', '.join(INCOMING)}) VALUES ({marks})", rows)
 
