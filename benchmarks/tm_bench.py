@@ -325,11 +325,16 @@ def postgres(args, units, queries, folder: Path, units_path: Path, qfile: Path, 
               f"{'yes' if pg['results'] == indexed['results'] else 'NO'}")
         rate, base = recall(truth, pg["results"][:len(truth)])
         print(f"PostgreSQL recall vs brute force at {MIN:.0f}%: {rate:.2f}% of {base} queries with a match")
-        if sqlite_whole is None:
-            sqlite_whole = tmkit_process(tm_path, queries, folder)
-        pg_whole = tmkit_process(tm_path, queries, folder, url)
-        print(f"whole process, 2,000-entry PO: tmkit tm pretranslate via PostgreSQL {pg_whole:.1f}s vs "
-              f"SQLite {sqlite_whole:.1f}s: {pg_whole / sqlite_whole:.2f}x")
+        # interleaved, three each: the machine's load moves between runs
+        sqlite_runs, pg_runs = [], []
+        for _ in range(3):
+            sqlite_runs.append(tmkit_process(tm_path, queries, folder))
+            pg_runs.append(tmkit_process(tm_path, queries, folder, url))
+        pg_whole, sqlite_whole = statistics.median(pg_runs), statistics.median(sqlite_runs)
+        print(f"whole process, 2,000-entry PO, median of 3 interleaved: tmkit tm pretranslate via "
+              f"PostgreSQL {pg_whole:.2f}s vs SQLite {sqlite_whole:.2f}s: {pg_whole / sqlite_whole:.2f}x "
+              f"(runs: PG {', '.join(f'{r:.2f}' for r in pg_runs)}; SQLite "
+              f"{', '.join(f'{r:.2f}' for r in sqlite_runs)})")
         if args.pg_trgm:
             pg_trgm(url, queries[:500], truth[:500])
     finally:

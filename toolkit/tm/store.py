@@ -305,7 +305,7 @@ class SQLStore(TMStore):
     """The TM in an SQL database; subclasses give the connection and the dialect.
 
     The SQL is written with ``?`` parameters; :meth:`_sql` turns it into the
-    backend's style.  Every write happens inside :meth:`_write`, which a
+XX
     backend makes exclusive for writers, so ids grow in commit order (the
     trigram index relies on that to find what is new: ids above its build).
     """
