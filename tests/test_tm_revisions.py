@@ -232,4 +232,10 @@ def test_issue_scenario_revision_reaches_a_new_article(project, runner, tm_backe
     assert found[0]["target"] == NEW and found[0]["current"]
     assert OLD not in [m["target"] for m in found]
     text = run_cli(runner, project, "tm", "lookup", SENTENCE, "--lang", "es").output
-    assert text.index(NEW) >= 0 and OLD not in text
+    assert NEW in text and OLD not in text
+    # the old translations are exported only with --history
+    out = project.parent / "es.tmx"
+    current = run_cli(runner, project, "tm", "export", "--lang", "es", "-o", str(out)).output
+    full = run_cli(runner, project, "tm", "export", "--lang", "es", "--history", "-o", str(out)).output
+    assert int(full.split(": ")[1].split()[0]) == int(current.split(": ")[1].split()[0]) + 2
+    assert OLD in out.read_text(encoding="utf-8")
