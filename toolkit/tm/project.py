@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 from toolkit.config import Config
 from toolkit.errors import TMError
-from toolkit.project import check_output
+from toolkit.project import check_output, relative
 from toolkit.tm.backends import cache_dir, is_url
 from toolkit.tm.feed import AddResult, feed_project, import_po
 from toolkit.tm.match import Match
@@ -35,7 +35,8 @@ def open_project_tm(config: Config, create: bool = True) -> TranslationMemory:
 def migrate_tm(config: Config) -> tuple[str, int]:
     """Create or migrate the TM's schema (``tmkit tm migrate``): (where, version)."""
     with open_project_tm(config) as tm:
-        return tm.store.location, tm.store.schema_version()
+        where = tm.store.location if is_url(config.tm_location) else relative(config, config.tm_path)
+        return str(where), tm.store.schema_version()
 
 
 def update_tm(config: Config, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:
