@@ -36,6 +36,7 @@ COMMANDS = {
     "build": "build",
     "status": "quality",
     "tm": "tm",
+    "xliff": "xliff",
     "pseudo": "quality",
 }
 
@@ -109,7 +110,7 @@ pass_project = click.make_pass_decorator(ProjectContext)
 #: Commands that write project files: each runs holding the project lock
 #: (:mod:`toolkit.lock`), so two of them never interleave their writes.
 WRITING_COMMANDS = frozenset({"extract", "update", "build", "pseudo", "status",
-                              "tm update", "tm import", "tm pretranslate"})
+                              "tm update", "tm import", "tm pretranslate", "xliff import"})
 
 
 def _locked(command: click.Command) -> None:
