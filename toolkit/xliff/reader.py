@@ -57,6 +57,16 @@ def _parser() -> etree.XMLParser:
                            huge_tree=False, remove_comments=True, remove_pis=True)
 
 
+def _refuse_doctype(path: Path, shown: str) -> None:
+    """Refuse a DOCTYPE before the XML parser sees it (entities, "billion laughs", DTDs)."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    position = head.find(b"<!DOCTYPE")
+    if position >= 0:
+        raise XliffError("XLIFF with a DOCTYPE; refused (entities and DTDs are never read)",
+                         shown, head.count(b"\n", 0, position) + 1)
+
+
 def read_document(path: os.PathLike | str, shown: Optional[str] = None) -> list[XliffFile]:
     """The ``<file>`` elements of an XLIFF 1.2 document; raises :class:`XliffError`."""
     path = Path(path)
@@ -66,12 +76,13 @@ def read_document(path: os.PathLike | str, shown: Optional[str] = None) -> list[
         if size > MAX_BYTES:
             raise XliffError(f"file is {size:,} bytes, more than the {MAX_BYTES:,} tmkit reads "
                              "(export fewer articles per file)", shown, 1)
+        _refuse_doctype(path, shown)
         tree = etree.parse(str(path), _parser())
     except etree.XMLSyntaxError as exc:
         raise XliffError(f"not well-formed XML: {exc.msg}", shown, exc.lineno) from None
     except OSError as exc:
         raise XliffError(f"cannot read: {exc.strerror or exc}", shown) from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:   # past the first MiB
         raise XliffError("XLIFF with a DOCTYPE; refused (entities and DTDs are never read)",
                          shown, 1)
     root = tree.getroot()
