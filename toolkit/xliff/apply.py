@@ -99,77 +99,79 @@ def _reads_as(element: etree._Element, entry: polib.POEntry, ns: Optional[str]) 
         return None
 
 
-def apply_file(xfile: XliffFile, catalog: CatalogImport, shown: str, stale: str = "fuzzy") -> tuple[ImportCounts, list[str]]:
+def apply_file(xfile: XliffFile, catalog: CatalogImport, shown: str, stale: str = "fuzzy"
+               ) -> tuple[ImportCounts, list[str]]:
     """Apply the units of ``xfile`` to ``catalog``; returns counts and messages.
 
     Messages read ``<file>:<line>: unit '<id>' (segment <ids>): <what>``.
     """
     counts = ImportCounts()
     messages: list[str] = []
-    ns = xfile.ns
     entries = [e for e in catalog.po if not e.obsolete and e.msgid and not e.msgid_plural]
     by_segment = {sid: e for e in entries for sid in segment_ids(e)}
     by_text: dict[tuple, list[polib.POEntry]] = defaultdict(list)
     for entry in entries:
         by_text[(entry.msgctxt, _flat(inline.plain_text(entry.msgid)))].append(entry)
-    done: dict[int, str] = {}
-
+    given: dict[int, str] = {}          # id(entry) -> the unit that gave its translation
     for unit in xfile.units:
-        def say(what: str, entry: Optional[polib.POEntry] = None) -> None:
-            ids = " ".join(segment_ids(entry)) if entry is not None else unit.id
-            messages.append(f"{shown}:{unit.line}: unit {unit.id!r} (segment {ids}): {what}")
-
-        entry, current = _locate(unit, by_segment, by_text, ns)
+        entry, current = _locate(unit, by_segment, by_text, xfile.ns)
         if entry is None:
-            counts.unknown += 1
-            say(f"no such segment in {catalog.shown} (removed from the article?); not applied")
-            continue
-        if unit.target is None or not "".join(unit.target.itertext()).strip():
-            counts.empty += 1
-            continue
-        try:
-            target = read_xliff(unit.target, Codes.of(entry.msgid), ns)
-        except CodeError as exc:
-            counts.refused += 1
-            say(f"{exc}; not applied", entry)
-            continue
-        if not markup_matches(entry.msgid, target):
-            counts.refused += 1
-            say("the translation's tags do not pair up or differ from the source's "
-                "(as 'tmkit build' requires); not applied", entry)
-            continue
-        if id(entry) in done:
-            counts.refused += 1
-            say(f"segment already given by unit {done[id(entry)]!r} of this file; not applied",
-                entry)
-            continue
-        done[id(entry)] = unit.id
+            outcome = Outcome("unknown", f"no such segment in {catalog.shown} (removed from the "
+                                         "article?); not applied")
+        elif id(entry) in given and unit.target is not None:
+            outcome = Outcome("refused", f"segment already given by unit {given[id(entry)]!r} "
+                                         "of this file; not applied")
+        else:
+            outcome = _apply_unit(unit, entry, current, xfile.ns, stale)
+        if outcome.changed:
+            catalog.changed[id(entry)] = entry
+            given[id(entry)] = unit.id
+        setattr(counts, outcome.counter, getattr(counts, outcome.counter) + 1)
+        if outcome.message:
+            ids = " ".join(segment_ids(entry)) if entry is not None else unit.id
+            messages.append(f"{shown}:{unit.line}: unit {unit.id!r} (segment {ids}): "
+                            f"{outcome.message}")
+    return counts, messages
+
+
+@dataclass
+class Outcome:
+    """What became of one unit: the counter it adds to, a message, whether the entry changed."""
+
+    counter: str
+    message: str = ""
+    changed: bool = False
+
+
+def _apply_unit(unit: XliffUnit, entry: polib.POEntry, current: bool, ns: Optional[str],
+                stale: str) -> Outcome:
+    """The rules of the module docstring for one unit whose entry was found."""
+    if unit.target is None or not "".join(unit.target.itertext()).strip():
+        return Outcome("empty")
+    try:
+        target = read_xliff(unit.target, Codes.of(entry.msgid), ns)
+    except CodeError as exc:
+        return Outcome("refused", f"{exc}; not applied")
+    if not markup_matches(entry.msgid, target):
+        return Outcome("refused", "the translation's tags do not pair up or differ from the "
+                                  "source's (as 'tmkit build' requires); not applied")
+    if current:
+        fuzzy = not _final(unit)
         previous = ((entry.previous_msgctxt, entry.previous_msgid) if "fuzzy" in entry.flags
                     else (None, None))
-        fuzzy = not _final(unit)
-        if not current:
-            counts.stale += 1
-            finished = entry.msgstr and "fuzzy" not in entry.flags and entry.msgstr != target
-            if stale == "hold" or finished:
-                why = "the entry has a finished translation" if finished else "--stale hold"
-                say(f"the English changed since the export; held back ({why})", entry)
-                continue
-            fuzzy = True
-            previous = (unit.msgctxt, _old_english(unit, entry, ns))
-        changed = _set(entry, target, fuzzy, previous)
-        if not current:
-            say("the English changed since the export; " + (
-                "applied as fuzzy (review it)" if changed else "already in the PO as fuzzy"), entry)
-        if not changed:
-            counts.unchanged += current
-            continue
-        catalog.changed[id(entry)] = entry
-        if current:
-            if fuzzy:
-                counts.fuzzy += 1
-            else:
-                counts.applied += 1
-    return counts, messages
+        if not _set(entry, target, fuzzy, previous):
+            return Outcome("unchanged")
+        return Outcome("fuzzy" if fuzzy else "applied", changed=True)
+    changed_english = "the English changed since the export; "
+    if entry.msgstr and "fuzzy" not in entry.flags:          # finished work is never undone
+        return Outcome("stale", changed_english + (
+            "held back (the entry has a finished translation)" if entry.msgstr != target
+            else "the PO already has this translation, finished"))
+    if stale == "hold":
+        return Outcome("stale", changed_english + "held back (--stale hold)")
+    changed = _set(entry, target, True, (unit.msgctxt, _old_english(unit, entry, ns)))
+    return Outcome("stale", changed_english + ("applied as fuzzy (review it)" if changed
+                                               else "already in the PO as fuzzy"), changed)
 
 
 def _locate(unit: XliffUnit, by_segment: dict, by_text: dict, ns: Optional[str]
