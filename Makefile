@@ -28,10 +28,14 @@ run: $(STAMP)
 	$(BIN)/tmkit status --format html
 	@echo "open exports/index.html (site) and exports/status.html (status)"
 
+# System tools the tests use (gettext, Chromium + fonts, PostgreSQL): installed when missing
+# and possible (root with apt-get), else the tests that need them skip and say why.
 test: $(STAMP)
+	@bash dev/system-packages.sh
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	@bash dev/system-packages.sh --bench
 	$(BIN)/python benchmarks/pipeline_bench.py
 	$(BIN)/python benchmarks/tm_bench.py
 

@@ -2,7 +2,7 @@
 
 Every export is validated against tmkit's own schema (toolkit/schema/xliff.rng)
 and against OASIS ``xliff-core-1.2-strict.xsd``, read offline from Debian's
-php-symfony-translation package (.ci/run installs it; the XSD tests skip
+php-symfony-translation package (dev/system-packages.sh installs it; the XSD tests skip
 without it).
 """
 

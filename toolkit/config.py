@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Optional
 
 from toolkit.errors import ConfigError
 from toolkit.fsutil import inside, read_text
 from toolkit.languages import Language, get_language
+from toolkit.plurals import parse_rule
 
 CONFIG_NAME = "tmkit.toml"
 SEGMENTATIONS = ("sentence", "paragraph")
@@ -79,6 +80,10 @@ class Config:
     segmentation: str = "sentence"
     copyright_holder: str = ""
     bugs_address: str = ""
+    #: BCP 47 tag -> Plural-Forms for new catalogs, overriding gettext's table.
+    plural_forms: dict[str, str] = field(default_factory=dict)
+    #: Globs (relative to source_dir) of files in source/ that are not articles.
+    ignore: list[str] = field(default_factory=list)
     tm: TMSettings = field(default_factory=TMSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     checks: CheckSettings = field(default_factory=CheckSettings)
@@ -116,7 +121,11 @@ class Config:
         return self.po_path / lang / f"{slug}.po"
 
     def language(self, tag: str) -> Language:
-        return get_language(tag)
+        """The language, with this project's ``plural_forms`` override if it has one."""
+        language = get_language(tag)
+        if tag in self.plural_forms:
+            return replace(language, plural_forms=self.plural_forms[tag])
+        return language
 
     def select_languages(self, wanted: Optional[list[str]] | tuple[str, ...] = None) -> list[str]:
         """The configured languages, or the subset asked for with ``--lang``."""
@@ -209,6 +218,13 @@ def _validate(config: Config, text: str) -> None:
             get_language(tag)
         except ConfigError as exc:
             raise ConfigError(exc.message, path, _line_of(text, "languages")) from None
+    for tag, rule in config.plural_forms.items():
+        if tag not in config.languages:
+            raise ConfigError(f"'plural_forms' names {tag!r}, which is not in 'languages'", path,
+                              _line_of(text, "plural_forms"))
+        if not isinstance(rule, str) or parse_rule(rule) is None:
+            raise ConfigError(f"'plural_forms' for {tag!r} is not a valid rule such as "
+                              f"'nplurals=2; plural=(n != 1);'", path, _line_of(text, "plural_forms"))
     if len(set(config.languages)) != len(config.languages):
         raise ConfigError("a language is listed twice", path, _line_of(text, "languages"))
     if config.source_language in config.languages:
@@ -249,6 +265,10 @@ po_dir = "po"
 export_dir = "exports"
 # "sentence" (one PO entry per sentence) or "paragraph" (one per block).
 segmentation = "sentence"
+# Files in source/ that are not articles (globs); other unknown files get a warning.
+ignore = []
+# A language's Plural-Forms for new PO files, if not gettext's: {{"pt-BR" = "nplurals=2; plural=(n > 1);"}}
+plural_forms = {{}}
 
 [tm]
 path = ".tmkit/tm.sqlite"

@@ -33,6 +33,7 @@ class ExtractReport:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     entries: int = 0
+    warnings: list[str] = field(default_factory=list)   # one line each, naming the file
 
     @property
     def total(self) -> int:
@@ -112,9 +113,9 @@ def _build_all(config: Config, jobs: list[tuple[Path, Path, str]]) -> list[_Buil
 
 def extract_project(config: Config, slugs: Optional[list[str]] = None) -> ExtractReport:
     """Write ``po/templates/<slug>.pot`` for every article (or those in ``slugs``)."""
-    from toolkit.project import article_paths
+    from toolkit.project import article_paths, unread_source_files
 
-    report = ExtractReport()
+    report = ExtractReport(warnings=unread_source_files(config) if not slugs else [])
     state = CatalogState(config.root, settings_fingerprint(config))
     template_root = config.template_path   # resolved once, not per article
     jobs: list[tuple[Path, Path, str]] = []

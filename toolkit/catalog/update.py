@@ -15,8 +15,11 @@ For every entry of the template, in the template's order:
 Old entries left over that hold a translation or a translator comment become
 obsolete ``#~`` entries (``obsolete``) and stay until their English returns;
 empty ones carry no work and are dropped, as gettext does.  The header keeps
-the translator's fields and comment; ``Language`` and ``Plural-Forms`` come
-from CLDR for the language.
+the translator's fields and comment; ``Language`` comes from the settings.
+``Plural-Forms`` is kept as the catalog has it, as ``msgmerge`` keeps the
+header of the PO it updates: it is written from gettext's table
+(:mod:`toolkit.plurals`) only into a new catalog, or where it is missing or
+not a valid rule (then with a warning naming the file).
 
 :func:`update_project` runs this for every article and language, then calls
 the update hooks (translation-memory pre-fill, glossary notes...) on each
@@ -37,7 +40,8 @@ from toolkit.catalog.state import CatalogState, digest, read_bytes
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
 from toolkit.errors import CatalogError
-from toolkit.languages import Language, get_language
+from toolkit.languages import Language
+from toolkit.plurals import parse_rule
 
 #: Minimum rapidfuzz ratio (0-100) for an old translation to be offered as fuzzy.
 FUZZY_CUTOFF = 60.0
@@ -57,6 +61,7 @@ class MergeCounts:
     added: int = 0
     obsolete: int = 0
     extra: dict[str, int] = field(default_factory=dict)   # counters returned by hooks
+    warnings: list[str] = field(default_factory=list)     # one line each, naming the file
 
     def add(self, other: "MergeCounts") -> None:
         self.kept += other.kept
@@ -65,6 +70,7 @@ class MergeCounts:
         self.obsolete += other.obsolete
         for key, value in other.extra.items():
             self.extra[key] = self.extra.get(key, 0) + value
+        self.warnings.extend(other.warnings)
 
     def as_dict(self) -> dict[str, int]:
         return {"kept": self.kept, "fuzzy": self.fuzzy, "added": self.added,
@@ -159,9 +165,25 @@ def _fuzzy_match(new: list[polib.POEntry], unmatched: list[int], active: list[po
         counts.fuzzy += 1
 
 
-def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Language
-                  ) -> tuple[polib.POFile, MergeCounts]:
-    """The new PO for ``language`` from the template and the previous PO, if any."""
+def plural_forms_for(old: Optional[polib.POFile], language: Language, shown: str = ""
+                     ) -> tuple[str, Optional[str]]:
+    """The ``Plural-Forms`` to write, and a warning if an existing catalog's had to be replaced."""
+    if old is None:
+        return language.plural_forms, None
+    current = old.metadata.get("Plural-Forms")
+    if current is not None and parse_rule(current) is not None:
+        return current, None
+    what = "has no Plural-Forms" if current is None else f"has an invalid Plural-Forms {current!r}"
+    return language.plural_forms, (f"{shown or 'catalog'}: {what}; "
+                                   f"wrote gettext's rule for {language.tag}: {language.plural_forms}")
+
+
+def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Language,
+                  shown: str = "") -> tuple[polib.POFile, MergeCounts]:
+    """The new PO for ``language`` from the template and the previous PO, if any.
+
+    ``shown`` names the PO file in warnings (see :func:`plural_forms_for`).
+    """
     entries, counts = merge_entries(list(pot), list(old) if old is not None else [])
     if old is None:
         counts.added = sum(1 for e in entries if not e.obsolete)
@@ -181,7 +203,9 @@ def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Lang
         metadata["PO-Revision-Date"] = now_stamp()
         metadata["Language-Team"] = language.english_name
     metadata["Language"] = language.gettext
-    metadata["Plural-Forms"] = language.plural_forms
+    metadata["Plural-Forms"], warning = plural_forms_for(old, language, shown)
+    if warning:
+        counts.warnings.append(warning)
     po.metadata = metadata
     po.extend(entries)
     return po, counts
@@ -290,13 +314,14 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
             if old_bytes is None and not hooks:
                 if pot_head is None:
                     pot_head = _template_head(pot_bytes, shown_pot)
-                text, counts = new_catalog_text(pot_bytes.decode("utf-8"), pot_head, get_language(tag))
+                text, counts = new_catalog_text(pot_bytes.decode("utf-8"), pot_head, config.language(tag))
                 old_text = None
             else:
                 if pot is None:
                     pot = _parse(pot_bytes, shown_pot)
-                old = _parse(old_bytes, _shown(config, po_path)) if old_bytes is not None else None
-                po, counts = merge_catalog(pot, old, get_language(tag))
+                shown_po = _shown(config, po_path)
+                old = _parse(old_bytes, shown_po) if old_bytes is not None else None
+                po, counts = merge_catalog(pot, old, config.language(tag), shown_po)
                 for hook in hooks:
                     for name, value in (hook(po, tag, slug) or {}).items():
                         counts.extra[name] = counts.extra.get(name, 0) + int(value)

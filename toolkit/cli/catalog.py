@@ -22,6 +22,8 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...]) -> None:
     from toolkit.catalog.extract import extract_project
 
     report = extract_project(project.config, list(slugs) or None)
+    for warning in report.warnings:
+        click.echo(f"tmkit: warning: {warning}", err=True)
     for path in report.written:
         click.echo(f"wrote {_shown(project, path)}")
     click.echo(f"{report.total} templates, {report.entries} entries: "
@@ -41,6 +43,8 @@ def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: t
     config = project.config
     report = update_project(config, list(languages) or None, list(slugs) or None,
                             hooks=default_hooks(config))
+    for warning in report.total.warnings:
+        click.echo(f"tmkit: warning: {warning}", err=True)
     rows = [(tag, counts.as_dict()) for tag, counts in report.languages.items()]
     rows.append(("total", report.total.as_dict()))
     names = list(dict.fromkeys(name for _, counts in rows for name in counts))
