@@ -475,3 +475,69 @@ def test_billion_laughs_is_refused_quickly(demo, runner, tmp_path):
                     + ']>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">&i;</xliff>\n',
                     encoding="utf-8")
     _refused(runner, demo, path, r"XLIFF with a DOCTYPE; refused.*")
+
+
+# -- the library on a hand-made catalog: msgctxt, reviewed, line breaks, every tag ----------
+
+CATALOG = '''msgid ""
+msgstr ""
+"Language: es\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+# reviewed by Ana
+#. Breadcrumb 1
+#. id: m.crumb.1
+msgctxt "breadcrumb"
+msgid "Home"
+msgstr "Inicio"
+
+#. id: b1.s1
+msgid "Use <code>x</code>, H<sub>2</sub>O and 10<sup>3</sup>\\nper line."
+msgstr ""
+
+#. id: b2.s1
+msgid "Home"
+msgstr "Portada"
+'''
+
+
+def test_msgctxt_reviewed_and_line_breaks_round_trip(tmp_path):
+    from toolkit.catalog.pofile import parse_po
+    from toolkit.tm.feed import is_reviewed
+    from toolkit.xliff.apply import CatalogImport, apply_file
+    from toolkit.xliff.reader import read_document
+    from toolkit.xliff.writer import ExportEntry, render_document
+
+    po = parse_po(CATALOG, "t.po")
+    data = render_document([ExportEntry(e, is_reviewed(e)) for e in po], original="po/es/t.po",
+                           source_lang="en", target_lang="es")
+    path = tmp_path / "t.xlf"
+    path.write_bytes(data)
+    doc = assert_valid(path)
+    crumb, marked, home = doc.findall(".//x:trans-unit", NS)
+    assert crumb.get("approved") == "yes" and home.get("approved") is None
+    assert crumb.find("x:context-group[@purpose='match']/x:context", NS).text == "breadcrumb"
+    assert home.find("x:context-group[@purpose='match']", NS) is None
+    source = marked.find("x:source", NS)
+    assert [(e.tag.split("}")[1], e.get("id"), e.get("ctype")) for e in source] == [
+        ("g", "1", "x-code"), ("g", "2", "x-sub"), ("g", "3", "x-sup"), ("x", "4", "lb")]
+    # the agency translates the marked unit and swaps the two "Home" translations' texts
+    text = data.decode("utf-8")
+    text = text.replace('<source>Use <g id="1" ctype="x-code">x</g>, H<g id="2" ctype="x-sub">2</g>O '
+                        'and 10<g id="3" ctype="x-sup">3</g><x id="4" ctype="lb"/>per line.</source>',
+                        '<source>Use <g id="1" ctype="x-code">x</g>, H<g id="2" ctype="x-sub">2</g>O '
+                        'and 10<g id="3" ctype="x-sup">3</g><x id="4" ctype="lb"/>per line.</source>'
+                        '<target>Use <g id="1">x</g>, H<g id="2">2</g>O y 10<g id="3">3</g>'
+                        '<x id="4"/>por línea.</target>')
+    text = text.replace("<target state=\"translated\">Inicio</target>",
+                        "<target state=\"translated\">Página de inicio</target>")
+    path.write_text(text, encoding="utf-8")
+    (xfile,) = read_document(path)
+    catalog = CatalogImport("t.po", CATALOG, po)
+    counts, messages = apply_file(xfile, catalog, "t.xlf")
+    assert (counts.applied, counts.unchanged, messages) == (2, 1, [])
+    back = {(e.msgctxt, e.msgid): e.msgstr for e in parse_po(catalog.render(), "t.po")}
+    assert back[("breadcrumb", "Home")] == "Página de inicio"
+    assert back[(None, "Home")] == "Portada"
+    assert back[(None, "Use <code>x</code>, H<sub>2</sub>O and 10<sup>3</sup>\nper line.")] == \
+        "Use <code>x</code>, H<sub>2</sub>O y 10<sup>3</sup>\npor línea."
