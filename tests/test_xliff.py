@@ -81,6 +81,20 @@ def test_oasis_strict_schema_is_there_and_refuses_what_it_should(tmp_path):
     assert not xsd.validate(bad)
 
 
+def assert_ttk_reads(path: Path, lang: str) -> int:
+    """translate-toolkit's xliff storage sees our units, ids, sources and targets; returns the count."""
+    ours = _units(path)
+    store = ttk_xliff.xlifffile.parsefile(str(path))
+    assert store.getsourcelanguage() == "en" and store.gettargetlanguage() == lang
+    assert len(store.units) == len(ours)
+    for theirs, mine in zip(store.units, ours):
+        assert theirs.getid().split("\x04")[-1] == mine.get("id")
+        assert theirs.source == "".join(mine.find("x:source", NS).itertext())
+        target = mine.find("x:target", NS)
+        assert theirs.target == ("".join(target.itertext()) if target is not None else None)
+    return len(ours)
+
+
 # -- fixtures --------------------------------------------------------------------
 
 @pytest.fixture
@@ -196,15 +210,7 @@ def test_translate_toolkit_reads_every_export_with_same_units(demo, runner):
         run_cli(runner, demo, "xliff", "export", "--lang", lang, "-o", str(out))
         path = out / lang / f"{SLUG}.xlf"
         assert_valid(path)
-        ours = _units(path)
-        store = ttk_xliff.xlifffile.parsefile(str(path))
-        assert store.getsourcelanguage() == "en" and store.gettargetlanguage() == lang
-        assert len(store.units) == len(ours) == len(_entries(demo / "po" / lang / f"{SLUG}.po"))
-        for theirs, mine in zip(store.units, ours):
-            assert theirs.getid().split("\x04")[-1] == mine.get("id")
-            assert theirs.source == "".join(mine.find("x:source", NS).itertext())
-            target = mine.find("x:target", NS)
-            assert theirs.target == ("".join(target.itertext()) if target is not None else None)
+        assert assert_ttk_reads(path, lang) == len(_entries(demo / "po" / lang / f"{SLUG}.po"))
 
 
 def test_untranslated_only_and_article_selection(demo, runner):
@@ -348,6 +354,7 @@ def test_inline_markup_round_trip_through_xliff_and_tmx(marked, runner):
     path = out / "es" / "marked.xlf"
     assert_valid(path)
     source = _unit(path, "Take two").find("x:source", NS)
+    assert assert_ttk_reads(path, "es") == 2
     assert [(g.get("id"), g.get("ctype")) for g in source.iter(f"{{{XLIFF_NS}}}g")] == [
         ("1", "italic"), ("2", "link"), ("3", "bold")]
     assert "<" not in "".join(source.itertext())               # tags are elements, not text
