@@ -13,7 +13,7 @@ from toolkit.errors import CatalogError, XliffError
 from toolkit.fsutil import AtomicBatch
 from toolkit.project import article_paths, check_output, relative
 from toolkit.xliff.apply import STALE_POLICIES, CatalogImport, ImportCounts, apply_file
-from toolkit.xliff.reader import read_document
+from toolkit.xliff.reader import XliffFile, read_document
 from toolkit.xliff.writer import (TRANSLATED, ExportEntry, Suggestion, carries, entry_state,
                                   render_document)
 
@@ -125,47 +125,62 @@ def import_files(config: Config, files: Iterable[os.PathLike | str],
     """
     if stale not in STALE_POLICIES:
         raise XliffError(f"--stale must be one of {', '.join(STALE_POLICIES)}")
-    catalogs: dict[Path, tuple[CatalogImport, bytes]] = {}
-    results: list[FileResult] = []
-    languages = {tag.lower().replace("_", "-"): tag for tag in config.languages}
+    by_po: dict[Path, list[tuple[int, str, XliffFile]]] = {}
+    order = 0
     for given in files:
         shown = os.fspath(given)
         for xfile in read_document(given, shown):
-            lang = languages.get(xfile.target_lang.lower().replace("_", "-"))
-            if lang is None:
-                raise XliffError(f"file for language {xfile.target_lang!r}, which tmkit.toml does "
-                                 f"not list ({', '.join(config.languages)})", shown, xfile.line)
-            if xfile.source_lang.lower() != config.source_language.lower():
-                raise XliffError(f"source language {xfile.source_lang!r} is not the project's "
-                                 f"({config.source_language!r})", shown, xfile.line)
-            po_path = _po_for(config, xfile.original, lang, shown, xfile.line)
-            if po_path not in catalogs:
-                data = po_path.read_bytes()
-                po_shown = relative(config, po_path)
-                po = parse_po_bytes(data, po_shown)       # refuses what is not valid UTF-8 PO
-                text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-                catalogs[po_path] = (CatalogImport(po_shown, text, po), data)
-            catalog = catalogs[po_path][0]
-            counts, messages = apply_file(xfile, catalog, shown, stale)
-            results.append(FileResult(shown, catalog.shown, counts, messages))
+            po_path = _po_for(config, xfile, shown)
+            by_po.setdefault(po_path, []).append((order, shown, xfile))
+            order += 1
+    results: list[tuple[int, FileResult]] = []
     changed = []
-    for po_path, (catalog, data) in catalogs.items():
-        text = catalog.render()
+    for po_path, xfiles in by_po.items():
+        data = po_path.read_bytes()
+        text, outcome = apply_to_catalog(relative(config, po_path), data, xfiles, stale)
+        results += outcome
         if text.encode("utf-8") != data:
             if po_path.read_bytes() != data:
                 raise CatalogError("changed by someone else during the import; nothing written, "
-                                   "run the import again", catalog.shown)
+                                   "run the import again", relative(config, po_path))
             changed.append((po_path, text))
     write_texts(changed)
-    return results, [path for path, _ in changed]
+    return [result for _, result in sorted(results, key=lambda r: r[0])], [p for p, _ in changed]
 
 
-def _po_for(config: Config, original: str, lang: str, shown: str, line: int) -> Path:
+def apply_to_catalog(po_shown: str, data: bytes, xfiles: list[tuple[int, str, XliffFile]],
+                     stale: str) -> tuple[str, list[tuple[int, FileResult]]]:
+    """The new text of one PO file (its bytes ``data``) after the ``<file>``s meant for it.
+
+    Pure: reads and writes nothing, so a caller can run it again on a catalog
+    that a translator saved while the import ran.
+    """
+    po = parse_po_bytes(data, po_shown)          # refuses what is not valid UTF-8 PO
+    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    catalog = CatalogImport(po_shown, text, po)
+    results = []
+    for order, shown, xfile in xfiles:
+        counts, messages = apply_file(xfile, catalog, shown, stale)
+        results.append((order, FileResult(shown, po_shown, counts, messages)))
+    return catalog.render(), results
+
+
+def _po_for(config: Config, xfile: XliffFile, shown: str) -> Path:
     """The project PO file a ``<file original="po/es/slug.po">`` is for.
 
-    Only the file name is used (never the path the file claims), and the
-    article must exist: an XLIFF file cannot make tmkit write elsewhere.
+    The languages must be the project's; only the file name of ``original``
+    is used (never the path the file claims), and the PO file must exist: an
+    XLIFF file cannot make tmkit write elsewhere.
     """
+    languages = {tag.lower().replace("_", "-"): tag for tag in config.languages}
+    lang = languages.get(xfile.target_lang.lower().replace("_", "-"))
+    if lang is None:
+        raise XliffError(f"file for language {xfile.target_lang!r}, which tmkit.toml does "
+                         f"not list ({', '.join(config.languages)})", shown, xfile.line)
+    if xfile.source_lang.lower() != config.source_language.lower():
+        raise XliffError(f"source language {xfile.source_lang!r} is not the project's "
+                         f"({config.source_language!r})", shown, xfile.line)
+    original, line = xfile.original, xfile.line
     name = PurePosixPath(original.replace("\\", "/")).name
     slug = name[:-3] if name.endswith(".po") else ""
     if not slug or slug.startswith("."):
