@@ -548,3 +548,21 @@ def test_msgctxt_reviewed_and_line_breaks_round_trip(tmp_path):
     assert back[(None, "Home")] == "Portada"
     assert back[(None, "Use <code>x</code>, H<sub>2</sub>O and 10<sup>3</sup>\nper line.")] == \
         "Use <code>x</code>, H<sub>2</sub>O y 10<sup>3</sup>\npor línea."
+
+
+def test_export_never_writes_into_the_project_inputs(demo, runner):
+    before = tree_hash(demo / "po")
+    result = run_cli(runner, demo, "xliff", "export", "--lang", "es", "-o", str(demo / "po"), expect=2)
+    assert "would overwrite the project's own files" in result.output
+    result = run_cli(runner, demo, "xliff", "export", "--lang", "it", "-o", str(demo.parent / "a"), expect=2)
+    assert "language not configured" in result.output or "unknown language" in result.output
+    assert tree_hash(demo / "po") == before and not (demo.parent / "a").exists()
+
+
+def test_text_xml_cannot_carry_is_skipped_and_counted(demo, runner):
+    po_path = demo / "po" / "es" / f"{SLUG}.po"
+    text = po_path.read_text(encoding="utf-8")
+    po_path.write_text(text.replace('msgstr "Inicio"', 'msgstr "Ini\\bcio"'), encoding="utf-8")
+    result = run_cli(runner, demo, "xliff", "export", "--lang", "es", "-o", str(demo.parent / "a"))
+    assert "31 units (1 skipped: characters XML cannot carry)" in result.output
+    assert_valid(demo.parent / "a" / "es" / f"{SLUG}.xlf")
