@@ -26,7 +26,8 @@ run: $(STAMP)
 	$(BIN)/tmkit build --force
 	$(BIN)/tmkit status
 	$(BIN)/tmkit status --format html
-	@echo "open exports/index.html (site) and exports/status.html (status)"
+	$(BIN)/tmkit review --lang es
+	@echo "open exports/index.html (site), exports/status.html (status), exports/review/es/ (review page)"
 
 # System tools the tests use (gettext, Chromium + fonts, PostgreSQL): installed when missing
 # and possible (root with apt-get), else the tests that need them skip and say why.

@@ -53,6 +53,22 @@ def summary_table(output: str) -> dict[str, dict[str, int]]:
     return table
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+def render_in_chromium(page: Path, tmp_path: Path, shot: Path, size: str) -> str:
+    """Screenshot ``page`` to ``shot`` (checked to be a real PNG) and return the DOM Chromium built."""
+    import subprocess
+
+    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'chrome'}"]
+    subprocess.run(base + [f"--screenshot={shot}", f"--window-size={size}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    return subprocess.run(base + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
+                          timeout=120, text=True).stdout
+
+
 # -- system tools -----------------------------------------------------------------
 # Tests that need a system tool (Chromium, GNU gettext, PostgreSQL, git) skip with a
 # reason naming it when it is missing.  CI installs them (dev/system-packages.sh) and

@@ -199,7 +199,9 @@ def test_lock_pins_every_installed_dependency_exactly():
         name = todo.pop()
         for requirement in metadata.requires(name) or []:
             dist, _, marker = requirement.partition(";")
-            if marker and "extra" in marker and '"test"' not in marker:
+            # Only tmkit's own "test" extra counts: a dependency's extras (webencodings
+            # has a "test" extra wanting ruff) are not installed.
+            if marker and "extra" in marker and (name != "tmkit" or '"test"' not in marker):
                 continue
             if marker and "extra" not in marker:
                 from packaging.markers import Marker

@@ -15,12 +15,11 @@ import pytest
 from lxml import html as lxml_html
 from translate.tools import pocount
 
-from conftest import run_cli
+from conftest import CHROMIUM, render_in_chromium, run_cli
 from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, write_po
 from toolkit.status import compute_status, render_table
 from toolkit.config import load_config
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _independent(path: Path) -> dict:
@@ -184,13 +183,7 @@ def test_html_renders_in_headless_chromium(runner, project, tmp_path):
     """Screenshot (kept at $TMKIT_SCREENSHOT if set) and the rendered DOM: one bar per language."""
     page = _html_project(runner, project)
     shot = Path(os.environ.get("TMKIT_SCREENSHOT", tmp_path / "status.png"))
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'chrome'}"]
-    subprocess.run(base + [f"--screenshot={shot}", "--window-size=1000,1100", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
-    dom = subprocess.run(base + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
-                         timeout=120, text=True).stdout
+    dom = render_in_chromium(page, tmp_path, shot, "1000,1100")
     rendered = lxml_html.fromstring(dom)
     assert len(rendered.xpath("//div[@id='bars']/div[@data-lang]")) == 5
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Optional
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, TmkitError
 from toolkit.fsutil import inside, read_text
 from toolkit.languages import Language, get_language
 from toolkit.plurals import parse_rule
@@ -43,6 +43,7 @@ class PublishSettings:
 
     min_translated: float = 80.0      # percent of segments translated (not fuzzy)
     required: list[str] = field(default_factory=list)  # roles, segment ids or English texts
+    require_review: bool = False      # publish only with a matching sign-off (tmkit review approve)
 
 
 @dataclass
@@ -186,6 +187,18 @@ def _build(cls: type, data: dict, path: Path, text: str, prefix: str = "", **ext
     return cls(**values)
 
 
+def parse_toml(text: str, shown: os.PathLike | str, error: type[TmkitError] = ConfigError) -> dict:
+    """TOML text as a dict, or ``error`` naming ``shown`` and the line at fault."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's tomllib has the position only in the message
+        found = re.search(r"\(at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        message = str(exc).split(" (at line")[0]
+        raise error(f"invalid TOML: {message}", shown, line) from None
+
+
 def load_config(root: os.PathLike | str = ".") -> Config:
     """Read and validate ``<root>/tmkit.toml``."""
     root = Path(root).resolve()
@@ -193,14 +206,7 @@ def load_config(root: os.PathLike | str = ".") -> Config:
     if not path.is_file():
         raise ConfigError(f"no {CONFIG_NAME} here; run 'tmkit init' first", path)
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.11's tomllib has the position only in the message
-        found = re.search(r"\(at line (\d+)", str(exc))
-        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
-        message = str(exc).split(" (at line")[0]
-        raise ConfigError(f"invalid TOML: {message}", path, line) from None
+    data = parse_toml(text, path)
     # Accept settings either at top level or under [project].
     project = data.pop("project", {})
     if not isinstance(project, dict):
@@ -282,6 +288,9 @@ exact_as = "translated"
 min_translated = 80
 # ...and these are translated (roles such as "disclaimer", segment ids, or English text).
 required = ["disclaimer"]
+# true: publish an article-language only while a clinician's sign-off
+# (`tmkit review approve`) covers exactly its current English and translation.
+require_review = false
 
 [checks]
 # See docs/quality.md for the check names.  Silence one entry with a

@@ -15,6 +15,11 @@ Two counts, each named for what it counts, because people compare both:
   English is ``rejected``), and the gate by :func:`toolkit.gate.evaluate_gate`:
   what ``tmkit build`` publishes, so status and build never disagree.
 
+Each article-language also shows its review state (``approved``, ``changed``
+since the sign-off, ``unreviewed``) and reviewer, from
+:func:`toolkit.gate.review_state`, the same definition the build's
+``require_review`` gate uses.
+
 Renderings: an 80-column table (colour only on a terminal), JSON, CSV, and a
 self-contained HTML page (``exports/status.html``).
 """
@@ -37,7 +42,7 @@ from toolkit.catalog.pofile import read_po
 from toolkit.checks.runner import errors_by_catalog, run_checks
 from toolkit.config import Config
 from toolkit.fsutil import atomic_write_text
-from toolkit.gate import GateResult, catalog_index, entry_status, evaluate_gate
+from toolkit.gate import GateResult, ReviewState, catalog_index, entry_status, evaluate_gate, review_state
 from toolkit.languages import get_language
 from toolkit.model import SegmentStatus
 from toolkit.project import iter_articles, relative
@@ -95,6 +100,7 @@ class ArticleStatus:
     errors: int
     gate: GateResult
     catalog: bool        # False when po/<lang>/<slug>.po does not exist
+    review: Optional[ReviewState] = None
 
     @property
     def blockers(self) -> list[str]:
@@ -110,7 +116,8 @@ class ArticleStatus:
                 "words": self.words.as_dict(ENTRY_STATES),
                 "target_words": self.target_words, "errors": self.errors, "catalog": self.catalog,
                 "gate": {"passed": self.gate.passed, "percent": round(self.gate.percent, 1),
-                         "reasons": self.gate.reasons}}
+                         "reasons": self.gate.reasons},
+                "review": self.review.as_dict() if self.review else None}
 
 
 @dataclass
@@ -165,9 +172,11 @@ class StatusReport:
     slugs: list[str]
     languages: list[LanguageStatus]
     min_translated: float
+    require_review: bool = False
 
     def as_dict(self) -> dict:
         return {"project": self.project, "min_translated": self.min_translated,
+                "require_review": self.require_review,
                 "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages]}
 
     def blockers(self) -> list[tuple[str, str, str]]:
@@ -184,7 +193,8 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     errors = errors_by_catalog(run_checks(config, langs, [a.slug for a in articles])) if with_checks else {}
     report = StatusReport(config.name, [a.slug for a in articles],
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
-                           for t in langs], config.publish.min_translated)
+                           for t in langs], config.publish.min_translated,
+                          config.publish.require_review)
     for article in articles:
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
@@ -205,10 +215,11 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                 entries = Tally(untranslated=len(distinct))
                 words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
                 target_words = 0
-            gate = evaluate_gate(config, units, statuses)
+            review = review_state(config, language.lang, article.slug, units, index)
+            gate = evaluate_gate(config, units, statuses, review)
             language.articles.append(ArticleStatus(
                 language.lang, article.slug, entries, places, words, target_words,
-                errors.get((language.lang, article.slug), 0), gate, po is not None))
+                errors.get((language.lang, article.slug), 0), gate, po is not None, review))
     return report
 
 
@@ -279,8 +290,31 @@ def render_table(report: StatusReport) -> str:
     passed = sum(lang.passed for lang in report.languages)
     total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
-                 f"(pct: places translated, min {report.min_translated:g}%).")
+                 f"(pct: places translated, min {report.min_translated:g}%"
+                 f"{', signed off' if report.require_review else ''}).")
+    lines += review_lines(report)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def review_lines(report: StatusReport) -> list[str]:
+    """The review table under the status table: state and reviewer per article-language.
+
+    Shown when the project requires sign-off or any sign-off exists, so a
+    project that does not use reviews sees the table alone.
+    """
+    rows = [a for lang in report.languages for a in lang.articles if a.review is not None]
+    if not rows or not (report.require_review or any(a.review.signoff for a in rows)):
+        return []
+    lines = ["", "{:<29} {:<10} {:<18} {}".format("review", "state", "reviewer", "approved at (UTC)")]
+    for a in rows:
+        signoff = a.review.signoff
+        state = a.review.state + ("!" if signoff and signoff.despite_findings else "")
+        lines.append("{:<29} {:<10} {:<18} {}".format(
+            _fit(f"{a.lang}/{a.slug}", 29), state, _fit(signoff.reviewer if signoff else "-", 18),
+            signoff.approved_at if signoff else "-"))
+    if any(a.review.signoff and a.review.signoff.despite_findings for a in rows):
+        lines.append("! approved despite error-level check findings (--despite-findings)")
+    return lines
 
 
 def render_json(report: StatusReport) -> str:
@@ -289,7 +323,8 @@ def render_json(report: StatusReport) -> str:
 
 CSV_COLUMNS = ["lang", "article", "entries_total", *[f"entries_{s}" for s in ENTRY_STATES],
                "words_total", *[f"words_{s}" for s in ENTRY_STATES], "target_words",
-               "places_total", *[f"places_{s}" for s in STATES], "errors", "percent", "gate"]
+               "places_total", *[f"places_{s}" for s in STATES], "errors", "percent", "gate",
+               "review", "reviewer", "approved_at"]
 
 
 def render_csv(report: StatusReport) -> str:
@@ -302,8 +337,15 @@ def render_csv(report: StatusReport) -> str:
             writer.writerow([a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
                              a.words.total, *[getattr(a.words, s) for s in ENTRY_STATES], a.target_words,
                              a.places.total, *[getattr(a.places, s) for s in STATES],
-                             a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held"])
+                             a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held",
+                             *_review_cells(a)])
     return out.getvalue()
+
+
+def _review_cells(a: ArticleStatus) -> list[str]:
+    signoff = a.review.signoff if a.review else None
+    return [a.review.state if a.review else "", signoff.reviewer if signoff else "",
+            signoff.approved_at if signoff else ""]
 
 
 def _environment() -> Environment:

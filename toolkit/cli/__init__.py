@@ -35,6 +35,7 @@ COMMANDS = {
     "check": "quality",
     "build": "build",
     "status": "quality",
+    "review": "review",
     "tm": "tm",
     "xliff": "xliff",
     "pseudo": "quality",
@@ -109,8 +110,11 @@ pass_project = click.make_pass_decorator(ProjectContext)
 
 #: Commands that write project files: each runs holding the project lock
 #: (:mod:`toolkit.lock`), so two of them never interleave their writes.
+#: (``review`` without a sub-command takes the lock itself: a group's callback
+#: also runs before ``review approve``, which must not take it twice.)
 WRITING_COMMANDS = frozenset({"extract", "update", "build", "pseudo", "status",
-                              "tm update", "tm import", "tm pretranslate", "xliff import"})
+                              "tm update", "tm import", "tm pretranslate", "review approve",
+                              "xliff import"})
 
 
 def _locked(command: click.Command) -> None:
