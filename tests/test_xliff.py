@@ -22,7 +22,7 @@ from translate.storage import xliff as ttk_xliff
 from tests.conftest import REPO, run_cli
 from tests.hardening.helpers import tree_hash
 from toolkit.catalog.template import segment_ids
-from toolkit.inline import TAGS, Element, render
+from toolkit.inline import ATTRS, TAGS, VOID, Element, render
 from toolkit.inline_codes import Codes, read_xliff, structured, write_xliff
 from toolkit.xliff import XLIFF_NS
 
@@ -332,11 +332,11 @@ def test_unknown_segment_is_reported(demo, runner):
 
 # -- inline markup -----------------------------------------------------------------
 
-MARKED = ("# Back pain\n\nTake *two* tablets and read [our guide](https://example.org/guide?a=1&b=2) "
+MARKED = ("# Back pain\n\nTake *two* tablets\\\nand read [our guide](https://example.org/guide?a=1&b=2) "
           "before **any** surgery.\n")
-MARKED_EN = ('Take <em>two</em> tablets and read <a href="https://example.org/guide?a=1&amp;b=2">'
+MARKED_EN = ('Take <em>two</em> tablets<br/>and read <a href="https://example.org/guide?a=1&amp;b=2">'
              "our guide</a> before <strong>any</strong> surgery.")
-MARKED_ES = ('Tome <em>dos</em> comprimidos y lea <a href="https://example.org/guide?a=1&amp;b=2">'
+MARKED_ES = ('Tome <em>dos</em> comprimidos<br/>y lea <a href="https://example.org/guide?a=1&amp;b=2">'
              "nuestra guía</a> antes de <strong>cualquier</strong> cirugía.")
 
 
@@ -355,12 +355,13 @@ def test_inline_markup_round_trip_through_xliff_and_tmx(marked, runner):
     assert_valid(path)
     source = _unit(path, "Take two").find("x:source", NS)
     assert assert_ttk_reads(path, "es") == 2
-    assert [(g.get("id"), g.get("ctype")) for g in source.iter(f"{{{XLIFF_NS}}}g")] == [
-        ("1", "italic"), ("2", "link"), ("3", "bold")]
+    assert [(g.tag.split("}")[1], g.get("id"), g.get("ctype")) for g in source] == [
+        ("g", "1", "italic"), ("x", "2", "lb"), ("g", "3", "link"), ("g", "4", "bold")]
     assert "<" not in "".join(source.itertext())               # tags are elements, not text
     # the translator moves the tags (CAT tools copy <g> from the source)
-    _set_target(path, "b1.s1", 'Tome <g id="1" ctype="italic">dos</g> comprimidos y lea '
-                '<g id="2" ctype="link">nuestra guía</g> antes de <g id="3" ctype="bold">cualquier</g> cirugía.')
+    _set_target(path, "b1.s1", 'Tome <g id="1" ctype="italic">dos</g> comprimidos<x id="2" ctype="lb"/>y '
+                'lea <g id="3" ctype="link">nuestra guía</g> antes de <g id="4" ctype="bold">cualquier</g> '
+                'cirugía.')
     result = run_cli(runner, marked, "xliff", "import", str(path))
     assert "1 applied" in result.output
     po_path = marked / "po" / "es" / "marked.po"
@@ -369,7 +370,7 @@ def test_inline_markup_round_trip_through_xliff_and_tmx(marked, runner):
     # exported again, the translation carries the same <g> ids
     run_cli(runner, marked, "xliff", "export", "--lang", "es", "--article", "marked", "-o", str(out))
     target = _unit(out / "es" / "marked.xlf", "Take two").find("x:target", NS)
-    assert [g.get("id") for g in target.iter(f"{{{XLIFF_NS}}}g")] == ["1", "2", "3"]
+    assert [g.get("id") for g in target] == ["1", "2", "3", "4"]
     # TMX: <bpt>/<ept> with the tag as native code, and back to the same PO text
     run_cli(runner, marked, "tm", "update")
     run_cli(runner, marked, "tm", "export", "--lang", "es", "-o", str(out / "es.tmx"))
@@ -378,6 +379,7 @@ def test_inline_markup_round_trip_through_xliff_and_tmx(marked, runner):
     assert [(b.get("type"), b.text) for b in seg.iter("bpt")] == [
         ("italic", "<em>"), ("link", '<a href="https://example.org/guide?a=1&amp;b=2">'), ("bold", "<strong>")]
     assert [e.text for e in seg.iter("ept")] == ["</em>", "</a>", "</strong>"]
+    assert [(p.get("type"), p.text) for p in seg.iter("ph")] == [("lb", "<br/>")]
     other = marked.parent / "other"
     run_cli(runner, other.parent, "init", str(other), "--lang", "es")
     run_cli(runner, other, "tm", "import", str(out / "es.tmx"))
@@ -391,13 +393,15 @@ def test_translation_with_wrong_tags_is_refused(marked, runner):
     path = out / "es" / "marked.xlf"
     po_before = tree_hash(marked / "po")
     cases = {
-        'Tome dos comprimidos y lea <g id="2">nuestra guía</g> antes de <g id="3">cualquier</g> cirugía.':
+        'Tome dos<x id="2"/>y lea <g id="3">nuestra guía</g> antes de <g id="4">cualquier</g> cirugía.':
             "tags do not pair up or differ from the source's",
-        'Tome <g id="1">dos</g> <g id="7">y</g> lea <g id="2">guía</g> <g id="3">x</g>.':
+        'Tome <g id="1">dos</g><x id="2"/> <g id="7">y</g> lea <g id="3">guía</g> <g id="4">x</g>.':
             'id="7"> is not a tag of the source',
-        'Tome <g id="1" ctype="bold">dos</g> lea <g id="2">guía</g> <g id="3">x</g>.':
+        'Tome <g id="1" ctype="bold">dos</g><x id="2"/> lea <g id="3">guía</g> <g id="4">x</g>.':
             'differs from the source tag (ctype "italic")',
-        'Tome <bpt id="1">&lt;em&gt;</bpt>dos lea <g id="2">guía</g> <g id="3">x</g>.':
+        'Tome <g id="1">dos</g><g id="2">y</g> lea <g id="3">guía</g> <g id="4">x</g>.':
+            'stands for <br> in the source',
+        'Tome <bpt id="1">&lt;em&gt;</bpt>dos<x id="2"/> lea <g id="3">guía</g> <g id="4">x</g>.':
             "inline element <bpt> is not one tmkit writes",
     }
     for inner, message in cases.items():
@@ -409,11 +413,17 @@ def test_translation_with_wrong_tags_is_refused(marked, runner):
 
 _text = st.lists(st.sampled_from(list("ab é<>&\"'\n中") + ["&lt;", "&amp;"]), max_size=5).map("".join)
 _href = st.text(st.sampled_from(list("ab/:?&=\"<>")), max_size=6)
+
+
+def _make(tag: str, value: str, kids: list) -> Element:
+    attrs = {name: value for name in ATTRS.get(tag, ())[:1]}
+    return Element(tag, attrs, [] if tag in VOID else kids)
+
+
 _nodes = st.recursive(
     st.lists(_text, max_size=2),
-    lambda inner: st.lists(st.one_of(_text, st.builds(
-        lambda tag, href, kids: Element(tag, {"href": href} if tag == "a" else {}, kids),
-        st.sampled_from(list(TAGS)), _href, inner)), max_size=4),
+    lambda inner: st.lists(st.one_of(_text, st.builds(_make, st.sampled_from(list(TAGS)), _href,
+                                                      inner)), max_size=4),
     max_leaves=8)
 
 
@@ -499,7 +509,7 @@ msgid "Home"
 msgstr "Inicio"
 
 #. id: b1.s1
-msgid "Use <code>x</code>, H<sub>2</sub>O and 10<sup>3</sup>\\nper line."
+msgid "Use <code>x</code>, H<sub>2</sub>O and <s>9</s> 10<sup>3</sup><br/>per line<fn ref=\\"2\\"/>."
 msgstr ""
 
 #. id: b2.s1
@@ -527,15 +537,17 @@ def test_msgctxt_reviewed_and_line_breaks_round_trip(tmp_path):
     assert home.find("x:context-group[@purpose='match']", NS) is None
     source = marked.find("x:source", NS)
     assert [(e.tag.split("}")[1], e.get("id"), e.get("ctype")) for e in source] == [
-        ("g", "1", "x-code"), ("g", "2", "x-sub"), ("g", "3", "x-sup"), ("x", "4", "lb")]
+        ("g", "1", "x-code"), ("g", "2", "x-sub"), ("g", "3", "x-strike"), ("g", "4", "x-sup"),
+        ("x", "5", "lb"), ("x", "6", "x-fn")]
+    assert any("reference to footnote 2" in n.text for n in marked.findall("x:note", NS))
     # the agency translates the marked unit and swaps the two "Home" translations' texts
     text = data.decode("utf-8")
-    text = text.replace('<source>Use <g id="1" ctype="x-code">x</g>, H<g id="2" ctype="x-sub">2</g>O '
-                        'and 10<g id="3" ctype="x-sup">3</g><x id="4" ctype="lb"/>per line.</source>',
-                        '<source>Use <g id="1" ctype="x-code">x</g>, H<g id="2" ctype="x-sub">2</g>O '
-                        'and 10<g id="3" ctype="x-sup">3</g><x id="4" ctype="lb"/>per line.</source>'
-                        '<target>Use <g id="1">x</g>, H<g id="2">2</g>O y 10<g id="3">3</g>'
-                        '<x id="4"/>por línea.</target>')
+    source_xml = ('<source>Use <g id="1" ctype="x-code">x</g>, H<g id="2" ctype="x-sub">2</g>O and '
+                  '<g id="3" ctype="x-strike">9</g> 10<g id="4" ctype="x-sup">3</g><x id="5" ctype="lb"/>'
+                  'per line<x id="6" ctype="x-fn"/>.</source>')
+    assert source_xml in text
+    text = text.replace(source_xml, source_xml + '<target>Use <g id="1">x</g>, H<g id="2">2</g>O y '
+                        '<g id="3">9</g> 10<g id="4">3</g><x id="5"/>por línea<x id="6"/>.</target>')
     text = text.replace("<target state=\"translated\">Inicio</target>",
                         "<target state=\"translated\">Página de inicio</target>")
     path.write_text(text, encoding="utf-8")
@@ -546,8 +558,14 @@ def test_msgctxt_reviewed_and_line_breaks_round_trip(tmp_path):
     back = {(e.msgctxt, e.msgid): e.msgstr for e in parse_po(catalog.render(), "t.po")}
     assert back[("breadcrumb", "Home")] == "Página de inicio"
     assert back[(None, "Home")] == "Portada"
-    assert back[(None, "Use <code>x</code>, H<sub>2</sub>O and 10<sup>3</sup>\nper line.")] == \
-        "Use <code>x</code>, H<sub>2</sub>O y 10<sup>3</sup>\npor línea."
+    assert back[(None, 'Use <code>x</code>, H<sub>2</sub>O and <s>9</s> 10<sup>3</sup><br/>per line'
+                       '<fn ref="2"/>.')] == \
+        'Use <code>x</code>, H<sub>2</sub>O y <s>9</s> 10<sup>3</sup><br/>por línea<fn ref="2"/>.'
+    # an <x/> where the source has a <g> (or the other way round) is refused
+    path.write_text(text.replace('<x id="5"/>por', '<g id="5">por</g>'), encoding="utf-8")
+    (xfile,) = read_document(path)
+    counts, messages = apply_file(xfile, CatalogImport("t.po", CATALOG, parse_po(CATALOG, "t.po")), "t.xlf")
+    assert counts.refused == 1 and "stands for <br> in the source" in messages[0]
 
 
 def test_export_never_writes_into_the_project_inputs(demo, runner):

@@ -13,10 +13,12 @@ tmkit          XLIFF 1.2                               TMX 1.4b
 ``<code>``     ``<g ctype="x-code">``                  ``<bpt type="x-code">``
 ``<sup>``      ``<g ctype="x-sup">``                   ``<bpt type="x-sup">``
 ``<sub>``      ``<g ctype="x-sub">``                   ``<bpt type="x-sub">``
-line break     ``<x id="2" ctype="lb"/>``              ``<ph x="2" type="lb"/>``
+``<s>``        ``<g ctype="x-strike">``                ``<bpt type="x-strike">``
+``<br/>``      ``<x id="2" ctype="lb"/>``              ``<ph x="2" type="lb">&lt;br/&gt;</ph>``
+``<fn ref>``   ``<x id="3" ctype="x-fn"/>``            ``<ph x="3" type="x-fn">&lt;fn ref="1"/&gt;</ph>``
 =============  ======================================  ===========================
 
-Ids number a segment's tags (and line breaks) in the order of the English
+Ids number a segment's tags in the order of the English
 source; a translation's tags take the id of the source tag they copy (same
 tag, same attributes), so tools pair them.  XLIFF carries no link target: on
 import a ``<g>`` takes its tag and ``href`` from the source tag with its id
@@ -41,14 +43,12 @@ from lxml import etree
 from toolkit import inline
 from toolkit.inline import Element, Node
 
-#: tmkit tag -> XLIFF 1.2 ``ctype`` of ``<g>`` (the spec's values, ``x-`` for the rest).
+#: tmkit element -> XLIFF 1.2 ``ctype`` of its ``<g>`` (``<x/>`` for the empty ones) and
+#: TMX 1.4b ``type`` of its ``<bpt>`` (``<ph>``): the specs' values, ``x-`` for the rest.
 XLIFF_CTYPES = {"em": "italic", "strong": "bold", "a": "link", "code": "x-code", "sup": "x-sup",
-                "sub": "x-sub"}
-#: tmkit tag -> TMX 1.4b ``type`` of ``<bpt>``.
-TMX_TYPES = {"em": "italic", "strong": "bold", "a": "link", "code": "x-code", "sup": "x-sup",
-             "sub": "x-sub"}
-#: A line break: XLIFF ``<x ctype="lb"/>``, TMX ``<ph type="lb"/>``.
-LINE_BREAK = "lb"
+                "sub": "x-sub", "s": "x-strike", "br": "lb", "fn": "x-fn"}
+TMX_TYPES = dict(XLIFF_CTYPES)
+assert set(XLIFF_CTYPES) == set(inline.TAGS), "every inline element needs an exchange form"
 _TAG_TOKEN = re.compile(inline._TAG_RE.pattern)
 
 
@@ -56,7 +56,7 @@ class CodeError(ValueError):
     """An inline element that cannot become tmkit markup (the unit is refused)."""
 
 
-Key = tuple  # (tag, attrs) of an element, or ("lb",) for a line break
+Key = tuple  # (tag, attrs) of an element
 
 
 def _key(node: Element) -> Key:
@@ -67,7 +67,8 @@ def structured(markup: str) -> Optional[list[Node]]:
     """The markup as nodes when it reads back exactly from them, else ``None``.
 
     ``None`` for crossed or unclosed tags and for escapes written in an
-    unusual way (``&quot;`` in text): those travel as plain text.
+    unusual way (``&quot;`` in text, ``<br>`` for ``<br/>``): those travel as
+    plain text.
     """
     try:
         nodes = inline.parse(markup)
@@ -77,19 +78,19 @@ def structured(markup: str) -> Optional[list[Node]]:
 
 
 def has_codes(markup: str) -> bool:
-    """True when the markup holds a tag or a line break (something to turn into elements)."""
-    return "\n" in markup or bool(inline.tag_spans(markup))
+    """True when the markup holds a tag (something to turn into inline elements)."""
+    return "<" in markup and bool(inline.tag_spans(markup))
 
 
 @dataclass
 class Codes:
-    """The numbered tags of a source segment: id -> (tag, attributes) or line break."""
+    """The numbered tags of a source segment: id -> (tag, attributes)."""
 
     by_id: dict[str, Key] = field(default_factory=dict)
 
     @classmethod
     def of(cls, markup: str) -> "Codes":
-        """Number the tags and line breaks of ``markup`` in document order (1, 2, ...)."""
+        """Number the tags of ``markup`` in document order (1, 2, ...)."""
         codes = cls()
         nodes = structured(markup)
         if nodes is not None:
@@ -100,32 +101,25 @@ class Codes:
         """Ids for the elements of another text of the same unit (a translation, a TM match).
 
         Each element takes the id of the first unused source code with the
-        same key; elements with no counterpart get new ids after the source's.
-        Keys are ``id()`` of the element nodes; line breaks are numbered by
-        their order in the text (position ``-n`` for the n-th).
+        same tag and attributes; elements with no counterpart get new ids
+        after the source's.  Keys are ``id()`` of the element nodes.
         """
         free: dict[Key, list[str]] = {}
         for code_id, key in self.by_id.items():
             free.setdefault(key, []).append(code_id)
         ids: dict[int, str] = {}
-        counter = [len(self.by_id)]
-
-        def take(key: Key) -> str:
-            if free.get(key):
-                return free[key].pop(0)
-            counter[0] += 1
-            return str(counter[0])
-
-        breaks = [0]
+        extra = len(self.by_id)
 
         def visit(items: list[Node]) -> None:
+            nonlocal extra
             for item in items:
-                if isinstance(item, str):
-                    for _ in range(item.count("\n")):
-                        breaks[0] += 1
-                        ids[-breaks[0]] = take((LINE_BREAK,))
-                else:
-                    ids[id(item)] = take(_key(item))
+                if isinstance(item, Element):
+                    key = _key(item)
+                    if free.get(key):
+                        ids[id(item)] = free[key].pop(0)
+                    else:
+                        extra += 1
+                        ids[id(item)] = str(extra)
                     visit(item.children)
 
         visit(nodes)
@@ -134,10 +128,7 @@ class Codes:
 
 def _number(nodes: list[Node], by_id: dict[str, Key]) -> None:
     for node in nodes:
-        if isinstance(node, str):
-            for _ in range(node.count("\n")):
-                by_id[str(len(by_id) + 1)] = (LINE_BREAK,)
-        else:
+        if isinstance(node, Element):
             by_id[str(len(by_id) + 1)] = _key(node)
             _number(node.children, by_id)
 
@@ -155,24 +146,16 @@ def write_xliff(parent: etree._Element, markup: str, codes: Codes, ns: str) -> N
         parent.text = inline.unescape(markup) if nodes is not None else markup
         return
     ids = codes.assign(nodes)
-    breaks = [0]
-
-    def text(holder: etree._Element, value: str) -> None:
-        parts = value.split("\n")
-        _append_text(holder, parts[0])
-        for part in parts[1:]:
-            breaks[0] += 1
-            etree.SubElement(holder, f"{{{ns}}}x", id=ids[-breaks[0]], ctype=LINE_BREAK)
-            _append_text(holder, part)
 
     def fill(holder: etree._Element, items: list[Node]) -> None:
         for item in items:
             if isinstance(item, str):
-                text(holder, item)
+                _append_text(holder, item)
             else:
-                g = etree.SubElement(holder, f"{{{ns}}}g", id=ids[id(item)],
-                                     ctype=XLIFF_CTYPES[item.tag])
-                fill(g, item.children)
+                name = "x" if item.tag in inline.VOID else "g"
+                element = etree.SubElement(holder, f"{{{ns}}}{name}", id=ids[id(item)],
+                                           ctype=XLIFF_CTYPES[item.tag])
+                fill(element, item.children)
 
     fill(parent, nodes)
 
@@ -191,17 +174,15 @@ def read_xliff(element: etree._Element, codes: Codes, ns: str) -> str:
         _add_text(items, holder.text)
         for child in holder:
             name = etree.QName(child).localname if isinstance(child.tag, str) else ""
-            if name == "g":
-                key = _code(codes, child, ("g",))
-                if key[0] == LINE_BREAK:
-                    raise CodeError(f'<g id="{child.get("id")}"> is a line break in the source')
-                items.append(Element(key[0], dict(key[1]), walk(child)))
-            elif name == "x":
-                key = _code(codes, child, ("x",))
-                if key[0] != LINE_BREAK:
-                    raise CodeError(f'<x id="{child.get("id")}"/> stands for <{key[0]}> in the '
-                                    "source, which needs a <g> around its text")
-                _add_text(items, "\n")
+            if name in ("g", "x"):
+                key = _code(codes, child)
+                if (name == "x") != (key[0] in inline.VOID):
+                    raise CodeError(f'<{name} id="{child.get("id")}"> stands for <{key[0]}> in '
+                                    f'the source, which is {"an empty" if name == "g" else "a"} '
+                                    f'<{"x/" if name == "g" else "g"}> there')
+                if name == "x" and len(child):
+                    raise CodeError(f'<x id="{child.get("id")}"/> must be empty')
+                items.append(Element(key[0], dict(key[1]), walk(child) if name == "g" else []))
             elif name == "mrk":
                 for item in walk(child):
                     _add_text(items, item) if isinstance(item, str) else items.append(item)
@@ -214,14 +195,14 @@ def read_xliff(element: etree._Element, codes: Codes, ns: str) -> str:
     return inline.render(walk(element))
 
 
-def _code(codes: Codes, child: etree._Element, _kind: tuple) -> Key:
+def _code(codes: Codes, child: etree._Element) -> Key:
     code_id = child.get("id")
     key = codes.by_id.get(code_id or "")
     if key is None:
         raise CodeError(f'<{etree.QName(child).localname} id="{code_id}"> is not a tag of '
                         "the source")
     ctype = child.get("ctype")
-    expected = LINE_BREAK if key[0] == LINE_BREAK else XLIFF_CTYPES[key[0]]
+    expected = XLIFF_CTYPES[key[0]]
     if ctype and ctype != expected:
         raise CodeError(f'<{etree.QName(child).localname} id="{code_id}" ctype="{ctype}"> '
                         f'differs from the source tag (ctype "{expected}")')
@@ -260,26 +241,25 @@ def write_tmx(seg: etree._Element, markup: str, codes: Optional[Codes] = None) -
         seg.text = markup
         return
     ids = (codes or Codes.of(markup)).assign(nodes)
-    pairs = [0]
-    breaks = [0]
+    pairs = 0
 
     def fill(items: list[Node]) -> None:
+        nonlocal pairs
         for item in items:
             if isinstance(item, str):
-                parts = item.split("\n")
-                _append_text(seg, parts[0])
-                for part in parts[1:]:
-                    breaks[0] += 1
-                    etree.SubElement(seg, "ph", x=ids[-breaks[0]], type=LINE_BREAK)
-                    _append_text(seg, part)
+                _append_text(seg, item)
+            elif item.tag in inline.VOID:
+                ph = etree.SubElement(seg, "ph", x=ids[id(item)], type=TMX_TYPES[item.tag])
+                ph.text = inline.render([item])
             else:
-                pairs[0] += 1
-                number = str(pairs[0])
-                opening = inline.render([Element(item.tag, item.attrs, ["\0"])]).split("\0")
-                bpt = etree.SubElement(seg, "bpt", i=number, x=ids[id(item)], type=TMX_TYPES[item.tag])
-                bpt.text = opening[0]
+                pairs += 1
+                number = str(pairs)
+                opening, closing = inline.render([Element(item.tag, item.attrs, ["\0"])]).split("\0")
+                bpt = etree.SubElement(seg, "bpt", i=number, x=ids[id(item)],
+                                       type=TMX_TYPES[item.tag])
+                bpt.text = opening
                 fill(item.children)
-                etree.SubElement(seg, "ept", i=number).text = opening[1]
+                etree.SubElement(seg, "ept", i=number).text = closing
 
     fill(nodes)
     if read_tmx(seg) != markup:          # e.g. text that would read back as a tag: keep it verbatim
@@ -294,7 +274,7 @@ def read_tmx(seg: etree._Element) -> str:
     Without inline elements the text is the markup itself (tmkit's TMX, and
     other tools' plain segments).  With them, text is escaped and each
     element's native code is kept when it is one of tmkit's tags (``<em>``,
-    ``</a>``); a ``<ph type="lb">`` is a line break; other native codes
+    ``</a>``, ``<br/>``); a ``<ph type="lb">`` is a line break; other native codes
     (another tool's ``<b>``, ``{1}``) become visible text, as before.
     ``<hi>`` is read through; ``<sub>`` inside codes is part of their text.
     """
@@ -310,10 +290,10 @@ def read_tmx(seg: etree._Element) -> str:
                 walk(child)
             elif name in ("bpt", "ept", "it", "ph", "ut"):
                 native = "".join(child.itertext())
-                if name == "ph" and child.get("type") == LINE_BREAK:
-                    out.append("\n")
-                elif _TAG_TOKEN.fullmatch(native):
+                if _TAG_TOKEN.fullmatch(native):
                     out.append(native)
+                elif name == "ph" and child.get("type") == "lb":     # another tool's line break
+                    out.append(inline.LINE_BREAK)
                 else:
                     out.append(inline.escape(native))
             out.append(inline.escape(child.tail or ""))

@@ -158,10 +158,13 @@ def _notes(item: ExportEntry, codes: Codes) -> Iterable[tuple[str, str, str]]:
     for term in glossary:
         yield f"Glossary: {term}", "glossary", "source"
     for code_id, key in codes.by_id.items():
+        attrs = dict(key[1])
         if key[0] == "a":
-            attrs = dict(key[1])
             title = f" ({attrs['title']})" if attrs.get("title") else ""
             yield f"Link <g id=\"{code_id}\"> points to {attrs.get('href', '')}{title}", "tmkit", "source"
+        elif key[0] == "fn":
+            yield (f"<x id=\"{code_id}\"/> is the reference to footnote {attrs.get('ref', '?')}",
+                   "tmkit", "source")
     for line, author in translator:
         yield line, author, "general"
     if entry_state(entry) == NEEDS_REVIEW and entry.previous_msgid is not None:
