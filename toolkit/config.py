@@ -24,6 +24,10 @@ CONFIG_NAME = "tmkit.toml"
 SEGMENTATIONS = ("sentence", "paragraph")
 TM_PREFILL = ("fuzzy", "comment", "off")
 TM_EXACT_AS = ("translated", "fuzzy")
+#: The project word list the spelling check reads when ``checks.words`` is not set.
+DEFAULT_WORDS = "words.txt"
+TM_URL_ENV = "TMKIT_TM_URL"
+TM_URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass
@@ -31,6 +35,7 @@ class TMSettings:
     """``[tm]``: where the translation memory lives and how it pre-fills PO files."""
 
     path: str = ".tmkit/tm.sqlite"
+    url: str = ""                     # a shared server TM ("postgresql://user@host:5432/db"); wins over path
     min_score: int = 75               # fuzzy matches below this are not offered
     prefill: str = "fuzzy"            # "fuzzy": msgstr + #, fuzzy; "comment": suggestions only; "off"
     exact_as: str = "translated"      # exact matches: "translated" or "fuzzy" (review everything)
@@ -56,6 +61,10 @@ class CheckSettings:
     glossary: str = ""                # path to CSV or TBX, relative to the project
     per_language: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)  # check name -> "error" | "warning"
+    # Source checks (tmkit check --source, docs/quality.md):
+    words: str = DEFAULT_WORDS        # project word list for the spelling check
+    source_disable: list[str] = field(default_factory=list)
+    source_per_article: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +124,11 @@ class Config:
     def tm_path(self) -> Path:
         return inside(self.root, self.tm.path)
 
+    @property
+    def tm_location(self) -> Path | str:
+        """The TM to open: ``[tm] url`` (or ``TMKIT_TM_URL``) if set, else the SQLite file."""
+        return self.tm.url or self.tm_path
+
     def pot_file(self, slug: str) -> Path:
         return self.template_path / f"{slug}.pot"
 
@@ -127,6 +141,17 @@ class Config:
         if tag in self.plural_forms:
             return replace(language, plural_forms=self.plural_forms[tag])
         return language
+
+    def line_mentioning(self, word: str) -> Optional[int]:
+        """First line of ``tmkit.toml`` containing ``word``, for error messages."""
+        try:
+            lines = read_text(self.path).split("\n")
+        except Exception:
+            return None
+        for number, line in enumerate(lines, 1):
+            if word in line:
+                return number
+        return None
 
     def select_languages(self, wanted: Optional[list[str]] | tuple[str, ...] = None) -> list[str]:
         """The configured languages, or the subset asked for with ``--lang``."""
@@ -213,6 +238,8 @@ def load_config(root: os.PathLike | str = ".") -> Config:
         raise ConfigError("'project' must be a table [project]", path, _line_of(text, "project"))
     merged = {**project, **data}
     config = _build(Config, merged, path, text, root=root)
+    # the environment wins, so a team keeps credentials out of the repository
+    config.tm.url = os.environ.get(TM_URL_ENV, "").strip() or config.tm.url
     _validate(config, text)
     return config
 
@@ -243,6 +270,10 @@ def _validate(config: Config, text: str) -> None:
         if value not in allowed:
             raise ConfigError(f"'{key}' must be one of {', '.join(allowed)}", path,
                               _line_of(text, key.split(".")[-1]))
+    if config.tm.url and not config.tm.url.lower().startswith(TM_URL_SCHEMES):
+        where = (TM_URL_ENV, None) if os.environ.get(TM_URL_ENV, "").strip() else (path, _line_of(text, "url"))
+        raise ConfigError("the TM URL must start with postgresql:// (a SQLite TM is set with "
+                          "'tm.path')", *where)
     if not 0 <= config.tm.min_score <= 100:
         raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
     if not 0 <= config.publish.min_translated <= 100:
@@ -302,6 +333,10 @@ enable = []
 disable = []
 # severity = {{glossary = "error"}}
 # per_language = {{zh-Hans = {{disable = ["doublespacing"]}}}}
+# Source checks (tmkit check --source): the project's own words, one per line,
+# for the spelling check; checks not run on the English.
+words = "words.txt"
+source_disable = []
 
 [export]
 formats = ["html", "xml", "txt"]

@@ -122,12 +122,10 @@ def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None) 
             total.unchanged += known[1]     # what feeding it again would report
             continue
         units = po_units(parse_po_bytes(data, shown), config.source_language, lang, slug)
-        result = tm.add(units)
+        # everything this catalog translates now: it replaces what its places held,
+        # and entries emptied, made fuzzy or obsolete stop being current
+        total.merge(tm.add(units, (config.source_language, lang, slug)))
         fed[shown] = [digest, len(units)]
-        total.added += result.added
-        total.counted += result.counted
-        total.unchanged += result.unchanged
-        total.pairs |= result.pairs
     if fed != state:
         atomic_write_text(state_path, json.dumps({"identity": identity, "files": {**state, **fed}},
                                                  sort_keys=True))
