@@ -87,12 +87,15 @@ def export_project(config: Config, lang: str, output: os.PathLike | str,
 def _suggest(config: Config, lang: str, items: list[ExportEntry]) -> None:
     """TM matches for the entries that need work (the TM is only read, never created)."""
     wanted = [item for item in items if entry_state(item.entry) != TRANSLATED]
-    if not wanted or not config.tm_path.is_file():
+    if not wanted:
         return
-    from toolkit.tm.memory import TranslationMemory
+    from toolkit.tm.backends import is_url
+    from toolkit.tm.project import open_project_tm
     from toolkit.xliff.writer import XML_BAD
 
-    with TranslationMemory.open(config.tm_path) as tm:
+    if not is_url(config.tm_location) and not config.tm_path.is_file():
+        return                                          # no TM yet: nothing to offer
+    with open_project_tm(config, create=False) as tm:   # the file, or the team's server
         found = tm.lookup_many([item.entry.msgid for item in wanted], config.source_language,
                                lang, config.tm.min_score, config.tm.suggestions)
     for item, matches in zip(wanted, found):
