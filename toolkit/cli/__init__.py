@@ -39,6 +39,7 @@ COMMANDS = {
     "status": "quality",
     "review": "review",
     "tm": "tm",
+    "xliff": "xliff",
     "pseudo": "quality",
     "merge-po": "catalog",
 }
@@ -137,7 +138,8 @@ def echo_rewrites(root: Path, redone: list, left: list, command: str) -> int:
 #: (``review`` without a sub-command takes the lock itself: a group's callback
 #: also runs before ``review approve``, which must not take it twice.)
 WRITING_COMMANDS = frozenset({"extract", "update", "build", "pseudo", "status",
-                              "tm update", "tm import", "tm pretranslate", "review approve"})
+                              "tm update", "tm import", "tm pretranslate", "review approve",
+                              "xliff import"})
 
 
 def _locked(command: click.Command) -> None:
