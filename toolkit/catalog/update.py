@@ -35,6 +35,7 @@ import polib
 from toolkit.catalog.pofile import (format_entry, format_header, format_po, parse_po_bytes as _parse,
                                     tcomment_lines)
 from toolkit.catalog.poread import make_entry, parse_translations
+from toolkit.catalog.reports import MergeCounts, UpdateReport
 from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
 from toolkit.fsutil import AtomicBatch
 from toolkit.catalog.template import now_stamp, settings_fingerprint
@@ -49,29 +50,6 @@ TRANSLATOR_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team")
 
 #: ``hook(po, lang, slug) -> {counter: n}``: runs on each updated catalog.
 UpdateHook = Callable[[polib.POFile, str, str], dict]
-
-
-@dataclass
-class MergeCounts:
-    """What an update did to one catalog (or, summed, to one language)."""
-
-    kept: int = 0
-    fuzzy: int = 0
-    added: int = 0
-    obsolete: int = 0
-    extra: dict[str, int] = field(default_factory=dict)   # counters returned by hooks
-
-    def add(self, other: "MergeCounts") -> None:
-        self.kept += other.kept
-        self.fuzzy += other.fuzzy
-        self.added += other.added
-        self.obsolete += other.obsolete
-        for key, value in other.extra.items():
-            self.extra[key] = self.extra.get(key, 0) + value
-
-    def as_dict(self) -> dict[str, int]:
-        return {"kept": self.kept, "fuzzy": self.fuzzy, "added": self.added,
-                "obsolete": self.obsolete, **self.extra}
 
 
 def _copy_work(target: polib.POEntry, old: polib.POEntry) -> None:
@@ -229,22 +207,6 @@ def new_header(pot_head: polib.POFile, language: Language) -> str:
     """The header of a language's first PO file (through :func:`merge_catalog`, as every update)."""
     po, _ = merge_catalog(pot_head, None, language)
     return format_header(po)
-
-
-@dataclass
-class UpdateReport:
-    """Per-language counts of ``update_project`` and the files it wrote."""
-
-    languages: dict[str, MergeCounts]
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def total(self) -> MergeCounts:
-        total = MergeCounts()
-        for counts in self.languages.values():
-            total.add(counts)
-        return total
 
 
 @dataclass
@@ -468,6 +430,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
                 if (record and record.get("pot") == pot_hash and record.get("po") == po_hash
                         and record.get("hooks") == hook_key):
                     report.languages[tag].kept += record.get("entries", 0)
+                    report.entries[tag] = report.entries.get(tag, 0) + record.get("entries", 0)
                     report.unchanged += 1
                     continue
                 jobs.append(_Job(slug, tag, po_path, key, pot_hash, old_bytes, template))
@@ -549,6 +512,7 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
         else:
             report.unchanged += 1
         active = job.counts.kept + job.counts.fuzzy + job.counts.added
+        report.entries[job.tag] = report.entries.get(job.tag, 0) + active
         records.append((job.key, {"pot": job.pot_hash, "hooks": hook_key, "entries": active,
                                   "po": digest(data, full)}))
 

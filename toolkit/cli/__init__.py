@@ -16,13 +16,15 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 
 from toolkit import __version__
-from toolkit.config import Config, load_config
 from toolkit.errors import TmkitError
+
+if TYPE_CHECKING:   # settings are read only by commands that need them
+    from toolkit.config import Config
 
 #: Exit code for an unexpected failure inside tmkit (0 ok, 1 findings, 2 bad input).
 INTERNAL_ERROR = 3
@@ -95,11 +97,13 @@ class ProjectContext:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._config: Optional[Config] = None
+        self._config: Optional["Config"] = None
 
     @property
-    def config(self) -> Config:
+    def config(self) -> "Config":
         if self._config is None:
+            from toolkit.config import load_config
+
             self._config = load_config(self.root)
         return self._config
 
@@ -108,8 +112,9 @@ pass_project = click.make_pass_decorator(ProjectContext)
 
 #: Commands that write project files: each runs holding the project lock
 #: (:mod:`toolkit.lock`), so two of them never interleave their writes.
-WRITING_COMMANDS = frozenset({"extract", "update", "build", "pseudo", "status",
-                              "tm update", "tm import", "tm pretranslate"})
+#: ``extract`` and ``update`` take it themselves (:mod:`toolkit.catalog.rerun`), after
+#: finding out without settings or lock whether there is anything to do.
+WRITING_COMMANDS = frozenset({"build", "pseudo", "status", "tm update", "tm import", "tm pretranslate"})
 
 
 def _locked(command: click.Command) -> None:

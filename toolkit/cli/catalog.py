@@ -6,6 +6,8 @@ other command groups do not pay for polib, rapidfuzz and the readers.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from toolkit.cli import ProjectContext, pass_project
@@ -14,16 +16,23 @@ _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
                         help="Only this article (file name without extension), repeatable.")
 
 
+#: Show a progress bar from this many articles on (and only on a terminal), as build does.
+PROGRESS_FROM = 20
+
+
 @click.command("extract")
 @_ARTICLE
+@click.option("-v", "--verbose", is_flag=True, help="List every template written.")
 @pass_project
-def extract_command(project: ProjectContext, slugs: tuple[str, ...]) -> None:
+def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bool) -> None:
     """Write po/templates/<slug>.pot for every article in source/."""
-    from toolkit.catalog.extract import extract_project
+    from toolkit.catalog import rerun
 
-    report = extract_project(project.config, list(slugs) or None)
-    for path in report.written:
-        click.echo(f"wrote {_shown(project, path)}")
+    with _ProgressBar("extracting") as bar:
+        report = rerun.extract(project.root, list(slugs) or None, bar.update)
+    if verbose:
+        for path in report.written:
+            click.echo(f"wrote {_shown(project, path)}")
     click.echo(f"{report.total} templates, {report.entries} entries: "
                f"{len(report.written)} written, {report.unchanged} unchanged")
 
@@ -35,12 +44,9 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...]) -> None:
 @pass_project
 def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: tuple[str, ...]) -> None:
     """Create or update po/<lang>/<slug>.po from the templates, keeping all work."""
-    from toolkit.catalog.hooks import default_hooks
-    from toolkit.catalog.update import update_project
+    from toolkit.catalog import rerun
 
-    config = project.config
-    report = update_project(config, list(languages) or None, list(slugs) or None,
-                            hooks=default_hooks(config))
+    report = rerun.update(project.root, list(languages) or None, list(slugs) or None)
     rows = [(tag, counts.as_dict()) for tag, counts in report.languages.items()]
     rows.append(("total", report.total.as_dict()))
     names = list(dict.fromkeys(name for _, counts in rows for name in counts))
@@ -54,9 +60,39 @@ def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: t
     click.echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
 
 
+class _ProgressBar:
+    """A progress bar on stderr, shown only on a terminal and for many articles.
+
+    ``update(done, total)`` is what the library calls; the bar appears on
+    the first call with ``total >= PROGRESS_FROM`` (a rerun with nothing to
+    do never calls it).
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.shown = 0
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_FROM or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> "_ProgressBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 def _shown(project: ProjectContext, path) -> str:
     try:
-        return path.relative_to(project.config.root).as_posix()
+        return path.relative_to(project.root.resolve()).as_posix()
     except ValueError:
         return str(path)
 
