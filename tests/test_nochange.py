@@ -143,3 +143,25 @@ def test_racy_files_are_checked_by_content(done, monkeypatch, tmp_path):
     (done / "source" / "copy.txt").write_text("changed", encoding="utf-8")
     monkeypatch.setattr(nochange, "scan", lambda *a: signature)
     assert nochange.Stamp(done, stamp.key).replay() is None
+
+
+def test_help_lists_commands_without_importing_them():
+    """``tmkit --help`` imports no command module (and so no numpy, translate-toolkit, Jinja2)."""
+    import inspect
+    import importlib
+    import subprocess
+    import sys
+
+    from toolkit.cli import COMMAND_HELP, COMMANDS
+
+    for name, module in COMMANDS.items():
+        command = next(c for c in importlib.import_module(f"toolkit.cli.{module}").commands
+                       if c.name == name)
+        assert COMMAND_HELP[name] == inspect.cleandoc(command.help).split("\n\n")[0].replace("\n", " ")
+    code = ("import sys; from toolkit.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n"
+            "    pass\nprint(sorted(m for m in sys.modules if m.startswith(('toolkit.cli.', 'numpy', "
+            "'translate', 'jinja2', 'polib', 'babel'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=REPO)
+    assert "extract  Write po/templates/<slug>.pot for every article in source/." in done.stdout
+    assert done.stdout.strip().endswith("[]")

@@ -42,11 +42,45 @@ COMMANDS = {
 }
 
 
+#: The first paragraph of each command's help, for ``tmkit --help``: listing the
+#: commands then imports none of their modules (numpy, translate-toolkit, Jinja2).
+#: A test checks these against the commands; one left out is imported to be listed.
+COMMAND_HELP = {
+    "init": "Create a project: tmkit.toml, source/, po/, exports/.",
+    "extract": "Write po/templates/<slug>.pot for every article in source/.",
+    "update": "Create or update po/<lang>/<slug>.po from the templates, keeping all work.",
+    "check": "Check translations; exit 1 when an error-level finding exists.",
+    "build": "Merge PO files into every article and export them (only what changed).",
+    "status": "Completeness per language and article, and what blocks publishing.",
+    "tm": "The translation memory: feed it, query it, exchange it as TMX.",
+    "pseudo": "Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.",
+}
+
+
 class TmkitGroup(click.Group):
     """Loads commands on first use; reports :class:`TmkitError` as one line, exit 2."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``tmkit --help``, as click writes it, from :data:`COMMAND_HELP`."""
+        from click.utils import make_default_short_help
+
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMAND_HELP:
+                rows.append((name, make_default_short_help(COMMAND_HELP[name], limit)))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         module = COMMANDS.get(cmd_name)
