@@ -276,6 +276,10 @@ def main() -> None:
         print(json.dumps(lookup_process(Path(args.lookup_process[0]), Path(args.lookup_process[1]))))
         return
 
+    done = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    print(f"commit {done.stdout.strip() or '?'}; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start")
     units, queries = dataset(args.size or None)
     folder = WORK / f"tm-{len(units)}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -345,8 +349,11 @@ def main() -> None:
               f"{len(queries) / indexed['cpu_s']:,.0f} q/s ({indexed['cpu_s']:.2f}s CPU): "
               f"{mm_cpu / indexed['cpu_s']:,.1f}x")
         whole = tmkit_process(tm_path, queries, folder)
-        print(f"whole process, 2,000-entry PO: tmkit tm pretranslate {whole:.1f}s vs msgmerge "
-              f"--compendium {mm_s:.1f}s")
+        print(f"whole process, 2,000-entry PO: tmkit tm pretranslate {whole:.2f}s vs msgmerge "
+              f"--compendium {mm_s:.2f}s: msgmerge / tmkit = {mm_s / whole:.1f}x (target >= 10x: "
+              f"{'ok' if mm_s / whole >= 10 else 'MISSED'}; aim 20x)")
+        print(f"batch lookups: msgmerge / tmkit = {batch_qps / (len(queries) / mm_s):.1f}x (target >= 20x: "
+              f"{'ok' if batch_qps / (len(queries) / mm_s) >= 20 else 'MISSED'})")
     if not args.skip_tt:
         found, tt_s = run_tt(units, queries, args.tt)
         tt_qps = len(found) / tt_s
@@ -354,7 +361,8 @@ def main() -> None:
         tt_recall = 100.0 * hits / max(1, sum(1 for t in truth_sources[:len(found)] if t))
         print(f"translate-toolkit matcher: {tt_qps:,.1f} q/s over {len(found)} queries; "
               f"tmkit indexed is {indexed_qps / tt_qps:,.0f}x faster; tt recall {tt_recall:.1f}%")
-    print(f"benchmark process peak memory: {peak_mb():.0f} MB")
+    print(f"benchmark process peak memory: {peak_mb():.0f} MB; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
 
 
 if __name__ == "__main__":
