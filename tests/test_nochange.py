@@ -165,3 +165,23 @@ def test_help_lists_commands_without_importing_them():
                           cwd=REPO)
     assert "extract  Write po/templates/<slug>.pot for every article in source/." in done.stdout
     assert done.stdout.strip().endswith("[]")
+
+
+def test_an_unchanged_build_replays_and_a_deleted_export_is_written_again(done, runner, monkeypatch):
+    first = run_cli(runner, done, "build", "--force").output
+    worked = _replayed(monkeypatch)
+    before = _tree(done)
+    again = run_cli(runner, done, "build", "--force").output
+    assert worked == [] and _tree(done) == before
+    assert again.splitlines()[:-1] == first.splitlines()[:-1]      # same table, warnings, held back
+    assert again.splitlines()[-1].startswith("0 file(s) written, 0 removed, 2 of 2 article(s) unchanged")
+    page = done / "exports" / "es" / "copy.html"
+    page.unlink()
+    assert run_cli(runner, done, "build", "--force").output.splitlines()[-1].startswith("1 file(s) written")
+    assert worked == ["build"] and page.exists()
+    path = done / "po/es/copy.po"
+    po = polib.pofile(str(path))
+    po[0].msgstr = "Hola"
+    po.save(str(path))
+    assert "0 file(s) written" not in run_cli(runner, done, "build", "--force").output
+    assert worked == ["build", "build"]

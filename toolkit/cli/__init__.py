@@ -146,9 +146,10 @@ pass_project = click.make_pass_decorator(ProjectContext)
 
 #: Commands that write project files: each runs holding the project lock
 #: (:mod:`toolkit.lock`), so two of them never interleave their writes.
-#: ``extract`` and ``update`` take it themselves (:mod:`toolkit.catalog.rerun`), after
-#: finding out without settings or lock whether there is anything to do.
-WRITING_COMMANDS = frozenset({"build", "pseudo", "status", "tm update", "tm import", "tm pretranslate"})
+#: ``extract``, ``update`` and ``build`` take it themselves (:mod:`toolkit.catalog.rerun`,
+#: :mod:`toolkit.buildrun`), after finding out without settings or lock whether there is
+#: anything to do.
+WRITING_COMMANDS = frozenset({"pseudo", "status", "tm update", "tm import", "tm pretranslate"})
 
 
 def _locked(command: click.Command) -> None:
@@ -178,6 +179,40 @@ def _prepare(command: click.Command, prefix: str = "") -> click.Command:
         _locked(command)
     command._tmkit_prepared = True  # type: ignore[attr-defined]
     return command
+
+
+#: Show a progress bar from this many articles on (and only on a terminal).
+PROGRESS_FROM = 20
+
+
+class ProgressBar:
+    """A progress bar on stderr, shown only on a terminal and for many articles.
+
+    ``update(done, total)`` is what the library calls; the bar appears on
+    the first call with ``total >= PROGRESS_FROM`` (a rerun with nothing to
+    do never calls it).
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.shown = 0
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_FROM or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> "ProgressBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

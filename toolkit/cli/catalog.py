@@ -6,18 +6,12 @@ other command groups do not pay for polib, rapidfuzz and the readers.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from toolkit.cli import ProjectContext, pass_project
+from toolkit.cli import ProgressBar, ProjectContext, pass_project
 
 _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
                         help="Only this article (file name without extension), repeatable.")
-
-
-#: Show a progress bar from this many articles on (and only on a terminal), as build does.
-PROGRESS_FROM = 20
 
 
 @click.command("extract")
@@ -28,7 +22,7 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
     """Write po/templates/<slug>.pot for every article in source/."""
     from toolkit.catalog import rerun
 
-    with _ProgressBar("extracting") as bar:
+    with ProgressBar("extracting") as bar:
         report = rerun.extract(project.root, list(slugs) or None, bar.update)
     if verbose:
         for path in report.written:
@@ -58,36 +52,6 @@ def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: t
         cells = "  ".join(f"{counts.get(n, 0):>{w}}" for n, w in zip(names, widths))
         click.echo(f"{tag:<{width}}  {cells}")
     click.echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
-
-
-class _ProgressBar:
-    """A progress bar on stderr, shown only on a terminal and for many articles.
-
-    ``update(done, total)`` is what the library calls; the bar appears on
-    the first call with ``total >= PROGRESS_FROM`` (a rerun with nothing to
-    do never calls it).
-    """
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar = None
-        self.shown = 0
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total < PROGRESS_FROM or not sys.stderr.isatty():
-                return
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def __enter__(self) -> "_ProgressBar":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
 
 
 def _shown(project: ProjectContext, path) -> str:
