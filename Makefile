@@ -26,15 +26,19 @@ run: $(STAMP)
 	$(BIN)/tmkit build --force
 	$(BIN)/tmkit status
 	$(BIN)/tmkit status --format html
-	@echo "open exports/index.html (site) and exports/status.html (status)"
+	$(BIN)/tmkit review --lang es
+	@echo "open exports/index.html (site), exports/status.html (status), exports/review/es/ (review page)"
 
+# System tools the tests use (gettext, Chromium + fonts, PostgreSQL): installed when missing
+# and possible (root with apt-get), else the tests that need them skip and say why.
 test: $(STAMP)
+	@bash dev/system-packages.sh
 	$(BIN)/python -m pytest
 
 # The benchmarks of README's Performance table, each beside its anchor tool in the same run
 # (po4a, msgmerge --compendium: installed from Debian packages when missing).
 bench: $(STAMP)
-	bash benchmarks/anchors.sh
+	@bash dev/system-packages.sh --bench
 	$(BIN)/python benchmarks/pipeline_bench.py
 	$(BIN)/python benchmarks/tm_bench.py --size 300000 --skip-tt
 

@@ -51,3 +51,44 @@ def summary_table(output: str) -> dict[str, dict[str, int]]:
             break
         table[cells[0]] = dict(zip(header, map(int, cells[1:])))
     return table
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def render_in_chromium(page: Path, tmp_path: Path, shot: Path, size: str) -> str:
+    """Screenshot ``page`` to ``shot`` (checked to be a real PNG) and return the DOM Chromium built."""
+    import subprocess
+
+    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'chrome'}"]
+    subprocess.run(base + [f"--screenshot={shot}", f"--window-size={size}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    return subprocess.run(base + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
+                          timeout=120, text=True).stdout
+
+
+# -- system tools -----------------------------------------------------------------
+# Tests that need a system tool (Chromium, GNU gettext, PostgreSQL, git) skip with a
+# reason naming it when it is missing.  CI installs them (dev/system-packages.sh) and
+# sets TMKIT_REQUIRE_TOOLS=1: then such a skip fails the run, so a broken install
+# cannot turn the browser or database tests into silent skips.
+_TOOL_WORDS = ("chromium", "gettext", "msginit", "msgfmt", "postgresql", "git and make")
+_tool_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if any(word in reason.lower() for word in _TOOL_WORDS):
+            _tool_skips.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+    if _tool_skips and os.environ.get("TMKIT_REQUIRE_TOOLS") == "1":
+        print("\nTMKIT_REQUIRE_TOOLS=1 but tests skipped for a missing system tool:")
+        for line in _tool_skips:
+            print(f"  {line}")
+        session.exitstatus = 1

@@ -15,34 +15,41 @@ import pytest
 from lxml import html as lxml_html
 from translate.tools import pocount
 
-from conftest import run_cli
+from conftest import CHROMIUM, render_in_chromium, run_cli
 from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, write_po
 from toolkit.status import compute_status, render_table
 from toolkit.config import load_config
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _independent(path: Path) -> dict:
-    """Segments and words per state, straight from the PO file with polib.
+    """Entries, places and words per state, straight from the PO file with polib.
 
-    An entry shared by several places in the article (its occurrences)
-    counts once per place, as a reader sees it.
+    Entries and words count each PO entry once (as pocount does); places
+    count an entry shared by several places in the article (its
+    occurrences) once per place, as a reader sees it.
     """
-    counts = {f"{kind}_{state}": 0 for kind in ("segments", "words")
+    counts = {f"{kind}_{state}": 0 for kind in ("entries", "places", "words")
               for state in ("translated", "fuzzy", "untranslated")}
     counts["target_words"] = 0
     for entry in polib.pofile(str(path)):
         if entry.obsolete or not entry.msgid:
             continue
-        places = len(entry.occurrences)
         state = ("fuzzy" if "fuzzy" in entry.flags and entry.msgstr else
                  "translated" if entry.msgstr else "untranslated")
-        counts[f"segments_{state}"] += places
-        counts[f"words_{state}"] += places * pocount.wordcount(entry.msgid)
+        counts[f"entries_{state}"] += 1
+        counts[f"places_{state}"] += len(entry.occurrences)
+        counts[f"words_{state}"] += pocount.wordcount(entry.msgid)
         if state == "translated":
-            counts["target_words"] += places * pocount.wordcount(entry.msgstr)
+            counts["target_words"] += pocount.wordcount(entry.msgstr)
     return counts
+
+
+def _got(article: dict) -> dict:
+    got = {f"{kind}_{state}": article[kind][state] for kind in ("entries", "places", "words")
+           for state in ("translated", "fuzzy", "untranslated")}
+    got["target_words"] = article["target_words"]
+    return got
 
 
 def test_json_figures_equal_polib_counts(runner, project):
@@ -54,15 +61,11 @@ def test_json_figures_equal_polib_counts(runner, project):
     paths["de"] = project / f"po/de/{SEED_SLUG}.po"
     for lang in data["languages"]:
         (article,) = lang["articles"]
-        expected = _independent(paths[lang["lang"]])
-        got = {f"{kind}_{state}": article[kind][state] for kind in ("segments", "words")
-               for state in ("translated", "fuzzy", "untranslated")}
-        got["target_words"] = article["target_words"]
-        assert got == expected, lang["lang"]
-        assert article["segments"]["rejected"] == 0 and article["errors"] == 0
+        assert _got(article) == _independent(paths[lang["lang"]]), lang["lang"]
+        assert article["places"]["rejected"] == 0 and article["errors"] == 0
         assert article["gate"]["passed"] is False  # a few hand translations: far below 80%
     de = data["languages"][2]["articles"][0]
-    assert de["segments"]["fuzzy"] == 1 and de["segments"]["translated"] == 1
+    assert de["entries"]["fuzzy"] == 1 and de["entries"]["translated"] == 1
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
@@ -72,14 +75,16 @@ def test_word_counts_match_pocount(project, lang):
     (article,) = compute_status(load_config(project), [lang]).languages[0].articles
     assert article.words.translated == stats["translatedsourcewords"]
     assert article.words.fuzzy == stats["fuzzysourcewords"]
+    assert article.words.untranslated == stats["untranslatedsourcewords"]
     assert article.target_words == stats["translatedtargetwords"]
-    # pocount counts PO entries; status counts places in the article.  The
-    # seed's "Spine Disorders" is both a breadcrumb step and the section label:
+    assert (article.entries.translated, article.entries.fuzzy, article.entries.untranslated) == (
+        stats["translated"], stats["fuzzy"], stats["untranslated"])
+    # Entries are pocount's; places are what the page shows.  The seed's
+    # "Spine Disorders" is both a breadcrumb step and the section label:
     # one entry, two places (docs/quality.md).
     shared = [e for e in polib.pofile(str(path)) if len(e.occurrences) > 1]
     assert [e.msgid for e in shared] == ["Spine Disorders"]
-    assert article.words.untranslated == stats["untranslatedsourcewords"] + pocount.wordcount("Spine Disorders")
-    assert article.segments.total == stats["total"] + 1
+    assert article.places.total == stats["total"] + 1
 
 
 def test_pocount_counts_chinese_by_character(project):
@@ -100,8 +105,8 @@ def test_table_fits_80_columns_without_colour_off_a_tty(runner, project):
     assert max(len(line) for line in lines) <= 80
     assert "\x1b[" not in out
     es = next(line for line in lines if line.startswith("es "))
-    assert es.split()[1:5] == [SEED_SLUG, "10", "0", "23"] and es.endswith("held")
-    assert lines[-1] == "0 of 5 article-languages pass the gate (min 80% translated)."
+    assert es.split()[1:5] == [SEED_SLUG, "10", "0", "22"] and es.endswith("held")
+    assert lines[-1] == "0 of 5 article-languages pass the gate (pct: places translated, min 80%)."
     coloured = render_table(compute_status(load_config(project), ["es"]))
     assert "\x1b[31m" in coloured  # click strips it only when the output is not a terminal
 
@@ -115,7 +120,7 @@ def test_totals_per_language_with_several_articles(runner, project):
     rows = [line.split() for line in lines[3:-1]]
     assert [r[:2] for r in rows] == [["es", "another-article-wit…"], ["es", SEED_SLUG], ["es", "(all"],
                                      ["qps", "another-article-wit…"], ["qps", SEED_SLUG], ["qps", "(all"]]
-    assert rows[2][3:] == ["10", "0", "56", "122", "0", "944", "0", "15%", "0/2"]
+    assert rows[2][3:] == ["10", "0", "54", "122", "0", "940", "0", "15%", "0/2"]   # entries; pct counts places
     assert rows[5][-2:] == ["100%", "2/2"]
 
 
@@ -136,7 +141,8 @@ def test_csv_has_one_row_per_language_and_article(runner, project):
     write_all(project)
     rows = list(csv.DictReader(io.StringIO(run_cli(runner, project, "status", "--format", "csv").output)))
     assert [(r["lang"], r["article"]) for r in rows] == [(l, SEED_SLUG) for l in ["es", "fr", "de", "ar", "zh-Hans"]]
-    assert rows[0]["segments_translated"] == "10" and rows[2]["percent"] == "0.0"
+    assert rows[0]["entries_translated"] == "10" and rows[2]["percent"] == "0.0"
+    assert int(rows[0]["places_total"]) == int(rows[0]["entries_total"]) + 1   # "Spine Disorders" twice
 
 
 def _html_project(runner, project) -> Path:
@@ -177,13 +183,7 @@ def test_html_renders_in_headless_chromium(runner, project, tmp_path):
     """Screenshot (kept at $TMKIT_SCREENSHOT if set) and the rendered DOM: one bar per language."""
     page = _html_project(runner, project)
     shot = Path(os.environ.get("TMKIT_SCREENSHOT", tmp_path / "status.png"))
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'chrome'}"]
-    subprocess.run(base + [f"--screenshot={shot}", "--window-size=1000,1100", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
-    dom = subprocess.run(base + ["--dump-dom", page.as_uri()], check=True, capture_output=True,
-                         timeout=120, text=True).stdout
+    dom = render_in_chromium(page, tmp_path, shot, "1000,1100")
     rendered = lxml_html.fromstring(dom)
     assert len(rendered.xpath("//div[@id='bars']/div[@data-lang]")) == 5
 
@@ -193,23 +193,47 @@ def test_demo_json_figures_equal_polib_counts(runner, project):
     data = json.loads(run_cli(runner, project, "status", "--format", "json").output)
     for lang in data["languages"]:
         (article,) = lang["articles"]
-        got = {f"{kind}_{state}": article[kind][state] for kind in ("segments", "words")
-               for state in ("translated", "fuzzy", "untranslated")}
-        got["target_words"] = article["target_words"]
-        assert got == _independent(paths[lang["lang"]]), lang["lang"]
+        assert _got(article) == _independent(paths[lang["lang"]]), lang["lang"]
     assert [lang["published"] for lang in data["languages"]] == [1, 1, 0, 1, 1]
 
 
-@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
-def test_demo_word_counts_match_pocount(project, lang):
-    """pocount on the demo files, plus the second place of entries used twice."""
-    path = copy_demo(project)[lang]
+def _msgfmt_statistics(path: Path) -> dict[str, int]:
+    """``msgfmt --statistics``: "18 translated messages, 1 fuzzy translation, 14 untranslated messages."."""
+    import re
+    out = subprocess.run(["msgfmt", "--statistics", "-o", os.devnull, str(path)], capture_output=True,
+                         text=True, check=True).stderr
+    found = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    for number, kind in re.findall(r"(\d+) (translated|fuzzy|untranslated)", out):
+        found[kind] = int(number)
+    return found
+
+
+def test_demo_counts_equal_pocount_and_msgfmt(runner, project):
+    """Every demo catalog: entries and words as pocount says, entries as msgfmt --statistics says."""
+    paths = copy_demo(project)
+    data = json.loads(run_cli(runner, project, "status", "--format", "json").output)
+    for lang in data["languages"]:
+        (article,) = lang["articles"]
+        stats = pocount.calcstats(str(paths[lang["lang"]]))
+        entries = article["entries"]
+        assert (entries["translated"], entries["fuzzy"], entries["untranslated"], entries["total"]) == (
+            stats["translated"], stats["fuzzy"], stats["untranslated"], stats["total"]), lang["lang"]
+        words = article["words"]
+        assert (words["translated"], words["fuzzy"], words["untranslated"]) == (
+            stats["translatedsourcewords"], stats["fuzzysourcewords"], stats["untranslatedsourcewords"])
+        assert article["target_words"] == stats["translatedtargetwords"]
+        if shutil.which("msgfmt"):
+            assert _msgfmt_statistics(paths[lang["lang"]]) == {
+                k: entries[k] for k in ("translated", "fuzzy", "untranslated")}, lang["lang"]
+
+
+def test_entries_count_fuzzy_like_pocount(project):
+    """A fuzzy entry is fuzzy for pocount and msgfmt alike; status agrees."""
+    path = write_po(project, "de", {"title": "Postnukleotomiesyndrom", "b1.s2": "Über 60 % der Patienten."},
+                    fuzzy=["b1.s2"])
     stats = pocount.calcstats(str(path))
-    (article,) = compute_status(load_config(project), [lang]).languages[0].articles
-    twice = [e for e in polib.pofile(str(path)) if len(e.occurrences) > 1]
-    assert [(e.msgid, len(e.occurrences)) for e in twice] == [("Spine Disorders", 2)]
-    extra = pocount.wordcount("Spine Disorders")
-    translated = bool(twice[0].msgstr)
-    assert article.words.translated == stats["translatedsourcewords"] + extra * translated
-    assert article.words.untranslated == stats["untranslatedsourcewords"] + extra * (not translated)
-    assert article.target_words == stats["translatedtargetwords"] + pocount.wordcount(twice[0].msgstr)
+    (article,) = compute_status(load_config(project), ["de"]).languages[0].articles
+    assert (article.entries.translated, article.entries.fuzzy, article.entries.untranslated) == (
+        stats["translated"], stats["fuzzy"], stats["untranslated"]) == (1, 1, stats["total"] - 2)
+    if shutil.which("msgfmt"):
+        assert _msgfmt_statistics(path) == {"translated": 1, "fuzzy": 1, "untranslated": stats["total"] - 2}

@@ -40,6 +40,7 @@ from toolkit.model import TranslatedArticle
 from toolkit.project import article_paths, check_output, relative
 from toolkit.readers import read_article
 from toolkit.segment import segments_by_unit
+from toolkit.signoff import SIGNOFF_SUFFIX
 from toolkit.writers import PageContext, Writer, get_writer, templates_digest
 
 MANIFEST_NAME = ".tmkit-manifest.json"
@@ -252,7 +253,10 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     ``--force`` applies to the languages being built; a language left out of
     this run counts as published when its gate passes or when an earlier
     (forced) run published it and its page is still there, so that language
-    switchers link exactly to the pages that exist.
+    switchers link exactly to the pages that exist.  ``--force`` never
+    overrides a missing or outdated sign-off (``require_review``): an
+    article-language held back for review keeps the pages of its last
+    approved version, if an earlier build published one.
     """
     config = plan.config
     article = read_article(path, relative(config, path))
@@ -264,14 +268,20 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
         translated = merge(article, read_po(po_path, shown), lang, config, shown, units)
         gate = translated.gate
         passed = gate.passed
-        forced = not passed and plan.force and lang in plan.targets
+        forced = not passed and gate.review_passed and plan.force and lang in plan.targets
+        before = record["langs"].get(lang, {}) if record else {}
         if not passed and lang not in plan.targets and record:
-            before = record["langs"].get(lang, {})
             forced = bool(before.get("forced")) and (plan.output / lang / f"{path.stem}.html").exists()
+        approved = gate.review.fingerprint if gate.review and gate.review.approved else ""
+        kept = False
+        if not (passed or forced) and gate.review is not None and before.get("approved"):
+            # Held back for review: the pages of the last approved version stay.
+            kept = any(rel.startswith(f"{lang}/") for rel in record.get("outputs", {}))
+            approved = before["approved"] if kept else ""
         outcomes.append(ArticleLanguage(
             article.slug, lang, passed or forced, round(gate.percent, 1),
             forced=forced, reasons=gate.reasons,
-            rejected=[str(r) for r in translated.rejected]))
+            rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved))
         merged.append(translated)
     return article.title, merged, outcomes
 
@@ -280,7 +290,7 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
                    writes: _Writes) -> dict:
     title, merged, outcomes = _merge_all(plan, path, record)
     slug = path.stem
-    published = [get_language(o.lang) for o in outcomes if o.published]
+    published = [get_language(o.lang) for o in outcomes if o.published or o.kept]
     wanted = set(plan.targets) | ({plan.config.source_language} if plan.include_source else set())
     outputs = dict((record or {}).get("outputs", {}))
     for translated, outcome in zip(merged, outcomes):
@@ -295,6 +305,8 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
             if outcome.published:
                 outputs[rel] = writes.write_if_changed(target, writer.render(translated, page),
                                                        outputs.get(rel))
+            elif outcome.kept:
+                continue               # the last approved version stays as it is
             elif rel in outputs or target.exists():
                 outputs.pop(rel, None)
                 writes.remove(target)
@@ -325,10 +337,13 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     paths = article_paths(config)
     listing = _Listing(plan.output)
     po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
+    # With require_review a sign-off file is an input too: approving republishes.
+    names = [".po", SIGNOFF_SUFFIX] if config.publish.require_review else [".po"]
     todo: list[tuple[Path, Optional[dict], str]] = []
     for path in paths:
         slug = path.stem
-        po_keys = [_file_digest(os.path.join(folder, f"{slug}.po")) for folder in po_dirs]
+        po_keys = [_file_digest(os.path.join(folder, f"{slug}{name}"))
+                   for folder in po_dirs for name in names]
         key = _digest(plan.settings_key, _file_digest(path), *po_keys)
         record = records.get(slug)
         if record and record.get("key") == key and _outputs_present(plan, record, listing):

@@ -24,6 +24,8 @@ class ArticleLanguage:
     reasons: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)   # warnings, one per dropped translation
     source: bool = False
+    kept: bool = False       # held back, but its last approved pages stay published
+    approved: str = ""       # sign-off fingerprint of the pages on disk (require_review)
 
 
 @dataclass
@@ -50,6 +52,11 @@ class BuildReport:
     @property
     def held_back(self) -> list[ArticleLanguage]:
         return [r for r in self.results if not r.published]
+
+    @property
+    def kept(self) -> list[ArticleLanguage]:
+        """Held back for review, their last approved pages left in place."""
+        return [r for r in self.results if r.kept]
 
     @property
     def warnings(self) -> list[str]:

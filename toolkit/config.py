@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Optional
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, TmkitError
 from toolkit.fsutil import inside, read_text
 from toolkit.languages import Language, get_language
+from toolkit.plurals import parse_rule
 
 CONFIG_NAME = "tmkit.toml"
 SEGMENTATIONS = ("sentence", "paragraph")
@@ -42,6 +43,7 @@ class PublishSettings:
 
     min_translated: float = 80.0      # percent of segments translated (not fuzzy)
     required: list[str] = field(default_factory=list)  # roles, segment ids or English texts
+    require_review: bool = False      # publish only with a matching sign-off (tmkit review approve)
 
 
 @dataclass
@@ -79,6 +81,10 @@ class Config:
     segmentation: str = "sentence"
     copyright_holder: str = ""
     bugs_address: str = ""
+    #: BCP 47 tag -> Plural-Forms for new catalogs, overriding gettext's table.
+    plural_forms: dict[str, str] = field(default_factory=dict)
+    #: Globs (relative to source_dir) of files in source/ that are not articles.
+    ignore: list[str] = field(default_factory=list)
     tm: TMSettings = field(default_factory=TMSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     checks: CheckSettings = field(default_factory=CheckSettings)
@@ -116,7 +122,11 @@ class Config:
         return self.po_path / lang / f"{slug}.po"
 
     def language(self, tag: str) -> Language:
-        return get_language(tag)
+        """The language, with this project's ``plural_forms`` override if it has one."""
+        language = get_language(tag)
+        if tag in self.plural_forms:
+            return replace(language, plural_forms=self.plural_forms[tag])
+        return language
 
     def select_languages(self, wanted: Optional[list[str]] | tuple[str, ...] = None) -> list[str]:
         """The configured languages, or the subset asked for with ``--lang``."""
@@ -177,6 +187,18 @@ def _build(cls: type, data: dict, path: Path, text: str, prefix: str = "", **ext
     return cls(**values)
 
 
+def parse_toml(text: str, shown: os.PathLike | str, error: type[TmkitError] = ConfigError) -> dict:
+    """TOML text as a dict, or ``error`` naming ``shown`` and the line at fault."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's tomllib has the position only in the message
+        found = re.search(r"\(at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        message = str(exc).split(" (at line")[0]
+        raise error(f"invalid TOML: {message}", shown, line) from None
+
+
 def load_config(root: os.PathLike | str = ".") -> Config:
     """Read and validate ``<root>/tmkit.toml``."""
     root = Path(root).resolve()
@@ -184,14 +206,7 @@ def load_config(root: os.PathLike | str = ".") -> Config:
     if not path.is_file():
         raise ConfigError(f"no {CONFIG_NAME} here; run 'tmkit init' first", path)
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.11's tomllib has the position only in the message
-        found = re.search(r"\(at line (\d+)", str(exc))
-        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
-        message = str(exc).split(" (at line")[0]
-        raise ConfigError(f"invalid TOML: {message}", path, line) from None
+    data = parse_toml(text, path)
     # Accept settings either at top level or under [project].
     project = data.pop("project", {})
     if not isinstance(project, dict):
@@ -209,6 +224,13 @@ def _validate(config: Config, text: str) -> None:
             get_language(tag)
         except ConfigError as exc:
             raise ConfigError(exc.message, path, _line_of(text, "languages")) from None
+    for tag, rule in config.plural_forms.items():
+        if tag not in config.languages:
+            raise ConfigError(f"'plural_forms' names {tag!r}, which is not in 'languages'", path,
+                              _line_of(text, "plural_forms"))
+        if not isinstance(rule, str) or parse_rule(rule) is None:
+            raise ConfigError(f"'plural_forms' for {tag!r} is not a valid rule such as "
+                              f"'nplurals=2; plural=(n != 1);'", path, _line_of(text, "plural_forms"))
     if len(set(config.languages)) != len(config.languages):
         raise ConfigError("a language is listed twice", path, _line_of(text, "languages"))
     if config.source_language in config.languages:
@@ -249,6 +271,10 @@ po_dir = "po"
 export_dir = "exports"
 # "sentence" (one PO entry per sentence) or "paragraph" (one per block).
 segmentation = "sentence"
+# Files in source/ that are not articles (globs); other unknown files get a warning.
+ignore = []
+# A language's Plural-Forms for new PO files, if not gettext's: {{"pt-BR" = "nplurals=2; plural=(n > 1);"}}
+plural_forms = {{}}
 
 [tm]
 path = ".tmkit/tm.sqlite"
@@ -262,6 +288,9 @@ exact_as = "translated"
 min_translated = 80
 # ...and these are translated (roles such as "disclaimer", segment ids, or English text).
 required = ["disclaimer"]
+# true: publish an article-language only while a clinician's sign-off
+# (`tmkit review approve`) covers exactly its current English and translation.
+require_review = false
 
 [checks]
 # See docs/quality.md for the check names.  Silence one entry with a

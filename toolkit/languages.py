@@ -1,9 +1,12 @@
-"""Language data from CLDR (through Babel): names, direction, plural rules.
+"""Language data: names and direction from CLDR (through Babel), plural forms from gettext.
 
 tmkit speaks BCP 47 (``zh-Hans``, ``pt-BR``) in settings and HTML, and gettext
 locale names (``zh_Hans``, ``pt_BR``) in PO headers and folder names are kept
-as the BCP 47 tag the user configured.  Nothing here is a hand-made table:
-direction, plural forms and native names all come from CLDR.
+as the BCP 47 tag the user configured.  Direction and native names come from
+CLDR; they only decorate pages.  Plural forms go into translators' files, so
+they come from the frozen gettext table (:mod:`toolkit.plurals`) and move only
+when tmkit decides; Babel's CLDR rule is the last resort for a language the
+table does not know.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import babel
 from babel.messages.plurals import get_plural
 
 from toolkit.errors import ConfigError
+from toolkit.plurals import table_rule
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,10 @@ def get_language(tag: str) -> Language:
         locale = babel.Locale.parse(tag, sep="-")
     except (ValueError, TypeError, babel.UnknownLocaleError):
         raise ConfigError(f"unknown language tag: {tag!r}") from None
-    plural = get_plural(locale)
+    plural_forms = table_rule(str(locale))
+    if plural_forms is None:
+        plural = get_plural(locale)
+        plural_forms = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
     native = locale.get_display_name(locale) or tag
     english = locale.get_display_name("en") or tag
     return Language(
@@ -62,5 +69,5 @@ def get_language(tag: str) -> Language:
         english_name=english,
         native_name=native[:1].upper() + native[1:],
         rtl=locale.character_order == "right-to-left",
-        plural_forms=f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
+        plural_forms=plural_forms,
     )

@@ -94,8 +94,8 @@ def check_folders(config: Config) -> None:
     """
     root = config.root.resolve()
     folders = [config.root / ".tmkit", config.source_path, config.po_path, config.template_path,
-               config.export_path]
-    for parent in (config.po_path, config.export_path):
+               config.export_path, config.export_path / "review"]
+    for parent in (config.po_path, config.export_path, config.export_path / "review"):
         folders += [parent / tag for tag in [config.source_language, *config.languages, "qps", "qps-rtl"]]
     for folder in folders:
         if os.path.islink(folder) or folder.exists():

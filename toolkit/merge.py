@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 import polib
 
 from toolkit.config import Config
-from toolkit.gate import catalog_index, entry_status, evaluate_gate
+from toolkit.gate import catalog_index, entry_status, evaluate_gate, review_state
 from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, Segment,
                            SegmentStatus, TranslatedArticle, TranslatedBlock, TranslatedMeta,
                            TranslatedSegment)
@@ -57,7 +57,11 @@ def merge(article: Article, po: Optional[Iterable[polib.POEntry]], lang: str, co
     result.rejected = rejected
     statuses = {s.id: s.status for block in result.walk() for s in block.segments}
     statuses.update({m.segment.id: m.segment.status for m in result.meta if m.segment})
-    result.gate = evaluate_gate(config, units, statuses)
+    # The sign-off is looked up only when the project requires one: the build
+    # then reads one small file per article-language, and none otherwise.
+    review = (review_state(config, lang, article.slug, units, index)
+              if config.publish.require_review else None)
+    result.gate = evaluate_gate(config, units, statuses, review)
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -11,7 +12,7 @@ from toolkit.errors import SourceError, TmkitError
 from toolkit.fsutil import atomic_write_text, inside
 from toolkit.languages import get_language
 from toolkit.model import Article
-from toolkit.readers import is_source, read_article
+from toolkit.readers import READERS, is_source, read_article
 
 DEFAULT_LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
 
@@ -43,13 +44,35 @@ def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = 
     return created
 
 
+def _skipped_quietly(config: Config, path: Path) -> bool:
+    """Hidden files and those matching ``[project] ignore`` are not articles, and say nothing."""
+    return path.name.startswith(".") or any(fnmatch(path.name, glob) for glob in config.ignore)
+
+
+def unread_source_files(config: Config) -> list[str]:
+    """Warnings for files in the source folder that no reader handles (e.g. ``notes.odt``).
+
+    A file dropped into ``source/`` in a format tmkit does not read must not
+    vanish silently from the site; hidden files and ``[project] ignore``
+    globs are skipped without a word.
+    """
+    folder = config.source_path
+    if not folder.is_dir():
+        return []
+    known = ", ".join(sorted(READERS))
+    return [f"{relative(config, p)}: not read: tmkit reads {known} "
+            "(list it in [project] ignore in tmkit.toml to silence this)"
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not is_source(p) and not _skipped_quietly(config, p)]
+
+
 def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Path]:
     """Source files of the project, sorted; ``slugs`` restricts them."""
     folder = config.source_path
     if not folder.is_dir():
         raise SourceError("source folder not found", config.source_dir)
     paths = sorted(p for p in folder.iterdir() if p.is_file() and is_source(p)
-                   and not p.name.startswith("."))
+                   and not _skipped_quietly(config, p))
     for path in paths:
         if path.is_symlink():
             try:

@@ -1,13 +1,24 @@
 """Completeness per language and article (``tmkit status``).
 
-Counts come from the same places as ``tmkit build``: segments from
-:func:`toolkit.segment.segments_by_unit`, each judged by
-:func:`toolkit.gate.entry_status`, and the gate by
-:func:`toolkit.gate.evaluate_gate`, so status and build never disagree on
-what is "translated" or published.  Words are counted the way
-translate-toolkit's ``pocount`` does (its own ``wordcount``: Unicode word
-boundaries, so CJK counts by character), on the English of each segment;
-``target_words`` counts the translation of translated segments.
+Two counts, each named for what it counts, because people compare both:
+
+* **entries**: PO entries per state, exactly as ``pocount``, Poedit and
+  ``msgfmt --statistics`` count them (a msgid used at two places in the
+  article is one entry; a translated entry is translated whatever its
+  markup).  ``words`` and ``target_words`` are ``pocount``'s word counts of
+  those entries (its own ``wordcount``: Unicode word boundaries, so CJK counts
+  by character).  Without a PO file the entries are the template's, all
+  untranslated.
+* **places**: the segments on the page, from
+  :func:`toolkit.segment.segments_by_unit`, each judged by
+  :func:`toolkit.gate.entry_status` (so one whose markup differs from the
+  English is ``rejected``), and the gate by :func:`toolkit.gate.evaluate_gate`:
+  what ``tmkit build`` publishes, so status and build never disagree.
+
+Each article-language also shows its review state (``approved``, ``changed``
+since the sign-off, ``unreviewed``) and reviewer, from
+:func:`toolkit.gate.review_state`, the same definition the build's
+``require_review`` gate uses.
 
 Renderings: an 80-column table (colour only on a terminal), JSON, CSV, and a
 self-contained HTML page (``exports/status.html``).
@@ -23,6 +34,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import click
+import polib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount
 
@@ -30,7 +42,7 @@ from toolkit.catalog.pofile import read_po
 from toolkit.checks.runner import errors_by_catalog, run_checks
 from toolkit.config import Config
 from toolkit.fsutil import atomic_write_text
-from toolkit.gate import GateResult, catalog_index, entry_status, evaluate_gate
+from toolkit.gate import GateResult, ReviewState, catalog_index, entry_status, evaluate_gate, review_state
 from toolkit.languages import get_language
 from toolkit.model import SegmentStatus
 from toolkit.project import iter_articles, relative
@@ -38,6 +50,8 @@ from toolkit.pseudo import resolve_languages
 from toolkit.segment import segments_by_unit
 
 STATES = ("translated", "fuzzy", "untranslated", "rejected")
+#: What pocount and msgfmt distinguish: entries and words have no "rejected".
+ENTRY_STATES = STATES[:3]
 
 
 @dataclass
@@ -69,8 +83,8 @@ class Tally:
     def percent(self, state: str = "translated") -> float:
         return 100.0 * getattr(self, state) / self.total if self.total else 100.0
 
-    def as_dict(self) -> dict[str, int]:
-        return {**{s: getattr(self, s) for s in STATES}, "total": self.total}
+    def as_dict(self, states: Sequence[str] = STATES) -> dict[str, int]:
+        return {**{s: getattr(self, s) for s in states}, "total": self.total}
 
 
 @dataclass
@@ -79,12 +93,14 @@ class ArticleStatus:
 
     lang: str
     slug: str
-    segments: Tally
-    words: Tally
+    entries: Tally       # PO entries, as pocount / msgfmt --statistics count them
+    places: Tally        # segments on the page, as the gate counts them
+    words: Tally         # pocount's source words of the entries
     target_words: int
     errors: int
     gate: GateResult
     catalog: bool        # False when po/<lang>/<slug>.po does not exist
+    review: Optional[ReviewState] = None
 
     @property
     def blockers(self) -> list[str]:
@@ -96,10 +112,12 @@ class ArticleStatus:
         return out
 
     def as_dict(self) -> dict:
-        return {"slug": self.slug, "segments": self.segments.as_dict(), "words": self.words.as_dict(),
+        return {"slug": self.slug, "entries": self.entries.as_dict(ENTRY_STATES), "places": self.places.as_dict(),
+                "words": self.words.as_dict(ENTRY_STATES),
                 "target_words": self.target_words, "errors": self.errors, "catalog": self.catalog,
                 "gate": {"passed": self.gate.passed, "percent": round(self.gate.percent, 1),
-                         "reasons": self.gate.reasons}}
+                         "reasons": self.gate.reasons},
+                "review": self.review.as_dict() if self.review else None}
 
 
 @dataclass
@@ -118,8 +136,12 @@ class LanguageStatus:
         return total
 
     @property
-    def segments(self) -> Tally:
-        return self._sum("segments")
+    def entries(self) -> Tally:
+        return self._sum("entries")
+
+    @property
+    def places(self) -> Tally:
+        return self._sum("places")
 
     @property
     def words(self) -> Tally:
@@ -135,7 +157,8 @@ class LanguageStatus:
 
     def as_dict(self) -> dict:
         return {"lang": self.lang, "name": self.name, "rtl": self.rtl,
-                "segments": self.segments.as_dict(), "words": self.words.as_dict(),
+                "entries": self.entries.as_dict(ENTRY_STATES), "places": self.places.as_dict(),
+                "words": self.words.as_dict(ENTRY_STATES),
                 "target_words": sum(a.target_words for a in self.articles),
                 "errors": self.errors, "published": self.passed,
                 "articles": [a.as_dict() for a in self.articles]}
@@ -149,9 +172,11 @@ class StatusReport:
     slugs: list[str]
     languages: list[LanguageStatus]
     min_translated: float
+    require_review: bool = False
 
     def as_dict(self) -> dict:
         return {"project": self.project, "min_translated": self.min_translated,
+                "require_review": self.require_review,
                 "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages]}
 
     def blockers(self) -> list[tuple[str, str, str]]:
@@ -168,29 +193,61 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     errors = errors_by_catalog(run_checks(config, langs, [a.slug for a in articles])) if with_checks else {}
     report = StatusReport(config.name, [a.slug for a in articles],
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
-                           for t in langs], config.publish.min_translated)
+                           for t in langs], config.publish.min_translated,
+                          config.publish.require_review)
     for article in articles:
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
             path = config.po_file(language.lang, article.slug)
             po = read_po(path, relative(config, path)) if path.is_file() else None
             index = catalog_index(po)
-            segments, words, target_words = Tally(), Tally(), 0
+            places = Tally()
             statuses: dict[str, SegmentStatus] = {}
             for _unit, unit_segments in units:
                 for segment in unit_segments:
-                    entry = index.get(segment.key)
-                    status = entry_status(entry, segment.text)
+                    status = entry_status(index.get(segment.key), segment.text)
                     statuses[segment.id] = status
-                    segments.add(status.value)
-                    words.add(status.value, wordcount(segment.text))
-                    if status is SegmentStatus.TRANSLATED:
-                        target_words += wordcount(entry.msgstr)
-            gate = evaluate_gate(config, units, statuses)
+                    places.add(status.value)
+            if po is not None:
+                entries, words, target_words = count_entries(po)
+            else:
+                distinct = {s.key: s.text for _unit, unit_segments in units for s in unit_segments}
+                entries = Tally(untranslated=len(distinct))
+                words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
+                target_words = 0
+            review = review_state(config, language.lang, article.slug, units, index)
+            gate = evaluate_gate(config, units, statuses, review)
             language.articles.append(ArticleStatus(
-                language.lang, article.slug, segments, words, target_words,
-                errors.get((language.lang, article.slug), 0), gate, po is not None))
+                language.lang, article.slug, entries, places, words, target_words,
+                errors.get((language.lang, article.slug), 0), gate, po is not None, review))
     return report
+
+
+def entry_state(entry: polib.POEntry) -> str:
+    """``translated``, ``fuzzy`` or ``untranslated``, as pocount and msgfmt judge an entry."""
+    strings = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+    if not any(strings):
+        return "untranslated"
+    return "fuzzy" if "fuzzy" in entry.flags else "translated"
+
+
+def count_entries(po: polib.POFile) -> tuple[Tally, Tally, int]:
+    """Entries and source words per state, and translated target words, like ``pocount``.
+
+    The header and obsolete entries are not counted; plural entries count
+    the words of both English forms and of every translated form.
+    """
+    entries, words, target_words = Tally(), Tally(), 0
+    for entry in po:
+        if entry.obsolete or not entry.msgid:
+            continue
+        state = entry_state(entry)
+        entries.add(state)
+        words.add(state, wordcount(entry.msgid) + (wordcount(entry.msgid_plural) if entry.msgid_plural else 0))
+        if state == "translated":
+            targets = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+            target_words += sum(wordcount(t) for t in targets)
+    return entries, words, target_words
 
 
 # -- renderings ----------------------------------------------------------------
@@ -205,43 +262,69 @@ _ROW = ("{:<7} {:<20} {:>5}{:>5}{:>5} {:>6}{:>6}{:>6} {:>4} {:>4}% {:<4}")
 
 def render_table(report: StatusReport) -> str:
     """A table that fits 80 columns; pass/held and errors styled (stripped off a TTY by click)."""
-    lines = [_HEAD.format("lang", "article", "segments", "words", "err", "pct", "gate"),
+    lines = [_HEAD.format("lang", "article", "entries", "words", "err", "pct", "gate"),
              _HEAD.format("", "", " done fuzz todo", "  done  fuzz  todo", "", "", ""),
              "-" * 79]
 
-    def row(lang: str, name: str, seg: Tally, words: Tally, errors: int, gate: str, ok: bool) -> str:
-        text = _ROW.format(_fit(lang, 7), _fit(name, 20), seg.translated, seg.fuzzy, seg.todo,
+    def row(lang: str, name: str, entries: Tally, pct: float, words: Tally, errors: int, gate: str,
+            ok: bool) -> str:
+        text = _ROW.format(_fit(lang, 7), _fit(name, 20), entries.translated, entries.fuzzy, entries.todo,
                            words.translated, words.fuzzy, words.todo, errors,
-                           f"{seg.percent():.0f}", gate)
+                           f"{pct:.0f}", gate)
         head, err, tail = text[:62], text[62:67], text[67:]
         err = click.style(err, fg="red", bold=True) if errors else err
         return head + err + tail[:-4] + click.style(tail[-4:], fg="green" if ok else "red")
 
     for language in report.languages:
         for a in language.articles:
-            lines.append(row(language.lang, a.slug, a.segments, a.words, a.errors,
+            lines.append(row(language.lang, a.slug, a.entries, a.gate.percent, a.words, a.errors,
                              "pass" if a.gate.passed else "held", a.gate.passed))
         if len(language.articles) > 1:
             total = len(language.articles)
             share = f"{language.passed}/{total}"
             if len(share) > 5:  # keep 80 columns with hundreds of articles
                 share = f"{100 * language.passed // total}%"
-            lines.append(row(language.lang, f"(all {total})", language.segments, language.words,
+            lines.append(row(language.lang, f"(all {total})", language.entries,
+                             language.places.percent(), language.words,
                              language.errors, share, language.passed == total))
     passed = sum(lang.passed for lang in report.languages)
     total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
-                 f"(min {report.min_translated:g}% translated).")
+                 f"(pct: places translated, min {report.min_translated:g}%"
+                 f"{', signed off' if report.require_review else ''}).")
+    lines += review_lines(report)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def review_lines(report: StatusReport) -> list[str]:
+    """The review table under the status table: state and reviewer per article-language.
+
+    Shown when the project requires sign-off or any sign-off exists, so a
+    project that does not use reviews sees the table alone.
+    """
+    rows = [a for lang in report.languages for a in lang.articles if a.review is not None]
+    if not rows or not (report.require_review or any(a.review.signoff for a in rows)):
+        return []
+    lines = ["", "{:<29} {:<10} {:<18} {}".format("review", "state", "reviewer", "approved at (UTC)")]
+    for a in rows:
+        signoff = a.review.signoff
+        state = a.review.state + ("!" if signoff and signoff.despite_findings else "")
+        lines.append("{:<29} {:<10} {:<18} {}".format(
+            _fit(f"{a.lang}/{a.slug}", 29), state, _fit(signoff.reviewer if signoff else "-", 18),
+            signoff.approved_at if signoff else "-"))
+    if any(a.review.signoff and a.review.signoff.despite_findings for a in rows):
+        lines.append("! approved despite error-level check findings (--despite-findings)")
+    return lines
 
 
 def render_json(report: StatusReport) -> str:
     return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
 
 
-CSV_COLUMNS = ["lang", "article", "segments_total", *[f"segments_{s}" for s in STATES],
-               "words_total", *[f"words_{s}" for s in STATES], "target_words", "errors",
-               "percent", "gate"]
+CSV_COLUMNS = ["lang", "article", "entries_total", *[f"entries_{s}" for s in ENTRY_STATES],
+               "words_total", *[f"words_{s}" for s in ENTRY_STATES], "target_words",
+               "places_total", *[f"places_{s}" for s in STATES], "errors", "percent", "gate",
+               "review", "reviewer", "approved_at"]
 
 
 def render_csv(report: StatusReport) -> str:
@@ -251,10 +334,18 @@ def render_csv(report: StatusReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for language in report.languages:
         for a in language.articles:
-            writer.writerow([a.lang, a.slug, a.segments.total, *[getattr(a.segments, s) for s in STATES],
-                             a.words.total, *[getattr(a.words, s) for s in STATES], a.target_words,
-                             a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held"])
+            writer.writerow([a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
+                             a.words.total, *[getattr(a.words, s) for s in ENTRY_STATES], a.target_words,
+                             a.places.total, *[getattr(a.places, s) for s in STATES],
+                             a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held",
+                             *_review_cells(a)])
     return out.getvalue()
+
+
+def _review_cells(a: ArticleStatus) -> list[str]:
+    signoff = a.review.signoff if a.review else None
+    return [a.review.state if a.review else "", signoff.reviewer if signoff else "",
+            signoff.approved_at if signoff else ""]
 
 
 def _environment() -> Environment:

@@ -17,7 +17,9 @@ from tests.hardening.helpers import (SLUG, assert_clean_error, assert_no_traceba
 PO_REL = f"po/es/{SLUG}.po"
 #: Every command that reads a PO file, each restricted to Spanish.
 READERS = (("build", "--lang", "es"), ("update", "--lang", "es"), ("tm", "update", "--lang", "es"),
-           ("check", "--lang", "es"), ("status", "--lang", "es"), ("tm", "pretranslate", "--lang", "es"))
+           ("check", "--lang", "es"), ("status", "--lang", "es"), ("tm", "pretranslate", "--lang", "es"),
+           ("review", "--lang", "es"),
+           ("review", "approve", "--lang", "es", "--article", SLUG, "--by", "R"))
 
 
 @pytest.fixture(scope="module")

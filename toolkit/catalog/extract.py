@@ -106,9 +106,9 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None,
 
     ``progress(done, total)`` is called as articles are read (for a progress bar).
     """
-    from toolkit.project import article_paths
+    from toolkit.project import article_paths, unread_source_files
 
-    report = ExtractReport()
+    report = ExtractReport(warnings=unread_source_files(config) if not slugs else [])
     state = CatalogState(config.root, settings_fingerprint(config))
     template_root = config.template_path   # resolved once, not per article
     jobs: list[tuple[Path, Path, str]] = []

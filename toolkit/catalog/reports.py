@@ -17,6 +17,7 @@ class ExtractReport:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     entries: int = 0
+    warnings: list[str] = field(default_factory=list)   # one line each, naming the file
 
     @property
     def total(self) -> int:
@@ -24,11 +25,12 @@ class ExtractReport:
 
     def as_rerun(self) -> dict:
         """What a rerun with nothing changed reports (stored by :mod:`toolkit.nochange`)."""
-        return {"templates": self.total, "entries": self.entries}
+        return {"templates": self.total, "entries": self.entries, "warnings": self.warnings}
 
     @classmethod
     def rerun(cls, stored: dict) -> "ExtractReport":
-        return cls(unchanged=int(stored["templates"]), entries=int(stored["entries"]))
+        return cls(unchanged=int(stored["templates"]), entries=int(stored["entries"]),
+                   warnings=[str(w) for w in stored.get("warnings", [])])
 
 
 @dataclass
@@ -40,6 +42,7 @@ class MergeCounts:
     added: int = 0
     obsolete: int = 0
     extra: dict[str, int] = field(default_factory=dict)   # counters returned by hooks
+    warnings: list[str] = field(default_factory=list)     # one line each, naming the file
 
     def add(self, other: "MergeCounts") -> None:
         self.kept += other.kept
@@ -48,6 +51,7 @@ class MergeCounts:
         self.obsolete += other.obsolete
         for key, value in other.extra.items():
             self.extra[key] = self.extra.get(key, 0) + value
+        self.warnings.extend(other.warnings)
 
     def as_dict(self) -> dict[str, int]:
         return {"kept": self.kept, "fuzzy": self.fuzzy, "added": self.added,

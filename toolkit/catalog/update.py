@@ -15,8 +15,11 @@ For every entry of the template, in the template's order:
 Old entries left over that hold a translation or a translator comment become
 obsolete ``#~`` entries (``obsolete``) and stay until their English returns;
 empty ones carry no work and are dropped, as gettext does.  The header keeps
-the translator's fields and comment; ``Language`` and ``Plural-Forms`` come
-from CLDR for the language.
+the translator's fields and comment; ``Language`` comes from the settings.
+``Plural-Forms`` is kept as the catalog has it, as ``msgmerge`` keeps the
+header of the PO it updates: it is written from gettext's table
+(:mod:`toolkit.plurals`) only into a new catalog, or where it is missing or
+not a valid rule (then with a warning naming the file).
 
 :func:`update_project` runs this for every article and language, then calls
 the update hooks (translation-memory pre-fill, glossary notes...) on each
@@ -41,7 +44,8 @@ from toolkit.fsutil import AtomicBatch
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
 from toolkit.errors import CatalogError
-from toolkit.languages import Language, get_language
+from toolkit.languages import Language
+from toolkit.plurals import parse_rule
 
 #: Minimum rapidfuzz ratio (0-100) for an old translation to be offered as fuzzy.
 FUZZY_CUTOFF = 60.0
@@ -140,9 +144,25 @@ def _fuzzy_match(new: list[polib.POEntry], unmatched: list[int], active: list[po
         counts.fuzzy += 1
 
 
-def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Language
-                  ) -> tuple[polib.POFile, MergeCounts]:
-    """The new PO for ``language`` from the template and the previous PO, if any."""
+def plural_forms_for(old: Optional[polib.POFile], language: Language, shown: str = ""
+                     ) -> tuple[str, Optional[str]]:
+    """The ``Plural-Forms`` to write, and a warning if an existing catalog's had to be replaced."""
+    if old is None:
+        return language.plural_forms, None
+    current = old.metadata.get("Plural-Forms")
+    if current is not None and parse_rule(current) is not None:
+        return current, None
+    what = "has no Plural-Forms" if current is None else f"has an invalid Plural-Forms {current!r}"
+    return language.plural_forms, (f"{shown or 'catalog'}: {what}; "
+                                   f"wrote gettext's rule for {language.tag}: {language.plural_forms}")
+
+
+def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Language,
+                  shown: str = "") -> tuple[polib.POFile, MergeCounts]:
+    """The new PO for ``language`` from the template and the previous PO, if any.
+
+    ``shown`` names the PO file in warnings (see :func:`plural_forms_for`).
+    """
     entries, counts = merge_entries(list(pot), list(old) if old is not None else [])
     if old is None:
         counts.added = sum(1 for e in entries if not e.obsolete)
@@ -162,7 +182,9 @@ def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Lang
         metadata["PO-Revision-Date"] = now_stamp()
         metadata["Language-Team"] = language.english_name
     metadata["Language"] = language.gettext
-    metadata["Plural-Forms"] = language.plural_forms
+    metadata["Plural-Forms"], warning = plural_forms_for(old, language, shown)
+    if warning:
+        counts.warnings.append(warning)
     po.metadata = metadata
     po.extend(entries)
     return po, counts
@@ -465,15 +487,16 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
         fresh = [job for job in jobs if job.old_bytes is None and job.template.keys() is not None]
         entry_hooks.prepare((job.tag, *key) for job in fresh for key in job.template.keys())
         for job in fresh:
-            text = _assembled(job, entry_hooks)
+            text = _assembled(job, entry_hooks, config.language(job.tag))
             if text is not None:
                 texts[id(job)] = text
     hooked = []
     for job in jobs:
         if id(job) in texts or (job.old_bytes is None and not hooks):
             continue
-        old = _parse(job.old_bytes, _shown(config, job.po_path)) if job.old_bytes is not None else None
-        job.po, job.counts = merge_catalog(job.template.pot, old, get_language(job.tag))
+        shown_po = _shown(config, job.po_path)
+        old = _parse(job.old_bytes, shown_po) if job.old_bytes is not None else None
+        job.po, job.counts = merge_catalog(job.template.pot, old, config.language(job.tag), shown_po)
         job.old = old
         if old is None and entry_hooks.usable and entry_hooks.found:
             job.counts.extra = {}
@@ -497,7 +520,7 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
             text = texts[id(job)]
         elif job.po is None:
             text, job.counts = new_catalog_text(job.template.data.decode("utf-8"), job.template.head,
-                                                get_language(job.tag))
+                                                config.language(job.tag))
         elif old_text is None:
             text = _new_text(job.po, job.template)
         else:
@@ -517,10 +540,10 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
                                   "po": digest(data, full)}))
 
 
-def _assembled(job: _Job, entry_hooks: _EntryHooks) -> Optional[str]:
+def _assembled(job: _Job, entry_hooks: _EntryHooks, language: Language) -> Optional[str]:
     """A new catalog from the template's entry texts, or None if an entry needs formatting."""
     counts = MergeCounts(added=len(job.template.keys()))
-    parts = [new_header(job.template.head, get_language(job.tag))]
+    parts = [new_header(job.template.head, language)]
     for key, block in zip(job.template.keys(), job.template.blocks()):
         text = entry_hooks.text(job.tag, key, block, counts)
         if text is None:

@@ -37,6 +37,7 @@ COMMANDS = {
     "check": "quality",
     "build": "build",
     "status": "quality",
+    "review": "review",
     "tm": "tm",
     "pseudo": "quality",
 }
@@ -52,6 +53,8 @@ COMMAND_HELP = {
     "check": "Check translations; exit 1 when an error-level finding exists.",
     "build": "Merge PO files into every article and export them (only what changed).",
     "status": "Completeness per language and article, and what blocks publishing.",
+    "review": "Write exports/review/<lang>/<slug>.html: English and translation side by side "
+              "for a clinical reviewer; 'review approve' records the sign-off.",
     "tm": "The translation memory: feed it, query it, exchange it as TMX.",
     "pseudo": "Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.",
 }
@@ -149,7 +152,10 @@ pass_project = click.make_pass_decorator(ProjectContext)
 #: ``extract``, ``update`` and ``build`` take it themselves (:mod:`toolkit.catalog.rerun`,
 #: :mod:`toolkit.buildrun`), after finding out without settings or lock whether there is
 #: anything to do.
-WRITING_COMMANDS = frozenset({"pseudo", "status", "tm update", "tm import", "tm pretranslate"})
+#: (``review`` without a sub-command takes the lock itself: a group's callback
+#: also runs before ``review approve``, which must not take it twice.)
+WRITING_COMMANDS = frozenset({"pseudo", "status", "tm update", "tm import", "tm pretranslate",
+                              "review approve"})
 
 
 def _locked(command: click.Command) -> None:

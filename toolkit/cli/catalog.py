@@ -24,6 +24,8 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
 
     with ProgressBar("extracting") as bar:
         report = rerun.extract(project.root, list(slugs) or None, bar.update)
+    for warning in report.warnings:
+        click.echo(f"tmkit: warning: {warning}", err=True)
     if verbose:
         for path in report.written:
             click.echo(f"wrote {_shown(project, path)}")
@@ -41,6 +43,8 @@ def update_command(project: ProjectContext, languages: tuple[str, ...], slugs: t
     from toolkit.catalog import rerun
 
     report = rerun.update(project.root, list(languages) or None, list(slugs) or None)
+    for warning in report.total.warnings:
+        click.echo(f"tmkit: warning: {warning}", err=True)
     rows = [(tag, counts.as_dict()) for tag, counts in report.languages.items()]
     rows.append(("total", report.total.as_dict()))
     names = list(dict.fromkeys(name for _, counts in rows for name in counts))

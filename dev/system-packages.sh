@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Debian packages the tests use as reference clients and real servers: GNU gettext (msgfmt -c,
+# msginit), Chromium + Noto fonts (pages rendered as a browser shows them), PostgreSQL (the team
+# TM's server). Installs what is missing when it can (root with apt-get, as on CI and the project's
+# machines); otherwise says what is missing, and the tests that need it skip with a reason.
+# Usage: dev/system-packages.sh [--bench]   (--bench adds po4a, the benchmarks' anchor)
+set -u
+want=(gettext:msgfmt chromium:chromium fonts-noto-core:/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
+      fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc postgresql:/usr/lib/postgresql)
+[ "${1:-}" = "--bench" ] && want+=(po4a:po4a)
+missing=()
+for item in "${want[@]}"; do
+  package=${item%%:*} probe=${item#*:}
+  if [[ $probe == /* ]]; then [ -e "$probe" ] || missing+=("$package")
+  else command -v "$probe" >/dev/null 2>&1 || missing+=("$package"); fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing Debian packages: ${missing[*]}"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null 2>&1; then
+    echo "could not install ${missing[*]}; the tests that need them will skip"
+  fi
+else
+  echo "missing Debian packages: ${missing[*]} (sudo apt-get install ${missing[*]}); the tests that need them will skip"
+fi
+exit 0

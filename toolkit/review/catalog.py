@@ -1,0 +1,61 @@
+"""One article in one language as a review sees it: source, catalog, sign-off state.
+
+Shared by the review page and ``review approve`` so that both look at exactly
+the same segments (:func:`toolkit.segment.segments_by_unit`, reading order)
+and the same fingerprint (:func:`toolkit.gate.review_state`) as the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import polib
+
+from toolkit.catalog.pofile import read_po
+from toolkit.config import Config
+from toolkit.errors import CatalogError
+from toolkit.gate import ReviewState, catalog_index, review_state
+from toolkit.model import Article, Segment
+from toolkit.project import article_paths, relative
+from toolkit.readers import read_article
+from toolkit.segment import Unit, segments_by_unit
+
+
+@dataclass
+class ReviewedCatalog:
+    """An article, its PO file in one language, and where its sign-off stands."""
+
+    lang: str
+    article: Article
+    units: list[tuple[Unit, list[Segment]]]
+    po: polib.POFile
+    po_path: Path
+    po_shown: str                     # "po/es/<slug>.po"
+    review: ReviewState
+
+    @property
+    def index(self) -> dict[tuple[Optional[str], str], polib.POEntry]:
+        return catalog_index(self.po)
+
+
+def reviewed_catalog(config: Config, lang: str, slug: str) -> ReviewedCatalog:
+    """Read ``source/<slug>.*`` and ``po/<lang>/<slug>.po`` (which must exist)."""
+    config.select_languages([lang])
+    (path,) = article_paths(config, [slug])
+    article = read_article(path, relative(config, path))
+    units = segments_by_unit(article, config.segmentation)
+    po_path = config.po_file(lang, slug)
+    shown = relative(config, po_path)
+    if not po_path.is_file():
+        raise CatalogError("no PO file for this article-language; run 'tmkit update' first", shown)
+    po = read_po(po_path, shown)
+    return ReviewedCatalog(lang, article, units, po, po_path, shown,
+                           review_state(config, lang, slug, units, catalog_index(po)))
+
+
+def slugs_with_catalogs(config: Config, lang: str) -> list[str]:
+    """Articles that have a PO file in ``lang`` (what ``tmkit review --lang`` covers)."""
+    config.select_languages([lang])
+    return [p.stem for p in article_paths(config) if config.po_file(lang, p.stem).is_file()]

@@ -1,0 +1,208 @@
+"""``tmkit review``: a page for a clinical reviewer who never opens a PO editor.
+
+``exports/review/<lang>/<slug>.html`` lists every segment of the article in
+reading order, English beside the translation, with:
+
+* its state: translated, fuzzy (with the English the translation was made
+  for, ``#| msgid``, shown as a word difference against today's English,
+  ``<del>``/``<ins>``), untranslated, or rejected (markup differs);
+* every finding of the project's checks on it (the same runner as
+  ``tmkit check``, so the page and CI never disagree);
+* where pre-filled text came from (the ``tmkit-tm:`` comment that
+  pre-translation writes);
+* the place to fix it, ``po/<lang>/<slug>.po:LINE`` (the ``msgstr`` line,
+  as ``tmkit check`` reports it);
+* whether it changed since the last sign-off (per-segment hashes in the
+  sign-off file).
+
+The page is built like the site: Jinja2 with autoescape, translations through
+:func:`toolkit.writers.html.inline_html` (a fixed set of tags, everything else
+escaped), a Content-Security-Policy that forbids scripts, ``lang``/``dir`` on
+each column.  It only reads catalogs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import polib
+
+from toolkit import __version__
+from toolkit.checks.findings import Finding
+from toolkit.checks.pofiles import msgstr_lines
+from toolkit.checks.runner import run_checks
+from toolkit.config import Config
+from toolkit.fsutil import atomic_write_bytes
+from toolkit.gate import ReviewState, entry_status
+from toolkit.inline import plain_text
+from toolkit.languages import Language, get_language
+from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
+from toolkit.signoff import signoff_file
+from toolkit.tm.pretranslate import COMMENT_TAG
+from toolkit.writers.html import CSP, environment, inline_html, render_template
+
+_TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    """A run of text in a difference: ``equal``, ``delete`` (old only) or ``insert`` (new only)."""
+
+    kind: str
+    text: str
+
+
+def word_diff(old: str, new: str) -> list[DiffPart]:
+    """``old`` against ``new`` word by word (difflib), adjacent runs of one kind joined."""
+    a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    parts: list[DiffPart] = []
+
+    def add(kind: str, tokens: list[str]) -> None:
+        text = "".join(tokens)
+        if not text:
+            return
+        if parts and parts[-1].kind == kind:
+            parts[-1] = DiffPart(kind, parts[-1].text + text)
+        else:
+            parts.append(DiffPart(kind, text))
+
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            add("equal", a[i1:i2])
+        else:
+            add("delete", a[i1:i2])
+            add("insert", b[j1:j2])
+    return parts
+
+
+@dataclass
+class ReviewSegment:
+    """One row of the review page."""
+
+    id: str
+    place: str                        # where it sits, as the PO comment says
+    source: str                       # English (inline markup)
+    translation: str                  # msgstr, "" when there is none
+    state: str                        # translated | fuzzy | untranslated | rejected
+    location: str                     # "po/es/<slug>.po:86", what to open to fix it
+    previous: Optional[str] = None    # the English a fuzzy translation was made for
+    diff: list[DiffPart] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    tm_origin: list[str] = field(default_factory=list)
+    changed: bool = False             # new or different since the last sign-off
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+
+@dataclass
+class ReviewPage:
+    """Everything the review page of one article-language shows."""
+
+    lang: Language
+    source: Language
+    slug: str
+    title: str                        # English title, plain text
+    po_file: str
+    signoff_file: str
+    segments: list[ReviewSegment]
+    review: ReviewState
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(s.state for s in self.segments)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for s in self.segments for f in s.findings]
+
+    @property
+    def error_count(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+
+def _tm_origin(entry: polib.POEntry) -> list[str]:
+    """The ``tmkit-tm:`` lines pre-translation left on the entry, without the tag."""
+    return [line[len(COMMENT_TAG):].strip() for line in (entry.tcomment or "").splitlines()
+            if line.startswith(COMMENT_TAG)]
+
+
+def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Finding]) -> ReviewPage:
+    """The rows of one article-language; ``findings`` from :func:`run_checks` on it."""
+    lines = msgstr_lines(catalog.po_path, catalog.po)
+    by_line: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.path == catalog.po_shown:
+            by_line[finding.line].append(finding)
+    index = catalog.index
+    review = catalog.review
+    changed = set(review.changed_segments()) if review.signoff else set()
+    rows = []
+    for _unit, segments in catalog.units:
+        for segment in segments:
+            entry = index.get(segment.key)
+            state = entry_status(entry, segment.text).value
+            if entry is None:
+                rows.append(ReviewSegment(segment.id, segment.comment, segment.text, "", state,
+                                          f"{catalog.po_shown} (no entry: run 'tmkit update')",
+                                          changed=segment.id in changed))
+                continue
+            line = lines[id(entry)]
+            previous = entry.previous_msgid if state == "fuzzy" and entry.previous_msgid else None
+            rows.append(ReviewSegment(
+                segment.id, segment.comment, segment.text, entry.msgstr, state,
+                f"{catalog.po_shown}:{line}", previous,
+                word_diff(previous, segment.text) if previous is not None else [],
+                by_line.get(line, []), _tm_origin(entry), segment.id in changed))
+    return ReviewPage(get_language(catalog.lang), get_language(config.source_language),
+                      catalog.article.slug, plain_text(catalog.article.title or catalog.article.slug),
+                      catalog.po_shown, signoff_file(config, catalog.lang, catalog.article.slug)[1],
+                      rows, review)
+
+
+def render_page(config: Config, page: ReviewPage, env=None) -> bytes:
+    """The review page as HTML bytes (``review.html``, overridable like the site's templates)."""
+    env = env or environment(_override(config))
+    return render_template(env, "review.html", {
+        "page": page, "csp": CSP, "generator": f"tmkit {__version__}",
+        "inline": inline_html, "source_dir": page.source.dir, "target_dir": page.lang.dir})
+
+
+def _override(config: Config) -> Optional[Path]:
+    if not config.export.templates:
+        return None
+    from toolkit.fsutil import inside
+
+    folder = inside(config.root, config.export.templates)
+    return folder if folder.is_dir() else None
+
+
+def review_path(config: Config, lang: str, slug: str) -> Path:
+    return config.export_path / "review" / lang / f"{slug}.html"
+
+
+def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]] = None
+                       ) -> list[tuple[Path, ReviewPage]]:
+    """Write ``exports/review/<lang>/<slug>.html`` for ``slugs`` (default: every
+    article with a PO file in ``lang``); returns the paths and what they show.
+
+    Every page is rendered before the first is written, so bad input (a
+    damaged PO or sign-off file) leaves no page half-updated.
+    """
+    wanted = list(slugs) if slugs else slugs_with_catalogs(config, lang)
+    catalogs = [reviewed_catalog(config, lang, slug) for slug in wanted]
+    findings = run_checks(config, [lang], wanted).findings if wanted else []
+    env = environment(_override(config))
+    rendered = []
+    for catalog in catalogs:
+        page = build_page(config, catalog, findings)
+        rendered.append((review_path(config, lang, page.slug), page, render_page(config, page, env)))
+    for path, _page, data in rendered:
+        atomic_write_bytes(path, data)
+    return [(path, page) for path, page, _ in rendered]
