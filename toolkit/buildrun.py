@@ -4,8 +4,8 @@ Like ``extract`` and ``update`` (:mod:`toolkit.catalog.rerun`), the build
 first asks :mod:`toolkit.nochange` whether anything it depends on changed
 since its last run with the same options: the articles, every configured
 language's PO files, ``tmkit.toml``, the template override folder, tmkit's
-code, and the export folder itself (an export deleted by hand is written
-again).  If nothing did, the stored report is printed without reading the
+code, and the names in the export folder (an export deleted by hand is
+written again).  If nothing did, the stored report is printed without reading the
 settings, importing the writers or touching a file; otherwise the project
 lock is taken and :func:`toolkit.build.build` does the real (incremental)
 work.
@@ -42,13 +42,15 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
     config = load_config(root)
     with project_lock(config):
         out = check_output(config, output) if output else config.export_path
-        shown = [relative(config, p) for p in [config.source_path]
-                 + [config.po_path / lang for lang in config.languages]]
+        inputs = [relative(config, p) for p in [config.source_path]
+                  + [config.po_path / lang for lang in config.languages]]
+        if config.export.templates:
+            inputs.append(config.export.templates)
+        # the exports: their names (an export deleted by hand is written again), as the
+        # build itself checks them (a directory listing, not 18,000 stats)
         exported = [relative(config, out)] + [relative(config, out / lang) for lang in
                                               [config.source_language, *config.languages]]
-        if config.export.templates:
-            exported.append(config.export.templates)
-        stamp.begin(shown + exported, ["tmkit.toml"])
+        stamp.begin(inputs, ["tmkit.toml"], exported)
         total, done = len(article_paths(config)), 0
 
         def each(_slug: str) -> None:

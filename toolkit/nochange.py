@@ -1,7 +1,7 @@
 """Knowing at once that a rerun has nothing to do: a stamp of what a command saw and left.
 
-``tmkit extract`` and ``tmkit update`` are run again and again on projects
-where nothing changed.  Their content hashes (``.tmkit/catalog-state.json``)
+``tmkit extract``, ``tmkit update`` and ``tmkit build`` are run again and
+again on projects where nothing changed.  Their content hashes (``.tmkit/catalog-state.json``)
 already avoid parsing, but reading and hashing thousands of files, loading
 the settings and importing the libraries still cost most of a second.  This
 module keeps, per command and arguments, a digest of the metadata of every
@@ -9,7 +9,7 @@ file the command depends on, as it was when the command finished: size,
 modification and change time (nanoseconds) and inode of each file in the
 watched folders (their listing too) and of the watched files.  A rerun whose
 digest matches replays the stored summary without reading settings, parsing
-a catalog or writing anything (``.tmkit/nochange.json``).
+a catalog or writing anything (``.tmkit/nochange/<key hash>.json``).
 
 Timestamps can lie in two ways, both covered:
 
@@ -38,10 +38,8 @@ from typing import Any, Iterable, Optional
 
 from toolkit import __version__
 
-STAMP_FILE = ".tmkit/nochange.json"
-FORMAT = 1
-#: Stamps kept (one per command and arguments); the oldest go first.
-KEEP = 16
+STAMP_FOLDER = ".tmkit/nochange"     # one small JSON file per command and arguments
+FORMAT = 2
 
 Stat = Optional[tuple[int, int, int, int]]     # size, mtime_ns, ctime_ns, inode; None: missing
 
@@ -54,14 +52,24 @@ def _stat(path: str) -> Stat:
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
 
 
-def scan(root: Path, folders: Iterable[str], files: Iterable[str]) -> dict[str, Stat]:
+def scan(root: Path, folders: Iterable[str], files: Iterable[str],
+         listed: Iterable[str] = ()) -> dict[str, Any]:
     """``{relative path: stat}`` of the files directly in ``folders`` and of ``files``.
 
     A missing folder is recorded as such (``folder/`` -> None), so its
-    appearance is a change too.
+    appearance is a change too.  Of ``listed`` folders only the names count
+    (``folder/*`` -> a hash of the sorted names): outputs whose presence is
+    what matters, as the build checks its exports.
     """
     base = os.fspath(root)
-    found: dict[str, Stat] = {}
+    found: dict[str, Any] = {}
+    for folder in listed:
+        try:
+            names = sorted(os.listdir(os.path.join(base, folder)))
+        except OSError:
+            found[folder + "/*"] = None
+            continue
+        found[folder + "/*"] = hashlib.sha256("\0".join(names).encode()).hexdigest()
     for folder in folders:
         where = os.path.join(base, folder)
         try:
@@ -110,33 +118,35 @@ def command_key(command: str, *args: Iterable[str]) -> str:
 
 
 class Stamp:
-    """The stamp of one command and arguments in one project."""
+    """The stamp of one command and arguments in one project (a file of its own)."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = Path(root).resolve()
-        self.path = self.root / STAMP_FILE
+        name = hashlib.sha256(key.encode()).hexdigest()[:16]
+        self.path = self.root / STAMP_FOLDER / f"{name}.json"
         self.key = key
         self.folders: list[str] = []
         self.files: list[str] = []
+        self.listed: list[str] = []
         self.before: Optional[dict[str, Stat]] = None
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> Optional[dict[str, Any]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("stamps"), dict):
-            return {}
-        return data["stamps"]
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
+            return None
+        return data
 
     def replay(self) -> Optional[dict]:
         """The stored result if nothing the command depends on changed, else None."""
-        stamp = self._load().get(self.key)
-        if not isinstance(stamp, dict):
+        stamp = self._load()
+        if stamp is None:
             return None
         try:
             folders, files = list(stamp["folders"]), list(stamp["files"])
-            signature = scan(self.root, folders + code_folders(), files)
+            signature = scan(self.root, folders + code_folders(), files, list(stamp.get("listed", [])))
             if _digest(signature) != stamp["digest"]:
                 return None
             for name, wanted in stamp["racy"].items():
@@ -146,10 +156,10 @@ class Stamp:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def begin(self, folders: list[str], files: list[str]) -> None:
-        """Note what the inputs look like before the real run reads them."""
-        self.folders, self.files = folders, files
-        self.before = scan(self.root, folders + code_folders(), files)
+    def begin(self, folders: list[str], files: list[str], listed: Iterable[str] = ()) -> None:
+        """Note what the inputs look like before the real run reads them (``listed``: see :func:`scan`)."""
+        self.folders, self.files, self.listed = folders, files, list(listed)
+        self.before = scan(self.root, folders + code_folders(), files, self.listed)
 
     def finish(self, result: dict, written: Iterable[Path]) -> None:
         """Store the stamp for the next run: what the files look like now, and ``result``.
@@ -160,18 +170,16 @@ class Stamp:
         """
         if self.before is None:
             return
-        after = scan(self.root, self.folders + code_folders(), self.files)
+        after = scan(self.root, self.folders + code_folders(), self.files, self.listed)
         ours = {self._relative(p) for p in written}
         moved = [name for name in set(after) | set(self.before)
                  if after.get(name) != self.before.get(name) and name not in ours
-                 and not name.endswith("/")]
-        stamps = self._load()
-        stamps.pop(self.key, None)
+                 and not name.endswith(("/", "/*"))]
+        self.forget()
         if not moved:
-            stamps[self.key] = {"folders": self.folders, "files": self.files,
-                                "digest": _digest(after), "racy": {}, "result": result}
-        stamps = dict(list(stamps.items())[-KEEP:])
-        self._write(stamps, after)
+            self._write({"format": FORMAT, "key": self.key, "folders": self.folders, "files": self.files,
+                         "listed": self.listed, "digest": _digest(after), "racy": {}, "result": result},
+                        after)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -179,27 +187,29 @@ class Stamp:
         except ValueError:
             return os.fspath(path)
 
-    def _write(self, stamps: dict, after: dict[str, Stat]) -> None:
-        """Write the stamps atomically; files as new as the write get a content hash."""
+    def _write(self, stamp: dict, after: dict[str, Any]) -> None:
+        """Write the stamp atomically; files as new as the write get a content hash."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             now = os.fstat(fd).st_mtime_ns     # the file system's clock, at its granularity
-            mine = stamps.get(self.key)
-            if mine is not None:
-                mine["racy"] = {name: _file_hash(self.root / name) for name, stat in after.items()
-                                if stat is not None and not name.endswith("/")
-                                and not os.path.isabs(name) and stat[2] >= now}
-                if any(value is None for value in mine["racy"].values()):
-                    del stamps[self.key]
-            os.write(fd, json.dumps({"format": FORMAT, "stamps": stamps}).encode())
+            stamp["racy"] = {name: _file_hash(self.root / name) for name, stat in after.items()
+                             if isinstance(stat, tuple) and not name.endswith("/")
+                             and not os.path.isabs(name) and stat[2] >= now}
+            keep = all(value is not None for value in stamp["racy"].values())   # none vanished
+            if keep:
+                os.write(fd, json.dumps(stamp).encode())
         finally:
             os.close(fd)
-        os.replace(tmp, self.path)
+        if keep:
+            os.replace(tmp, self.path)
+        else:
+            os.unlink(tmp)
 
     def forget(self) -> None:
-        """Drop this command's stamp (its run failed or was partial)."""
-        stamps = self._load()
-        if stamps.pop(self.key, None) is not None:
-            self._write(stamps, {})
+        """Drop this command's stamp (the next run does the real work)."""
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
