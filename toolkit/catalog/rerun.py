@@ -75,8 +75,18 @@ def update(root: Path, languages: Optional[Sequence[str]] = None,
                 close = getattr(hook, "close", None)
                 if close is not None:
                     close()
-        stamp.finish(report.as_rerun(), [*report.written, *ours])
+        if config.tm.prefill != "off" and _remote_tm(config):
+            stamp.forget()     # a shared TM changes without a file here to watch: no replay
+        else:
+            stamp.finish(report.as_rerun(), [*report.written, *ours])
     return report
+
+
+def _remote_tm(config) -> bool:
+    """True when the TM is a database server (``[tm] url`` or ``TMKIT_TM_URL``), not a file."""
+    import os
+
+    return bool(os.environ.get("TMKIT_TM_URL") or getattr(config.tm, "url", ""))
 
 
 def _relative(config, path: Path) -> str:
