@@ -53,6 +53,47 @@ def summary_table(output: str) -> dict[str, dict[str, int]]:
     return table
 
 
+class TMBackend:
+    """Where a test's TM lives: a SQLite file, or a fresh database on the test server."""
+
+    def __init__(self, name: str, location, index_dir=None) -> None:
+        self.name, self.location, self.index_dir = name, location, index_dir
+
+    def open(self):
+        from toolkit.tm import TranslationMemory
+        return TranslationMemory.open(self.location, self.index_dir)
+
+
+TM_BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=TM_BACKENDS)
+def tm_backend(request, tmp_path: Path, monkeypatch) -> TMBackend:
+    """Run a TM test on each backend; for PostgreSQL, ``TMKIT_TM_URL`` points projects at it."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("TMKIT_TM_URL", raising=False)
+        return TMBackend("sqlite", tmp_path / "tm.sqlite", tmp_path / "tm.sqlite.index")
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database()
+    monkeypatch.setenv("TMKIT_TM_URL", url)
+    return TMBackend("postgresql", url, tmp_path / "tm-cache")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the session (skipped only without PostgreSQL binaries)."""
+    from tests.pg_server import PGServer, find_bindir
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("no PostgreSQL binaries (initdb, pg_ctl, postgres) in PATH or "
+                    "/usr/lib/postgresql/*/bin; install the 'postgresql' package")
+    server = PGServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -16,6 +16,9 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from toolkit.errors import SourceError
 from toolkit.inline import parse, plain_text
@@ -74,6 +77,11 @@ def _text_with_alt(root) -> str:
     return root.text_content()
 
 
+#: The Markdown dialect tmkit reads, rendered by markdown-it itself (not our reader).
+GFM = (MarkdownIt("commonmark").enable(["table", "strikethrough"])
+       .use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin))
+
+
 def markdown_visible(text: str) -> list[str]:
     """Front matter values shown on the page, then the rendered body's text."""
     match = re.match(r"---\n(.*?)\n---\n", text, re.S)
@@ -86,8 +94,10 @@ def markdown_visible(text: str) -> list[str]:
             words += ("By: " + str(value)).split()
         elif key in ("title", "breadcrumb", "section", "aliases", "byline"):
             words += " ".join(str(v) for v in values).split()
-    rendered = MarkdownIt("commonmark").render(body)
+    rendered = GFM.render(body)
     root = lxml_html.fragment_fromstring(rendered, create_parent="div")
+    for el in root.xpath(".//sup[@class='footnote-ref'] | .//a[@class='footnote-backref']"):
+        el.drop_tree()   # footnote marks and back-links are numbers and arrows, not words
     return words + _text_with_alt(root).split()
 
 
@@ -196,7 +206,7 @@ def test_markdown_front_matter_and_markup():
     assert any("<strong>no symptoms</strong>;" in t for t in texts)
     assert any("surgery such as a <code>laminectomy</code>." in t for t in texts)
     assert "Diagram of a narrowed spinal canal" in texts                     # image alt text
-    assert "Symptoms often worsen over time. Talk to your doctor if they do." in texts  # hard break
+    assert "Symptoms often worsen over time.<br/>Talk to your doctor if they do." in texts  # hard break kept
     headings = [(b.text, b.level) for b in article.blocks if b.kind is BlockKind.HEADING]
     assert headings[:3] == [("Causes", 2), ("Symptoms", 2), ("Treatment", 2)]
 
@@ -247,7 +257,7 @@ def test_html_structure_and_markup():
     assert not any("analytics" in t or "tracking" in t or "©" in t for t in texts)
     assert ('Sciatica most often occurs when a <a href="https://www.example.org/herniated-disc" '
             'title="Herniated disc">herniated disc</a> or an overgrowth of bone puts pressure on part of '
-            'the nerve. This causes inflammation, pain and often some numbness in the affected leg.') in texts
+            'the nerve.<br/>This causes inflammation, pain and often some numbness in the affected leg.') in texts
     assert "Numbness, tingling or <em>muscle weakness</em> in the leg or foot" in texts
     assert any("H<sub>2</sub>-blockers as advised<sup>1</sup>." in t for t in texts)
     assert any("Use the <code>--help</code> flag only in a terminal." in t for t in texts)
@@ -266,7 +276,7 @@ def test_html_without_main_drops_body_chrome_and_uses_title(tmp_path):
             "<ul><li>x<br>y</li></ul><footer>Copyright</footer></div></body></html>")
     article = read_article(write(tmp_path, "p.html", page))
     assert article.title == "Neck & Back" and article.title_line == 1
-    assert [u.text for u in article_units(article)] == ["Neck & Back", "Loose <em>text</em>", "x y"]
+    assert [u.text for u in article_units(article)] == ["Neck & Back", "Loose <em>text</em>", "x<br/>y"]
 
 
 # -- lines and roles for every format --------------------------------------------
@@ -327,11 +337,11 @@ def test_markup_without_text_is_an_error(tmp_path, ext):
 
 
 def test_unknown_extension_is_an_error(tmp_path):
-    path = write(tmp_path, "a.docx", "text")
+    path = write(tmp_path, "a.odt", "text")
     assert not is_source(path) and is_source(tmp_path / "b.MD")
-    with pytest.raises(SourceError, match=r"unknown source format '\.docx'"):
+    with pytest.raises(SourceError, match=r"unknown source format '\.odt' \(known: .*\.docx"):
         read_article(path)
-    assert {".txt", ".md", ".markdown", ".html", ".htm"} <= set(READERS)
+    assert {".txt", ".md", ".markdown", ".html", ".htm", ".docx"} <= set(READERS)
 
 
 @pytest.mark.parametrize("content, line, message", [
@@ -365,7 +375,8 @@ _WORDS = st.sampled_from(["pain", "Spine", "e.g.", "2.5", "mg", "50%", "(FBS)", 
                           "&amp;", "a&b", "\u00a0", "don't", "“quoted”", "نخاع", "脊柱", "Dr.", "end."])
 _MD_WORDS = _WORDS | st.sampled_from(["*em*", "**bold**", "`co de`", "[link](http://x.org)", "_u_",
                                       "![alt text](i.png)", "<sup>2</sup>", "<span>s</span>", "\\*",
-                                      "&lt;", "<br>", "[ref]", "#tag"])
+                                      "&lt;", "<br>", "[ref]", "#tag", "~~gone~~", "a|b", "|", "[^1]",
+                                      ": def", "[ ]", "[x]"])
 
 
 def _lines(words, prefixes):
@@ -381,7 +392,9 @@ def assert_faithful_or_empty(text: str, ext: str, visible) -> None:
     """The reader offers exactly the visible words, or refuses a page that has none."""
     try:
         article = read_article_text(text, ext)
-    except SourceError:
+    except SourceError as err:
+        if "never referenced" in err.message:  # refused on purpose: its text would be lost
+            return
         assert not visible(text)
         return
     assert unit_words(article) == visible(text)
@@ -394,7 +407,8 @@ def test_generated_webtext_is_faithful(text):
 
 
 @GENERATED
-@given(_lines(_MD_WORDS, ["", "", "\n", "# ", "## ", "- ", "  - ", "1. ", "> ", "    ", "<div>"]))
+@given(_lines(_MD_WORDS, ["", "", "\n", "# ", "## ", "- ", "  - ", "1. ", "> ", "    ", "<div>", "| ", "|---|",
+                          "[^1]: ", ": ", "- [ ] "]))
 def test_generated_markdown_is_faithful(text):
     assert_faithful_or_empty(text, ".md", markdown_visible)
 

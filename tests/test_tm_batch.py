@@ -10,6 +10,7 @@ import pytest
 
 from toolkit.config import load_config
 from toolkit.tm import TMUnit, TranslationMemory, batch
+from toolkit.tm.backends import cache_dir
 from toolkit.tm.pretranslate import prefill_po
 from tests.conftest import run_cli
 from tests.test_tm_match import _edit, _sentence
@@ -17,9 +18,9 @@ from tests.test_tm_match import _edit, _sentence
 needs_fork = pytest.mark.skipif(not batch.can_fork(), reason="no fork start method")
 
 
-def _filled_tm(path, rng: random.Random) -> tuple[TranslationMemory, list[str]]:
+def _filled_tm(location, rng: random.Random, index_dir=None) -> tuple[TranslationMemory, list[str]]:
     sources = list(dict.fromkeys(_sentence(rng) for _ in range(2000)))
-    tm = TranslationMemory.open(path)
+    tm = TranslationMemory.open(location, index_dir)
     tm.add(TMUnit(s, f"T{i}", "en", "de") for i, s in enumerate(sources[:1800]))
     tm.matcher("en", "de")                                   # index built here ...
     tm.add(TMUnit(s, f"D{i}", "en", "de") for i, s in enumerate(sources[1800:]))  # ... delta after
@@ -42,9 +43,9 @@ def worker_pids(tmp_path, monkeypatch):
 
 
 @needs_fork
-def test_parallel_batch_equals_serial_lookups(tmp_path, worker_pids):
+def test_parallel_batch_equals_serial_lookups(tm_backend, worker_pids):
     rng = random.Random(11)
-    tm, sources = _filled_tm(tmp_path / "tm.sqlite", rng)
+    tm, sources = _filled_tm(tm_backend.location, rng, tm_backend.index_dir)
     queries = [rng.choice(sources) for _ in range(100)]                  # exact matches
     queries += [_edit(rng, rng.choice(sources)) for _ in range(200)]     # fuzzy, some in the delta
     queries += [_sentence(rng) for _ in range(100)]                      # mostly nothing
@@ -64,9 +65,9 @@ def test_parallel_batch_equals_serial_lookups(tmp_path, worker_pids):
         assert tm.lookup("A sentence added after the batch.", "en", "de")[0].unit.target == "Neu"
 
 
-def test_small_batches_and_one_worker_stay_serial(tmp_path, monkeypatch):
+def test_small_batches_and_one_worker_stay_serial(tm_backend, monkeypatch):
     rng = random.Random(12)
-    tm, sources = _filled_tm(tmp_path / "tm.sqlite", rng)
+    tm, sources = _filled_tm(tm_backend.location, rng, tm_backend.index_dir)
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a pool was started")
@@ -80,10 +81,10 @@ def test_small_batches_and_one_worker_stay_serial(tmp_path, monkeypatch):
 
 
 @needs_fork
-def test_pretranslate_of_a_big_catalog_uses_the_batch(project):
+def test_pretranslate_of_a_big_catalog_uses_the_batch(project, tm_backend):
     rng = random.Random(13)
     config = load_config(project)
-    tm, sources = _filled_tm(config.tm_path, rng)
+    tm, sources = _filled_tm(config.tm_location, rng, cache_dir(config.tm_location, config.tm_path.parent))
     queries = list(dict.fromkeys([rng.choice(sources) for _ in range(150)]
                                  + [_edit(rng, rng.choice(sources)) for _ in range(250)]))
     po = polib.POFile()
@@ -103,11 +104,11 @@ def test_pretranslate_of_a_big_catalog_uses_the_batch(project):
 
 
 @needs_fork
-def test_pretranslate_command_batches_small_catalogs_together(project, runner, worker_pids):
+def test_pretranslate_command_batches_small_catalogs_together(project, runner, worker_pids, tm_backend):
     """Two 150-entry catalogs: one 300-query batch, each file gets its own results."""
     rng = random.Random(14)
     config = load_config(project)
-    tm, sources = _filled_tm(config.tm_path, rng)
+    tm, sources = _filled_tm(config.tm_location, rng, cache_dir(config.tm_location, config.tm_path.parent))
     queries = list(dict.fromkeys(_edit(rng, rng.choice(sources)) for _ in range(300)))
     halves = {"first": queries[:150], "second": queries[150:]}
     with tm:

@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import run_cli
 from tests.tm_helpers import EDITED, FOOTER, FOOTER_ES, SEED_FIRST, SEED_FIRST_ES, write_po
 
+pytestmark = pytest.mark.usefixtures("tm_backend")   # every test on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def fed(project, runner):
@@ -86,9 +88,11 @@ def test_conflicts_lists_sources_with_two_translations(fed, runner):
         FOOTER_ES, "Otra traducción del pie de página."}
 
 
-def test_export_then_import_into_another_project(fed, runner, tmp_path):
+def test_export_then_import_into_another_project(fed, runner, tmp_path, tm_backend, request, monkeypatch):
     out = tmp_path / "es.tmx"
     assert "2 units" in run_cli(runner, fed, "tm", "export", "--lang", "es", "-o", str(out)).output
+    if tm_backend.name == "postgresql":      # the other project has a TM of its own
+        monkeypatch.setenv("TMKIT_TM_URL", request.getfixturevalue("pg_server").new_database())
     other = tmp_path / "other"
     other.mkdir()
     (other / "tmkit.toml").write_text((fed / "tmkit.toml").read_text())
@@ -107,9 +111,10 @@ def test_import_po_compendium(project, runner, tmp_path):
     assert best["target"] == "Mal de dos." and best["origin"] == "fr/compendium.po#b1.s1"
 
 
-def test_errors_are_one_line(project, runner, tmp_path):
-    result = run_cli(runner, project, "tm", "lookup", "x", "--lang", "es", expect=2)
-    assert "no translation memory yet" in result.output
+def test_errors_are_one_line(project, runner, tmp_path, tm_backend):
+    if tm_backend.name == "sqlite":          # a server TM is created on first use
+        result = run_cli(runner, project, "tm", "lookup", "x", "--lang", "es", expect=2)
+        assert "no translation memory yet" in result.output
     bad = tmp_path / "bad.tmx"
     bad.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><body><tu>\n</tmx>')
     result = run_cli(runner, project, "tm", "import", str(bad), expect=2)

@@ -32,12 +32,12 @@ def test_only_finished_singular_entries_with_status_and_translator(tmp_path):
     assert {u.created for u in units} == {"2026-11-20T09:00:00Z"}
 
 
-def test_po_without_language_needs_lang(tmp_path):
+def test_po_without_language_needs_lang(tmp_path, tm_backend):
     path = tmp_path / "compendium.po"
     po = polib.POFile()
     po.append(polib.POEntry(msgid="Back.", msgstr="Espalda."))
     po.save(str(path))
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+    with tm_backend.open() as tm:
         with pytest.raises(CatalogError, match="no Language header"):
             import_po(tm, path, "en")
         assert import_po(tm, path, "en", "pt_br").added == 1

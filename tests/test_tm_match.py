@@ -39,10 +39,10 @@ def test_penalties_for_numbers_markup_and_placeholders():
     assert similarity > final and notes == ["numbers differ"]
 
 
-def test_index_finds_what_brute_force_finds(tmp_path):
+def test_index_finds_what_brute_force_finds(tmp_path, tm_backend):
     rng = random.Random(4)
     sources = list(dict.fromkeys(_sentence(rng) for _ in range(3000)))
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+    with tm_backend.open() as tm:
         tm.add(TMUnit(s, f"T{i}", "en", "de") for i, s in enumerate(sources))
         indexed = IndexedMatcher(tm.store, "en", "de", tmp_path / "idx")
         brute = BruteForceMatcher(tm.store, "en", "de")
@@ -60,22 +60,22 @@ def test_index_finds_what_brute_force_finds(tmp_path):
         assert compared > 1000
 
 
-def test_index_is_saved_and_units_added_later_are_found(tmp_path):
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+def test_index_is_saved_and_units_added_later_are_found(tm_backend):
+    with tm_backend.open() as tm:
         tm.add([TMUnit("Chronic back pain after surgery.", "A", "en", "fr")])
         assert tm.lookup("Chronic back pain after a surgery.", "en", "fr")
-        assert (tmp_path / "tm.sqlite.index" / "en_fr.idx").is_file()
+        assert (tm_backend.index_dir / "en_fr.idx").is_file()
         tm.add([TMUnit("Chronic leg pain after surgery.", "B", "en", "fr")])
         found = tm.lookup("Chronic leg pain after a surgery.", "en", "fr")
         assert found[0].unit.target == "B"
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:   # delta over the saved index
+    with tm_backend.open() as tm:   # delta over the saved index
         assert tm.matcher("en", "fr").delta_ids == [2]
         assert tm.lookup("Chronic leg pain after a surgery.", "en", "fr")[0].unit.target == "B"
 
 
 @pytest.mark.parametrize("text", ["Abc", "Schmerz im Rücken und Bein", "背部手术失败综合征", "İstanbul İzmir", "x"])
-def test_short_and_non_latin_sources(tmp_path, text):
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+def test_short_and_non_latin_sources(tm_backend, text):
+    with tm_backend.open() as tm:
         tm.add([TMUnit(text, "t", "en", "de")])
         assert tm.lookup(text, "en", "de")[0].exact
         if len(text) > 1:   # a one-letter source shares no trigram with anything else

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import polib
+import pytest
 
 from toolkit.config import load_config
 from toolkit.tm.pretranslate import make_prefill_hook
 from tests.tm_helpers import EDITED, FOOTER, FOOTER_ES, SEED_FIRST, SEED_FIRST_ES, write_po
+
+pytestmark = pytest.mark.usefixtures("tm_backend")   # every test on SQLite and PostgreSQL
 
 DISCLAIMER = ("All health information posted on the site is based on the latest research and "
               "national treatment standards.")

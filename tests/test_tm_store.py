@@ -12,8 +12,8 @@ def test_normalize_ignores_spaces_nbsp_and_quotes():
     assert normalize("  It\u2019s\u00a0a  \u201cback\u201d\tpain ") == "It's a \"back\" pain"
 
 
-def test_identical_pairs_are_stored_once_and_counted(tmp_path):
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+def test_identical_pairs_are_stored_once_and_counted(tm_backend):
+    with tm_backend.open() as tm:
         unit = TMUnit("Back pain.", "Dolor de espalda.", "en", "es", "a", "b1")
         assert tm.add([unit, unit]).added == 1
         tm.add([TMUnit("Back pain.", "Dolor de espalda.", "en", "es", "b", "b1",
@@ -26,8 +26,8 @@ def test_identical_pairs_are_stored_once_and_counted(tmp_path):
         assert tm.pairs() == [("en", "es", 1)]
 
 
-def test_exact_lookup_uses_the_normal_form(tmp_path):
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+def test_exact_lookup_uses_the_normal_form(tm_backend):
+    with tm_backend.open() as tm:
         tm.add([TMUnit("It\u2019s  back.", "Ha vuelto.", "en", "es")])
         [match] = tm.lookup("It's back.", "en", "es")
         assert match.exact and match.score == 100
@@ -41,8 +41,8 @@ def _writer(path: str, worker: int, count: int) -> None:
                     TMUnit("Shared sentence.", "Frase común.", "en", "es", f"w{worker}", str(number))])
 
 
-def test_two_processes_write_at_once(tmp_path):
-    path = str(tmp_path / "tm.sqlite")
+def test_two_processes_write_at_once(tm_backend):
+    path = str(tm_backend.location)
     TranslationMemory.open(path).close()
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_writer, args=(path, w, 150)) for w in (1, 2)]

@@ -22,8 +22,8 @@ UNITS = [
 
 
 @pytest.fixture
-def tm(tmp_path):
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as memory:
+def tm(tm_backend):
+    with tm_backend.open() as memory:
         memory.add(TMUnit(s, t, "en", lang, "fbs", f"b{i}", "Ana <ana@example.org>",
                           "reviewed" if i == 0 else "translated")
                    for i, (s, t, lang) in enumerate(UNITS))
@@ -46,14 +46,14 @@ def test_round_trip_through_tmkit_and_translate_toolkit(tm, tmp_path):
         assert [[getattr(u, f) for f in fields] for u in copy.units()] == original
 
 
-def test_tmx_written_by_translate_toolkit_is_imported(tmp_path):
+def test_tmx_written_by_translate_toolkit_is_imported(tmp_path, tm_backend):
     store = tmxfile(sourcelanguage="en", targetlanguage="de")
     for source, target in (("Back & neck <pain>", "Rücken & Nacken <Schmerz>"),
                            ("Ärzte\u00a0sagen", "Doctors\u00a0say")):
         store.addtranslation(source, "en", target, "de")
     path = tmp_path / "tt.tmx"
     path.write_bytes(bytes(store))
-    with TranslationMemory.open(tmp_path / "tm.sqlite") as tm:
+    with tm_backend.open() as tm:
         assert import_tmx(tm, path).added == 2
         assert [(u.source, u.target, u.target_lang) for u in tm.units()] == [
             ("Back & neck <pain>", "Rücken & Nacken <Schmerz>", "de"),

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import polib
+import pytest
 
 from tests.conftest import REPO, SEED, run_cli, summary_table
 from tests.tm_helpers import EDITED, SEED_FIRST
@@ -13,6 +14,8 @@ from toolkit.catalog.extract import extract_project
 from toolkit.catalog.update import update_project
 from toolkit.config import load_config
 from toolkit.tm.pretranslate import make_prefill_hook
+
+pytestmark = pytest.mark.usefixtures("tm_backend")   # every test on SQLite and PostgreSQL
 
 FOOTER_START = ("The information provided on this site", "All health information posted")
 

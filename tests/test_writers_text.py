@@ -64,8 +64,8 @@ def test_wrap_unit():
 def test_nested_ordered_items_are_numbered_per_level(project):
     from toolkit.model import Article, Block, BlockKind
 
-    items = [Block(BlockKind.ITEM, "Rest", 2), Block(BlockKind.ITEM, "Ice", 3, level=1),
-             Block(BlockKind.ITEM, "Heat", 4, level=1), Block(BlockKind.ITEM, "Walk", 5)]
+    items = [Block(BlockKind.ITEM, "Rest", 2), Block(BlockKind.ITEM, "Ice", 3, level=1, ordered=True),
+             Block(BlockKind.ITEM, "Heat", 4, level=1, ordered=True), Block(BlockKind.ITEM, "Walk", 5)]
     article = Article("n", "source/n.md", "markdown", title="Care", title_line=1,
                       blocks=[Block(BlockKind.LIST, line=2, ordered=True, items=items)])
     config = load_config(project)

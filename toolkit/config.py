@@ -24,6 +24,8 @@ CONFIG_NAME = "tmkit.toml"
 SEGMENTATIONS = ("sentence", "paragraph")
 TM_PREFILL = ("fuzzy", "comment", "off")
 TM_EXACT_AS = ("translated", "fuzzy")
+TM_URL_ENV = "TMKIT_TM_URL"
+TM_URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class TMSettings:
     """``[tm]``: where the translation memory lives and how it pre-fills PO files."""
 
     path: str = ".tmkit/tm.sqlite"
+    url: str = ""                     # a shared server TM ("postgresql://user@host:5432/db"); wins over path
     min_score: int = 75               # fuzzy matches below this are not offered
     prefill: str = "fuzzy"            # "fuzzy": msgstr + #, fuzzy; "comment": suggestions only; "off"
     exact_as: str = "translated"      # exact matches: "translated" or "fuzzy" (review everything)
@@ -114,6 +117,11 @@ class Config:
     @property
     def tm_path(self) -> Path:
         return inside(self.root, self.tm.path)
+
+    @property
+    def tm_location(self) -> Path | str:
+        """The TM to open: ``[tm] url`` (or ``TMKIT_TM_URL``) if set, else the SQLite file."""
+        return self.tm.url or self.tm_path
 
     def pot_file(self, slug: str) -> Path:
         return self.template_path / f"{slug}.pot"
@@ -213,6 +221,8 @@ def load_config(root: os.PathLike | str = ".") -> Config:
         raise ConfigError("'project' must be a table [project]", path, _line_of(text, "project"))
     merged = {**project, **data}
     config = _build(Config, merged, path, text, root=root)
+    # the environment wins, so a team keeps credentials out of the repository
+    config.tm.url = os.environ.get(TM_URL_ENV, "").strip() or config.tm.url
     _validate(config, text)
     return config
 
@@ -243,6 +253,10 @@ def _validate(config: Config, text: str) -> None:
         if value not in allowed:
             raise ConfigError(f"'{key}' must be one of {', '.join(allowed)}", path,
                               _line_of(text, key.split(".")[-1]))
+    if config.tm.url and not config.tm.url.lower().startswith(TM_URL_SCHEMES):
+        where = (TM_URL_ENV, None) if os.environ.get(TM_URL_ENV, "").strip() else (path, _line_of(text, "url"))
+        raise ConfigError("the TM URL must start with postgresql:// (a SQLite TM is set with "
+                          "'tm.path')", *where)
     if not 0 <= config.tm.min_score <= 100:
         raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
     if not 0 <= config.publish.min_translated <= 100:

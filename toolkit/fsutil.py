@@ -211,6 +211,19 @@ def atomic_write_many(items: Iterable[tuple[os.PathLike | str, bytes]], sync_new
             batch.add(path, data)
 
 
+def read_bytes(path: os.PathLike | str) -> bytes:
+    """Read a file's bytes, or raise a :class:`TmkitError` naming it."""
+    p = Path(path)
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise TmkitError("no such file", p) from None
+    except IsADirectoryError:
+        raise TmkitError("is a directory, not a file", p) from None
+    except OSError as exc:
+        raise TmkitError(f"cannot read: {exc.strerror}", p) from None
+
+
 def read_text(path: os.PathLike | str) -> str:
     """Read a UTF-8 text file (a BOM is dropped), or raise a :class:`TmkitError`.
 
@@ -218,14 +231,7 @@ def read_text(path: os.PathLike | str) -> str:
     user can find it in an editor.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise TmkitError("no such file", p) from None
-    except IsADirectoryError:
-        raise TmkitError("is a directory, not a file", p) from None
-    except OSError as exc:
-        raise TmkitError(f"cannot read: {exc.strerror}", p) from None
+    data = read_bytes(p)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

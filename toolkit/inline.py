@@ -4,9 +4,12 @@ Block text is plain English with a handful of HTML-like tags::
 
     Take <strong>2.5 mg</strong> daily; see <a href="https://example.org/">our guide</a>.
 
-Recognised tags are ``em``, ``strong``, ``code``, ``sup``, ``sub`` and
-``a`` (with ``href`` and optional ``title``).  Anything else that looks like a
-tag is plain text, so ``pain < 5`` or ``<3`` need no escaping.  Only a literal
+Recognised elements are ``em``, ``strong``, ``code``, ``sup``, ``sub``, ``s``
+(strikethrough) and ``a`` (with ``href`` and optional ``title``), and two
+empty ones, :data:`VOID`: ``<br/>`` (a line break the author made) and
+``<fn ref="1"/>`` (a reference to footnote 1 of the article; the exports number
+it).  Anything else that looks like a tag is plain text, so ``pain < 5`` or
+``<3`` need no escaping.  Only a literal
 ``<`` that would read as one of our tags is written ``&lt;``, and a literal
 ``&lt;``/``&gt;``/``&amp;`` is written with its ``&`` as ``&amp;``, so that
 :func:`escape` and :func:`unescape` are exact inverses.
@@ -21,13 +24,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-TAGS = ("em", "strong", "code", "sup", "sub", "a")
+#: Every element of the markup: the one definition readers, writers, checks and
+#: the XLIFF/TMX mappings share.
+TAGS = ("em", "strong", "code", "sup", "sub", "s", "a", "br", "fn")
+#: Empty elements: written ``<br/>``, ``<fn ref="2"/>`` (``<br>`` and ``<br />``
+#: are read too); they have no closing tag and no content.
+VOID = frozenset({"br", "fn"})
+#: Attributes each element may carry.
+ATTRS = {"a": ("href", "title"), "fn": ("ref",)}
 
 _TAG_RE = re.compile(
-    r'<(?P<close>/)?(?P<tag>em|strong|code|sup|sub|a)'
-    r'(?P<attrs>(?:\s+(?:href|title)="[^"<>]*")*)\s*>'
+    r'<(?P<close>/)?(?P<tag>em|strong|code|sup|sub|s|a|br|fn)'
+    r'(?P<attrs>(?:\s+(?:href|title|ref)="[^"<>]*")*)\s*(?P<void>/)?>'
 )
-_ATTR_RE = re.compile(r'(href|title)="([^"<>]*)"')
+_ATTR_RE = re.compile(r'(href|title|ref)="([^"<>]*)"')
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
@@ -82,6 +92,14 @@ def parse(markup: str) -> list[Node]:
             _append_text(stack[-1], unescape(markup[pos:match.start()]))
         pos = match.end()
         tag = match.group("tag")
+        if tag in VOID:
+            if match.group("close"):
+                raise InlineError(f"</{tag}> closes an empty element")
+            attrs = {k: unescape(v) for k, v in _ATTR_RE.findall(match.group("attrs") or "")}
+            stack[-1].children.append(Element(tag, attrs))
+            continue
+        if match.group("void"):
+            raise InlineError(f"<{tag}/> must have content")
         if match.group("close"):
             if stack[-1].tag != tag:
                 raise InlineError(f"</{tag}> does not close <{stack[-1].tag}>"
@@ -114,13 +132,43 @@ def render(nodes: list[Node]) -> str:
             out.append(escape(node))
         else:
             attrs = "".join(f' {k}="{escape_attr(v)}"' for k, v in node.attrs.items())
-            out.append(f"<{node.tag}{attrs}>{render(node.children)}</{node.tag}>")
+            if node.tag in VOID:
+                out.append(f"<{node.tag}{attrs}/>")
+            else:
+                out.append(f"<{node.tag}{attrs}>{render(node.children)}</{node.tag}>")
     return "".join(out)
 
 
-def plain_text(markup: str) -> str:
-    """The text a reader sees, tags removed (markup assumed well formed or not)."""
-    return unescape(_TAG_RE.sub("", markup))
+def _plain_tag(match: re.Match) -> str:
+    return "\n" if match.group("tag") == "br" else ""
+
+
+def _marked_tag(match: re.Match) -> str:
+    if match.group("tag") == "fn":
+        ref = _ATTR_RE.search(match.group("attrs") or "")
+        return f"[{ref.group(2)}]" if ref else ""
+    return _plain_tag(match)
+
+
+def plain_text(markup: str, notes: bool = False) -> str:
+    """The words a reader sees, tags removed (markup assumed well formed or not).
+
+    A line break is a newline (so the words on either side stay apart).  A
+    footnote reference is left out (its number is not a word of the text, and
+    checks comparing numbers must not count it), or with ``notes`` shown as
+    ``[1]``, as plain-text pages show it.
+    """
+    if "<" not in markup:
+        return unescape(markup)
+    return unescape(_TAG_RE.sub(_marked_tag if notes else _plain_tag, markup))
+
+
+def footnote_ref(number: int) -> str:
+    """The markup of a reference to footnote ``number`` (1-based)."""
+    return f'<fn ref="{number}"/>'
+
+
+LINE_BREAK = "<br/>"
 
 
 def signature(markup: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:

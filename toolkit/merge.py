@@ -21,7 +21,7 @@ from toolkit.config import Config
 from toolkit.gate import catalog_index, entry_status, evaluate_gate, review_state
 from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, Segment,
                            SegmentStatus, TranslatedArticle, TranslatedBlock, TranslatedMeta,
-                           TranslatedSegment)
+                           TranslatedSegment, item_id)
 from toolkit.segment import Unit, segments_by_unit
 
 Translate = Callable[[Segment], TranslatedSegment]
@@ -101,8 +101,8 @@ def _assemble(article: Article, units: Units, lang: str,
 
 
 def _block(bid: str, block: Block, by_unit: dict[str, list[TranslatedSegment]]) -> TranslatedBlock:
-    items = [_block(f"{bid}.i{n}", item, by_unit) for n, item in enumerate(block.items, 1)]
+    items = [_block(item_id(bid, item, n), item, by_unit) for n, item in enumerate(block.items, 1)]
     for item in items:
         item.role = item.role or block.role
     return TranslatedBlock(bid, block.kind, by_unit.get(bid, []), block.line, block.level,
-                           block.ordered, items, block.role)
+                           block.ordered, items, block.role, block.cell)

@@ -28,6 +28,37 @@ class BlockKind(str, Enum):
     PARAGRAPH = "paragraph"
     LIST = "list"          # its items are blocks of kind ITEM
     ITEM = "item"
+    TABLE = "table"        # its items: an optional CAPTION, then every CELL, row by row
+    CAPTION = "caption"
+    CELL = "cell"          # ``cell`` says where it sits
+    DEFINITIONS = "definitions"  # a definition list: its items are TERMs, each followed by its DEFINITIONs
+    TERM = "term"
+    DEFINITION = "definition"
+    FOOTNOTES = "footnotes"  # the article's notes, its last block; item n is what ``<fn ref="n"/>`` points at
+    FOOTNOTE = "footnote"
+
+
+#: Blocks that hold items instead of text.  Items stay one level deep (a flat
+#: list with a depth, a table's cells with their row and column), so every
+#: stage walks them the same way.
+CONTAINERS = frozenset({BlockKind.LIST, BlockKind.TABLE, BlockKind.DEFINITIONS, BlockKind.FOOTNOTES})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a table cell sits: 1-based row (header rows counted) and column.
+
+    ``header`` cells are column headings (``<th scope="col">``); ``align`` is
+    the alignment the author gave the column (``left``, ``center``,
+    ``right``; empty: none), kept for the exports.
+    """
+
+    row: int
+    column: int
+    header: bool = False
+    align: str = ""
+    rows: int = 1                        # how many rows and columns the cell spans (HTML rowspan, colspan)
+    columns: int = 1
 
 
 @dataclass
@@ -62,12 +93,29 @@ class Block:
     ordered: bool = False                # lists only
     items: list["Block"] = field(default_factory=list)
     role: str = ""                       # optional: "disclaimer", "footer", "quote", ... set by readers
+    cell: Optional[Cell] = None          # table cells only
 
     def walk(self) -> Iterator["Block"]:
         """Yield this block and, for lists, its items (document order)."""
         yield self
         for item in self.items:
             yield from item.walk()
+
+
+def item_id(parent: str, item: Block, number: int) -> str:
+    """The id of the ``number``-th item (1-based) of the container ``parent``.
+
+    ``b4.i2`` (list item, term, definition), ``b5.caption``, ``b5.r2.c3`` (table
+    cell in row 2, column 3), ``b9.fn1`` (footnote 1).  Extraction and merge
+    both name items through this, so they always agree.
+    """
+    if item.kind is BlockKind.CAPTION:
+        return f"{parent}.caption"
+    if item.kind is BlockKind.CELL and item.cell is not None:
+        return f"{parent}.r{item.cell.row}.c{item.cell.column}"
+    if item.kind is BlockKind.FOOTNOTE:
+        return f"{parent}.fn{number}"
+    return f"{parent}.i{number}"
 
 
 @dataclass
@@ -157,6 +205,7 @@ class TranslatedBlock:
     ordered: bool = False
     items: list["TranslatedBlock"] = field(default_factory=list)
     role: str = ""
+    cell: Optional[Cell] = None
 
     def pieces(self) -> Iterator[tuple[str, TranslatedSegment]]:
         """``(separator, segment)`` pairs: what goes before each segment.

@@ -3,8 +3,9 @@
 Two steps, both shared by extraction and merge so that they always agree:
 
 1. :func:`article_units` lists every translatable place of the article in page
-   order (title, metadata, headings, paragraphs, list items) with a stable id
-   and a description for translators.
+   order (title, metadata, headings, paragraphs, list items, table captions and
+   cells, definition terms and definitions, footnotes) with a stable id and a
+   description for translators.
 2. :func:`segment_article` splits units into sentences (``sentence`` mode,
    through :func:`toolkit.sentences.split_sentences`) or keeps them whole
    (``paragraph`` mode), and sets ``msgctxt`` where identical English must be
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from typing import Callable
+
 from toolkit.inline import plain_text
-from toolkit.model import Article, Block, BlockKind, Segment
+from toolkit.model import Article, Block, BlockKind, Segment, item_id
 from toolkit.sentences import split_sentences
 
 #: Unit kinds that are split into sentences in sentence mode; the others
-#: (titles, headings, metadata) are always one segment.
-SPLITTABLE = {"paragraph", "item"}
+#: (titles, headings, metadata, table captions and cells, terms, footnotes)
+#: are always one segment.
+SPLITTABLE = {"paragraph", "item", "definition"}
 
 #: Metadata keys that are labels on the page rather than prose; when their
 #: English also appears elsewhere in the article they get a ``msgctxt``.
@@ -62,6 +66,7 @@ def article_units(article: Article) -> list[Unit]:
                           f"{label} {n}" if meta.key in ("breadcrumb", "alias") else label))
     heading = ""
     counts: dict[str, int] = defaultdict(int)
+    placed: dict[str, int] = {}      # unit id -> the line it sorts by, when not its own
     for index, block in enumerate(article.blocks, 1):
         bid = f"b{index}"
         if block.kind is BlockKind.HEADING:
@@ -80,13 +85,73 @@ def article_units(article: Article) -> list[Unit]:
             owner = f"'{heading}'" if heading else f"list {counts['list']}"
             total = len(block.items)
             for number, item in enumerate(block.items, 1):
-                units.append(Unit(f"{bid}.i{number}", "item", item.text, item.line,
+                units.append(Unit(item_id(bid, item, number), "item", item.text, item.line,
                                   f"List item {number} of {total} in {owner}",
                                   item.role or block.role))
         elif block.kind is BlockKind.ITEM:  # a stray item outside a list
             units.append(Unit(bid, "item", block.text, block.line, "List item", block.role))
-    # Page order: metadata such as the breadcrumb comes before the title.
-    return sorted(units, key=lambda u: u.line)
+        elif block.kind in _DESCRIBE:
+            counts[block.kind.value] += 1
+            describe = _DESCRIBE[block.kind](block, counts[block.kind.value], heading)
+            for number, item in enumerate(block.items, 1):
+                if item.text:  # an empty cell has nothing to translate
+                    units.append(Unit(item_id(bid, item, number), item.kind.value, item.text, item.line,
+                                      describe(item, number), item.role or block.role))
+                    placed[units[-1].id] = block.line
+    # Page order: metadata such as the breadcrumb comes before the title.  The
+    # items of a table or definition list stay together in their order (a
+    # caption written after its table is shown first), and footnotes are shown
+    # at the end wherever their definitions were written.
+    return sorted(units, key=lambda u: (u.kind == "footnote", placed.get(u.id, u.line)))
+
+
+# -- translator comments for the items of tables, definition lists, footnotes --
+
+Describe = Callable[[Block, int], str]
+
+
+def _table_comments(table: Block, number: int, heading: str) -> Describe:
+    """"Table 'Medication', row 2, column 'Dose'": the table is named by its
+    caption (else its number), a column by its header cell (else its number)."""
+    caption = next((i for i in table.items if i.kind is BlockKind.CAPTION), None)
+    name = f"'{_first_words(caption.text)}'" if caption else str(number)
+    columns = {i.cell.column: _first_words(i.text, 4) for i in table.items
+               if i.cell is not None and i.cell.header and i.cell.row == 1 and i.text}
+
+    def describe(item: Block, _: int) -> str:
+        if item.cell is None:
+            return f"Caption of table {number}" + (f" under '{heading}'" if heading else "")
+        column = item.cell.column
+        label = f"'{columns[column]}'" if column in columns and not item.cell.header else str(column)
+        return (f"Table {name}, row {item.cell.row}, column {label}"
+                + (" (header)" if item.cell.header else ""))
+    return describe
+
+
+def _definition_comments(block: Block, number: int, heading: str) -> Describe:
+    terms = sum(i.kind is BlockKind.TERM for i in block.items)
+    owner = f"under '{heading}'" if heading else f"{number}"
+    state = {"term": "", "count": 0}
+
+    def describe(item: Block, _: int) -> str:
+        if item.kind is BlockKind.TERM:
+            state["count"] += 1
+            state["term"] = _first_words(item.text)
+            return f"Term {state['count']} of {terms} in definition list {owner}"
+        return f"Definition of '{state['term']}'" if state["term"] else f"Definition in list {owner}"
+    return describe
+
+
+def _footnote_comments(block: Block, number: int, heading: str) -> Describe:
+    total = len(block.items)
+    return lambda item, n: f"Footnote {n} of {total} (marked <fn ref=\"{n}\"/> in the text): '{_first_words(item.text)}'"
+
+
+_DESCRIBE: dict[BlockKind, Callable[[Block, int, str], Describe]] = {
+    BlockKind.TABLE: _table_comments,
+    BlockKind.DEFINITIONS: _definition_comments,
+    BlockKind.FOOTNOTES: _footnote_comments,
+}
 
 
 def segment_unit(unit: Unit, granularity: str = "sentence") -> list[Segment]:

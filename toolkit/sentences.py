@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from toolkit.inline import tag_spans
+from toolkit.inline import VOID, tag_spans
 
 # -- Word lists: the only English-specific knowledge (lower case, no final dot).
 
@@ -140,13 +140,18 @@ def _plain_view(markup: str) -> tuple[str, Chunks | None]:
             depths.append(depth)
             parts.append("]" * (start - pos) if in_sup else markup[pos:start])
             length += start - pos
-        if end > start:
+        if end > start and not _is_void(markup, start, end):  # <br/>, <fn/> hold nothing
             closing = markup[start + 1] == "/"
             depth = max(0, depth - 1) if closing else depth + 1
             if markup.startswith("sup", start + 1 + closing):
                 in_sup = max(0, in_sup - 1) if closing else in_sup + 1
         pos = end
     return "".join(parts), (plain_starts, markup_starts, depths)
+
+
+def _is_void(markup: str, start: int, end: int) -> bool:
+    name = markup[start + 1:end].lstrip("/").split(" ", 1)[0].rstrip("/>")
+    return name in VOID
 
 
 def _to_markup(plain_at: int, chunks: Chunks | None) -> int | None:

@@ -1,6 +1,7 @@
 """Round-trip properties (hypothesis), run in-process for speed.
 
-* a random article in each source format -> extract -> update -> identity
+* a random article in each source format (Markdown, HTML, web copy, Word),
+  with tables and footnotes among its blocks -> extract -> update -> identity
   translation (msgstr = msgid) -> build: the Spanish export equals the English
   one, and holds every unit's text; a second ``tmkit update`` changes nothing;
 * a PO catalog written by tmkit and read back (by tmkit and by polib) is equal;
@@ -36,23 +37,44 @@ _odd = st.sampled_from(["&", "<", ">", '"', "'", "%", "(", ")", "42", "3.5", "â€
 token = st.one_of(word, word, word, _odd.map(lambda o: o + "x"))
 sentence = st.lists(token, min_size=1, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
 paragraph = st.lists(sentence, min_size=1, max_size=3).map(" ".join)
-blocks = st.lists(st.tuples(st.sampled_from(["p", "p", "h", "li"]), paragraph), min_size=1, max_size=6)
+#: "table": the paragraph's words as a two-column table (header row, then
+#: rows); "fn": the paragraph with a footnote whose text is the paragraph again.
+blocks = st.lists(st.tuples(st.sampled_from(["p", "p", "h", "li", "table", "fn"]), paragraph),
+                  min_size=1, max_size=6)
+
+
+def _cells(text: str) -> list[list[str]]:
+    """Rows of two cells from a paragraph's words (the first row is the header)."""
+    words = text.split()
+    pairs = [words[i:i + 2] for i in range(0, len(words), 2)]
+    return [pair + [""] * (2 - len(pair)) for pair in pairs] + ([["", ""]] if len(pairs) < 2 else [])
 title = st.lists(word, min_size=1, max_size=5).map(lambda ws: " ".join(ws).capitalize())
 
 
 def _markdown(head: str, body: list[tuple[str, str]]) -> str:
-    esc = lambda t: "".join("\\" + c if c in "\\`*_[]<>#+-!|&" else c for c in t)  # noqa: E731
-    parts = [f"# {esc(head)}"]
+    esc = lambda t: "".join("\\" + c if c in "\\`*_[]<>#+-!|&~^:" else c for c in t)  # noqa: E731
+    parts, notes = [f"# {esc(head)}"], []
     for kind, text in body:
-        parts.append({"p": esc(text), "h": f"## {esc(text)}", "li": f"- {esc(text)}"}[kind])
-    return "\n\n".join(parts) + "\n"
+        if kind == "table":
+            rows = [f"| {esc(a)} | {esc(b)} |" for a, b in _cells(text)]
+            parts.append("\n".join([rows[0], "|---|---|"] + rows[1:]))
+        elif kind == "fn":
+            notes.append(f"[^{len(notes) + 1}]: {esc(text)}")
+            parts.append(f"{esc(text)}[^{len(notes)}]")
+        else:
+            parts.append({"p": esc(text), "h": f"## {esc(text)}", "li": f"- {esc(text)}"}[kind])
+    return "\n\n".join(parts + notes) + "\n"
 
 
 def _html(head: str, body: list[tuple[str, str]]) -> str:
     from html import escape
 
-    tags = {"p": "<p>{}</p>", "h": "<h2>{}</h2>", "li": "<ul><li>{}</li></ul>"}
-    inner = "\n".join(tags[k].format(escape(t)) for k, t in body)
+    def table(text: str) -> str:
+        rows = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td></tr>" for a, b in _cells(text))
+        return f"<table>{rows}</table>"
+
+    tags = {"p": "<p>{}</p>", "h": "<h2>{}</h2>", "li": "<ul><li>{}</li></ul>", "fn": "<p>{}</p>"}
+    inner = "\n".join(table(t) if k == "table" else tags[k].format(escape(t)) for k, t in body)
     return (f"<!DOCTYPE html><html><head><title>{escape(head)}</title></head>"
             f"<body><h1>{escape(head)}</h1>\n{inner}\n</body></html>\n")
 
@@ -64,7 +86,31 @@ def _webtext(head: str, body: list[tuple[str, str]]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-WRITERS = {"md": _markdown, "html": _html, "txt": _webtext}
+def _docx(head: str, body: list[tuple[str, str]]) -> bytes:
+    import io
+
+    from tests import docx_helpers as dx
+
+    document = dx.new_document()
+    document.add_heading(head, 0)
+    notes = dx.Footnotes(document)
+    for kind, text in body:
+        if kind == "table":
+            dx.add_table(document, _cells(text))
+        elif kind == "fn":
+            notes.ref(document.add_paragraph(text), text)
+        elif kind == "h":
+            document.add_heading(text, 1)
+        else:
+            document.add_paragraph(text, style="List Bullet" if kind == "li" else None)
+    if notes.notes:
+        notes.attach()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+WRITERS = {"md": _markdown, "html": _html, "txt": _webtext, "docx": _docx}
 
 
 def _project(tmp: Path) -> Path:
@@ -87,7 +133,8 @@ def test_identity_translation_rebuilds_the_article(fmt, head, body):
     with tempfile.TemporaryDirectory() as tmp:
         root = _project(Path(tmp))
         src = root / "source" / f"art.{fmt}"
-        src.write_text(WRITERS[fmt](head, body), "utf-8")
+        content = WRITERS[fmt](head, body)
+        src.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         _cli(root, "extract")
         _cli(root, "update", "--lang", "es")
         po_path = root / "po" / "es" / "art.po"
@@ -166,12 +213,13 @@ def test_tmx_export_import_is_lossless(items):
         tmp = Path(tmp)
         with TranslationMemory.open(tmp / "a.sqlite") as tm:
             tm.add([TMUnit(s, t, "en", lang, "art", "b1.s1", who, status) for s, t, lang, status, who in items])
-            export_tmx(tm, tmp / "x.tmx", "en")
+            # one place per language: the last unit of each is current, the others history
+            export_tmx(tm, tmp / "x.tmx", "en", history=True)
             original = sorted((u.source, u.target, u.target_lang, u.status, u.translator, u.article,
-                               u.segment, u.created) for u in tm.units("en"))
+                               u.segment, u.created, u.current) for u in tm.units("en"))
         with TranslationMemory.open(tmp / "b.sqlite") as tm:
             result = import_tmx(tm, tmp / "x.tmx")
             assert result.skipped == 0 and result.units == len(items)
             back = sorted((u.source, u.target, u.target_lang, u.status, u.translator, u.article,
-                           u.segment, u.created) for u in tm.units("en"))
+                           u.segment, u.created, u.current) for u in tm.units("en"))
         assert back == original

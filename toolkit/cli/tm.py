@@ -24,8 +24,10 @@ def update(project, languages: tuple[str, ...]) -> None:
     """Add the translated (non-fuzzy) entries of every project PO file to the TM."""
     results = tmp.update_tm(project.config, languages)
     for lang, result in results.items():
+        changes = "".join(f", {n} {what}" for n, what in ((result.revised, "revised"),
+                                                            (result.withdrawn, "withdrawn")) if n)
         click.echo(f"{lang}: {result.added} new units, {result.counted} seen in new places, "
-                   f"{result.unchanged} unchanged")
+                   f"{result.unchanged} unchanged{changes}")
     if not results:
         click.echo("no PO files yet; run 'tmkit update' first")
 
@@ -47,10 +49,12 @@ def import_(project, files: tuple[Path, ...], lang: str, source_lang: str) -> No
 @click.option("--lang", help="Only this target language (default: all).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="TMX file to write.")
+@click.option("--history", is_flag=True,
+              help="Also superseded translations (marked x-tmkit-state=history).")
 @pass_project
-def export(project, lang: str, output: Path) -> None:
+def export(project, lang: str, output: Path, history: bool) -> None:
     """Write the TM as TMX 1.4b (readable by OmegaT, Trados, translate-toolkit)."""
-    result = tmp.export_file(project.config, lang, output)
+    result = tmp.export_file(project.config, lang, output, history)
     skipped = f" ({result.skipped} skipped: characters XML cannot carry)" if result.skipped else ""
     click.echo(f"{output}: {result.units} units{skipped}")
 
@@ -98,7 +102,7 @@ def pretranslate(project, languages: tuple[str, ...], slugs: tuple[str, ...]) ->
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_project
 def conflicts(project, lang: str, as_json: bool) -> None:
-    """List sources the TM translates in more than one way."""
+    """List sources with different current translations in different places."""
     found = tmp.find_conflicts(project.config, lang)
     if as_json:
         click.echo(json.dumps([{"source": c.source, "translations": [
@@ -110,6 +114,14 @@ def conflicts(project, lang: str, as_json: bool) -> None:
         for unit in conflict.units:
             click.echo(f"    {unit.count}x  {unit.target}  ({unit.origin})")
     click.echo(f"{len(found)} source(s) with more than one translation")
+
+
+@tm_group.command("migrate")
+@pass_project
+def migrate(project) -> None:
+    """Create or upgrade the TM's schema (also done on first use)."""
+    where, version = tmp.migrate_tm(project.config)
+    click.echo(f"{where}: TM schema version {version}")
 
 
 commands = [tm_group]

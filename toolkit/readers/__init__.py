@@ -1,7 +1,11 @@
 """Readers: one module per source format, registered in :data:`READERS`.
 
-A reader is a function ``read(text, path, slug) -> Article``.  Adding a format
-is one new module and one line here.
+A reader is a function ``read(text, path, slug) -> Article``; a reader of a
+binary format (``.docx``) has ``binary = True`` and is given the file's bytes
+instead of its text.  Adding a format is one new module and one line here.
+:data:`READERS` is the one list of the extensions tmkit reads; :data:`REFUSED`
+names files that look like articles but cannot be read, so that they get an
+error saying what to do instead of being passed over.
 """
 
 from __future__ import annotations
@@ -12,22 +16,23 @@ from pathlib import Path
 from typing import Callable
 
 from toolkit.errors import SourceError
-from toolkit.fsutil import read_text
+from toolkit.fsutil import read_bytes, read_text
 from toolkit.model import Article
 from toolkit.readers import webtext
 
 Reader = Callable[[str, str, str], Article]
 
 
-def _lazy(module: str) -> Reader:
+def _lazy(module: str, function: str = "read", binary: bool = False) -> Reader:
     """A reader whose module is imported on first use: a run over web-copy
-    articles does not pay for importing markdown-it, PyYAML and lxml.html
-    (about 40 ms per command)."""
+    articles does not pay for importing markdown-it, PyYAML, lxml.html or
+    python-docx (about 40 ms per command)."""
 
-    def read(text: str, path: str, slug: str) -> Article:
-        return importlib.import_module(f"toolkit.readers.{module}").read(text, path, slug)
+    def read(text, path: str, slug: str) -> Article:
+        return getattr(importlib.import_module(f"toolkit.readers.{module}"), function)(text, path, slug)
 
-    read.__qualname__ = f"{module}.read"
+    read.__qualname__ = f"{module}.{function}"
+    read.binary = binary  # type: ignore[attr-defined]
     return read
 
 
@@ -39,6 +44,13 @@ READERS: dict[str, tuple[str, Reader]] = {
     ".markdown": ("markdown", _lazy("markdown")),
     ".html": ("html", _lazy("html")),
     ".htm": ("html", _lazy("html")),
+    ".docx": ("docx", _lazy("word", binary=True)),
+}
+
+#: Extensions of files that are articles tmkit cannot read -> the reader that
+#: refuses them with an error saying what to do (``.doc``: save as ``.docx``).
+REFUSED: dict[str, Reader] = {
+    ".doc": _lazy("word", "refuse_doc", binary=True),
 }
 
 
@@ -48,8 +60,9 @@ def register(extension: str, name: str, reader: Reader) -> None:
 
 
 def is_source(path: os.PathLike | str) -> bool:
-    """True for files some reader handles."""
-    return Path(path).suffix.lower() in READERS
+    """True for files some reader handles (or refuses with a clear error)."""
+    suffix = Path(path).suffix.lower()
+    return suffix in READERS or suffix in REFUSED
 
 
 def read_article(path: os.PathLike | str, display_path: str | None = None) -> Article:
@@ -60,17 +73,21 @@ def read_article(path: os.PathLike | str, display_path: str | None = None) -> Ar
     """
     p = Path(path)
     shown = display_path or os.fspath(path)
+    suffix = p.suffix.lower()
+    if suffix in REFUSED:
+        name, reader = "refused", REFUSED[suffix]
+    else:
+        try:
+            name, reader = READERS[suffix]
+        except KeyError:
+            known = ", ".join(sorted(READERS))
+            raise SourceError(f"unknown source format '{p.suffix or p.name}' (known: {known})", shown) from None
     try:
-        name, reader = READERS[p.suffix.lower()]
-    except KeyError:
-        known = ", ".join(sorted(READERS))
-        raise SourceError(f"unknown source format '{p.suffix or p.name}' (known: {known})", shown) from None
-    try:
-        text = read_text(p)
+        content = read_bytes(p) if getattr(reader, "binary", False) else read_text(p)
     except SourceError:
         raise
     except Exception as exc:  # TmkitError from read_text: re-label with the shown path
         raise SourceError(getattr(exc, "message", str(exc)), shown, getattr(exc, "line", None)) from None
-    article = reader(text, shown, p.stem)
+    article = reader(content, shown, p.stem)
     article.format = name
     return article

@@ -20,10 +20,14 @@ _DISCLAIMER_RE = re.compile(
     re.IGNORECASE)
 
 _TAG_ALT = "|".join(TAGS)
-_ATTRS = r'(?:\s+(?:href|title)="[^"<>]*")*'
+_ATTRS = r'(?:\s+(?:href|title|ref)="[^"<>]*")*'
 _SPACE_AFTER_OPEN = re.compile(rf"(<(?:{_TAG_ALT}){_ATTRS}>) ")
 _SPACE_BEFORE_CLOSE = re.compile(rf" (</(?:{_TAG_ALT})>)")
 _EMPTY_ELEMENT = re.compile(rf"<({_TAG_ALT}){_ATTRS}></\1>")
+#: Blanks next to a line break are not shown; breaks at the very start or end
+#: of a block show nothing either.
+_SPACE_AROUND_BREAK = re.compile(r" ?<br/> ?")
+_EDGE_BREAKS = re.compile(r"^(?:<br/>)+|(?:<br/>)+$")
 
 
 def normalise(text: str) -> str:
@@ -71,6 +75,16 @@ class InlineBuilder:
         self._parts.append(f"<{tag}{rendered}>")
         self._stack.append(tag)
 
+    def void(self, tag: str, attrs: Optional[dict[str, str]] = None) -> None:
+        """An empty element of :data:`toolkit.inline.VOID` (``br``, ``fn``)."""
+        self._flush_text()
+        rendered = "".join(f' {k}="{escape_attr(v)}"' for k, v in (attrs or {}).items() if v)
+        self._parts.append(f"<{tag}{rendered}/>")
+
+    def line_break(self) -> None:
+        """A line break the author made (Markdown hard break, ``<br>``, Word's break)."""
+        self.void("br")
+
     def raw(self, markup: str) -> None:
         """Append text that is already well-formed inline markup (not escaped again)."""
         if markup:
@@ -111,6 +125,8 @@ def tidy(markup: str) -> str:
         new = _SPACE_AFTER_OPEN.sub(r" \1", markup)
         new = _SPACE_BEFORE_CLOSE.sub(r"\1 ", new)
         new = _EMPTY_ELEMENT.sub("", new)
+        if "<br/>" in new:
+            new = _EDGE_BREAKS.sub("", _SPACE_AROUND_BREAK.sub("<br/>", new))
         new = normalise(new)
         if new == markup:
             return new
@@ -139,7 +155,7 @@ def mark_roles(article: Article) -> None:
     last = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kind is BlockKind.HEADING), None)
     if last is None:
         return
-    tail = blocks[last + 1:]
+    tail = [b for b in blocks[last + 1:] if b.kind is not BlockKind.FOOTNOTES]  # notes sit apart
     if not tail or any(b.kind is not BlockKind.PARAGRAPH for b in tail):
         return
     disclaimers = [_DISCLAIMER_RE.search(b.text) is not None for b in tail]

@@ -20,7 +20,7 @@ import re
 from lxml import etree, html as lxml_html
 
 from toolkit.errors import SourceError
-from toolkit.model import Article, Block, BlockKind, Meta
+from toolkit.model import Article, Block, BlockKind, Cell, Meta
 from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, require_content
 
 #: Elements whose content is never shown as text of the page.
@@ -28,7 +28,7 @@ DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object",
                   "audio", "canvas", "svg", "math", "head", "title", "meta", "link", "nav"})
 #: HTML inline element -> our inline tag.
 INLINE = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "code": "code",
-          "sup": "sup", "sub": "sub", "a": "a"}
+          "sup": "sup", "sub": "sub", "a": "a", "s": "s", "del": "s", "strike": "s"}
 #: Deepest element nesting read (real pages stay far below; Python's recursion
 #: limit would be hit near 300).
 MAX_DEPTH = 150
@@ -144,6 +144,11 @@ class _Walker:
             text = run.markup()
             if text:
                 self.blocks.append(Block(BlockKind.HEADING, text, self.line(el), level=HEADINGS[tag], role=role))
+        elif tag == "table" and _is_data_table(el):
+            table = self.table(el)
+            if table.items:
+                table.role = role
+                self.blocks.append(table)
         elif tag in LISTS:
             block = Block(BlockKind.LIST, line=self.line(el), ordered=tag == "ol", role=role)
             self.list_items(el, block.items, 0)
@@ -156,8 +161,51 @@ class _Walker:
                 role = "quote"
             self.container(el, role)
 
+    # -- tables: every cell an item with its row and column ------------------
+    def table(self, el: etree._Element) -> Block:
+        """A data table: its caption, then its cells row by row (``th`` cells are
+        headers); a cell spanning rows pushes later cells of those rows right."""
+        table = Block(BlockKind.TABLE, line=self.line(el))
+        caption = next((c for c in el if _tag(c) == "caption" and not _hidden(c)), None)
+        if caption is not None:
+            text = self.cell_text(caption)
+            if text:
+                table.items.append(Block(BlockKind.CAPTION, text, self.line(caption)))
+        taken: dict[tuple[int, int], bool] = {}   # (row, column) covered by a rowspan from above
+        for row, tr in enumerate(_rows(el), 1):
+            column = 0
+            for cell in tr:
+                tag = _tag(cell)
+                if tag not in ("td", "th") or _hidden(cell):
+                    continue
+                column += 1
+                while taken.get((row, column)):
+                    column += 1
+                rows, columns = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+                for r in range(row, row + rows):
+                    for c in range(column, column + columns):
+                        taken[(r, c)] = True
+                table.items.append(Block(BlockKind.CELL, self.cell_text(cell), self.line(cell), cell=Cell(
+                    row, column, header=tag == "th", align=_align(cell), rows=rows, columns=columns)))
+                column += columns - 1
+        return table
+
+    def cell_text(self, el: etree._Element) -> str:
+        run = InlineBuilder()
+        self.enter(el)
+        self.inline_children(el, run)
+        self.depth -= 1
+        return run.markup()
+
     # -- lists: nested lists are flattened, items keep their depth in level --
     def list_items(self, el: etree._Element, items: list[Block], depth: int) -> None:
+        start = len(items)
+        self._list_items(el, items, depth)
+        for item in items[start:]:  # a sub-list may be numbered in a bulleted list, or the reverse
+            if item.level == depth:
+                item.ordered = _tag(el) == "ol"
+
+    def _list_items(self, el: etree._Element, items: list[Block], depth: int) -> None:
         loose = InlineBuilder()
         loose_line = self.line(el)
         loose.text(el.text)
@@ -219,7 +267,7 @@ class _Walker:
 
     def _inline(self, el: etree._Element, tag: str, run: InlineBuilder) -> None:
         if tag == "br":
-            run.text(" ")
+            run.line_break()
         elif tag == "img":
             run.text(f" {el.get('alt') or ''} ")  # an image stands apart from the words around it
         elif tag in INLINE and (tag != "a" or el.get("href")):
@@ -239,6 +287,42 @@ class _Walker:
         for child in el:
             self.inline(child, run)
             run.text(child.tail)
+
+
+#: Inside a cell, these make a table a layout grid rather than data: its
+#: cells are read as containers of paragraphs, lists and headings instead.
+_LAYOUT = frozenset({"p", "div", "ul", "ol", "table", "blockquote", "section", "article"}) | HEADINGS.keys()
+_TEXT_ALIGN = re.compile(r"text-align\s*:\s*(left|center|right|start|end)", re.IGNORECASE)
+
+
+def _is_data_table(el: etree._Element) -> bool:
+    """A table of data (cells of text), not a page laid out in a grid."""
+    if (el.get("role") or "").lower() in ("presentation", "none"):
+        return False
+    return not any(_tag(d) in _LAYOUT for cell in el.iter("td", "th") for d in cell.iterdescendants())
+
+
+def _rows(table: etree._Element):
+    """The table's own rows in order (``thead``/``tbody``/``tfoot`` or direct)."""
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr" and not _hidden(child):
+            yield child
+        elif tag in ("thead", "tbody", "tfoot") and not _hidden(child):
+            yield from (tr for tr in child if _tag(tr) == "tr" and not _hidden(tr))
+
+
+def _span(value) -> int:
+    try:
+        return min(max(int(value), 1), 100) if value else 1
+    except ValueError:
+        return 1
+
+
+def _align(cell: etree._Element) -> str:
+    found = (cell.get("align") or "").lower() or next(iter(_TEXT_ALIGN.findall(cell.get("style") or "")), "")
+    return {"start": "left", "end": "right"}.get(found.lower(), found.lower()) \
+        if found.lower() in ("left", "center", "right", "start", "end") else ""
 
 
 def _text_before(node: etree._Element, stop: etree._Element) -> list[str]:

@@ -12,12 +12,15 @@ Front matter between ``---`` lines gives the title and metadata::
     ---
 
 Without a ``title`` the first level-1 heading is the title.  Headings keep
-their level; paragraphs, list items, block quotes (role ``quote``) and code
-blocks become blocks; nested lists are flattened into their list, each item
-keeping its depth in ``level``.  Inline emphasis, strong, code, links, and
-raw ``<sup>``/``<sub>``/``<em>``... become inline markup; an image gives its
-alt text; a hard line break is a space.  Raw HTML blocks are read by the HTML
-reader's walk.  See ``docs/formats.md``.
+their level; paragraphs, list items (task lists too), block quotes (role
+``quote``) and code blocks become blocks; nested lists are flattened into
+their list, each item keeping its depth in ``level``.  GitHub tables become
+tables (a ``Table: ...`` paragraph next to one is its caption), definition
+lists become terms and definitions, footnotes a footnotes block whose notes
+the text refers to with ``<fn ref="n"/>``.  Inline emphasis, strong, code,
+strikethrough, links, and raw ``<sup>``/``<sub>``/``<em>``... become inline
+markup; an image gives its alt text; a hard line break is ``<br/>``.  Raw
+HTML blocks are read by the HTML reader's walk.  See ``docs/formats.md``.
 """
 
 from __future__ import annotations
@@ -29,9 +32,12 @@ from typing import Any, Optional
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from toolkit.errors import SourceError
-from toolkit.model import Article, Block, BlockKind, Meta
+from toolkit.model import Article, Block, BlockKind, Cell, Meta
 from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, require_content
 from toolkit.readers.html import INLINE, read_fragment
 
@@ -39,7 +45,16 @@ from toolkit.readers.html import INLINE, read_fragment
 #: (a list or quote level takes one or two); the reader refuses a document that
 #: comes near it rather than lose its text.
 MAX_NESTING = 200
-_MD = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+#: CommonMark plus what people write on GitHub and in Pandoc: tables and
+#: strikethrough (markdown-it's own rules), footnotes, definition lists and task
+#: lists (markdown-it's plugins, mdit-py-plugins).
+_MD = (MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+       .enable(["table", "strikethrough"])
+       .use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin))
+#: A paragraph next to a table that starts like this is the table's caption
+#: (Pandoc's syntax: ``Table: Medication``, or ``: Medication`` after the table).
+_CAPTION = re.compile(r"^(?:Table)?:\s+")
+_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 #: libyaml's safe loader when PyYAML was built with it (about 10x faster), else
 #: the pure-Python one; both keep node marks for file lines.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -152,7 +167,7 @@ def _html_inline(content: str, run: InlineBuilder) -> None:
         return
     closing, name = match.group(1), match.group(2).lower()
     if name == "br":
-        run.text(" ")
+        run.line_break()
     elif name in INLINE:
         tag = INLINE[name]
         if closing:
@@ -171,8 +186,16 @@ def _inline(children: list[Token], run: InlineBuilder) -> None:
         kind = tok.type
         if kind in ("text", "text_special"):
             run.text(tok.content)
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind == "softbreak":
             run.text(" ")
+        elif kind == "hardbreak":
+            run.line_break()
+        elif kind == "s_open":
+            run.open("s")
+        elif kind == "s_close":
+            run.close("s")
+        elif kind == "footnote_ref":  # numbered as the plugin numbers them: by first reference
+            run.void("fn", {"ref": str(tok.meta["id"] + 1)})
         elif kind == "em_open":
             run.open("em")
         elif kind == "em_close":
@@ -247,7 +270,103 @@ class _Body:
                 for block in read_fragment(tok.content, _line(tok), self.path):
                     block.role = block.role or role
                     self.blocks.append(block)
+            elif kind in self.CONTAINERS:
+                block = self.CONTAINERS[kind](self, i)
+                block.role = role
+                if block.items:
+                    self.blocks.append(block)
+                i = self.close_of(i) + 1
+                continue
             i += 1
+        self.blocks = _captions(self.blocks)
+
+    # -- tables, definition lists, footnotes: containers of one-level items --
+    def close_of(self, i: int) -> int:
+        """Index of the token closing the one opened at ``tokens[i]``."""
+        tokens, level = self.tokens, self.tokens[i].level
+        closing = tokens[i].type.replace("_open", "_close")
+        j = i + 1
+        while not (tokens[j].type == closing and tokens[j].level == level):
+            j += 1
+        return j
+
+    def text_of(self, start: int, end: int) -> tuple[str, int]:
+        """Everything between two tokens as one block's markup (paragraphs,
+        nested lists and code joined in order) and the line it starts on."""
+        run, line = InlineBuilder(), 0
+        for tok in self.tokens[start:end]:
+            if self.add_text(tok, run):
+                line = line or _line(tok)
+        return run.markup(), line
+
+    def add_text(self, tok: Token, run: InlineBuilder) -> bool:
+        """Add the text of an inline, code or raw HTML token to ``run`` (after a
+        space); false for tokens without text of their own."""
+        if tok.type not in ("inline", "fence", "code_block", "html_block"):
+            return False
+        run.text(" ")
+        if tok.type == "inline":
+            _inline(tok.children or [], run)
+        elif tok.type == "html_block":
+            for block in read_fragment(tok.content, _line(tok), self.path):
+                for part in block.walk():
+                    run.raw(" " + part.text)
+        else:
+            run.element("code", tok.content)
+        return True
+
+    def table(self, i: int) -> Block:
+        """A GFM table: every cell an item, with its row, column, header flag
+        and the column's alignment."""
+        table = Block(BlockKind.TABLE, line=_line(self.tokens[i]))
+        end, row, column, row_line = self.close_of(i), 0, 0, 0
+        j = i + 1
+        while j < end:
+            tok = self.tokens[j]
+            if tok.type == "tr_open":
+                row, column, row_line = row + 1, 0, _line(tok)
+            elif tok.type in ("th_open", "td_open"):
+                column += 1
+                close = self.close_of(j)
+                text, line = self.text_of(j + 1, close)
+                align = _ALIGN.search(str(tok.attrs.get("style", "")))
+                table.items.append(Block(BlockKind.CELL, text, line or row_line, cell=Cell(
+                    row, column, header=tok.type == "th_open", align=align.group(1) if align else "")))
+                j = close
+            j += 1
+        return table
+
+    def definitions(self, i: int) -> Block:
+        """A definition list: terms (``dt``) and their definitions (``dd``), in order."""
+        block = Block(BlockKind.DEFINITIONS, line=_line(self.tokens[i]))
+        end, j = self.close_of(i), i + 1
+        while j < end:
+            tok = self.tokens[j]
+            if tok.type in ("dt_open", "dd_open"):
+                close = self.close_of(j)
+                text, line = self.text_of(j + 1, close)
+                kind = BlockKind.TERM if tok.type == "dt_open" else BlockKind.DEFINITION
+                if text:
+                    block.items.append(Block(kind, text, line or _line(tok)))
+                j = close
+            j += 1
+        return block
+
+    def footnotes(self, i: int) -> Block:
+        """The footnote definitions markdown-it gathered at the end, numbered
+        as their references are (item n is footnote n, empty or not)."""
+        block = Block(BlockKind.FOOTNOTES, line=_line(self.tokens[i]))
+        end, j = self.close_of(i), i + 1
+        while j < end:
+            if self.tokens[j].type == "footnote_open":
+                close = self.close_of(j)
+                text, line = self.text_of(j + 1, close)
+                block.items.append(Block(BlockKind.FOOTNOTE, text, line))
+                j = close
+            j += 1
+        return block
+
+    CONTAINERS = {"table_open": table, "dl_open": definitions, "footnote_block_open": footnotes}
 
     @staticmethod
     def markup(inline: Token) -> str:
@@ -263,6 +382,7 @@ class _Body:
         list within the same item is a further item, so nothing is reordered.
         """
         tokens = self.tokens
+        ordered, start = tokens[i].type == "ordered_list_open", len(items)
         i += 1
         while tokens[i].type not in _LIST_CLOSE:
             if tokens[i].type != "list_item_open":
@@ -277,21 +397,42 @@ class _Body:
                     i = self.list(i, items, depth + 1)
                     line = 0
                     continue
-                if tok.type == "inline" or tok.type in ("fence", "code_block", "html_block"):
+                if self.add_text(tok, run):
                     line = line or _line(tok)
-                    run.text(" ")
-                    if tok.type == "inline":
-                        _inline(tok.children or [], run)
-                    elif tok.type == "html_block":
-                        for block in read_fragment(tok.content, _line(tok), self.path):
-                            for part in block.walk():
-                                run.raw(" " + part.text)
-                    else:
-                        run.element("code", tok.content)
                 i += 1
             _item(run, line, items, depth)
             i += 1
+        for item in items[start:]:  # a sub-list may be numbered in a bulleted list, or the reverse
+            if item.level == depth:
+                item.ordered = ordered
         return i + 1
+
+
+def _captions(blocks: list[Block]) -> list[Block]:
+    """Give each table the ``Table: ...`` paragraph right after it (else right
+    before it) as its caption; that paragraph is then no longer a paragraph."""
+    result: list[Block] = []
+    taken: set[int] = set()
+    for index, block in enumerate(blocks):
+        if index in taken:
+            continue
+        if block.kind is BlockKind.TABLE:
+            for near in (index + 1, index - 1):
+                if 0 <= near < len(blocks) and near not in taken and _is_caption(blocks[near]):
+                    caption = blocks[near]
+                    block.items.insert(0, Block(BlockKind.CAPTION, _CAPTION.sub("", caption.text, count=1),
+                                                caption.line))
+                    taken.add(near)
+                    if near < index:
+                        result.remove(caption)
+                    break
+        result.append(block)
+    return result
+
+
+def _is_caption(block: Block) -> bool:
+    return block.kind is BlockKind.PARAGRAPH and bool(_CAPTION.match(block.text)) \
+        and bool(_CAPTION.sub("", block.text, count=1))
 
 
 def _item(run: InlineBuilder, line: int, items: list[Block], depth: int) -> None:
@@ -306,6 +447,19 @@ def _code(content: str) -> str:
     return run.markup()
 
 
+def _refuse_unreferenced_notes(env: dict, body: str, path: str) -> None:
+    """A footnote defined but never referenced is not shown by any Markdown
+    renderer; rather than lose its text silently, the article is refused."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    unused = [label[1:] for label, index in refs.items() if index < 0]
+    if unused:
+        label = unused[0]
+        found = re.search(rf"^[ \t>]*\[\^{re.escape(label)}\]:", body, re.MULTILINE)
+        line = body.count("\n", 0, found.start()) + 1 if found else None
+        raise SourceError(f"footnote [^{label}] is defined but never referenced (add [^{label}] "
+                          "where it belongs, or delete the note)", path, line)
+
+
 def read(text: str, path: str, slug: str) -> Article:
     """Parse a Markdown file into an :class:`Article`."""
     if not text.strip():
@@ -314,7 +468,9 @@ def read(text: str, path: str, slug: str) -> Article:
     front, body = split_front_matter(text, path)
     if front is not None:
         read_front_matter(front, path, article)
-    tokens = _MD.parse(body)
+    env: dict = {}
+    tokens = _MD.parse(body, env)
+    _refuse_unreferenced_notes(env, body, path)
     too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 2 and t.map), None)
     if too_deep is not None:
         raise SourceError(f"lists or quotes nested more than {MAX_NESTING // 2 - 1} deep", path, _line(too_deep))

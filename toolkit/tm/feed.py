@@ -159,12 +159,10 @@ def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None) 
             total.unchanged += known     # what feeding it again would report
             continue
         units = po_units(parse_po_bytes(data, shown), config.source_language, lang, slug)
-        result = tm.add(units) if units else AddResult()
+        # everything this catalog translates now: it replaces what its places held,
+        # and entries emptied, made fuzzy or obsolete stop being current
+        total.merge(tm.add(units, (config.source_language, lang, slug)))
         state.put(shown, digest, len(units))
-        total.added += result.added
-        total.counted += result.counted
-        total.unchanged += result.unchanged
-        total.pairs |= result.pairs
     state.save()
     return results
 
@@ -180,13 +178,12 @@ def record_written(config: Config, tm, written: Iterable) -> AddResult:
     """
     state = FedState(config, tm)
     total = AddResult()
-    units: list[TMUnit] = []
     for item in written:
         found = po_units(item.po, config.source_language, item.lang, item.slug) if item.po is not None else []
-        units += found
+        # as in feed_project: what the catalog translates now replaces what its places held
+        # (a catalog without a finished entry only withdraws, after one look, if it held any)
+        total.merge(tm.add(found, (config.source_language, item.lang, item.slug)))
         state.put(relative(config, item.path), item.sha256, len(found))
-    if units:
-        total = tm.add(units)
     state.save()
     return total
 

@@ -51,7 +51,8 @@ class Match:
                 "exact": self.exact, "penalties": self.penalties, "source": self.unit.source,
                 "target": self.unit.target, "origin": self.unit.origin,
                 "translator": self.unit.translator, "status": self.unit.status,
-                "count": self.unit.count, "changed": self.unit.changed}
+                "count": self.unit.count, "changed": self.unit.changed,
+                "current": self.unit.current}
 
 
 def _markup(text: str) -> Counter:
@@ -84,9 +85,11 @@ def score(query_norm: str, cand_norm: str, min_score: float = 0.0) -> Optional[t
 
 
 def rank_key(match: Match) -> tuple:
-    """Best first: score, then reviewed before translated, more uses, newer, lower id."""
-    return (-match.score, match.unit.status != "reviewed", -match.unit.count,
-            _neg(match.unit.changed), match.unit.id)
+    """Best first: score, then current before history, reviewed before translated,
+    more recently changed, more uses, lower id."""
+    unit = match.unit
+    return (-match.score, not unit.current, unit.status != "reviewed", _neg(unit.changed),
+            -unit.count, unit.id)
 
 
 def _neg(stamp: str) -> tuple:
@@ -94,9 +97,15 @@ def _neg(stamp: str) -> tuple:
 
 
 def make_matches(query_norm: str, units: Iterable[tuple[TMUnit, str]], min_score: float) -> list[Match]:
-    """Score ``(unit, normalised source)`` candidates and return the ranked matches."""
+    """Score ``(unit, normalised source)`` candidates and return the ranked matches.
+
+    Superseded units (history whose source has a current translation) are
+    never offered: a corrected translation must not come back.
+    """
     found = []
     for unit, cand_norm in units:
+        if unit.superseded:
+            continue
         result = score(query_norm, cand_norm, min_score)
         if result is not None:
             final, sim, notes = result

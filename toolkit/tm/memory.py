@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
-from toolkit.tm import batch
+from toolkit.tm import backends, batch
 from toolkit.tm.match import Match, make_matches, rank_key
 from toolkit.tm.normalize import normalize
-from toolkit.tm.store import AddResult, Conflict, SQLiteStore, TMStore, TMUnit
+from toolkit.tm.store import AddResult, Conflict, TMStore, TMUnit
 
 if TYPE_CHECKING:   # the index needs numpy: imported only when a lookup needs it
     from toolkit.tm.index import IndexedMatcher
@@ -32,10 +32,15 @@ class TranslationMemory:
         self._empty: dict[tuple[str, str], bool] = {}
 
     @classmethod
-    def open(cls, path: os.PathLike | str) -> "TranslationMemory":
-        """Open (creating if needed) the SQLite TM at ``path``; its index sits beside it."""
-        path = Path(path)
-        return cls(SQLiteStore(path), path.with_name(path.name + ".index"))
+    def open(cls, location: os.PathLike | str, index_dir: Optional[Path] = None) -> "TranslationMemory":
+        """Open (creating or migrating if needed) the TM at a path or database URL.
+
+        A SQLite TM keeps its index beside the file; a server TM keeps it in
+        ``index_dir`` if given (else it is built in memory for this process).
+        """
+        if index_dir is None and not backends.is_url(location):
+            index_dir = backends.cache_dir(location, Path())
+        return cls(backends.open_store(location), index_dir)
 
     def __enter__(self) -> "TranslationMemory":
         return self
@@ -46,8 +51,9 @@ class TranslationMemory:
     def close(self) -> None:
         self.store.close()
 
-    def add(self, units: Iterable[TMUnit]) -> AddResult:
-        result = self.store.add(units)
+    def add(self, units: Iterable[TMUnit], catalog: Optional[tuple[str, str, str]] = None) -> AddResult:
+        """Store units; see :meth:`TMStore.add` (``catalog``: everything one PO file translates)."""
+        result = self.store.add(units, catalog)
         for pair in result.pairs:
             self._matchers.pop(pair, None)
             self._empty.pop(pair, None)
@@ -100,8 +106,9 @@ class TranslationMemory:
         """:meth:`lookup_many` for several language pairs in one batch (one worker pool)."""
         return batch.lookup_groups(self, groups, min_score, limit, workers)
 
-    def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None):
-        return self.store.units(source_lang, target_lang)
+    def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None,
+              history: bool = True):
+        return self.store.units(source_lang, target_lang, history)
 
     def pairs(self) -> list[tuple[str, str, int]]:
         return self.store.pairs()

@@ -30,6 +30,7 @@ from toolkit.project import relative
 from toolkit.tm.feed import feed_project, project_po_files, record_written
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
+from toolkit.tm.project import open_project_tm
 
 COMMENT_TAG = "tmkit-tm:"
 WRAP_WIDTH = 79   # polib's default, used when it wraps comments
@@ -165,7 +166,7 @@ class PrefillHook:
         self.tm: Optional[TranslationMemory] = None
         self.fingerprint = "tmkit-tm:off"
         if self.settings.prefill != "off":
-            self.tm = TranslationMemory.open(config.tm_path)
+            self.tm = open_project_tm(config)
             feed_project(config, self.tm, languages)
             self.fingerprint = self._fingerprint()
 
@@ -177,7 +178,8 @@ class PrefillHook:
         the other articles' catalogs.
         """
         store = self.tm.store
-        generations = sorted((sl, tl, *store.generation(sl, tl)) for sl, tl, _ in store.pairs())
+        generations = sorted((sl, tl, *store.generation(sl, tl), store.revision(sl, tl))
+                             for sl, tl, _ in store.pairs())
         settings = self.settings
         return (f"tmkit-tm:{store.identity()}:{generations}:{settings.min_score}:"
                 f"{settings.prefill}:{settings.exact_as}:{settings.suggestions}")

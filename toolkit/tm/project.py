@@ -12,7 +12,8 @@ from typing import Iterable, Optional
 
 from toolkit.config import Config
 from toolkit.errors import TMError
-from toolkit.project import check_output
+from toolkit.project import check_output, relative
+from toolkit.tm.backends import cache_dir, is_url
 from toolkit.tm.feed import AddResult, feed_project, import_po
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
@@ -23,10 +24,19 @@ PO_SUFFIXES = (".po", ".pot", ".compendium")
 
 
 def open_project_tm(config: Config, create: bool = True) -> TranslationMemory:
-    """The project's TM; with ``create=False`` a missing TM is an error, not an empty file."""
-    if not create and not config.tm_path.exists():
+    """The project's TM (file or server); with ``create=False`` a missing TM file is an
+    error, not an empty file.  A server TM's trigram index is cached in the project."""
+    location = config.tm_location
+    if not create and not is_url(location) and not config.tm_path.exists():
         raise TMError("no translation memory yet; run 'tmkit tm update' first", config.tm_path)
-    return TranslationMemory.open(config.tm_path)
+    return TranslationMemory.open(location, cache_dir(location, config.tm_path.parent))
+
+
+def migrate_tm(config: Config) -> tuple[str, int]:
+    """Create or migrate the TM's schema (``tmkit tm migrate``): (where, version)."""
+    with open_project_tm(config) as tm:
+        where = tm.store.location if is_url(config.tm_location) else relative(config, config.tm_path)
+        return str(where), tm.store.schema_version()
 
 
 def update_tm(config: Config, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:
@@ -39,7 +49,8 @@ def import_files(config: Config, files: Iterable[Path], lang: Optional[str] = No
                  source_lang: Optional[str] = None) -> list[tuple[Path, TMXResult]]:
     """Import TMX, PO/POT-with-translations or compendium files (``tmkit tm import``)."""
     results = []
-    with open_project_tm(config) as tm:
+    # all files in one transaction: an interrupted import leaves the TM as it was
+    with open_project_tm(config) as tm, tm.store.transaction():
         for path in map(Path, files):
             if path.suffix.lower() == ".tmx":
                 results.append((path, import_tmx(tm, path, source_lang, [lang] if lang else None)))
@@ -53,11 +64,12 @@ def import_files(config: Config, files: Iterable[Path], lang: Optional[str] = No
     return results
 
 
-def export_file(config: Config, lang: Optional[str], output: Path) -> TMXResult:
-    """Write the TM (one target language, or all) as TMX 1.4b (``tmkit tm export``)."""
+def export_file(config: Config, lang: Optional[str], output: Path, history: bool = False) -> TMXResult:
+    """Write the TM (one target language, or all) as TMX 1.4b (``tmkit tm export``);
+    superseded translations only with ``history``."""
     target = check_output(config, output)
     with open_project_tm(config, create=False) as tm:
-        return export_tmx(tm, target, config.source_language, lang)
+        return export_tmx(tm, target, config.source_language, lang, history)
 
 
 def lookup_text(config: Config, text: str, lang: str, min_score: Optional[float] = None,

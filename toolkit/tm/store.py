@@ -1,24 +1,37 @@
-"""Where TM units live: a small storage interface and its SQLite implementation.
+"""Where TM units live: a small storage interface, the shared SQL, and SQLite.
 
-The matcher, the importers and the CLI only talk to :class:`TMStore`, so a
-server database can be added later as another subclass.  :class:`SQLiteStore`
+The matcher, the importers and the CLI only talk to :class:`TMStore`.
+:class:`SQLStore` holds everything both database backends share (the SQL of
+adding, superseding, reading and listing conflicts); a backend supplies the
+connection, transactions, bulk loading and its schema.  :class:`SQLiteStore`
 is the embedded default: one file (``[tm] path`` in ``tmkit.toml``) in WAL
-mode, written in short ``BEGIN IMMEDIATE`` transactions with a busy timeout,
-so two ``tmkit`` processes can write at the same time without losing units.
+mode, written in ``BEGIN IMMEDIATE`` transactions with a busy timeout, so two
+``tmkit`` processes can write at the same time without losing units.  The
+PostgreSQL backend is :mod:`toolkit.tm.pgstore`.
 
 A unit is one (source language, target language, source, target) pair; adding
 the same pair again from another place (article and segment, or import file)
 raises its ``count`` instead of storing it twice.  Adding it again from the
 same place changes nothing, so ``tmkit tm update`` can run any number of times.
+
+Revisions supersede.  A *place* is language pair + article + segment (a unit
+without a segment is its own place, so segment-less imports never replace
+each other).  Table ``live_places`` says which unit is the current translation
+of each place: a new translation at a place replaces the old one there, and a
+unit no place holds any more is *history* (kept, with its dates).  A history
+unit whose source has a current translation elsewhere is *superseded*: it is
+never offered by lookups.  Feeding a catalog (``add(..., catalog=...)``) also
+withdraws the places of that article the catalog no longer translates
+(msgstr emptied, entry made fuzzy or obsolete).
 """
 
 from __future__ import annotations
 
 import abc
-import json
 import os
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +40,7 @@ from typing import Iterable, Iterator, Optional
 from toolkit.errors import TMError
 from toolkit.tm.normalize import norm_key, normalize, pair_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = ("translated", "reviewed")   # later is stronger
 BUSY_TIMEOUT_S = 60.0
 _INHERITED: list = []   # connections a forked child inherited: kept, never closed
@@ -54,6 +67,8 @@ class TMUnit:
     changed: str = ""
     count: int = 1              # how many distinct places carry this pair
     id: int = 0
+    current: bool = True        # the current translation of some place (False: history)
+    superseded: bool = False    # history, and its source has a current translation
 
     @property
     def origin(self) -> str:
@@ -74,12 +89,20 @@ class AddResult:
     added: int = 0       # new units
     counted: int = 0     # existing units seen in a new place (count raised)
     unchanged: int = 0   # already known from the same place
+    revised: int = 0     # places whose current translation was replaced
+    withdrawn: int = 0   # places of a fed catalog that no longer have a translation
     pairs: set = field(default_factory=set)
+
+    def merge(self, other: "AddResult") -> None:
+        """Add ``other``'s counters to these (results of several files)."""
+        for name in ("added", "counted", "unchanged", "revised", "withdrawn"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.pairs |= other.pairs
 
 
 @dataclass
 class Conflict:
-    """A source translated in more than one way."""
+    """A source with different current translations in different places."""
 
     source: str
     units: list[TMUnit]
@@ -88,9 +111,20 @@ class Conflict:
 class TMStore(abc.ABC):
     """The storage interface the rest of the TM is written against."""
 
+    #: where the TM is, for messages (a path, or a URL without its password)
+    location: str = ""
+
     @abc.abstractmethod
-    def add(self, units: Iterable[TMUnit]) -> AddResult:
-        """Store units (one transaction); identical pairs are counted, not duplicated."""
+    def add(self, units: Iterable[TMUnit], catalog: Optional[tuple[str, str, str]] = None) -> AddResult:
+        """Store units (one transaction); identical pairs are counted, not duplicated.
+
+        Each unit becomes the current translation of its place (units with
+        ``current=False`` are stored as history).  With ``catalog=(source_lang,
+        target_lang, article)`` the units are everything that catalog
+        translates: they replace what its places held whatever the dates, and
+        the article's other places are withdrawn.  Without it (imports) a place
+        takes a unit only if the unit is not older than what the place holds.
+        """
 
     @abc.abstractmethod
     def exact(self, source_lang: str, target_lang: str, source: str) -> list[TMUnit]:
@@ -99,10 +133,6 @@ class TMStore(abc.ABC):
     @abc.abstractmethod
     def get(self, ids: Iterable[int]) -> dict[int, TMUnit]:
         """Units by id."""
-
-    @abc.abstractmethod
-    def texts(self, ids: list[int]) -> list[str]:
-        """The sources of units ``ids``, in the same order (what the matcher scores)."""
 
     @abc.abstractmethod
     def sources(self, source_lang: str, target_lang: str, after_id: int = 0) -> Iterator[tuple[int, str]]:
@@ -117,8 +147,13 @@ class TMStore(abc.ABC):
         """``(highest id, number of units)`` of a pair: changes whenever a unit is added."""
 
     @abc.abstractmethod
-    def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None) -> Iterator[TMUnit]:
-        """All units, optionally of one language pair, in id order."""
+    def revision(self, source_lang: str, target_lang: str) -> int:
+        """Changes whenever anything of a pair changes (units, places, statuses)."""
+
+    @abc.abstractmethod
+    def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None,
+              history: bool = True) -> Iterator[TMUnit]:
+        """All units (only current ones with ``history=False``), optionally of one pair, in id order."""
 
     @abc.abstractmethod
     def pairs(self) -> list[tuple[str, str, int]]:
@@ -126,7 +161,16 @@ class TMStore(abc.ABC):
 
     @abc.abstractmethod
     def conflicts(self, source_lang: str, target_lang: str) -> list[Conflict]:
-        """Sources (normalised) that have more than one target."""
+        """Sources (normalised) with different *current* translations in different places."""
+
+    @abc.abstractmethod
+    def schema_version(self) -> int:
+        """The schema version of the TM (after migrating it)."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several :meth:`add` calls into one transaction (all or nothing)."""
+        yield
 
     def after_fork(self) -> None:
         """Make the store safe to read from in a forked child (batch lookups)."""
@@ -135,7 +179,365 @@ class TMStore(abc.ABC):
         """Release resources."""
 
 
-_SCHEMA = """
+# -- the SQL both database backends share ------------------------------------------
+_COLUMNS = ("u.id, u.source, u.target, u.source_lang, u.target_lang, u.article, u.segment, "
+            "u.translator, u.status, u.created, u.changed, u.count, "
+            "EXISTS (SELECT 1 FROM live_places c WHERE c.unit_id = u.id), "
+            "EXISTS (SELECT 1 FROM units v JOIN live_places c ON c.unit_id = v.id "
+            "        WHERE v.source_lang = u.source_lang AND v.target_lang = u.target_lang "
+            "        AND v.norm_key = u.norm_key)")
+
+_PLACE_MATCH = ("{a}.source_lang = {b}.source_lang AND {a}.target_lang = {b}.target_lang AND "
+                "{a}.article = {b}.article AND {a}.segment = {b}.segment AND "
+                "{a}.source_key = {b}.source_key")
+
+#: staged rows of one add (a temporary table), in this column order
+INCOMING = ("ord", "pair_key", "norm_key", "source_key", "source_lang", "target_lang", "source",
+            "target", "article", "segment", "place", "translator", "status", "created", "changed",
+            "live", "first_pair", "first_place", "winner", "batch_places")
+
+#: the temporary table an add stages its units in (the same SQL for every backend)
+INCOMING_DDL = """
+CREATE TEMP TABLE IF NOT EXISTS incoming (
+    ord INTEGER PRIMARY KEY, pair_key BIGINT NOT NULL, norm_key BIGINT NOT NULL,
+    source_key BIGINT NOT NULL, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
+    source TEXT NOT NULL, target TEXT NOT NULL, article TEXT NOT NULL, segment TEXT NOT NULL,
+    place TEXT NOT NULL, translator TEXT NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL,
+    changed TEXT NOT NULL, live INTEGER NOT NULL, first_pair INTEGER NOT NULL,
+    first_place INTEGER NOT NULL, winner INTEGER NOT NULL, batch_places INTEGER NOT NULL,
+    fresh INTEGER NOT NULL DEFAULT 0,
+    new_place INTEGER NOT NULL DEFAULT 0, stronger INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS incoming_pair ON incoming (pair_key, place)
+"""
+
+_ADD_STEPS = {
+    # which staged rows are the first of a pair new to the TM, a new place, a stronger status
+    "fresh": "UPDATE incoming SET fresh = 1 WHERE NOT EXISTS "
+             "(SELECT 1 FROM units u WHERE u.pair_key = incoming.pair_key)",
+    "new_place": "UPDATE incoming SET new_place = 1 WHERE first_place = 1 AND NOT EXISTS "
+                 "(SELECT 1 FROM places p JOIN units u ON u.id = p.unit_id WHERE "
+                 "u.pair_key = incoming.pair_key AND p.place = incoming.place)",
+    "stronger": "UPDATE incoming SET stronger = 1 WHERE status = 'reviewed' AND EXISTS "
+                "(SELECT 1 FROM units u WHERE u.pair_key = incoming.pair_key AND "
+                "u.status = 'translated')",
+    "insert": "INSERT INTO units (pair_key, norm_key, source_lang, target_lang, source, target, "
+              "article, segment, translator, status, count, created, changed) "
+              "SELECT pair_key, norm_key, source_lang, target_lang, source, target, article, "
+              "segment, translator, status, batch_places, created, changed FROM incoming "
+              "WHERE fresh = 1 AND first_pair = 1 "
+              "ORDER BY ord ON CONFLICT (pair_key) DO NOTHING",
+    "places": "INSERT INTO places (unit_id, place) SELECT u.id, i.place FROM incoming i "
+              "JOIN units u ON u.pair_key = i.pair_key WHERE i.new_place = 1 "
+              "ON CONFLICT DO NOTHING",
+    # pairs known before: count new places, strengthen the status (never weaken),
+    # remember the latest place; pairs new to the TM only if a later row is stronger
+    "touch": "UPDATE units SET count = units.count + t.new_places, "
+             "status = CASE WHEN t.reviewed = 1 THEN 'reviewed' ELSE units.status END, "
+             "changed = CASE WHEN t.changed > units.changed THEN t.changed ELSE units.changed END, "
+             "article = t.article, segment = t.segment, "
+             "translator = CASE WHEN t.translator <> '' THEN t.translator ELSE units.translator END "
+             "FROM (SELECT a.pair_key, a.new_places, a.reviewed, a.changed, l.article, l.segment, "
+             "      l.translator FROM (SELECT pair_key, "
+             "      sum(CASE WHEN fresh = 0 THEN new_place ELSE 0 END) AS new_places, "
+             "      max(CASE WHEN status = 'reviewed' THEN 1 ELSE 0 END) AS reviewed, "
+             "      max(changed) AS changed, max(ord) AS last FROM incoming "
+             "      WHERE (new_place = 1 AND fresh = 0) OR stronger = 1 GROUP BY pair_key) a "
+             "      JOIN incoming l ON l.ord = a.last) t "
+             "WHERE units.pair_key = t.pair_key",
+    "revised": "SELECT count(*) FROM incoming i JOIN units u ON u.pair_key = i.pair_key "
+               "JOIN live_places c ON " + _PLACE_MATCH.format(a="c", b="i") +
+               " WHERE i.winner = 1 AND c.unit_id <> u.id AND (? = 1 OR i.changed >= c.changed)",
+    "live": "INSERT INTO live_places (source_lang, target_lang, article, segment, source_key, "
+            "unit_id, changed) SELECT i.source_lang, i.target_lang, i.article, i.segment, "
+            "i.source_key, u.id, i.changed FROM incoming i JOIN units u ON u.pair_key = i.pair_key "
+            "WHERE i.winner = 1 ON CONFLICT (source_lang, target_lang, article, segment, source_key) "
+            "DO UPDATE SET unit_id = excluded.unit_id, changed = excluded.changed "
+            "WHERE live_places.unit_id <> excluded.unit_id "
+            "AND (? = 1 OR excluded.changed >= live_places.changed)",
+    "withdraw": "DELETE FROM live_places WHERE source_lang = ? AND target_lang = ? AND article = ? "
+                "AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.live = 1 AND " +
+                _PLACE_MATCH.format(a="i", b="live_places") + ")",
+}
+
+
+def _row_unit(row: tuple) -> TMUnit:
+    (uid, source, target, sl, tl, article, segment, translator, status, created, changed,
+     count, live, source_live) = row
+    return TMUnit(source, target, sl, tl, article, segment, translator, status, created,
+                  changed, count, uid, bool(live), not live and bool(source_live))
+
+
+def _staged(units: Iterable[TMUnit], stamp: str) -> list[list]:
+    """Units as rows of the ``incoming`` table (see :data:`INCOMING`).
+
+    The flags that need no database are set here: the first row of each pair
+    and of each (pair, place) in the batch, and the row each place of the
+    batch ends with (the last one given for it: ``winner``).
+    """
+    rows: list[list] = []
+    pairs_seen: dict[int, int] = {}          # pair -> distinct places in this batch
+    places_seen: set = set()
+    winners: dict[tuple, int] = {}
+    for number, unit in enumerate(units):
+        if unit.status not in STATUSES:
+            raise TMError(f"unknown unit status {unit.status!r}")
+        key = pair_key(unit.source_lang, unit.target_lang, unit.source, unit.target)
+        source_key = 0 if unit.segment else key
+        place = unit.place
+        first_pair, first_place = key not in pairs_seen, (key, place) not in places_seen
+        pairs_seen[key] = pairs_seen.get(key, 0) + first_place
+        places_seen.add((key, place))
+        if unit.current:
+            winners[(unit.source_lang, unit.target_lang, unit.article, unit.segment, source_key)] = number
+        rows.append([number, key, norm_key(unit.source), source_key, unit.source_lang,
+                     unit.target_lang, unit.source, unit.target, unit.article, unit.segment, place,
+                     unit.translator, unit.status, unit.created or stamp,
+                     unit.changed or unit.created or stamp, 1 if unit.current else 0,
+                     int(first_pair), int(first_place), 0, 0])
+    for number in winners.values():
+        rows[number][-2] = 1
+    for row in rows:
+        row[-1] = pairs_seen[row[1]]
+    return rows
+
+
+class SQLStore(TMStore):
+    """The TM in an SQL database; subclasses give the connection and the dialect.
+
+    The SQL is written with ``?`` parameters; :meth:`_sql` turns it into the
+XX
+    backend makes exclusive for writers, so ids grow in commit order (the
+    trigram index relies on that to find what is new: ids above its build).
+    """
+
+    db: object
+    _depth = 0
+    _staging_ready = False    # the temporary table exists on this connection
+
+    # -- what a backend supplies ----------------------------------------------------
+    def _sql(self, text: str) -> str:
+        return text
+
+    def _fetchall(self, text: str, args: tuple | list = ()) -> list:
+        return self.db.execute(self._sql(text), args).fetchall()
+
+    def _execute(self, text: str, args: tuple | list = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+        return self.db.execute(self._sql(text), args).rowcount
+
+    @abc.abstractmethod
+    def _begin(self) -> None:
+        """Start a write transaction that excludes other writers."""
+
+    @abc.abstractmethod
+    def _end(self, commit: bool) -> None:
+        """Commit or roll back the write transaction."""
+
+    @abc.abstractmethod
+    def _load(self, rows: list[list]) -> None:
+        """Load ``rows`` into the (empty) temporary ``incoming`` table."""
+
+    @abc.abstractmethod
+    def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
+        """``(SQL condition on u.id, args)`` selecting ``ids``."""
+
+    @abc.abstractmethod
+    def _error(self, exc: Exception) -> Optional[TMError]:
+        """The user-facing error for a database exception, or None if it is not one."""
+
+    # -- transactions -----------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested uses (``add`` inside it) join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._begin()
+        except Exception as exc:
+            raise self._error(exc) or exc from None
+        self._depth = 1
+        try:
+            yield
+        except BaseException as exc:
+            self._depth = 0
+            self._staging_ready = False     # created in the transaction that is rolled back
+            try:
+                self._end(False)
+            except Exception:   # a dead connection: the server rolls back by itself
+                pass
+            error = self._error(exc) if isinstance(exc, Exception) else None
+            if error is not None:
+                raise error from None
+            raise
+        self._depth = 0
+        try:
+            self._end(True)
+        except Exception as exc:
+            raise self._error(exc) or exc from None
+
+    # -- writing ---------------------------------------------------------------
+    def add(self, units: Iterable[TMUnit], catalog: Optional[tuple[str, str, str]] = None) -> AddResult:
+        stamp = now_iso()
+        try:
+            rows = _staged(units, stamp)
+        except TMError as exc:
+            raise TMError(exc.message, self.location) from None
+        result = AddResult()
+        if not rows:
+            return self._withdraw_all(catalog) if catalog is not None else result
+        force = 1 if catalog is not None else 0
+        with self.transaction():
+            self._stage(rows)
+            before = self._fetchall("SELECT coalesce(max(id), 0) FROM units")[0][0]
+            for step in ("fresh", "new_place"):
+                self._execute(_ADD_STEPS[step])
+            result.added = self._execute(_ADD_STEPS["insert"])
+            self._execute(_ADD_STEPS["stronger"])   # also a later row of a pair just inserted
+            self._execute(_ADD_STEPS["places"])
+            result.counted = self._fetchall(
+                "SELECT count(*) FROM incoming WHERE NOT (fresh = 1 AND first_pair = 1) AND "
+                "(new_place = 1 OR stronger = 1)")[0][0]
+            self._execute(_ADD_STEPS["touch"])
+            result.revised = self._fetchall(_ADD_STEPS["revised"], (force,))[0][0]
+            self._execute(_ADD_STEPS["live"], (force,))
+            if catalog is not None:
+                result.withdrawn = self._execute(_ADD_STEPS["withdraw"], catalog)
+            result.unchanged = len(rows) - result.added - result.counted
+            touched = {(r[4], r[5]) for r in rows} | ({catalog[:2]} if catalog else set())
+            new = {(sl, tl): (top, n) for sl, tl, top, n in self._fetchall(
+                "SELECT source_lang, target_lang, max(id), count(*) FROM units WHERE id > ? "
+                "GROUP BY source_lang, target_lang", (before,))}
+            if result.added or result.counted or result.revised or result.withdrawn:
+                for sl, tl in sorted(touched):
+                    top, n = new.get((sl, tl), (0, 0))
+                    self._execute("INSERT INTO pairs (source_lang, target_lang, max_id, units, "
+                                  "changes) VALUES (?, ?, ?, ?, 1) ON CONFLICT (source_lang, "
+                                  "target_lang) DO UPDATE SET max_id = CASE WHEN excluded.max_id "
+                                  "> pairs.max_id THEN excluded.max_id ELSE pairs.max_id END, "
+                                  "units = pairs.units + excluded.units, "
+                                  "changes = pairs.changes + 1", (sl, tl, top, n))
+                    result.pairs.add((sl, tl))
+        return result
+
+    def _stage(self, rows: list[list]) -> None:
+        if not self._staging_ready:
+            for statement in INCOMING_DDL.split(";"):
+                self._execute(statement)
+            self._staging_ready = True
+        self._execute("DELETE FROM incoming")
+        self._load(rows)
+
+    def _withdraw_all(self, catalog: tuple[str, str, str]) -> AddResult:
+        """A catalog that translates nothing (any more): its places stop being current.
+
+        Most catalogs of a fresh ``tmkit update`` are empty; looking first keeps
+        them from taking the write lock for nothing.
+        """
+        result = AddResult()
+        where = "source_lang = ? AND target_lang = ? AND article = ?"
+        if not self._read(f"SELECT 1 FROM live_places WHERE {where} LIMIT 1", catalog):
+            return result
+        with self.transaction():
+            result.withdrawn = self._execute(f"DELETE FROM live_places WHERE {where}", catalog)
+            if result.withdrawn:
+                self._execute("UPDATE pairs SET changes = changes + 1 WHERE source_lang = ? "
+                              "AND target_lang = ?", catalog[:2])
+                result.pairs.add(catalog[:2])
+        return result
+
+    # -- reading ---------------------------------------------------------------
+    def _read(self, text: str, args: tuple | list = ()) -> list:
+        try:
+            return self._fetchall(text, args)
+        except Exception as exc:
+            raise self._error(exc) or exc from None
+
+    def exact(self, source_lang: str, target_lang: str, source: str) -> list[TMUnit]:
+        wanted = normalize(source)
+        rows = self._read(f"SELECT {_COLUMNS} FROM units u WHERE u.source_lang = ? AND "
+                          "u.target_lang = ? AND u.norm_key = ?",
+                          (source_lang, target_lang, norm_key(source)))
+        return [u for u in map(_row_unit, rows) if normalize(u.source) == wanted]
+
+    def get(self, ids: Iterable[int]) -> dict[int, TMUnit]:
+        ids = [int(i) for i in ids]
+        found: dict[int, TMUnit] = {}
+        for start in range(0, len(ids), 5000):
+            clause, args = self._ids_clause(ids[start:start + 5000])
+            for row in self._read(f"SELECT {_COLUMNS} FROM units u WHERE {clause}", args):
+                found[row[0]] = _row_unit(row)
+        return found
+
+    def sources(self, source_lang: str, target_lang: str, after_id: int = 0) -> Iterator[tuple[int, str]]:
+        yield from self._read("SELECT id, source FROM units WHERE id > ? AND source_lang = ? "
+                              "AND target_lang = ? ORDER BY id", (after_id, source_lang, target_lang))
+
+    def identity(self) -> str:
+        return self._read("SELECT value FROM meta WHERE key = 'tm_id'")[0][0]
+
+    def generation(self, source_lang: str, target_lang: str) -> tuple[int, int]:
+        rows = self._read("SELECT max_id, units FROM pairs WHERE source_lang = ? AND "
+                          "target_lang = ?", (source_lang, target_lang))
+        return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
+    def revision(self, source_lang: str, target_lang: str) -> int:
+        rows = self._read("SELECT changes FROM pairs WHERE source_lang = ? AND target_lang = ?",
+                          (source_lang, target_lang))
+        return rows[0][0] if rows else 0
+
+    def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None,
+              history: bool = True) -> Iterator[TMUnit]:
+        where, args = [], []
+        if source_lang:
+            where.append("u.source_lang = ?"); args.append(source_lang)
+        if target_lang:
+            where.append("u.target_lang = ?"); args.append(target_lang)
+        if not history:
+            where.append("EXISTS (SELECT 1 FROM live_places c WHERE c.unit_id = u.id)")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        for row in self._read(f"SELECT {_COLUMNS} FROM units u {clause} ORDER BY u.id", args):
+            yield _row_unit(row)
+
+    def pairs(self) -> list[tuple[str, str, int]]:
+        return [tuple(r) for r in self._read(
+            "SELECT source_lang, target_lang, units FROM pairs WHERE units > 0 "
+            "ORDER BY source_lang, target_lang")]
+
+    def conflicts(self, source_lang: str, target_lang: str) -> list[Conflict]:
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM units u WHERE u.source_lang = ? AND u.target_lang = ? "
+            "AND EXISTS (SELECT 1 FROM live_places c WHERE c.unit_id = u.id) AND u.norm_key IN "
+            "(SELECT v.norm_key FROM units v JOIN live_places c ON c.unit_id = v.id "
+            " WHERE v.source_lang = ? AND v.target_lang = ? "
+            " GROUP BY v.norm_key HAVING count(DISTINCT v.id) > 1) ORDER BY u.norm_key, u.count DESC, u.id",
+            (source_lang, target_lang, source_lang, target_lang))
+        groups: dict[str, list[TMUnit]] = {}
+        for unit in map(_row_unit, rows):
+            groups.setdefault(normalize(unit.source), []).append(unit)
+        result = []
+        for source, units in groups.items():
+            if len({normalize(u.target) for u in units}) > 1:
+                result.append(Conflict(source, units))
+        return sorted(result, key=lambda c: c.source.casefold())
+
+    def schema_version(self) -> int:
+        return int(self._read("SELECT max(version) FROM schema_version")[0][0])
+
+
+def newer_schema_error(found: int, location: str) -> TMError:
+    """The error for a TM written by a newer tmkit (never touched, never downgraded)."""
+    return TMError(f"TM schema version {found} is newer than this tmkit's ({SCHEMA_VERSION}); "
+                   "upgrade tmkit", location)
+
+
+# -- SQLite ---------------------------------------------------------------------------
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
@@ -156,38 +558,81 @@ CREATE TABLE IF NOT EXISTS pairs (
     PRIMARY KEY (source_lang, target_lang)) WITHOUT ROWID;
 """
 
-_COLUMNS = ("id, source, target, source_lang, target_lang, article, segment, translator, "
-            "status, created, changed, count")
+# version 2: which unit is current at each place; pairs count every change
+_SQLITE_V2 = """
+CREATE TABLE live_places (
+    source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, article TEXT NOT NULL,
+    segment TEXT NOT NULL, source_key INTEGER NOT NULL,
+    unit_id INTEGER NOT NULL, changed TEXT NOT NULL,
+    PRIMARY KEY (source_lang, target_lang, article, segment, source_key)) WITHOUT ROWID;
+CREATE INDEX live_places_unit ON live_places (unit_id);
+ALTER TABLE pairs ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
+"""
 
 
-def _row_unit(row: tuple) -> TMUnit:
-    (uid, source, target, sl, tl, article, segment, translator, status, created, changed,
-     count) = row
-    return TMUnit(source, target, sl, tl, article, segment, translator, status, created,
-                  changed, count, uid)
 
 
-class SQLiteStore(TMStore):
+def live_places_from_history(rows: Iterable[tuple]) -> list[tuple]:
+    """Migration to version 2: the current unit of each place a version-1 TM recorded.
+
+    ``rows`` are ``(unit id, place "article#segment", source_lang, target_lang,
+    pair_key, changed)`` of every seen place.  Version 1 kept every unit a place
+    ever held; the latest one (by date, then id) is taken as its current one.
+    """
+    best: dict[tuple, tuple] = {}
+    for uid, place, sl, tl, key, changed in rows:
+        article, _, segment = place.rpartition("#")
+        where = (sl, tl, article, segment, 0 if segment else key)
+        if where not in best or (changed, uid) > best[where][1:]:
+            best[where] = (where, changed, uid)
+    return [(*where, uid, changed) for where, changed, uid in best.values()]
+
+
+class SQLiteStore(SQLStore):
     """The TM in one SQLite file, safe for concurrent writers (WAL + busy timeout)."""
 
     def __init__(self, path: os.PathLike | str) -> None:
         self.path = Path(path)
+        self.location = str(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = self._connect()
-            with self._write():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                if row is None:
-                    self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                    self.db.execute("INSERT INTO meta VALUES ('tm_id', ?)", (uuid.uuid4().hex,))
-                elif int(row[0]) > SCHEMA_VERSION:
-                    raise TMError(f"TM schema {row[0]} is newer than this tmkit ({SCHEMA_VERSION})",
-                                  self.path)
+            with self.transaction():
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             raise TMError(f"not a usable TM database: {exc}", self.path) from None
+
+    def _migrate(self) -> None:
+        db = self.db
+        old = db.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
+        versioned = db.execute("SELECT name FROM sqlite_master WHERE name = 'schema_version'"
+                               ).fetchone()
+        for statement in _SQLITE_SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        if versioned:
+            version = db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        elif old:   # version 1 kept its version in meta
+            version = int(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
+            db.execute("DELETE FROM meta WHERE key = 'schema'")
+        else:
+            version = SCHEMA_VERSION
+            for statement in _SQLITE_V2.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT INTO meta VALUES ('tm_id', ?)", (uuid.uuid4().hex,))
+            db.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now_iso()))
+        if version > SCHEMA_VERSION:
+            raise newer_schema_error(version, self.location)
+        if version < 2:
+            for statement in _SQLITE_V2.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            rows = db.execute("SELECT p.unit_id, p.place, u.source_lang, u.target_lang, "
+                              "u.pair_key, u.changed FROM places p JOIN units u ON u.id = p.unit_id")
+            db.executemany("INSERT INTO live_places VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           live_places_from_history(rows))
+            db.execute("INSERT INTO schema_version VALUES (1, ?), (2, ?)", (now_iso(), now_iso()))
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -207,158 +652,25 @@ class SQLiteStore(TMStore):
         """
         _INHERITED.append(self.db)
         self.db = self._connect()
+        self._staging_ready = False
 
-    # -- transactions ----------------------------------------------------------
-    class _Tx:
-        def __init__(self, db: sqlite3.Connection) -> None:
-            self.db = db
+    def _begin(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")   # take the write lock now: no upgrade deadlock
 
-        def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")   # take the write lock now: no upgrade deadlock
-            return self.db
+    def _end(self, commit: bool) -> None:
+        self.db.execute("COMMIT" if commit else "ROLLBACK")
 
-        def __exit__(self, kind, value, tb) -> None:
-            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+    def _load(self, rows: list[list]) -> None:
+        marks = ", ".join("?" * len(INCOMING))
+        self.db.executemany(f"INSERT INTO incoming ({', '.join(INCOMING)}) VALUES ({marks})", rows)
 
-    def _write(self) -> "SQLiteStore._Tx":
-        return SQLiteStore._Tx(self.db)
+    def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
+        return f"u.id IN ({','.join('?' * len(ids))})" if ids else "0", tuple(ids)
 
-    # -- writing ---------------------------------------------------------------
-    def add(self, units: Iterable[TMUnit]) -> AddResult:
-        """Insert new pairs in bulk (``executemany``), then count the known ones one by one."""
-        result = AddResult()
-        stamp = now_iso()
-        keyed = []
-        for unit in units:
-            if unit.status not in STATUSES:
-                raise TMError(f"unknown unit status {unit.status!r}", self.path)
-            keyed.append((pair_key(unit.source_lang, unit.target_lang, unit.source, unit.target),
-                          unit))
-        try:
-            with self._write() as db:
-                known = self._known_keys(db, [key for key, _ in keyed])
-                fresh, again = [], []
-                for key, unit in keyed:
-                    (again if key in known else fresh).append((key, unit))
-                    known.add(key)
-                before = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
-                db.executemany(
-                    "INSERT INTO units (pair_key, norm_key, source_lang, target_lang, source, "
-                    "target, article, segment, translator, status, count, created, changed) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                    ((key, norm_key(u.source), u.source_lang, u.target_lang, u.source, u.target,
-                      u.article, u.segment, u.translator, u.status, u.created or stamp,
-                      u.changed or u.created or stamp) for key, u in fresh))
-                db.executemany("INSERT INTO places SELECT id, ? FROM units WHERE pair_key = ?",
-                               ((u.place, key) for key, u in fresh))
-                result.added = len(fresh)
-                for sl, tl, max_id, added in db.execute(
-                        "SELECT source_lang, target_lang, max(id), count(*) FROM units WHERE id > ? "
-                        "GROUP BY source_lang, target_lang", (before,)).fetchall():
-                    result.pairs.add((sl, tl))
-                    db.execute("INSERT INTO pairs VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                               "max_id = max(max_id, excluded.max_id), units = units + excluded.units",
-                               (sl, tl, max_id, added))
-                for key, unit in again:
-                    self._count_again(db, key, unit, stamp, result)
-        except sqlite3.DatabaseError as exc:
-            raise TMError(f"cannot write to the TM: {exc}", self.path) from None
-        return result
-
-    @staticmethod
-    def _known_keys(db: sqlite3.Connection, keys: list[int]) -> set[int]:
-        known: set[int] = set()
-        for start in range(0, len(keys), 50_000):
-            known.update(k for (k,) in db.execute(
-                "SELECT pair_key FROM units WHERE pair_key IN (SELECT value FROM json_each(?))",
-                (json.dumps(keys[start:start + 50_000]),)))
-        return known
-
-    def _count_again(self, db: sqlite3.Connection, key: int, unit: TMUnit, stamp: str,
-                     result: AddResult) -> None:
-        """A known pair: count a new place, strengthen the status, never weaken it."""
-        changed = unit.changed or unit.created or stamp
-        uid, status = db.execute("SELECT id, status FROM units WHERE pair_key = ?", (key,)).fetchone()
-        new_place = db.execute("INSERT OR IGNORE INTO places VALUES (?, ?)", (uid, unit.place)).rowcount
-        stronger = STATUSES.index(unit.status) > STATUSES.index(status)
-        if new_place or stronger:
-            db.execute("UPDATE units SET count = count + ?, changed = max(changed, ?), "
-                       "status = ?, article = ?, segment = ?, "
-                       "translator = CASE WHEN ? != '' THEN ? ELSE translator END WHERE id = ?",
-                       (1 if new_place else 0, changed,
-                        unit.status if stronger else status, unit.article, unit.segment,
-                        unit.translator, unit.translator, uid))
-            result.counted += 1
-        else:
-            result.unchanged += 1
-
-    # -- reading ---------------------------------------------------------------
-    def exact(self, source_lang: str, target_lang: str, source: str) -> list[TMUnit]:
-        wanted = normalize(source)
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM units WHERE source_lang = ? AND "
-                               "target_lang = ? AND norm_key = ?",
-                               (source_lang, target_lang, norm_key(source))).fetchall()
-        return [u for u in map(_row_unit, rows) if normalize(u.source) == wanted]
-
-    def get(self, ids: Iterable[int]) -> dict[int, TMUnit]:
-        ids = [int(i) for i in ids]
-        found: dict[int, TMUnit] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT {_COLUMNS} FROM units WHERE id IN ({marks})", chunk):
-                found[row[0]] = _row_unit(row)
-        return found
-
-    def texts(self, ids: list[int]) -> list[str]:
-        if not ids:
-            return []
-        found = dict(self.db.execute(
-            "SELECT id, source FROM units WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(ids),)))
-        return [found[i] for i in ids]
-
-    def sources(self, source_lang: str, target_lang: str, after_id: int = 0) -> Iterator[tuple[int, str]]:
-        yield from self.db.execute("SELECT id, source FROM units WHERE id > ? AND source_lang = ? "
-                                   "AND target_lang = ? ORDER BY id",
-                                   (after_id, source_lang, target_lang))
-
-    def identity(self) -> str:
-        return self.db.execute("SELECT value FROM meta WHERE key = 'tm_id'").fetchone()[0]
-
-    def generation(self, source_lang: str, target_lang: str) -> tuple[int, int]:
-        row = self.db.execute("SELECT max_id, units FROM pairs WHERE source_lang = ? AND "
-                              "target_lang = ?", (source_lang, target_lang)).fetchone()
-        return (row[0], row[1]) if row else (0, 0)
-
-    def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None) -> Iterator[TMUnit]:
-        where, args = [], []
-        if source_lang:
-            where.append("source_lang = ?"); args.append(source_lang)
-        if target_lang:
-            where.append("target_lang = ?"); args.append(target_lang)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        for row in self.db.execute(f"SELECT {_COLUMNS} FROM units {clause} ORDER BY id", args):
-            yield _row_unit(row)
-
-    def pairs(self) -> list[tuple[str, str, int]]:
-        return [tuple(r) for r in self.db.execute(
-            "SELECT source_lang, target_lang, units FROM pairs ORDER BY source_lang, target_lang")]
-
-    def conflicts(self, source_lang: str, target_lang: str) -> list[Conflict]:
-        rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM units WHERE source_lang = ? AND target_lang = ? AND norm_key IN "
-            "(SELECT norm_key FROM units WHERE source_lang = ? AND target_lang = ? "
-            " GROUP BY norm_key HAVING count(*) > 1) ORDER BY norm_key, count DESC, id",
-            (source_lang, target_lang, source_lang, target_lang)).fetchall()
-        groups: dict[str, list[TMUnit]] = {}
-        for unit in map(_row_unit, rows):
-            groups.setdefault(normalize(unit.source), []).append(unit)
-        result = []
-        for source, units in groups.items():
-            if len({normalize(u.target) for u in units}) > 1:
-                result.append(Conflict(source, units))
-        return sorted(result, key=lambda c: c.source.casefold())
+    def _error(self, exc: Exception) -> Optional[TMError]:
+        if isinstance(exc, sqlite3.DatabaseError):
+            return TMError(f"cannot use the TM: {exc}", self.location)
+        return None
 
     def close(self) -> None:
         self.db.close()

@@ -133,6 +133,7 @@ def _tu_units(path: Path, tu: etree._Element, header_lang: Optional[str]) -> Ite
     if "/" in article:
         article = article.split("/", 1)[1]
     status = props.get("x-tmkit-status", "translated")
+    current = props.get("x-tmkit-state", "current") != "history"
     for lang, tuv in tuvs:
         if lang == wanted:
             continue
@@ -144,7 +145,8 @@ def _tu_units(path: Path, tu: etree._Element, header_lang: Optional[str]) -> Ite
         yield TMUnit(source, target, wanted, lang, article or path.name, segment,
                      tuv.get("creationid") or tu.get("creationid") or "",
                      status if status in ("translated", "reviewed") else "translated",
-                     created, _iso_date(tuv.get("changedate") or tu.get("changedate")) or created)
+                     created, _iso_date(tuv.get("changedate") or tu.get("changedate")) or created,
+                     current=current)
 
 
 def import_tmx(tm, path: Path, source_lang: Optional[str] = None,
@@ -153,7 +155,8 @@ def import_tmx(tm, path: Path, source_lang: Optional[str] = None,
 
     The file is read through once before anything is stored: an error at its
     last unit (bad XML, a unit without a source language) imports nothing,
-    instead of leaving the batches before it in the TM.
+    instead of leaving the batches before it in the TM.  The batches go into
+    one transaction, so an interrupted import leaves the TM as it was.
     """
     for _ in read_tmx(path, source_lang):
         pass
@@ -167,17 +170,18 @@ def import_tmx(tm, path: Path, source_lang: Optional[str] = None,
         result.counted += added.counted
         batch.clear()
 
-    for unit in read_tmx(path, source_lang):
-        if not unit.source:
-            result.skipped += 1
-            continue
-        if wanted is not None and unit.target_lang not in wanted:
-            continue
-        result.units += 1
-        batch.append(unit)
-        if len(batch) >= BATCH:
-            flush()
-    flush()
+    with tm.store.transaction():
+        for unit in read_tmx(path, source_lang):
+            if not unit.source:
+                result.skipped += 1
+                continue
+            if wanted is not None and unit.target_lang not in wanted:
+                continue
+            result.units += 1
+            batch.append(unit)
+            if len(batch) >= BATCH:
+                flush()
+        flush()
     return result
 
 
@@ -216,7 +220,10 @@ def _tu(unit: TMUnit) -> etree._Element:
         if value:
             attrs[name] = value
     tu = etree.Element("tu", attrs)
-    for kind, value in (("x-tmkit-origin", unit.origin), ("x-tmkit-status", unit.status)):
+    props = [("x-tmkit-origin", unit.origin), ("x-tmkit-status", unit.status)]
+    if not unit.current:
+        props.append(("x-tmkit-state", "history"))
+    for kind, value in props:
         prop = etree.SubElement(tu, "prop", type=kind)
         prop.text = value
     for lang, text in ((unit.source_lang, unit.source), (unit.target_lang, unit.target)):
@@ -225,8 +232,14 @@ def _tu(unit: TMUnit) -> etree._Element:
     return tu
 
 
-def export_tmx(tm, path: Path, source_lang: str, target_lang: Optional[str] = None) -> TMXResult:
-    """Write the units of ``source_lang`` (to ``target_lang``, or all) to ``path`` atomically."""
-    data, result = write_tmx(tm.units(source_lang, target_lang), source_lang)
+def export_tmx(tm, path: Path, source_lang: str, target_lang: Optional[str] = None,
+               history: bool = False) -> TMXResult:
+    """Write the units of ``source_lang`` (to ``target_lang``, or all) to ``path`` atomically.
+
+    Only current translations, unless ``history``: then the ones no place holds
+    any more too, marked ``<prop type="x-tmkit-state">history</prop>`` so that
+    importing the file keeps them as history.
+    """
+    data, result = write_tmx(tm.units(source_lang, target_lang, history), source_lang)
     atomic_write_bytes(path, data)
     return result

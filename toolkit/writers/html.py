@@ -80,7 +80,37 @@ def safe_href(href: str) -> Optional[str]:
     return href.strip() if scheme in SAFE_SCHEMES else None
 
 
-def inline_html(markup: str) -> Markup:
+class Notes:
+    """Footnote links of one page: each reference ``<fn ref="n"/>`` links to
+    note n, and note n links back to every place that refers to it.
+
+    ``block`` is the id of the article's footnotes block (``b9``): notes are
+    ``b9.fn1``..., references ``b9.ref1``, ``b9.ref1-2`` for a second one.
+    Without a block (a segment shown on its own, as on the review page) a
+    reference is only its number.
+    """
+
+    def __init__(self, block: Optional[str] = None) -> None:
+        self.block = block
+        self.backlinks: dict[int, list[str]] = {}
+
+    def reference(self, number: str) -> str:
+        if not number.isdigit():
+            return ""
+        n = int(number)
+        if self.block is None:
+            return f'<sup class="fnref">{n}</sup>'
+        seen = self.backlinks.setdefault(n, [])
+        ref_id = f"{self.block}.ref{n}" + (f"-{len(seen) + 1}" if seen else "")
+        seen.append(ref_id)
+        return (f'<sup class="fnref"><a href="#{escape(self.note_id(n))}" id="{escape(ref_id)}" '
+                f'role="doc-noteref">{n}</a></sup>')
+
+    def note_id(self, n: int) -> str:
+        return f"{self.block}.fn{n}"
+
+
+def inline_html(markup: str, notes: Optional[Notes] = None) -> Markup:
     """Inline markup as safe HTML: only our tags, every text escaped."""
     if "<" not in markup and "&" not in markup:  # plain text: nothing to parse
         return escape(markup)
@@ -88,16 +118,22 @@ def inline_html(markup: str) -> Markup:
         nodes = inline.parse(markup)
     except inline.InlineError:
         return escape(inline.plain_text(markup))
-    return Markup("".join(_nodes(nodes)))
+    return Markup("".join(_nodes(nodes, notes or Notes())))
 
 
-def _nodes(nodes: list[inline.Node]) -> Iterable[str]:
+def _nodes(nodes: list[inline.Node], notes: Notes) -> Iterable[str]:
     for node in nodes:
         if isinstance(node, str):
             yield str(escape(node))
             continue
         if node.tag not in ALLOWED_TAGS:  # pragma: no cover - parse only yields these
-            yield from _nodes(node.children)
+            yield from _nodes(node.children, notes)
+            continue
+        if node.tag == "br":
+            yield "<br>"
+            continue
+        if node.tag == "fn":
+            yield notes.reference(node.attrs.get("ref", ""))
             continue
         attrs = ""
         if node.tag == "a":
@@ -107,17 +143,18 @@ def _nodes(nodes: list[inline.Node]) -> Iterable[str]:
             if node.attrs.get("title"):
                 attrs += f' title="{escape(node.attrs["title"])}"'
         yield f"<{node.tag}{attrs}>"
-        yield from _nodes(node.children)
+        yield from _nodes(node.children, notes)
         yield f"</{node.tag}>"
 
 
-def segment_html(segment: TranslatedSegment, page_lang: str, rtl: bool) -> Markup:
+def segment_html(segment: TranslatedSegment, page_lang: str, rtl: bool,
+                 notes: Optional[Notes] = None) -> Markup:
     """One segment; a fallback is wrapped with its own language (and direction)."""
-    return Markup(_segment(segment, page_lang, rtl))
+    return Markup(_segment(segment, page_lang, rtl, notes))
 
 
-def _segment(segment: TranslatedSegment, page_lang: str, rtl: bool) -> str:
-    body = str(inline_html(segment.text))
+def _segment(segment: TranslatedSegment, page_lang: str, rtl: bool, notes: Optional[Notes] = None) -> str:
+    body = str(inline_html(segment.text, notes))
     if segment.lang == page_lang and not segment.is_fallback:
         return body
     direction = ' dir="ltr"' if rtl else ""
@@ -125,11 +162,12 @@ def _segment(segment: TranslatedSegment, page_lang: str, rtl: bool) -> str:
             f'data-status="{escape(segment.status.value)}">{body}</span>')
 
 
-def block_html(block: Optional[TranslatedBlock], page_lang: str, rtl: bool) -> Markup:
+def block_html(block: Optional[TranslatedBlock], page_lang: str, rtl: bool,
+               notes: Optional[Notes] = None) -> Markup:
     """A block's segments joined as the language joins sentences."""
     if block is None:
         return Markup("")
-    return Markup("".join(sep + _segment(seg, page_lang, rtl) for sep, seg in block.pieces()))
+    return Markup("".join(sep + _segment(seg, page_lang, rtl, notes) for sep, seg in block.pieces()))
 
 
 def page_href(tag: str, slug: str, extension: str = ".html") -> str:
@@ -142,13 +180,14 @@ def _language(lang: Language, current: str, slug: str) -> dict:
             "href": page_href(lang.tag, slug), "current": lang.tag == current}
 
 
-def _nest(items: list[TranslatedBlock], lang: str, rtl: bool) -> list[dict]:
+def _nest(items: list[TranslatedBlock], lang: str, rtl: bool, notes: Notes) -> list[dict]:
     """List items (flat, each with its nesting depth in ``level``) as a tree:
     an item deeper than the one before it goes into that item's sub-list."""
     root: list[dict] = []
     stack: list[tuple[int, list[dict]]] = [(-1, root)]
     for item in items:
-        node = {"id": item.id, "html": block_html(item, lang, rtl), "children": []}
+        node = {"id": item.id, "html": block_html(item, lang, rtl, notes), "children": [],
+                "ordered": item.ordered}
         while len(stack) > 1 and stack[-1][0] >= item.level:
             stack.pop()
         stack[-1][1].append(node)
@@ -156,16 +195,49 @@ def _nest(items: list[TranslatedBlock], lang: str, rtl: bool) -> list[dict]:
     return root
 
 
-def _body(article: TranslatedArticle, rtl: bool) -> list[dict]:
+#: Column alignment as the author set it -> CSS class; left and right become
+#: start and end, so a right-aligned dose column stays on the trailing side of
+#: a right-to-left page.
+ALIGN_CLASS = {"left": "align-start", "center": "align-center", "right": "align-end"}
+
+
+def _table(block: TranslatedBlock, lang: str, rtl: bool, notes: Notes) -> dict:
+    """A table's caption and rows; rows made only of header cells go in ``<thead>``."""
+    caption = next((i for i in block.items if i.kind is BlockKind.CAPTION), None)
+    rows: dict[int, list[dict]] = {}
+    for item in block.items:
+        if item.cell is not None:
+            rows.setdefault(item.cell.row, []).append({
+                "id": item.id, "header": item.cell.header, "scope": "row" if item.cell.header else "",
+                "rowspan": item.cell.rows, "colspan": item.cell.columns,
+                "align": ALIGN_CLASS.get(item.cell.align, ""), "html": block_html(item, lang, rtl, notes)})
+    ordered = [rows[r] for r in sorted(rows)]
+    head = 0
+    while head < len(ordered) and all(c["header"] for c in ordered[head]):
+        for cell in ordered[head]:   # a row of header cells heads the columns; a header cell elsewhere its row
+            cell["scope"] = "col"
+        head += 1
+    return {"caption": block_html(caption, lang, rtl, notes) if caption else None,
+            "head": ordered[:head], "body": ordered[head:]}
+
+
+def _body(article: TranslatedArticle, rtl: bool, notes: Notes) -> list[dict]:
     """Blocks grouped by role (a run of footer or disclaimer blocks shares one box)."""
     groups: list[dict] = []
+    lang = article.lang
     for block in article.blocks:
         item = {"id": block.id, "kind": block.kind.value, "role": block.role,
                 "level": min(max(block.level or 2, 2), 6), "ordered": block.ordered,
-                "html": block_html(block, article.lang, rtl),
-                "items": _nest(block.items, article.lang, rtl)}
-        if block.kind is BlockKind.ITEM:
-            item["kind"], item["items"] = "list", _nest([block], article.lang, rtl)
+                "html": block_html(block, lang, rtl, notes), "items": []}
+        if block.kind is BlockKind.LIST:
+            item["items"] = _nest(block.items, lang, rtl, notes)
+        elif block.kind is BlockKind.ITEM:
+            item["kind"], item["items"] = "list", _nest([block], lang, rtl, notes)
+        elif block.kind is BlockKind.TABLE:
+            item["table"] = _table(block, lang, rtl, notes)
+        elif block.kind in (BlockKind.DEFINITIONS, BlockKind.FOOTNOTES):
+            item["items"] = [{"id": i.id, "kind": i.kind.value, "number": n,
+                              "html": block_html(i, lang, rtl, notes)} for n, i in enumerate(block.items, 1)]
         if not groups or groups[-1]["role"] != block.role:
             groups.append({"role": block.role, "blocks": []})
         groups[-1]["blocks"].append(item)
@@ -177,16 +249,24 @@ def render(article: TranslatedArticle, page: PageContext) -> bytes:
     env = page.templates or environment()
     rtl = page.language.rtl
     lang = article.lang
+    notes = Notes(next((b.id for b in article.blocks if b.kind is BlockKind.FOOTNOTES), "notes"))
 
     def metas(key: str) -> list[Markup]:
-        return [block_html(TranslatedBlock(m.segment.id, BlockKind.PARAGRAPH, [m.segment]), lang, rtl)
+        return [block_html(TranslatedBlock(m.segment.id, BlockKind.PARAGRAPH, [m.segment]), lang, rtl, notes)
                 if m.segment else escape(m.value) for m in article.meta_segments(key)]
+
+    title = block_html(article.title, lang, rtl, notes)
+    groups = _body(article, rtl, notes)
+    for group in groups:  # the notes' back-links, now that every reference is numbered
+        for block in group["blocks"]:
+            for note in block["items"] if block["kind"] == "footnotes" else ():
+                note["backlinks"] = notes.backlinks.get(note["number"], [])
 
     languages = [_language(alt, lang, article.slug) for alt in page.alternates]
     context = {
         "lang": lang, "dir": page.language.dir, "slug": article.slug,
         "csp": CSP, "generator": page.generator,
-        "title": block_html(article.title, lang, rtl),
+        "title": title,
         "title_text": block_text(article.title),
         "breadcrumb_label": (metas("breadcrumb_label") or [""])[0],
         "breadcrumb": metas("breadcrumb"), "section": metas("section"),
@@ -195,7 +275,7 @@ def render(article: TranslatedArticle, page: PageContext) -> bytes:
         "alternates": [x for x in languages],
         "x_default": page_href(page.source_language, article.slug)
         if any(a.tag == page.source_language for a in page.alternates) else None,
-        "groups": _body(article, rtl),
+        "groups": groups,
         "fallbacks": sum(s.is_fallback for b in article.walk() for s in b.segments),
     }
     return render_template(env, "article.html", context)

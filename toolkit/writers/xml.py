@@ -63,8 +63,8 @@ def _nodes(parent: etree._Element, nodes: list[inline.Node]) -> None:
                 last.tail = (last.tail or "") + node
             continue
         last = etree.SubElement(parent, node.tag)
-        for key in ("href", "title"):
-            if key in node.attrs and node.tag == "a":
+        for key in inline.ATTRS.get(node.tag, ()):
+            if key in node.attrs:
                 last.set(key, node.attrs[key])
         _nodes(last, node.children)
 
@@ -85,13 +85,49 @@ def _segments(parent: etree._Element, block: TranslatedBlock, page_lang: str) ->
         last = _segment(parent, segment, page_lang)
 
 
+def _table(parent: etree._Element, block: TranslatedBlock, lang: str) -> etree._Element:
+    """``table``: its ``caption``, then a ``row`` per row of ``cell``s."""
+    element = etree.SubElement(parent, "table", id=block.id)
+    rows: dict[int, etree._Element] = {}
+    for item in block.items:
+        if item.cell is None:
+            _segments(etree.SubElement(element, "caption", id=item.id), item, lang)
+            continue
+        row = rows.get(item.cell.row)
+        if row is None:
+            row = rows[item.cell.row] = etree.SubElement(element, "row")
+        attrs = {"header": "true"} if item.cell.header else {}
+        if item.cell.align:
+            attrs["align"] = item.cell.align
+        for name, span in (("rows", item.cell.rows), ("columns", item.cell.columns)):
+            if span > 1:
+                attrs[name] = str(span)
+        _segments(etree.SubElement(row, "cell", id=item.id, **attrs), item, lang)
+    return element
+
+
+def _items(parent: etree._Element, block: TranslatedBlock, lang: str, name: str) -> etree._Element:
+    """A container whose items are elements named by their kind (``term``,
+    ``definition``, ``footnote``)."""
+    element = etree.SubElement(parent, name, id=block.id)
+    for number, item in enumerate(block.items, 1):
+        attrs = {"n": str(number)} if item.kind is BlockKind.FOOTNOTE else {}
+        _segments(etree.SubElement(element, item.kind.value, id=item.id, **attrs), item, lang)
+    return element
+
+
 def _block(parent: etree._Element, block: TranslatedBlock, lang: str) -> None:
-    if block.kind is BlockKind.LIST or block.kind is BlockKind.ITEM:
+    if block.kind is BlockKind.TABLE:
+        element = _table(parent, block, lang)
+    elif block.kind is BlockKind.DEFINITIONS:
+        element = _items(parent, block, lang, "definitions")
+    elif block.kind is BlockKind.LIST or block.kind is BlockKind.ITEM:
         items = block.items if block.kind is BlockKind.LIST else [block]
         element = etree.SubElement(parent, "list", id=block.id,
                                    ordered="true" if block.ordered else "false")
         for item in items:
-            attrs = {**_role(item), **({"depth": str(item.level)} if item.level > 0 else {})}
+            attrs = {**_role(item), **({"depth": str(item.level), "ordered": "true" if item.ordered else "false"}
+                                       if item.level > 0 else {})}
             _segments(etree.SubElement(element, "item", id=item.id, **attrs), item, lang)
     else:
         element = etree.SubElement(parent, "p", id=block.id)
@@ -125,7 +161,9 @@ def build_tree(article: TranslatedArticle, page: PageContext) -> etree._Element:
     body = etree.SubElement(root, "body")
     stack: list[tuple[int, etree._Element]] = [(1, body)]
     for block in article.blocks:
-        if block.kind is BlockKind.HEADING:
+        if block.kind is BlockKind.FOOTNOTES:  # after the body, whatever section it closes
+            _items(root, block, article.lang, "footnotes")
+        elif block.kind is BlockKind.HEADING:
             level = max(block.level or 2, 2)
             while stack[-1][0] >= level:
                 stack.pop()
