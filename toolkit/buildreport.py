@@ -8,7 +8,7 @@ writers and Jinja2.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
@@ -67,13 +67,19 @@ class BuildReport:
         return out
 
     def as_rerun(self) -> dict:
-        """What a rebuild with nothing changed reports (stored by :mod:`toolkit.nochange`)."""
-        return {"output": os.fspath(self.output), "articles": self.articles,
-                "results": [asdict(r) for r in self.results]}
+        """What a rebuild with nothing changed reports (stored by :mod:`toolkit.nochange`).
+
+        Results as rows of values (not dicts): thousands of them, kept small.
+        """
+        names = [f.name for f in fields(ArticleLanguage)]
+        return {"output": os.fspath(self.output), "articles": self.articles, "fields": names,
+                "results": [[getattr(r, name) for name in names] for r in self.results]}
 
     @classmethod
     def rerun(cls, stored: dict) -> "BuildReport":
-        return cls(Path(stored["output"]), [ArticleLanguage(**r) for r in stored["results"]],
+        names = stored["fields"]
+        return cls(Path(stored["output"]), [ArticleLanguage(**dict(zip(names, row)))
+                                            for row in stored["results"]],
                    articles=int(stored["articles"]), unchanged=int(stored["articles"]))
 
     def summary(self) -> list[LanguageSummary]:
