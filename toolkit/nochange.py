@@ -128,7 +128,7 @@ class Stamp:
         self.folders: list[str] = []
         self.files: list[str] = []
         self.listed: list[str] = []
-        self.before: Optional[dict[str, Stat]] = None
+        self.before: Optional[dict[str, int]] = None     # name -> hash of its stat
 
     def _load(self) -> Optional[dict[str, Any]]:
         try:
@@ -159,7 +159,9 @@ class Stamp:
     def begin(self, folders: list[str], files: list[str], listed: Iterable[str] = ()) -> None:
         """Note what the inputs look like before the real run reads them (``listed``: see :func:`scan`)."""
         self.folders, self.files, self.listed = folders, files, list(listed)
-        self.before = scan(self.root, folders + code_folders(), files, self.listed)
+        # one int per file, not its tuple: held through the whole run (thousands of files)
+        self.before = {name: hash(stat) for name, stat in
+                       scan(self.root, folders + code_folders(), files, self.listed).items()}
 
     def finish(self, result: dict, written: Iterable[Path]) -> None:
         """Store the stamp for the next run: what the files look like now, and ``result``.
@@ -173,8 +175,8 @@ class Stamp:
         after = scan(self.root, self.folders + code_folders(), self.files, self.listed)
         ours = {self._relative(p) for p in written}
         moved = [name for name in set(after) | set(self.before)
-                 if after.get(name) != self.before.get(name) and name not in ours
-                 and not name.endswith(("/", "/*"))]
+                 if (hash(after[name]) if name in after else None) != self.before.get(name)
+                 and name not in ours and not name.endswith(("/", "/*"))]
         self.forget()
         if not moved:
             self._write({"format": FORMAT, "key": self.key, "folders": self.folders, "files": self.files,
