@@ -24,6 +24,8 @@ CONFIG_NAME = "tmkit.toml"
 SEGMENTATIONS = ("sentence", "paragraph")
 TM_PREFILL = ("fuzzy", "comment", "off")
 TM_EXACT_AS = ("translated", "fuzzy")
+#: The project word list the spelling check reads when ``checks.words`` is not set.
+DEFAULT_WORDS = "words.txt"
 TM_URL_ENV = "TMKIT_TM_URL"
 TM_URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -59,6 +61,10 @@ class CheckSettings:
     glossary: str = ""                # path to CSV or TBX, relative to the project
     per_language: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)  # check name -> "error" | "warning"
+    # Source checks (tmkit check --source, docs/quality.md):
+    words: str = DEFAULT_WORDS        # project word list for the spelling check
+    source_disable: list[str] = field(default_factory=list)
+    source_per_article: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -135,6 +141,17 @@ class Config:
         if tag in self.plural_forms:
             return replace(language, plural_forms=self.plural_forms[tag])
         return language
+
+    def line_mentioning(self, word: str) -> Optional[int]:
+        """First line of ``tmkit.toml`` containing ``word``, for error messages."""
+        try:
+            lines = read_text(self.path).split("\n")
+        except Exception:
+            return None
+        for number, line in enumerate(lines, 1):
+            if word in line:
+                return number
+        return None
 
     def select_languages(self, wanted: Optional[list[str]] | tuple[str, ...] = None) -> list[str]:
         """The configured languages, or the subset asked for with ``--lang``."""
@@ -316,6 +333,10 @@ enable = []
 disable = []
 # severity = {{glossary = "error"}}
 # per_language = {{zh-Hans = {{disable = ["doublespacing"]}}}}
+# Source checks (tmkit check --source): the project's own words, one per line,
+# for the spelling check; checks not run on the English.
+words = "words.txt"
+source_disable = []
 
 [export]
 formats = ["html", "xml", "txt"]

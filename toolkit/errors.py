@@ -45,3 +45,7 @@ class CatalogError(TmkitError):
 
 class TMError(TmkitError):
     """The translation memory, or a file imported into it, is unusable."""
+
+
+class XliffError(TmkitError):
+    """An XLIFF file brought back for import is unusable (nothing is applied)."""

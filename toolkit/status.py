@@ -39,6 +39,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount
 
 from toolkit.catalog.pofile import read_po
+from toolkit.checks.findings import Finding
+from toolkit.checks.proofread import proofread_project
 from toolkit.checks.runner import errors_by_catalog, run_checks
 from toolkit.config import Config
 from toolkit.fsutil import atomic_write_text
@@ -173,11 +175,13 @@ class StatusReport:
     languages: list[LanguageStatus]
     min_translated: float
     require_review: bool = False
+    source_findings: list[Finding] = field(default_factory=list)  # tmkit check --source
 
     def as_dict(self) -> dict:
         return {"project": self.project, "min_translated": self.min_translated,
                 "require_review": self.require_review,
-                "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages]}
+                "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages],
+                "source_findings": len(self.source_findings)}
 
     def blockers(self) -> list[tuple[str, str, str]]:
         """(lang, slug, reason) for everything holding an article back."""
@@ -191,10 +195,12 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     langs = resolve_languages(config, languages)
     articles = list(iter_articles(config, list(slugs) if slugs else None))
     errors = errors_by_catalog(run_checks(config, langs, [a.slug for a in articles])) if with_checks else {}
+    source = (proofread_project(config, [a.slug for a in articles], use_cache=True).findings
+              if with_checks else [])
     report = StatusReport(config.name, [a.slug for a in articles],
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
                            for t in langs], config.publish.min_translated,
-                          config.publish.require_review)
+                          config.publish.require_review, source)
     for article in articles:
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:

@@ -5,7 +5,8 @@
   translation (msgstr = msgid) -> build: the Spanish export equals the English
   one, and holds every unit's text; a second ``tmkit update`` changes nothing;
 * a PO catalog written by tmkit and read back (by tmkit and by polib) is equal;
-* TMX export -> import into an empty TM is lossless.
+* TMX export -> import into an empty TM is lossless, inline markup included
+  (carried as ``<bpt>``/``<ept>``/``<ph>``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from tests.hardening.helpers import REPO, tree_hash
 from toolkit.catalog.pofile import format_po, parse_po, read_po, write_po
 from toolkit.cli import cli
-from toolkit.inline import plain_text
+from toolkit.inline import ATTRS, TAGS, VOID, Element, plain_text, render, tag_spans
+from toolkit.inline_codes import read_tmx as read_seg, structured
 from toolkit.readers import read_article
 from toolkit.segment import article_units
 from toolkit.tm.memory import TranslationMemory
 from toolkit.tm.store import TMUnit
-from toolkit.tm.tmx import export_tmx, import_tmx
+from toolkit.tm.tmx import _XML_BAD as XML_BAD, export_tmx, import_tmx
 
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -201,7 +203,29 @@ def test_po_written_by_tmkit_reads_back_equal(items):
 
 xml_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=50).filter(
     lambda s: s.strip() and "\ufffe" not in s and "\uffff" not in s)
-units = st.lists(st.tuples(xml_text, xml_text, st.sampled_from(["es", "fr", "zh-Hans", "ar"]),
+# Texts: anything XML carries, and tmkit inline markup (tags, links, line breaks, escapes),
+# which TMX carries as <bpt>/<ept>/<ph>.
+_markup_chars = st.sampled_from(list("ab é<>&\"'\n中") + ["&lt;", "&amp;", "<em>", "</a>", "&quot;"])
+_markup_text = st.lists(_markup_chars, max_size=6).map("".join)
+_href = st.text(st.sampled_from(list("abc/:?&=\"<> é")), min_size=0, max_size=10)
+
+
+def _element(children):
+    def build(tag, first, second, kids):
+        names = ATTRS.get(tag, ())
+        attrs = dict(zip(names, (first, second))) if names else {}
+        if "title" in attrs and not attrs["title"]:
+            del attrs["title"]
+        return Element(tag, attrs, [] if tag in VOID else kids)
+    return st.builds(build, st.sampled_from(list(TAGS)), _href, _href, children)
+
+
+_nodes = st.recursive(st.lists(_markup_text, max_size=2),
+                      lambda inner: st.lists(st.one_of(_markup_text, _element(inner)), max_size=4),
+                      max_leaves=8)
+markup = st.one_of(_nodes.map(render), xml_text).filter(
+    lambda s: s.strip() and not XML_BAD.search(s) and "\r" not in s)
+units = st.lists(st.tuples(markup, markup, st.sampled_from(["es", "fr", "zh-Hans", "ar"]),
                            st.sampled_from(["translated", "reviewed"]), st.text("abc <>&'\"", max_size=10)),
                  min_size=1, max_size=15, unique_by=lambda u: (u[0], u[1], u[2]))
 
@@ -223,3 +247,9 @@ def test_tmx_export_import_is_lossless(items):
             back = sorted((u.source, u.target, u.target_lang, u.status, u.translator, u.article,
                            u.segment, u.created, u.current) for u in tm.units("en"))
         assert back == original
+        # well-formed markup with tags travels as inline elements, not as escaped text
+        from lxml import etree
+        for seg in etree.parse(str(tmp / "x.tmx")).iter("seg"):
+            text = read_seg(seg)
+            if structured(text) is not None and tag_spans(text):
+                assert len(seg) and {c.tag for c in seg} <= {"bpt", "ept", "ph"}

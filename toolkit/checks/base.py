@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
+from toolkit.config import Config
+from toolkit.errors import ConfigError
+
 if TYPE_CHECKING:  # glossary imports this module
     from toolkit.checks.glossary import Glossary
 
@@ -71,11 +74,25 @@ class CheckSpec:
 CHECKS: dict[str, CheckSpec] = {}
 
 
-def register(name: str, severity: str, default: bool, description: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Decorator adding a check function to :data:`CHECKS`."""
+def register(name: str, severity: str, default: bool, description: str,
+             registry: Optional[dict[str, CheckSpec]] = None) -> Callable[[CheckFunction], CheckFunction]:
+    """Decorator adding a check function to :data:`CHECKS` (or to another
+    registry of the same shape, such as the source checks' ``SOURCE_CHECKS``)."""
 
     def wrap(function: CheckFunction) -> CheckFunction:
-        CHECKS[name] = CheckSpec(name, severity, default, function, description)
+        (CHECKS if registry is None else registry)[name] = CheckSpec(name, severity, default, function,
+                                                                     description)
         return function
 
     return wrap
+
+
+def chosen_severity(config: Config, spec: CheckSpec) -> str:
+    """A check's severity, after ``[checks] severity = {name = "error"}``."""
+    from toolkit.checks.findings import SEVERITIES
+
+    chosen = config.checks.severity.get(spec.name, spec.severity)
+    if chosen not in SEVERITIES:
+        raise ConfigError(f"checks.severity.{spec.name} must be one of {', '.join(SEVERITIES)}",
+                          config.path, config.line_mentioning(spec.name))
+    return chosen

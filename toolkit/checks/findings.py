@@ -7,7 +7,7 @@ editor (or CI log viewer) jumps straight to the translation at fault.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
 ERROR = "error"
@@ -54,3 +54,24 @@ def summary(findings: list[Finding], files: int, entries: int) -> str:
     errors, warnings = counts[ERROR], counts[WARNING]
     return (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
             f"in {files} file{'s' * (files != 1)} ({entries} translated entr{'ies' if entries != 1 else 'y'} checked)")
+
+
+@dataclass
+class FindingsReport:
+    """Findings of one run, and the exit code they give (shared by
+    ``tmkit check`` and ``tmkit check --source``)."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    @property
+    def exit_code(self) -> int:
+        """1 when an error-level finding exists (CI gates on it), else 0."""
+        return 1 if self.errors else 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -23,13 +23,12 @@ import polib
 from toolkit.checks import glossary as _glossary
 from toolkit.checks import medical as _medical  # noqa: F401 - registers the medical checks
 from toolkit.checks import ttk
-from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem
-from toolkit.checks.findings import ERROR, SEVERITIES, Finding, sort_findings, summary
+from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_severity
+from toolkit.checks.findings import ERROR, Finding, FindingsReport, sort_findings, summary
 from toolkit.catalog.pofile import read_po
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.config import Config
 from toolkit.errors import ConfigError
-from toolkit.fsutil import read_text
 from toolkit.project import article_paths, relative
 from toolkit.pseudo import resolve_languages
 
@@ -37,48 +36,25 @@ _IGNORE_RE = re.compile(r"^\s*tmkit-ignore\s*:\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass
-class CheckReport:
+class CheckReport(FindingsReport):
     """Findings of one run and what was looked at."""
 
-    findings: list[Finding] = field(default_factory=list)
     files: int = 0
     entries: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(f.is_error for f in self.findings)
-
-    @property
-    def exit_code(self) -> int:
-        """1 when an error-level finding exists (CI gates on it), else 0."""
-        return 1 if self.errors else 0
 
     def summary(self) -> str:
         return summary(self.findings, self.files, self.entries)
 
     def as_dict(self) -> dict:
         return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
-                "entries": self.entries, "errors": self.errors,
-                "warnings": len(self.findings) - self.errors}
-
-
-def _config_line(config: Config, word: str) -> Optional[int]:
-    """Line of tmkit.toml mentioning ``word`` (for error messages)."""
-    try:
-        lines = read_text(config.path).split("\n")
-    except Exception:
-        return None
-    for number, line in enumerate(lines, 1):
-        if word in line:
-            return number
-    return None
+                "entries": self.entries, "errors": self.errors, "warnings": self.warnings}
 
 
 def _known(config: Config, names: Sequence[str], where: str) -> list[str]:
     for name in names:
         if name not in CHECKS:
             raise ConfigError(f"unknown check '{name}' in {where} (known: {', '.join(sorted(CHECKS))})",
-                              config.path, _config_line(config, f'"{name}"'))
+                              config.path, config.line_mentioning(f'"{name}"'))
     return list(names)
 
 
@@ -91,14 +67,14 @@ def enabled_checks(config: Config, lang: str) -> list[str]:
     for tag, rules in settings.per_language.items():
         if not isinstance(rules, dict) or set(rules) - {"enable", "disable"}:
             raise ConfigError(f"checks.per_language.{tag} takes 'enable' and 'disable' lists",
-                              config.path, _config_line(config, tag))
+                              config.path, config.line_mentioning(tag))
         if tag != lang:
             continue
         for key in ("enable", "disable"):
             value = rules.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"checks.per_language.{tag}.{key} must be a list of strings",
-                                  config.path, _config_line(config, tag))
+                                  config.path, config.line_mentioning(tag))
         names |= set(_known(config, rules.get("enable", []), f"checks.per_language.{tag}"))
         names -= set(_known(config, rules.get("disable", []), f"checks.per_language.{tag}"))
     return [n for n in CHECKS if n in names]
@@ -106,11 +82,7 @@ def enabled_checks(config: Config, lang: str) -> list[str]:
 
 def severity_of(config: Config, name: str) -> str:
     """A check's severity, after ``[checks] severity = {name = "error"}``."""
-    chosen = config.checks.severity.get(name, CHECKS[name].severity)
-    if chosen not in SEVERITIES:
-        raise ConfigError(f"checks.severity.{name} must be one of {', '.join(SEVERITIES)}",
-                          config.path, _config_line(config, name))
-    return chosen
+    return chosen_severity(config, CHECKS[name])
 
 
 def ignored_checks(entry: polib.POEntry) -> frozenset[str]:

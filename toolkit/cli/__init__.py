@@ -39,6 +39,7 @@ COMMANDS = {
     "status": "quality",
     "review": "review",
     "tm": "tm",
+    "xliff": "xliff",
     "pseudo": "quality",
 }
 
@@ -50,12 +51,14 @@ COMMAND_HELP = {
     "init": "Create a project: tmkit.toml, source/, po/, exports/.",
     "extract": "Write po/templates/<slug>.pot for every article in source/.",
     "update": "Create or update po/<lang>/<slug>.po from the templates, keeping all work.",
-    "check": "Check translations; exit 1 when an error-level finding exists.",
+    "check": "Check translations (or, with --source, the English); exit 1 when an error-level "
+             "finding exists.",
     "build": "Merge PO files into every article and export them (only what changed).",
     "status": "Completeness per language and article, and what blocks publishing.",
     "review": "Write exports/review/<lang>/<slug>.html: English and translation side by side "
               "for a clinical reviewer; 'review approve' records the sign-off.",
     "tm": "The translation memory: feed it, query it, exchange it as TMX.",
+    "xliff": "XLIFF 1.2 files for agencies' CAT tools: export work, import translations.",
     "pseudo": "Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.",
 }
 
@@ -155,7 +158,7 @@ pass_project = click.make_pass_decorator(ProjectContext)
 #: (``review`` without a sub-command takes the lock itself: a group's callback
 #: also runs before ``review approve``, which must not take it twice.)
 WRITING_COMMANDS = frozenset({"pseudo", "status", "tm update", "tm import", "tm pretranslate",
-                              "review approve"})
+                              "review approve", "xliff import"})
 
 
 def _locked(command: click.Command) -> None:

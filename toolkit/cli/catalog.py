@@ -17,9 +17,15 @@ _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
 @click.command("extract")
 @_ARTICLE
 @click.option("-v", "--verbose", is_flag=True, help="List every template written.")
+@click.option("--no-source-checks", "source_checks", flag_value=False, default=True,
+              help="Do not proofread the English (the findings of 'tmkit check --source').")
 @pass_project
-def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bool) -> None:
-    """Write po/templates/<slug>.pot for every article in source/."""
+def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bool,
+                    source_checks: bool) -> None:
+    """Write po/templates/<slug>.pot for every article in source/.
+
+    The English is also proofread (tmkit check --source); findings are
+    printed as warnings on stderr and never change the exit code."""
     from toolkit.catalog import rerun
 
     with ProgressBar("extracting") as bar:
@@ -31,6 +37,11 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
             click.echo(f"wrote {_shown(project, path)}")
     click.echo(f"{report.total} templates, {report.entries} entries: "
                f"{len(report.written)} written, {report.unchanged} unchanged")
+    if source_checks:
+        from toolkit.checks.proofread import proofread_project
+
+        for finding in proofread_project(project.config, list(slugs) or None, use_cache=True).findings:
+            click.echo(finding.format(), err=True)
 
 
 @click.command("update")

@@ -7,6 +7,7 @@ import json
 import click
 
 from toolkit.checks.runner import run_checks
+from toolkit.errors import TmkitError
 from toolkit.cli import pass_project
 from toolkit.pseudo import make_pseudo
 from toolkit.project import relative
@@ -22,11 +23,20 @@ _article_option = click.option("--article", "slugs", multiple=True, metavar="SLU
 @_lang_option
 @_article_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--source", is_flag=True,
+              help="Proofread the English articles instead (spelling, repeated words, punctuation).")
 @pass_project
 @click.pass_context
-def check_command(ctx: click.Context, project, languages, slugs, fmt: str) -> None:
-    """Check translations; exit 1 when an error-level finding exists."""
-    report = run_checks(project.config, list(languages), list(slugs))
+def check_command(ctx: click.Context, project, languages, slugs, fmt: str, source: bool) -> None:
+    """Check translations (or, with --source, the English); exit 1 when an error-level finding exists."""
+    if source and languages:
+        raise TmkitError("does not apply to --source (the source is English)", "--lang")
+    if source:
+        from toolkit.checks.proofread import proofread_project
+
+        report = proofread_project(project.config, list(slugs))
+    else:
+        report = run_checks(project.config, list(languages), list(slugs))
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

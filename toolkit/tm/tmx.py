@@ -4,9 +4,10 @@ Import streams the file with lxml's ``iterparse`` (entities not resolved, no
 network, no DTD loading) and refuses any document whose DTD declares entities
 (external entities, "billion laughs") before reading a single unit: the error
 names the file and the line of the declaration.  Every ``<tuv>`` other than
-the source language's becomes one unit; text inside ``<seg>`` inline elements
-(``<ph>``, ``<bpt>``...) is kept as text, which is how tmkit's own inline
-markup (``<em>``) travels, escaped, in the TMX it writes.
+the source language's becomes one unit.  tmkit's inline markup (``<em>``,
+``<a href>``, line breaks) travels as ``<bpt>``/``<ept>``/``<ph>`` holding the
+tag as native code, and comes back as the same markup
+(:mod:`toolkit.inline_codes`); other tools' native codes are kept as text.
 
 Export writes one ``<tu>`` per unit with TMX attributes for dates, translator
 (``creationid``) and use count (``usagecount``), and tmkit's origin and status
@@ -27,6 +28,7 @@ from lxml import etree
 from toolkit import __version__
 from toolkit.errors import TMError
 from toolkit.fsutil import atomic_write_bytes
+from toolkit.inline_codes import Codes, read_tmx as read_seg, write_tmx as write_seg
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
 
@@ -78,7 +80,7 @@ def _refuse_entities(path: Path, root: etree._Element) -> None:
 
 def _seg_text(tuv: etree._Element) -> Optional[str]:
     seg = tuv.find("seg")
-    return None if seg is None else "".join(seg.itertext())
+    return None if seg is None else read_seg(seg)
 
 
 def _unit_props(tu: etree._Element) -> dict[str, str]:
@@ -226,9 +228,10 @@ def _tu(unit: TMUnit) -> etree._Element:
     for kind, value in props:
         prop = etree.SubElement(tu, "prop", type=kind)
         prop.text = value
+    codes = Codes.of(unit.source)
     for lang, text in ((unit.source_lang, unit.source), (unit.target_lang, unit.target)):
         tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-        etree.SubElement(tuv, "seg").text = text
+        write_seg(etree.SubElement(tuv, "seg"), text, codes)
     return tu
 
 

@@ -1,0 +1,239 @@
+"""Run the source checks over a project's English articles (``tmkit check --source``).
+
+Every translatable place of every article (title, metadata labels, headings,
+paragraphs, list items: :func:`toolkit.segment.article_units`, what the PO
+files are made from) is checked as plain text, in any format a reader
+supports.  A finding points at ``source/<file>:<line>``: the reader gives the
+line where the place starts, and the text at fault is looked up in the file
+from there, so a word on the second line of a wrapped Markdown paragraph is
+reported on that line.
+
+Silencing, like the translation checks, from ``[checks]`` in ``tmkit.toml``:
+
+* ``words = "words.txt"``: the project's word list for ``spelling``;
+* ``source_disable = ["full-stop"]``: checks not run;
+* ``source_per_article = {slug = {disable = [...]}}``: not run on one article;
+* ``severity = {spelling = "error"}``: a check's severity (the table is shared
+  with the translation checks; the names differ).
+
+All source checks are warnings by default, so ``tmkit check --source`` exits
+1 only when ``severity`` makes one an error and it fires.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from toolkit import inline
+from toolkit.checks import prose as _prose  # noqa: F401 - registers the prose checks
+from toolkit.checks import spelling
+from toolkit.checks.base import chosen_severity
+from toolkit.checks.findings import Finding, FindingsReport, sort_findings
+from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_hash, fingerprint
+from toolkit.checks.glossary import load_glossary
+from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
+from toolkit.config import DEFAULT_WORDS, Config
+from toolkit.errors import ConfigError, TmkitError
+from toolkit.fsutil import inside, read_text
+from toolkit.project import article_paths, relative
+from toolkit.readers import read_article
+from toolkit.segment import article_units
+
+
+@dataclass
+class SourceReport(FindingsReport):
+    """Findings of one proofreading run and what was looked at."""
+
+    files: int = 0
+    units: int = 0       # translatable places checked
+    words: int = 0
+
+    def summary(self) -> str:
+        errors, warnings = self.errors, self.warnings
+        return (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+                f"in {self.files} source file{'s' * (self.files != 1)} "
+                f"({self.words} words in {self.units} places checked)")
+
+    def as_dict(self) -> dict:
+        return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
+                "units": self.units, "words": self.words, "errors": self.errors,
+                "warnings": self.warnings}
+
+
+# -- settings --------------------------------------------------------------------
+
+def _known_names(config: Config, names: Sequence[str], where: str) -> set[str]:
+    for name in names:
+        if name not in SOURCE_CHECKS:
+            raise ConfigError(f"unknown source check '{name}' in {where} "
+                              f"(known: {', '.join(sorted(SOURCE_CHECKS))})",
+                              config.path, config.line_mentioning(f'"{name}"'))
+    return set(names)
+
+
+def enabled_source_checks(config: Config, slug: str) -> list[str]:
+    """Names of the source checks that run on article ``slug``, in registry order."""
+    settings = config.checks
+    off = _known_names(config, settings.source_disable, "checks.source_disable")
+    for key, rules in settings.source_per_article.items():
+        if (not isinstance(rules, dict) or set(rules) - {"disable"}
+                or not isinstance(rules.get("disable", []), list)):
+            raise ConfigError(f"checks.source_per_article.{key} takes a 'disable' list",
+                              config.path, config.line_mentioning(key))
+        if key == slug:
+            off |= _known_names(config, rules.get("disable", []), f"checks.source_per_article.{key}")
+    return [name for name in SOURCE_CHECKS if name not in off]
+
+
+def words_path(config: Config) -> Optional[Path]:
+    """The project's word list, or None.  The default ``words.txt`` may be
+    absent; a file named explicitly in ``tmkit.toml`` must exist."""
+    name = config.checks.words
+    if not name:
+        return None
+    try:
+        path = inside(config.root, name)
+    except Exception:
+        raise ConfigError("'checks.words' leaves the project", config.path,
+                          config.line_mentioning("words")) from None
+    if path.is_file():
+        return path
+    if name == DEFAULT_WORDS:
+        return None
+    raise ConfigError(f"word list not found: {name}", config.path, config.line_mentioning("words"))
+
+
+def source_env(config: Config, with_speller: bool = True) -> SourceEnv:
+    """What the checks know: skipped words and, when needed, the speller."""
+    skip = {w.casefold() for term in config.checks.do_not_translate for w in spelling.WORD_RE.findall(term)}
+    glossary = load_glossary(config)
+    if glossary is not None:
+        skip |= {w.casefold() for t in glossary.terms for w in spelling.WORD_RE.findall(t.term)}
+    speller = None
+    if with_speller:
+        path = words_path(config)
+        extra = spelling.medical_words() | (spelling.project_words(path) if path else frozenset())
+        speller = spelling.Speller(extra)
+    return SourceEnv(frozenset(skip), speller)
+
+
+# -- lines -----------------------------------------------------------------------
+
+class SourceLines:
+    """The raw text of a source file, to find on which line a piece of text is."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.starts = [0] + [m.end() for m in re.finditer("\n", raw)]
+
+    def line_of(self, problem: SourceProblem, text: SourceText) -> int:
+        """The line of ``problem.anchor`` in the file.
+
+        The anchor may occur earlier in the same place (``the`` in "the
+        the"), so the n-th occurrence in the plain text is matched with the
+        n-th in the file, counting from the place's first line.  When the
+        file writes it differently (entities, markup inside a word), the
+        place's first line is the answer.
+        """
+        pattern = _anchor_pattern(problem.anchor)
+        if pattern is None or text.line < 1 or text.line > len(self.starts):
+            return text.line
+        nth = sum(1 for m in pattern.finditer(text.text) if m.start() < problem.start)
+        for index, match in enumerate(pattern.finditer(self.raw, self.starts[text.line - 1])):
+            if index == nth:
+                return bisect_right(self.starts, match.start())
+        return text.line
+
+
+def _anchor_pattern(anchor: str) -> Optional[re.Pattern]:
+    parts = anchor.split()
+    if not parts:
+        return None
+    body = r"\s+".join(re.escape(p) for p in parts)
+    head = r"(?<!\w)" if parts[0][0].isalnum() else ""
+    tail = r"(?!\w)" if parts[-1][-1].isalnum() else ""
+    return re.compile(head + body + tail)
+
+
+# -- running -----------------------------------------------------------------------
+
+_CODE_RE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
+
+
+def prose_text(markup: str) -> str:
+    """The plain text of ``markup`` with inline code blanked out: code
+    (``getConfig()``, a command) is not English to proofread."""
+    return inline.plain_text(_CODE_RE.sub(lambda m: " " * len(inline.plain_text(m.group(1))), markup))
+
+
+def _raw_text(path: Path) -> str:
+    """The file as text to find lines in; "" for a binary format (a .docx),
+    where the lines the reader gives are all there is."""
+    try:
+        return read_text(path)
+    except TmkitError:
+        return ""
+
+
+def proofread_article(config: Config, path: Path, env: SourceEnv) -> CachedArticle:
+    """Check one article: its findings (as dicts, sorted) and what was looked at."""
+    shown = relative(config, path)
+    article = read_article(path, shown)
+    names = enabled_source_checks(config, article.slug)
+    severities = {n: chosen_severity(config, SOURCE_CHECKS[n]) for n in names}
+    lines = SourceLines(_raw_text(path))
+    found: list[Finding] = []
+    units = words = 0
+    for unit in article_units(article):
+        text = SourceText(prose_text(unit.text), unit.line, unit.kind, shown, article.slug)
+        units += 1
+        words += len(text.text.split())
+        for name in names:
+            for problem in SOURCE_CHECKS[name].function(text, env):
+                found.append(Finding(shown, lines.line_of(problem, text), name,
+                                     problem.severity or severities[name], problem.message,
+                                     config.source_language, article.slug))
+    return CachedArticle("", [f.as_dict() for f in sort_findings(found)], units, words)
+
+
+def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
+                      use_cache: bool = False) -> SourceReport:
+    """Run the source checks on every article (or those in ``slugs``).
+
+    With ``use_cache`` (``tmkit extract``), articles unchanged since the last
+    run with the same settings give their remembered findings without being
+    read (:mod:`toolkit.checks.proofcache`), and the cache is updated.
+    """
+    paths = article_paths(config, list(slugs) if slugs else None)
+    wanted = {n for p in paths for n in enabled_source_checks(config, p.stem)}
+    cache = None
+    if use_cache:
+        glossary = inside(config.root, config.checks.glossary) if config.checks.glossary else None
+        cache = ProofreadCache(config, fingerprint(config, [words_path(config), glossary]))
+    env: Optional[SourceEnv] = None
+    report = SourceReport()
+    for path in paths:
+        shown = relative(config, path)
+        source = article_hash(path)
+        result = cache.get(shown, source) if cache is not None else None
+        if result is None:
+            if env is None:   # the dictionary loads only when an article needs reading
+                env = source_env(config, with_speller="spelling" in wanted)
+            result = proofread_article(config, path, env)
+            result.source = source
+            if cache is not None:
+                cache.put(shown, result)
+        report.files += 1
+        report.units += result.units
+        report.words += result.words
+        report.findings += [Finding(**f) for f in result.findings]
+    if cache is not None:
+        if not slugs:
+            cache.keep_only({relative(config, p) for p in paths})
+        cache.save()
+    report.findings = sort_findings(report.findings)
+    return report

@@ -1,0 +1,66 @@
+"""``tmkit xliff``: exchange with agencies' CAT tools as XLIFF 1.2 (see docs/exchange.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.cli import ProjectContext, pass_project
+
+
+@click.group("xliff")
+def xliff_group() -> None:
+    """XLIFF 1.2 files for agencies' CAT tools: export work, import translations."""
+
+
+@xliff_group.command("export")
+@click.option("--lang", required=True, metavar="TAG", help="Target language (BCP 47 tag from tmkit.toml).")
+@click.option("--article", "slugs", multiple=True, metavar="SLUG",
+              help="Only this article (file name without extension), repeatable.")
+@click.option("--untranslated-only", is_flag=True,
+              help="Only entries that need work (empty, fuzzy, or with tags that differ).")
+@click.option("--no-tm", is_flag=True, help="Do not add TM matches as <alt-trans>.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write <LANG>/<slug>.xlf into.")
+@pass_project
+def export(project: ProjectContext, lang: str, slugs: tuple[str, ...], untranslated_only: bool,
+           no_tm: bool, output: Path) -> None:
+    """Write one XLIFF 1.2 file per article: OUTPUT/LANG/<slug>.xlf."""
+    from toolkit.xliff.project import export_project
+
+    report = export_project(project.config, lang, output, list(slugs) or None, untranslated_only,
+                            use_tm=not no_tm)
+    for item in report.files:
+        skipped = (f" ({item.skipped} skipped: characters XML cannot carry)" if item.skipped else "")
+        click.echo(f"{_shown(item.path)}: {item.units} units{skipped}")
+    for slug in report.nothing_to_do:
+        click.echo(f"{slug}: nothing to translate, no file written")
+    click.echo(f"{len(report.files)} files, {sum(f.units for f in report.files)} units")
+
+
+@xliff_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--stale", type=click.Choice(["fuzzy", "hold"]), default="fuzzy", show_default=True,
+              help="Units whose English changed since the export: apply as fuzzy, or hold back.")
+@pass_project
+def import_(project: ProjectContext, files: tuple[Path, ...], stale: str) -> None:
+    """Bring the translations of XLIFF files back into the PO files."""
+    from toolkit.xliff.project import import_files
+
+    results, written = import_files(project.config, files, stale)
+    for result in results:
+        for message in result.messages:
+            click.echo(f"tmkit: warning: {message}", err=True)
+        click.echo(f"{result.path}: {result.counts.summary()} -> {result.po}")
+    click.echo(f"{len(written)} PO files written")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+commands = [xliff_group]

@@ -1,0 +1,17 @@
+"""XLIFF 1.2 exchange with agencies' CAT tools (see docs/exchange.md).
+
+* :mod:`~toolkit.xliff.writer` turns one PO catalog into one XLIFF document
+  (one ``<file>``, one ``<trans-unit>`` per entry, context as notes, TM
+  matches as ``<alt-trans>``);
+* :mod:`~toolkit.xliff.reader` parses an XLIFF file safely (no entities, no
+  DTD, no network, size limit) into plain dataclasses;
+* :mod:`~toolkit.xliff.apply` brings a file's translations into its PO
+  catalog by ``tmkit update``'s rules, changing nothing else;
+* :mod:`~toolkit.xliff.project` is what ``tmkit xliff export|import`` call.
+
+Inline markup travels as ``<g>``/``<x/>`` (:mod:`toolkit.inline_codes`).
+The subset of XLIFF tmkit writes is ``toolkit/schema/xliff.rng``.
+"""
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+XLIFF_VERSION = "1.2"

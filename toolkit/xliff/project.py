@@ -1,0 +1,196 @@
+"""``tmkit xliff export`` and ``tmkit xliff import`` on a project (one function each)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Optional, Sequence
+
+from toolkit.catalog.pofile import parse_po_bytes, read_po, write_texts
+from toolkit.config import Config
+from toolkit.errors import CatalogError, XliffError
+from toolkit.fsutil import AtomicBatch
+from toolkit.project import article_paths, check_output, relative
+from toolkit.xliff.apply import STALE_POLICIES, CatalogImport, ImportCounts, apply_file
+from toolkit.xliff.reader import XliffFile, read_document
+from toolkit.xliff.writer import (TRANSLATED, ExportEntry, Suggestion, carries, entry_state,
+                                  render_document)
+
+
+# -- export ------------------------------------------------------------------------
+
+@dataclass
+class ExportedFile:
+    path: Path
+    units: int
+    skipped: int = 0        # entries with characters XML cannot carry
+
+
+@dataclass
+class ExportReport:
+    files: list[ExportedFile] = field(default_factory=list)
+    nothing_to_do: list[str] = field(default_factory=list)   # slugs left out (--untranslated-only)
+
+
+def export_project(config: Config, lang: str, output: os.PathLike | str,
+                   slugs: Optional[Sequence[str]] = None, untranslated_only: bool = False,
+                   use_tm: bool = True) -> ExportReport:
+    """Write ``<output>/<lang>/<slug>.xlf`` for each article (all, or ``slugs``).
+
+    ``untranslated_only`` keeps the entries that still need work (empty,
+    fuzzy, or with tags that differ from the source's); articles with none
+    are not written.  With a TM in the project, entries that need work get
+    its matches as ``<alt-trans>`` (``[tm] min_score``, ``suggestions``).
+    """
+    from toolkit.checks.glossary import COMMENT_PREFIX, load_glossary
+    from toolkit.tm.feed import is_reviewed
+
+    (lang,) = config.select_languages([lang])
+    out = check_output(config, output, "-o")
+    glossary = load_glossary(config)
+    catalogs = []
+    for path in article_paths(config, list(slugs) if slugs else None):
+        po_path = config.po_file(lang, path.stem)
+        if not po_path.is_file():
+            raise CatalogError("no PO file; run 'tmkit update' first", relative(config, po_path))
+        po = read_po(po_path, relative(config, po_path))
+        entries, skipped = [], 0
+        for entry in po:
+            if entry.obsolete or not entry.msgid or entry.msgid_plural:
+                continue
+            if not carries(entry):
+                skipped += 1
+                continue
+            if untranslated_only and entry_state(entry) == TRANSLATED:
+                continue
+            terms = glossary.matches(entry.msgid, lang) if glossary else []
+            entries.append(ExportEntry(entry, is_reviewed(entry),
+                                       [t.comment()[len(COMMENT_PREFIX):] for t in terms]))
+        catalogs.append((path.stem, relative(config, po_path), entries, skipped))
+    if use_tm:
+        _suggest(config, lang, [item for _, _, entries, _ in catalogs for item in entries])
+    report = ExportReport()
+    with AtomicBatch() as batch:
+        for slug, shown, entries, skipped in catalogs:
+            if not entries and untranslated_only:
+                report.nothing_to_do.append(slug)
+                continue
+            target = out / lang / f"{slug}.xlf"
+            batch.add(target, render_document(entries, original=shown,
+                                              source_lang=config.source_language,
+                                              target_lang=lang, product=config.name))
+            report.files.append(ExportedFile(target, len(entries), skipped))
+    return report
+
+
+def _suggest(config: Config, lang: str, items: list[ExportEntry]) -> None:
+    """TM matches for the entries that need work (the TM is only read, never created)."""
+    wanted = [item for item in items if entry_state(item.entry) != TRANSLATED]
+    if not wanted:
+        return
+    from toolkit.tm.backends import is_url
+    from toolkit.tm.project import open_project_tm
+    from toolkit.xliff.writer import XML_BAD
+
+    if not is_url(config.tm_location) and not config.tm_path.is_file():
+        return                                          # no TM yet: nothing to offer
+    with open_project_tm(config, create=False) as tm:   # the file, or the team's server
+        found = tm.lookup_many([item.entry.msgid for item in wanted], config.source_language,
+                               lang, config.tm.min_score, config.tm.suggestions)
+    for item, matches in zip(wanted, found):
+        item.suggestions = [Suggestion(m.unit.source, m.unit.target, m.score, m.unit.origin)
+                            for m in matches
+                            if m.unit.target != item.entry.msgstr
+                            and not XML_BAD.search(m.unit.source + m.unit.target + m.unit.origin)]
+
+
+# -- import ------------------------------------------------------------------------
+
+@dataclass
+class FileResult:
+    """The outcome of one ``<file>`` of an imported document."""
+
+    path: str               # the XLIFF file as given
+    po: str                 # the PO file it went into
+    counts: ImportCounts
+    messages: list[str]
+
+
+def import_files(config: Config, files: Iterable[os.PathLike | str],
+                 stale: str = "fuzzy") -> tuple[list[FileResult], list[Path]]:
+    """Apply XLIFF files to the project's PO files; returns per-file results and PO files written.
+
+    Every file is read and checked, and every change computed, before the
+    first PO file is written (together, atomically): a bad file changes
+    nothing.  ``stale``: ``fuzzy`` (default) or ``hold`` (see
+    :mod:`toolkit.xliff.apply`).
+    """
+    if stale not in STALE_POLICIES:
+        raise XliffError(f"--stale must be one of {', '.join(STALE_POLICIES)}")
+    by_po: dict[Path, list[tuple[int, str, XliffFile]]] = {}
+    order = 0
+    for given in files:
+        shown = os.fspath(given)
+        for xfile in read_document(given, shown):
+            po_path = _po_for(config, xfile, shown)
+            by_po.setdefault(po_path, []).append((order, shown, xfile))
+            order += 1
+    results: list[tuple[int, FileResult]] = []
+    changed = []
+    for po_path, xfiles in by_po.items():
+        data = po_path.read_bytes()
+        text, outcome = apply_to_catalog(relative(config, po_path), data, xfiles, stale)
+        results += outcome
+        if text.encode("utf-8") != data:
+            if po_path.read_bytes() != data:
+                raise CatalogError("changed by someone else during the import; nothing written, "
+                                   "run the import again", relative(config, po_path))
+            changed.append((po_path, text))
+    write_texts(changed)
+    return [result for _, result in sorted(results, key=lambda r: r[0])], [p for p, _ in changed]
+
+
+def apply_to_catalog(po_shown: str, data: bytes, xfiles: list[tuple[int, str, XliffFile]],
+                     stale: str) -> tuple[str, list[tuple[int, FileResult]]]:
+    """The new text of one PO file (its bytes ``data``) after the ``<file>``s meant for it.
+
+    Pure: reads and writes nothing, so a caller can run it again on a catalog
+    that a translator saved while the import ran.
+    """
+    po = parse_po_bytes(data, po_shown)          # refuses what is not valid UTF-8 PO
+    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    catalog = CatalogImport(po_shown, text, po)
+    results = []
+    for order, shown, xfile in xfiles:
+        counts, messages = apply_file(xfile, catalog, shown, stale)
+        results.append((order, FileResult(shown, po_shown, counts, messages)))
+    return catalog.render(), results
+
+
+def _po_for(config: Config, xfile: XliffFile, shown: str) -> Path:
+    """The project PO file a ``<file original="po/es/slug.po">`` is for.
+
+    The languages must be the project's; only the file name of ``original``
+    is used (never the path the file claims), and the PO file must exist: an
+    XLIFF file cannot make tmkit write elsewhere.
+    """
+    languages = {tag.lower().replace("_", "-"): tag for tag in config.languages}
+    lang = languages.get(xfile.target_lang.lower().replace("_", "-"))
+    if lang is None:
+        raise XliffError(f"file for language {xfile.target_lang!r}, which tmkit.toml does "
+                         f"not list ({', '.join(config.languages)})", shown, xfile.line)
+    if xfile.source_lang.lower() != config.source_language.lower():
+        raise XliffError(f"source language {xfile.source_lang!r} is not the project's "
+                         f"({config.source_language!r})", shown, xfile.line)
+    original, line = xfile.original, xfile.line
+    name = PurePosixPath(original.replace("\\", "/")).name
+    slug = name[:-3] if name.endswith(".po") else ""
+    if not slug or slug.startswith("."):
+        raise XliffError(f"<file original={original!r}> does not name a PO file of the project",
+                         shown, line)
+    path = config.po_file(lang, slug)
+    if not path.is_file():
+        raise XliffError(f"no PO file {relative(config, path)} for <file original={original!r}>",
+                         shown, line)
+    return path
