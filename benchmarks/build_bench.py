@@ -2,8 +2,8 @@
 
 The measurement lives in :mod:`pipeline_bench` (step ``build``, beside
 extract/update and the po4a/txt2po comparisons); this runs only the build
-and the po4a-translate comparison.  Extra arguments are passed on
-(``--articles N``, ``--keep DIR``, ``--po4a-sample N``, ``--skip po4a_translate``).
+and po4a writing the translated documents.  Extra arguments are passed on
+(``--articles N``, ``--keep DIR``, ``--skip po4a_build``).
 
 Usage: python benchmarks/build_bench.py [--articles N] [--keep DIR]
 """

@@ -398,6 +398,10 @@ def main() -> None:
         print(json.dumps(lookup_process(args.lookup_process[0], Path(args.lookup_process[1]))))
         return
 
+    done = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    print(f"commit {done.stdout.strip() or '?'}; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start")
     units, queries = dataset(args.size or None)
     folder = WORK / f"tm-{len(units)}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -466,9 +470,16 @@ def main() -> None:
         print(f"  per CPU second: msgmerge {len(queries) / mm_cpu:,.0f} q/s ({mm_cpu:.1f}s CPU), tmkit "
               f"{len(queries) / indexed['cpu_s']:,.0f} q/s ({indexed['cpu_s']:.2f}s CPU): "
               f"{mm_cpu / indexed['cpu_s']:,.1f}x")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         whole = sqlite_whole = tmkit_process(tm_path, queries, folder)
-        print(f"whole process, 2,000-entry PO: tmkit tm pretranslate {whole:.1f}s vs msgmerge "
-              f"--compendium {mm_s:.1f}s")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        whole_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        print(f"whole process, 2,000-entry PO: tmkit tm pretranslate {whole:.2f}s ({whole_cpu:.2f}s CPU, "
+              f"workers included) vs msgmerge --compendium {mm_s:.2f}s ({mm_cpu:.2f}s CPU): msgmerge / "
+              f"tmkit = {mm_s / whole:.1f}x wall, {mm_cpu / whole_cpu:.1f}x CPU (target >= 10x: "
+              f"{'ok' if mm_s / whole >= 10 else 'MISSED'}; aim 20x)")
+        print(f"batch lookups: msgmerge / tmkit = {batch_qps / (len(queries) / mm_s):.1f}x (target >= 20x: "
+              f"{'ok' if batch_qps / (len(queries) / mm_s) >= 20 else 'MISSED'})")
     if args.url:
         postgres(args, units, queries, folder, units_path, qfile, built, indexed, truth, tm_path,
                  sqlite_whole)
@@ -480,7 +491,8 @@ def main() -> None:
         tt_recall = 100.0 * hits / max(1, sum(1 for t in truth_sources[:len(found)] if t))
         print(f"translate-toolkit matcher: {tt_qps:,.1f} q/s over {len(found)} queries; "
               f"tmkit indexed is {indexed_qps / tt_qps:,.0f}x faster; tt recall {tt_recall:.1f}%")
-    print(f"benchmark process peak memory: {peak_mb():.0f} MB")
+    print(f"benchmark process peak memory: {peak_mb():.0f} MB; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
 
 
 if __name__ == "__main__":

@@ -126,20 +126,20 @@ def test_pretranslate_fills_again_a_catalog_saved_while_it_ran(fed, runner, monk
     from toolkit.tm import pretranslate
 
     path = write_po(fed, "es", "second", [(FOOTER, ""), (EDITED, ""), ("Untouched.", "Mía.")])
-    real = pretranslate.PrefillHook.apply
+    real = pretranslate.prefill_catalogs
     calls = []
 
-    def apply_then_save(self, pos, lang):
-        results = real(self, pos, lang)
+    def apply_then_save(*args):
+        results = real(*args)
         if not calls:      # the translator saves while the TM lookups run
             saved = polib.pofile(str(path))
             saved[2].msgstr = "Mía, guardada."
             saved.save(str(path) + ".new")
             path.with_name("second.po.new").replace(path)
-        calls.append(lang)
+        calls.append(args)
         return results
 
-    monkeypatch.setattr(pretranslate.PrefillHook, "apply", apply_then_save)
+    monkeypatch.setattr(pretranslate, "prefill_catalogs", apply_then_save)
     result = run_cli(runner, fed, "tm", "pretranslate", "--lang", "es")
     assert "merged again po/es/second.po: saved by someone while tmkit ran" in result.output
     assert "es: 1 tm exact, 1 tm fuzzy" in result.output          # counted once, from the last fill

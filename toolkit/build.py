@@ -32,6 +32,7 @@ from toolkit import __version__
 from toolkit.catalog import pofile as catalog_po
 from toolkit.config import Config
 from toolkit.errors import ConfigError, TmkitError
+from toolkit.buildreport import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
 from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside
 from toolkit.languages import get_language
 from toolkit.merge import merge, source_article
@@ -50,74 +51,6 @@ PARALLEL_FROM = 40
 MAX_PROCESSES = 8
 #: Articles rendered per batch of files synced together (one disk sync each).
 BATCH_ARTICLES = 25
-
-
-@dataclass
-class ArticleLanguage:
-    """The outcome for one article in one language."""
-
-    slug: str
-    lang: str
-    published: bool
-    percent: float
-    forced: bool = False
-    reasons: list[str] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)   # warnings, one per dropped translation
-    source: bool = False
-    kept: bool = False       # held back, but its last approved pages stay published
-    approved: str = ""       # sign-off fingerprint of the pages on disk (require_review)
-
-
-@dataclass
-class LanguageSummary:
-    """One row of the build summary."""
-
-    lang: str
-    published: int = 0
-    held_back: int = 0
-    completeness: float = 0.0          # mean translated share over the articles, percent
-
-
-@dataclass
-class BuildReport:
-    """What a build did: per article-language outcomes, files written and removed."""
-
-    output: Path
-    results: list[ArticleLanguage] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
-    articles: int = 0
-    unchanged: int = 0                 # articles skipped because no input changed
-
-    @property
-    def held_back(self) -> list[ArticleLanguage]:
-        return [r for r in self.results if not r.published]
-
-    @property
-    def kept(self) -> list[ArticleLanguage]:
-        """Held back for review, their last approved pages left in place."""
-        return [r for r in self.results if r.kept]
-
-    @property
-    def warnings(self) -> list[str]:
-        """Rejected translations and forced publications, for the user to see."""
-        out = [w for r in self.results for w in r.rejected]
-        out += [f"{r.lang}/{r.slug}: published with --force although held back: {'; '.join(r.reasons)}"
-                for r in self.results if r.forced]
-        return out
-
-    def summary(self) -> list[LanguageSummary]:
-        """Per language: articles published, held back, mean completeness."""
-        rows: dict[str, LanguageSummary] = {}
-        totals: dict[str, float] = {}
-        for r in self.results:
-            row = rows.setdefault(r.lang, LanguageSummary(r.lang))
-            row.published += r.published
-            row.held_back += not r.published
-            totals[r.lang] = totals.get(r.lang, 0.0) + r.percent
-        for lang, row in rows.items():
-            row.completeness = totals[lang] / max(row.published + row.held_back, 1)
-        return list(rows.values())
 
 
 @dataclass

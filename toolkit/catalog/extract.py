@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from toolkit.catalog.pofile import format_po, write_texts
+from toolkit.catalog.reports import ExtractReport
 from toolkit.catalog.state import CatalogState, digest, file_digest
 from toolkit.catalog.template import (build_template, creation_date_of, now_stamp,
                                       settings_fingerprint)
@@ -24,20 +25,6 @@ from toolkit.errors import TmkitError
 
 #: Below this many articles to build, one process is faster than a pool.
 PARALLEL_FROM = 64
-
-
-@dataclass
-class ExtractReport:
-    """What :func:`extract_project` did."""
-
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    entries: int = 0
-    warnings: list[str] = field(default_factory=list)   # one line each, naming the file
-
-    @property
-    def total(self) -> int:
-        return len(self.written) + self.unchanged
 
 
 @dataclass
@@ -85,50 +72,66 @@ def _worker(job: tuple[Path, Path, str]) -> tuple[str, object]:
         return "error", (type(exc), exc.message, exc.path, exc.line)
 
 
-def _build_all(config: Config, jobs: list[tuple[Path, Path, str]]) -> list[_Built]:
+def _build_all(config: Config, jobs: list[tuple[Path, Path, str]],
+               done: Callable[[], None] = lambda: None) -> list[_Built]:
+    """Build every job's template; ``done()`` after each (for a progress bar)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [build_article_template(config, *job) for job in jobs]
     import multiprocessing
 
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:          # no fork (Windows): one process
-        return [build_article_template(config, *job) for job in jobs]
+    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        built = []
+        for job in jobs:      # one process (also where there is no fork: Windows)
+            built.append(build_article_template(config, *job))
+            done()
+        return built
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
+    built = []
     try:
-        with context.Pool(workers) as pool:
-            results = pool.map(_worker, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for status, value in pool.imap(_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+                if status == "error":
+                    kind, message, path, line = value
+                    raise kind(message, path, line)
+                built.append(value)
+                done()
     finally:
         _WORKER_CONFIG = None
-    built = []
-    for status, value in results:
-        if status == "error":
-            kind, message, path, line = value
-            raise kind(message, path, line)
-        built.append(value)
     return built
 
 
-def extract_project(config: Config, slugs: Optional[list[str]] = None) -> ExtractReport:
-    """Write ``po/templates/<slug>.pot`` for every article (or those in ``slugs``)."""
+def extract_project(config: Config, slugs: Optional[list[str]] = None,
+                    progress: Optional[Callable[[int, int], None]] = None) -> ExtractReport:
+    """Write ``po/templates/<slug>.pot`` for every article (or those in ``slugs``).
+
+    ``progress(done, total)`` is called as articles are read (for a progress bar).
+    """
     from toolkit.project import article_paths, unread_source_files
 
     report = ExtractReport(warnings=unread_source_files(config) if not slugs else [])
     state = CatalogState(config.root, settings_fingerprint(config))
     template_root = config.template_path   # resolved once, not per article
     jobs: list[tuple[Path, Path, str]] = []
-    for path in article_paths(config, slugs):
+    paths = article_paths(config, slugs)
+    finished = 0
+
+    def done() -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, len(paths))
+
+    for path in paths:
         pot_path = template_root / f"{path.stem}.pot"
         source_hash = digest(path.read_bytes())
         record = state.get("pot", path.stem)
         if record and record.get("source") == source_hash and record.get("pot") == file_digest(pot_path):
             report.unchanged += 1
             report.entries += record.get("entries", 0)
+            done()
             continue
         jobs.append((path, pot_path, source_hash))
-    built = _build_all(config, jobs)
+    built = _build_all(config, jobs, done)
     changed = [(b.pot_path, b.text) for b in built if b.text != b.old_text]
     write_texts(changed)
     report.written = [path for path, _ in changed]

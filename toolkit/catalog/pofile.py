@@ -38,6 +38,11 @@ def _comment_lines(marker: str, text: str) -> list[str]:
     return [f"{marker} {line}" if line else marker for line in text.split("\n")]
 
 
+def tcomment_lines(text: str) -> str:
+    """A translator comment as gettext writes it (``# line`` per line)."""
+    return "\n".join(_comment_lines("#", text))
+
+
 def format_references(occurrences: Iterable[tuple[str, str]], width: int = PAGE_WIDTH) -> list[str]:
     """``#: file:line`` lines, filled up to the page width as gettext does."""
     lines: list[str] = []

@@ -22,9 +22,16 @@ from toolkit.fsutil import atomic_write_text
 STATE_FILE = ".tmkit/catalog-state.json"
 
 
-def digest(data: bytes) -> str:
-    """A content hash (SHA-256 is hardware-accelerated: the fastest here)."""
-    return hashlib.sha256(data).hexdigest()[:32]
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest(data: bytes, full: Optional[str] = None) -> str:
+    """A content hash (SHA-256 is hardware-accelerated: the fastest here).
+
+    ``full``: the data's :func:`sha256_hex` when already computed.
+    """
+    return (full or sha256_hex(data))[:32]
 
 
 def read_bytes(path: "os.PathLike[str] | str") -> Optional[bytes]:

@@ -17,6 +17,7 @@ from typing import Iterable, Optional
 import polib
 
 from toolkit import __version__
+from toolkit.catalog.poread import make_entry
 from toolkit.config import Config
 from toolkit.languages import get_language
 from toolkit.model import Article, Segment
@@ -88,8 +89,8 @@ def build_template(article: Article, segments: Iterable[Segment], config: Config
         refs[(article.path, str(segment.line))] = None
     for (context, text), (comments, ids, refs) in entries.items():
         comment = "\n".join([*comments, ID_PREFIX + " ".join(ids)])
-        pot.append(polib.POEntry(msgid=text, msgstr="", msgctxt=context, comment=comment,
-                                 occurrences=list(refs)))
+        list.append(pot, make_entry(msgid=text, msgctxt=context, comment=comment,
+                                    occurrences=list(refs)))
     return pot
 
 

@@ -23,9 +23,7 @@ not a valid rule (then with a warning naming the file).
 
 :func:`update_project` runs this for every article and language, then calls
 the update hooks (translation-memory pre-fill, glossary notes...) on each
-new catalog before anything is written.  A catalog a translator saved while
-the update ran is never overwritten: it is merged again from the saved file
-(:mod:`toolkit.catalog.rewrite`), or left as saved and reported.
+new catalog before anything is written.
 """
 
 from __future__ import annotations
@@ -37,9 +35,12 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import polib
 
-from toolkit.catalog.pofile import format_po, parse_po_bytes as _parse
-from toolkit.catalog.rewrite import LeftFile, Redo, Rewrite, rewrite_catalogs
-from toolkit.catalog.state import CatalogState, digest, read_bytes
+from toolkit.catalog.pofile import (format_entry, format_header, format_po, parse_po_bytes as _parse,
+                                    tcomment_lines)
+from toolkit.catalog.poread import make_entry, parse_translations
+from toolkit.catalog.reports import MergeCounts, UpdateReport
+from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
+from toolkit.fsutil import AtomicBatch
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
 from toolkit.errors import CatalogError
@@ -53,37 +54,6 @@ TRANSLATOR_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team")
 
 #: ``hook(po, lang, slug) -> {counter: n}``: runs on each updated catalog.
 UpdateHook = Callable[[polib.POFile, str, str], dict]
-
-
-@dataclass
-class MergeCounts:
-    """What an update did to one catalog (or, summed, to one language)."""
-
-    kept: int = 0
-    fuzzy: int = 0
-    added: int = 0
-    obsolete: int = 0
-    extra: dict[str, int] = field(default_factory=dict)   # counters returned by hooks
-    warnings: list[str] = field(default_factory=list)     # one line each, naming the file
-
-    def add(self, other: "MergeCounts", times: int = 1) -> None:
-        """Add ``other``'s counts (``times=-1``: take them away again)."""
-        self.kept += times * other.kept
-        self.fuzzy += times * other.fuzzy
-        self.added += times * other.added
-        self.obsolete += times * other.obsolete
-        for key, value in other.extra.items():
-            self.extra[key] = self.extra.get(key, 0) + times * value
-        if times > 0:
-            self.warnings.extend(other.warnings)
-        else:
-            for warning in other.warnings:
-                if warning in self.warnings:
-                    self.warnings.remove(warning)
-
-    def as_dict(self) -> dict[str, int]:
-        return {"kept": self.kept, "fuzzy": self.fuzzy, "added": self.added,
-                "obsolete": self.obsolete, **self.extra}
 
 
 def _copy_work(target: polib.POEntry, old: polib.POEntry) -> None:
@@ -101,9 +71,9 @@ def _has_translation(entry: polib.POEntry) -> bool:
 
 
 def _fresh(entry: polib.POEntry) -> polib.POEntry:
-    return polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr="",
-                         msgid_plural=entry.msgid_plural, comment=entry.comment,
-                         occurrences=list(entry.occurrences), flags=list(entry.flags))
+    return make_entry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
+                      comment=entry.comment, occurrences=list(entry.occurrences),
+                      flags=list(entry.flags))
 
 
 def merge_entries(template: Sequence[polib.POEntry], old_entries: Sequence[polib.POEntry]
@@ -133,7 +103,7 @@ def merge_entries(template: Sequence[polib.POEntry], old_entries: Sequence[polib
     for old in active:
         if id(old) in used or not (_has_translation(old) or old.tcomment):
             continue
-        gone = polib.POEntry(msgid=old.msgid, msgctxt=old.msgctxt, msgid_plural=old.msgid_plural)
+        gone = make_entry(msgid=old.msgid, msgctxt=old.msgctxt, msgid_plural=old.msgid_plural)
         _copy_work(gone, old)
         gone.obsolete = True
         obsolete.append(gone)
@@ -246,39 +216,194 @@ def new_catalog_text(pot_text: str, pot_head: polib.POFile, language: Language
 
     With no previous catalog and no hooks the entries are exactly the
     template's, already in gettext's layout, so only the header is built
-    (through :func:`merge_catalog`, the same code as every other update)
     and the template's entries are copied as text: no parsing, no
     formatting of thousands of entries.  ``pot_head`` is the template's
     header alone, parsed (see :func:`_template_head`).
     """
     body = pot_text.partition("\n\n")[2]
-    po, counts = merge_catalog(pot_head, None, language)
-    counts.added = body.count("\nmsgid ") + body.startswith("msgid ") if body else 0
-    text = format_po(po)
-    return (text + "\n" + body if body else text), counts
+    counts = MergeCounts(added=body.count("\nmsgid ") + body.startswith("msgid ") if body else 0)
+    return new_header(pot_head, language) + ("\n\n" + body if body else "\n"), counts
+
+
+def new_header(pot_head: polib.POFile, language: Language) -> str:
+    """The header of a language's first PO file (through :func:`merge_catalog`, as every update)."""
+    po, _ = merge_catalog(pot_head, None, language)
+    return format_header(po)
 
 
 @dataclass
-class UpdateReport:
-    """Per-language counts of ``update_project`` and the files it wrote."""
+class WrittenCatalog:
+    """A PO file ``tmkit update`` wrote, as hooks' ``after_write`` receive it.
 
-    languages: dict[str, MergeCounts]
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    redone: list[Path] = field(default_factory=list)     # saved by someone during the run: merged again
-    left: list[LeftFile] = field(default_factory=list)   # saved during the run and left as saved
+    ``po`` is kept only when the catalog holds a translation (which the TM
+    hook feeds); a catalog built as text from its template has none.
+    """
 
-    @property
-    def total(self) -> MergeCounts:
-        total = MergeCounts()
-        for counts in self.languages.values():
-            total.add(counts)
-        return total
+    lang: str
+    slug: str
+    path: Path
+    sha256: str            # of the bytes written (hex)
+    po: Optional[polib.POFile]
+    counts: Optional[MergeCounts] = None    # what the merge did (corrected if it is merged again)
 
 
 def _hooks_fingerprint(hooks: Iterable[UpdateHook]) -> str:
     """Hooks may define ``fingerprint`` (e.g. a hash of the TM): a change re-runs them."""
     return "|".join(str(getattr(h, "fingerprint", getattr(h, "__qualname__", repr(h)))) for h in hooks)
+
+
+#: Articles merged, hooked and staged together: the hooks see this many
+#: articles' catalogs at once (one batch of TM lookups), while memory stays
+#: flat in the size of the project (texts go to temporary files at once).
+CHUNK_ARTICLES = 250
+
+
+@dataclass
+class _Job:
+    """One catalog to produce: article ``slug`` in language ``tag``."""
+
+    slug: str
+    tag: str
+    po_path: Path
+    key: str
+    pot_hash: str
+    old_bytes: Optional[bytes]
+    template: "_Template"
+    po: Optional[polib.POFile] = None
+    old: Optional[polib.POFile] = None
+    counts: Optional[MergeCounts] = None
+
+
+class _Template:
+    """An article's template: its bytes, parsed at most once, and its entries as text.
+
+    A template ``tmkit extract`` wrote itself (``ours``: its hash is in the
+    state file) holds only fresh entries (no msgstr, flags, translator
+    comments or previous strings), each exactly as :func:`format_entry`
+    writes it; for those the entries' texts and keys are read with the lean
+    reader, and a new catalog is assembled from them without parsing.
+    """
+
+    def __init__(self, data: bytes, shown: str, ours: bool) -> None:
+        self.data, self.shown, self.ours = data, shown, ours
+        self._pot: Optional[polib.POFile] = None
+        self._head: Optional[polib.POFile] = None
+        self._read = False
+        self._keys: Optional[list[tuple[Optional[str], str]]] = None
+        self._blocks: Optional[list[str]] = None
+
+    @property
+    def pot(self) -> polib.POFile:
+        if self._pot is None:
+            self._pot = _parse(self.data, self.shown)
+        return self._pot
+
+    @property
+    def head(self) -> polib.POFile:
+        if self._head is None:
+            self._head = _template_head(self.data, self.shown)
+        return self._head
+
+    def _read_plain(self) -> None:
+        """Keys and entry texts of tmkit's own template (left None for any other)."""
+        if self._read:
+            return
+        self._read = True
+        if not self.ours:
+            return
+        text = self.data.decode("utf-8")
+        entries = parse_translations(text, self.shown)
+        blocks = text.rstrip("\n").split("\n\n")[1:] if entries else []
+        if len(blocks) == len(entries) and not any(e.obsolete or e.msgstr or e.flags for e in entries):
+            self._keys = [(e.msgctxt, e.msgid) for e in entries]
+            self._blocks = blocks
+
+    def keys(self) -> Optional[list[tuple[Optional[str], str]]]:
+        """``(msgctxt, msgid)`` of each entry of tmkit's own template, else None."""
+        self._read_plain()
+        return self._keys
+
+    def blocks(self) -> Optional[list[str]]:
+        """Each entry's text as in the file, when it is :func:`format_entry`'s layout, else None."""
+        self._read_plain()
+        if self._blocks is None and not self._read_other:
+            self._read_other = True
+            pot = self.pot
+            blocks = self.data.decode("utf-8").rstrip("\n").split("\n\n")[1:]
+            if (len(blocks) == len(pot) and not any(e.obsolete for e in pot)
+                    and all(format_entry(e) == b for e, b in zip(pot, blocks))):
+                self._blocks = blocks
+        return self._blocks
+
+    _read_other = False
+
+
+#: What a per-entry hook may change on a fresh entry, and the fresh values.
+_DELTA_FIELDS = ("msgstr", "flags", "tcomment", "previous_msgctxt", "previous_msgid",
+                 "previous_msgid_plural")
+_FRESH = ("", [], "", None, None, None)
+
+
+class _EntryHooks:
+    """The hooks' effect on fresh entries, worked out once per distinct text.
+
+    When every hook declares ``per_entry = True`` (what it does to an entry
+    depends only on the language and the entry's own strings, flags and
+    translator comment, and its counters add up over entries), a new
+    catalog's entries need not be built and hooked one by one: the hooks
+    run once on a one-entry probe catalog per distinct (language, msgctxt,
+    msgid), all probes of a chunk in one ``apply_many`` call (one batch of
+    TM lookups), and each article reuses the result.
+    """
+
+    def __init__(self, hooks: Sequence[UpdateHook]) -> None:
+        self.hooks = hooks
+        self.usable = bool(hooks) and all(getattr(h, "per_entry", False) for h in hooks)
+        self.found: dict[tuple[str, Optional[str], str], tuple[tuple, dict[str, int]]] = {}
+
+    def prepare(self, wanted: Iterable[tuple[str, Optional[str], str]]) -> None:
+        """Run the hooks on a probe entry for each ``(lang, msgctxt, msgid)`` not yet known."""
+        keys = [k for k in dict.fromkeys(wanted) if k not in self.found]
+        if not keys:
+            return
+        probes = []
+        for lang, msgctxt, msgid in keys:
+            po = polib.POFile(wrapwidth=79)
+            list.append(po, make_entry(msgid=msgid, msgctxt=msgctxt))
+            probes.append((po, lang, ""))
+        counters = [dict() for _ in probes]
+        for hook in self.hooks:
+            for mine, found in zip(counters, _run_hook(hook, probes)):
+                for name, value in (found or {}).items():
+                    mine[name] = mine.get(name, 0) + int(value)
+        for key, (po, _, _), mine in zip(keys, probes, counters):
+            entry = po[0]
+            self.found[key] = (tuple(getattr(entry, f) for f in _DELTA_FIELDS), mine)
+
+    def text(self, lang: str, key: tuple[Optional[str], str], block: str,
+             counts: MergeCounts) -> Optional[str]:
+        """The entry's text in a new catalog, or None when it must be formatted in full."""
+        delta, counters = self.found[(lang, *key)]
+        for name, value in counters.items():
+            counts.extra[name] = counts.extra.get(name, 0) + value
+        msgstr, flags, tcomment, *previous = delta
+        if msgstr or flags or any(p is not None for p in previous):
+            return None
+        return f"{tcomment_lines(tcomment)}\n{block}" if tcomment else block
+
+    def apply(self, lang: str, entry: polib.POEntry) -> None:
+        """Give a fresh entry what the hooks did to its probe."""
+        delta, _ = self.found[(lang, entry.msgctxt, entry.msgid)]
+        for name, value in zip(_DELTA_FIELDS, delta):
+            setattr(entry, name, list(value) if name == "flags" else value)
+
+
+def _run_hook(hook: UpdateHook, catalogs: list[tuple[polib.POFile, str, str]]) -> list:
+    """A hook on many catalogs: ``apply_many`` when it has one (one batch), else one by one."""
+    apply_many = getattr(hook, "apply_many", None)
+    if apply_many is not None:
+        return apply_many(catalogs)
+    return [hook(po, lang, slug) for po, lang, slug in catalogs]
 
 
 def update_project(config: Config, languages: Optional[Sequence[str]] = None,
@@ -287,9 +412,12 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     """Create or update ``po/<lang>/<slug>.po`` for the languages and articles asked for.
 
     Every catalog is merged (and every hook run) before the first file is
-    written, so a malformed PO file stops the run with nothing changed.
+    replaced, so a malformed PO file stops the run with nothing changed
+    (texts wait in temporary files, renamed into place at the end).
     Catalogs whose template and PO file are byte for byte what the last run
-    left are skipped without parsing.
+    left are skipped without parsing.  Hooks with ``apply_many`` get the
+    catalogs of many articles at once (each distinct text handled once);
+    hooks with ``after_write`` learn what was written.
     """
     from toolkit.project import article_paths
 
@@ -297,97 +425,74 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     report = UpdateReport({tag: MergeCounts() for tag in tags})
     state = CatalogState(config.root, settings_fingerprint(config))
     hook_key = _hooks_fingerprint(hooks)
-    outputs: list[tuple[Path, str, Optional[str], str, dict]] = []
-    merged: dict[Path, MergeCounts] = {}     # counts per catalog, corrected if merged again
+    records: list[tuple[str, dict]] = []
+    written: list[WrittenCatalog] = []
     # Config.po_file()/pot_file() resolve symlinks on every call; once is enough.
     po_root, template_root = config.po_path, config.template_path
-    for path in article_paths(config, slugs):
-        slug = path.stem
-        pot_path = template_root / f"{slug}.pot"
-        shown_pot = _shown(config, pot_path)
-        try:
-            pot_bytes = pot_path.read_bytes()
-        except FileNotFoundError:
-            raise CatalogError("no template; run 'tmkit extract' first", shown_pot) from None
-        pot_hash = digest(pot_bytes)
-        pot: Optional[polib.POFile] = None
-        pot_head: Optional[polib.POFile] = None
-        for tag in tags:
-            key = f"{tag}/{slug}"
-            po_path = po_root / tag / f"{slug}.po"
-            old_bytes = read_bytes(po_path)
-            record = state.get("po", key)
-            po_hash = digest(old_bytes) if old_bytes is not None else None
-            if (record and record.get("pot") == pot_hash and record.get("po") == po_hash
-                    and record.get("hooks") == hook_key):
-                report.languages[tag].kept += record.get("entries", 0)
-                report.unchanged += 1
-                continue
-            if old_bytes is None and not hooks:
-                if pot_head is None:
-                    pot_head = _template_head(pot_bytes, shown_pot)
-                text, counts = new_catalog_text(pot_bytes.decode("utf-8"), pot_head, config.language(tag))
-                old_text = None
-            else:
-                if pot is None:
-                    pot = _parse(pot_bytes, shown_pot)
-                text, counts = _merge_one(config, pot, po_path, old_bytes, tag, slug, hooks)
-                old_text = old_bytes.decode("utf-8") if old_bytes is not None else None
-            report.languages[tag].add(counts)
-            merged[po_path] = counts
-            active = counts.kept + counts.fuzzy + counts.added
-            outputs.append((po_path, text, old_text, key,
-                            {"pot": pot_hash, "hooks": hook_key, "entries": active}))
-    _write_outputs(config, report, outputs, merged, hooks, state)
+    jobs: list[_Job] = []
+    entry_hooks = _EntryHooks(hooks)
+    with AtomicBatch(sync_new=False) as batch:
+        articles = article_paths(config, slugs)
+        for number, path in enumerate(articles, 1):
+            slug = path.stem
+            pot_path = template_root / f"{slug}.pot"
+            shown_pot = _shown(config, pot_path)
+            try:
+                pot_bytes = pot_path.read_bytes()
+            except FileNotFoundError:
+                raise CatalogError("no template; run 'tmkit extract' first", shown_pot) from None
+            pot_hash = digest(pot_bytes)
+            pot_record = state.get("pot", slug)
+            template = _Template(pot_bytes, shown_pot, bool(pot_record and pot_record.get("pot") == pot_hash))
+            for tag in tags:
+                key = f"{tag}/{slug}"
+                po_path = po_root / tag / f"{slug}.po"
+                old_bytes = read_bytes(po_path)
+                record = state.get("po", key)
+                po_hash = digest(old_bytes) if old_bytes is not None else None
+                if (record and record.get("pot") == pot_hash and record.get("po") == po_hash
+                        and record.get("hooks") == hook_key):
+                    report.languages[tag].kept += record.get("entries", 0)
+                    report.entries[tag] = report.entries.get(tag, 0) + record.get("entries", 0)
+                    report.unchanged += 1
+                    continue
+                jobs.append(_Job(slug, tag, po_path, key, pot_hash, old_bytes, template))
+            if jobs and (number % CHUNK_ARTICLES == 0 or number == len(articles)):
+                _run_jobs(config, jobs, hooks, hook_key, entry_hooks, batch, report, records, written)
+                jobs = []
+        batch.sync_new = len(written) < 8    # a handful of new files is synced anyway (see write_texts)
+    if batch.moved:
+        written = _settle_moved(config, hooks, batch.moved, report, records, written)
+    report.written = [w.path for w in written] + report.redone_written
+    for key, record in records:
+        state.put("po", key, record)
+    for item in report.left:
+        state.drop("po", f"{item.path.parent.name}/{item.path.stem}")
     state.save()
+    for hook in hooks:
+        after_write = getattr(hook, "after_write", None)
+        if after_write is not None and written:
+            after_write(written)
     return report
 
 
-def _merge_one(config: Config, pot: polib.POFile, po_path: Path, old_bytes: Optional[bytes],
-               tag: str, slug: str, hooks: Sequence[UpdateHook]) -> tuple[str, MergeCounts]:
-    """The new text of one catalog from its template and its current bytes, hooks run."""
-    shown_po = _shown(config, po_path)
-    old = _parse(old_bytes, shown_po) if old_bytes is not None else None
-    po, counts = merge_catalog(pot, old, config.language(tag), shown_po)
-    for hook in hooks:
-        for name, value in (hook(po, tag, slug) or {}).items():
-            counts.extra[name] = counts.extra.get(name, 0) + int(value)
-    old_text = old_bytes.decode("utf-8") if old_bytes is not None else None
-    return render_updated(po, old_text, old), counts
+def _settle_moved(config: Config, hooks: Sequence[UpdateHook], moved: list[Path], report: UpdateReport,
+                  records: list[tuple[str, dict]], written: list[WrittenCatalog]) -> list[WrittenCatalog]:
+    """The catalogs a translator saved while the update ran: merge them again, or leave them.
 
-
-def _write_outputs(config: Config, report: UpdateReport, outputs: list, merged: dict[Path, MergeCounts],
-                   hooks: Sequence[UpdateHook], state: CatalogState) -> None:
-    """Replace the catalogs that changed, never one a translator saved during the run.
-
-    ``outputs``: ``(path, text, old_text, state key, state record)`` per
-    catalog; ``merged``: the counts of each.  Catalogs saved since they were
-    read are merged again (their counts replaced) or left (their counts
-    taken out); a file left gets no state record, so the next run merges it.
+    They were not replaced (compare before replace, :mod:`toolkit.catalog.rewrite`).
+    Each is merged again from the saved file with its template and the
+    hooks; its counts and state record are corrected; one left as saved is
+    taken out of the counts and gets no state record (the next run merges
+    it).  Returns ``written`` without them (``after_write`` hooks learn
+    only of files written from what they saw).
     """
-    final: dict[Path, str] = {}
-    result = rewrite_catalogs(
-        [Rewrite(path, None if old_text is None else old_text.encode("utf-8"), text)
-         for path, text, old_text, _, _ in outputs],
-        _remerge(config, report, merged, hooks, final))
-    report.written, report.redone, report.left = result.written, result.redone, result.left
-    report.unchanged += sum(1 for _, text, old_text, _, _ in outputs if text == old_text)
-    left = {item.path for item in result.left}
-    for po_path, text, _, key, record in outputs:
-        if po_path in left:       # not written: its counts are not the file's
-            report.languages[po_path.parent.name].add(merged[po_path], times=-1)
-            state.drop("po", key)
-            continue
-        if po_path in final:
-            counts = merged[po_path]
-            record = {**record, "entries": counts.kept + counts.fuzzy + counts.added}
-        state.put("po", key, {**record, "po": digest(final.get(po_path, text).encode("utf-8"))})
+    from toolkit.catalog.rewrite import merge_moved
 
-
-def _remerge(config: Config, report: UpdateReport, merged: dict[Path, MergeCounts],
-             hooks: Sequence[UpdateHook], final: dict[Path, str]) -> Redo:
-    """The ``redo`` of :func:`rewrite_catalogs` for update: merge the saved file with its template."""
-    templates: dict[str, polib.POFile] = {}     # the languages of an article share one
+    gone = set(moved)
+    staged = {w.path: w for w in written if w.path in gone}
+    index = {key: number for number, (key, _) in enumerate(records)}
+    templates: dict[str, polib.POFile] = {}
 
     def redo(po_path: Path, current: Optional[bytes]) -> str:
         tag, slug = po_path.parent.name, po_path.stem
@@ -395,14 +500,150 @@ def _remerge(config: Config, report: UpdateReport, merged: dict[Path, MergeCount
         if pot is None:
             pot_path = config.template_path / f"{slug}.pot"
             pot = templates[slug] = _parse(pot_path.read_bytes(), _shown(config, pot_path))
-        text, counts = _merge_one(config, pot, po_path, current, tag, slug, hooks)
-        report.languages[tag].add(merged[po_path], times=-1)
-        report.languages[tag].add(counts)
-        merged[po_path] = counts
-        final[po_path] = text
+        shown_po = _shown(config, po_path)
+        old = _parse(current, shown_po) if current is not None else None
+        po, counts = merge_catalog(pot, old, config.language(tag), shown_po)
+        for hook in hooks:
+            for name, value in (_run_hook(hook, [(po, tag, slug)])[0] or {}).items():
+                counts.extra[name] = counts.extra.get(name, 0) + int(value)
+        text = render_updated(po, current.decode("utf-8") if current is not None else None, old)
+        _recount(report, tag, staged[po_path], counts)
+        key = f"{tag}/{slug}"
+        record = dict(records[index[key]][1])
+        record.update(entries=counts.kept + counts.fuzzy + counts.added, po=digest(text.encode("utf-8")))
+        records[index[key]] = (key, record)
         return text
 
-    return redo
+    result = merge_moved(moved, redo)
+    report.redone, report.left, report.redone_written = result.redone, result.left, result.written
+    for item in result.left:
+        _recount(report, item.path.parent.name, staged[item.path], None)
+    left = {f"{item.path.parent.name}/{item.path.stem}" for item in result.left}
+    records[:] = [(key, record) for key, record in records if key not in left]
+    return [w for w in written if w.path not in gone]
+
+
+def _recount(report: UpdateReport, tag: str, catalog: WrittenCatalog, counts: Optional[MergeCounts]) -> None:
+    """Replace a catalog's counts in the summary (``None``: take them out)."""
+    if catalog.counts is not None:
+        report.languages[tag].add(catalog.counts, times=-1)
+        old = catalog.counts
+        report.entries[tag] = report.entries.get(tag, 0) - (old.kept + old.fuzzy + old.added)
+    if counts is not None:
+        report.languages[tag].add(counts)
+        report.entries[tag] = report.entries.get(tag, 0) + counts.kept + counts.fuzzy + counts.added
+    catalog.counts = counts
+
+
+def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hook_key: str,
+              entry_hooks: _EntryHooks, batch: AtomicBatch, report: UpdateReport,
+              records: list[tuple[str, dict]], written: list[WrittenCatalog]) -> None:
+    """Merge ``jobs``, run the hooks on all of them, stage the changed files in ``batch``.
+
+    Three ways to a catalog's text: a new catalog without hooks is the
+    template's text under a new header; a new catalog whose hooks are all
+    per-entry is assembled from the template's entry texts and the hooks'
+    effect per distinct text (:class:`_EntryHooks`); anything else is
+    parsed, merged, hooked and formatted.
+    """
+    texts: dict[int, str] = {}
+    if entry_hooks.usable:
+        fresh = [job for job in jobs if job.old_bytes is None and job.template.keys() is not None]
+        entry_hooks.prepare((job.tag, *key) for job in fresh for key in job.template.keys())
+        for job in fresh:
+            text = _assembled(job, entry_hooks, config.language(job.tag))
+            if text is not None:
+                texts[id(job)] = text
+    hooked = []
+    for job in jobs:
+        if id(job) in texts or (job.old_bytes is None and not hooks):
+            continue
+        shown_po = _shown(config, job.po_path)
+        old = _parse(job.old_bytes, shown_po) if job.old_bytes is not None else None
+        job.po, job.counts = merge_catalog(job.template.pot, old, config.language(job.tag), shown_po)
+        job.old = old
+        if old is None and entry_hooks.usable and entry_hooks.found:
+            job.counts.extra = {}
+            for entry in job.po:     # known effect of the hooks on each entry
+                if (job.tag, entry.msgctxt, entry.msgid) not in entry_hooks.found:
+                    break
+            else:
+                for entry in job.po:
+                    entry_hooks.apply(job.tag, entry)
+                    for name, value in entry_hooks.found[(job.tag, entry.msgctxt, entry.msgid)][1].items():
+                        job.counts.extra[name] = job.counts.extra.get(name, 0) + value
+                continue
+        hooked.append(job)
+    for hook in hooks:
+        for job, counters in zip(hooked, _run_hook(hook, [(job.po, job.tag, job.slug) for job in hooked])):
+            for name, value in (counters or {}).items():
+                job.counts.extra[name] = job.counts.extra.get(name, 0) + int(value)
+    for job in jobs:
+        old_text = job.old_bytes.decode("utf-8") if job.old_bytes is not None else None
+        if id(job) in texts:
+            text = texts[id(job)]
+        elif job.po is None:
+            text, job.counts = new_catalog_text(job.template.data.decode("utf-8"), job.template.head,
+                                                config.language(job.tag))
+        elif old_text is None:
+            text = _new_text(job.po, job.template)
+        else:
+            text = render_updated(job.po, old_text, job.old)
+        report.languages[job.tag].add(job.counts)
+        data = text.encode("utf-8")
+        full = sha256_hex(data)
+        if text != old_text:
+            batch.add(job.po_path, data, expected=job.old_bytes)   # compare before replace
+            keep = job.po if job.po is not None and _has_finished(job.po) else None
+            written.append(WrittenCatalog(job.tag, job.slug, job.po_path, full, keep, job.counts))
+        else:
+            report.unchanged += 1
+        active = job.counts.kept + job.counts.fuzzy + job.counts.added
+        report.entries[job.tag] = report.entries.get(job.tag, 0) + active
+        records.append((job.key, {"pot": job.pot_hash, "hooks": hook_key, "entries": active,
+                                  "po": digest(data, full)}))
+
+
+def _assembled(job: _Job, entry_hooks: _EntryHooks, language: Language) -> Optional[str]:
+    """A new catalog from the template's entry texts, or None if an entry needs formatting."""
+    counts = MergeCounts(added=len(job.template.keys()))
+    parts = [new_header(job.template.head, language)]
+    for key, block in zip(job.template.keys(), job.template.blocks()):
+        text = entry_hooks.text(job.tag, key, block, counts)
+        if text is None:
+            return None
+        parts.append(text)
+    job.counts = counts
+    return "\n\n".join(parts) + "\n"
+
+
+def _has_finished(po: polib.POFile) -> bool:
+    return any(e.msgstr and not e.obsolete and "fuzzy" not in e.flags for e in po)
+
+
+def _new_text(po: polib.POFile, template: _Template) -> str:
+    """A first PO file made by merging and hooks: the template's entry texts reused.
+
+    An entry the hooks left untranslated (at most a translator comment
+    added, such as a glossary note) is its template block with the comment
+    lines in front, exactly what :func:`format_entry` would write; others
+    are formatted.
+    """
+    blocks = template.blocks()
+    if blocks is None or len(po) != len(blocks):
+        return format_po(po)
+    parts = [format_header(po)]
+    for entry, source, block in zip(po, template.pot, blocks):
+        if (entry.msgstr or entry.obsolete or entry.flags != source.flags or source.tcomment
+                or source.msgstr or entry.previous_msgid is not None
+                or entry.previous_msgctxt is not None or entry.previous_msgid_plural is not None
+                or any(entry.msgstr_plural.values()) or any(source.msgstr_plural.values())):
+            parts.append(format_entry(entry))
+        elif entry.tcomment:
+            parts.append(tcomment_lines(entry.tcomment) + "\n" + block)
+        else:
+            parts.append(block)
+    return "\n\n".join(parts) + "\n"
 
 
 def _template_head(pot_bytes: bytes, shown: str) -> polib.POFile:

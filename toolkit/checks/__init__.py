@@ -9,6 +9,15 @@
 """
 
 from toolkit.checks.findings import ERROR, WARNING, Finding
-from toolkit.checks.runner import CheckReport, run_checks
 
 __all__ = ["ERROR", "WARNING", "Finding", "CheckReport", "run_checks"]
+
+
+def __getattr__(name: str):
+    """The runner (and with it translate-toolkit) is imported only when asked for:
+    ``tmkit update`` uses the glossary module alone."""
+    if name in ("CheckReport", "run_checks"):
+        from toolkit.checks import runner
+
+        return getattr(runner, name)
+    raise AttributeError(name)

@@ -20,14 +20,12 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Optional
 
 import polib
-from lxml import etree
-from translate.storage import tbx
 
 from toolkit import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
@@ -50,11 +48,10 @@ class Term:
     translations: tuple[str, ...]
     note: str = ""
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern:
         """The English term as whole words, any case and spacing, optional plural -s."""
-        words = [re.escape(w) for w in self.term.split()]
-        return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"s?(?!\w)", re.IGNORECASE)
+        return re.compile(_whole_words(_term_words(self.term)), re.IGNORECASE)
 
     def applies_to(self, lang: str) -> bool:
         """``es`` applies to ``es`` and ``es-MX``; tags compare case-insensitively."""
@@ -84,25 +81,66 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _term_words(term: str) -> str:
+    """The term's words, any spacing between them (the core of its pattern)."""
+    return r"\s+".join(re.escape(w) for w in term.split())
+
+
+def _whole_words(core: str) -> str:
+    """``core`` as whole words with an optional plural -s."""
+    return r"(?<!\w)(?:" + core + r")s?(?!\w)"
+
+
+@dataclass
+class LanguageTerms:
+    """The terms of one language behind one compiled pattern.
+
+    ``any_term`` matches where some term matches (at each position the
+    regex engine tries every alternative with the same word-boundary
+    checks), so a text it does not match holds no term at all: most texts
+    cost one search instead of one per term.  Texts it matches are then
+    searched term by term for the positions (terms may overlap).
+    """
+
+    terms: list[Term]
+    any_term: Optional[re.Pattern] = None
+
+    def __post_init__(self) -> None:
+        if self.terms:
+            self.any_term = re.compile(_whole_words("|".join(_term_words(t.term) for t in self.terms)),
+                                       re.IGNORECASE)
+
+    def matches(self, plain: str) -> list[Term]:
+        if self.any_term is None or self.any_term.search(plain) is None:
+            return []
+        found = []
+        for term in self.terms:
+            match = term.pattern.search(plain)
+            if match:
+                found.append((match.start(), term))
+        return [t for _, t in sorted(found, key=lambda p: p[0])]
+
+
 @dataclass
 class Glossary:
     """All terms of the project, with the lookups the check and hook need."""
 
     terms: list[Term]
     path: str = ""
+    _by_language: dict[str, LanguageTerms] = field(default_factory=dict, repr=False, compare=False)
 
     def for_language(self, lang: str) -> list[Term]:
-        return [t for t in self.terms if t.applies_to(lang)]
+        return self._language(lang).terms
+
+    def _language(self, lang: str) -> LanguageTerms:
+        found = self._by_language.get(lang)
+        if found is None:
+            found = self._by_language[lang] = LanguageTerms([t for t in self.terms if t.applies_to(lang)])
+        return found
 
     def matches(self, source_markup: str, lang: str) -> list[Term]:
         """Terms of ``lang`` whose English occurs in the source, in text order."""
-        plain = inline.plain_text(source_markup)
-        found = []
-        for term in self.for_language(lang):
-            match = term.pattern.search(plain)
-            if match:
-                found.append((match.start(), term))
-        return [t for _, t in sorted(found, key=lambda p: p[0])]
+        return self._language(lang).matches(inline.plain_text(source_markup))
 
 
 def _merge(rows: list[tuple[str, str, str, str]]) -> list[Term]:
@@ -139,6 +177,9 @@ def read_csv_glossary(path: Path) -> Glossary:
 
 def read_tbx_glossary(path: Path, source_language: str = "en") -> Glossary:
     """Read a TBX file through translate-toolkit (entities are never resolved)."""
+    from lxml import etree
+    from translate.storage import tbx
+
     try:
         store = tbx.tbxfile.parsestring(path.read_bytes())
     except etree.XMLSyntaxError as exc:
@@ -221,19 +262,42 @@ def make_glossary_hook(config: Config) -> Optional[Hook]:
     if glossary is None:
         return None
 
-    def hook(po: polib.POFile, lang: str, slug: str) -> dict[str, int]:
+    return GlossaryHook(glossary)
+
+
+class GlossaryHook:
+    """``hook(po, lang, slug) -> counters``, created once per ``tmkit update``.
+
+    Terms are matched once per distinct (language, English text) of the
+    run: the footer of a thousand articles is searched once per language.
+    """
+
+    #: What it does to an entry depends only on its English and the language
+    #: (see ``toolkit.catalog.hooks``).
+    per_entry = True
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self._terms: dict[tuple[str, str], list[Term]] = {}
+        # tmkit update re-merges unchanged catalogs when a hook's fingerprint changes,
+        # so editing the glossary alone refreshes the comments.
+        self.fingerprint = hashlib.sha256(
+            "\n".join(f"{t.lang} {t.comment()}" for t in glossary.terms).encode()
+        ).hexdigest()[:16]
+
+    def _matches(self, msgid: str, lang: str) -> list[Term]:
+        key = (lang, msgid)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = self.glossary.matches(msgid, lang)
+        return found
+
+    def __call__(self, po: polib.POFile, lang: str, slug: str) -> dict[str, int]:
         changed = annotated = 0
         for entry in po:
             if entry.obsolete or not entry.msgid:
                 continue
-            terms = glossary.matches(entry.msgid, lang)
+            terms = self._matches(entry.msgid, lang)
             annotated += bool(terms)
             changed += annotate(entry, terms)
         return {"glossary": annotated, "glossary updated": changed}
-
-    # tmkit update re-merges unchanged catalogs when a hook's fingerprint changes,
-    # so editing the glossary alone refreshes the comments.
-    hook.fingerprint = hashlib.sha256(
-        "\n".join(f"{t.lang} {t.comment()}" for t in glossary.terms).encode()
-    ).hexdigest()[:16]
-    return hook

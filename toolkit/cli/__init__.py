@@ -16,13 +16,15 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 
 from toolkit import __version__
-from toolkit.config import Config, load_config
 from toolkit.errors import TmkitError
+
+if TYPE_CHECKING:   # settings are read only by commands that need them
+    from toolkit.config import Config
 
 #: Exit code for an unexpected failure inside tmkit (0 ok, 1 findings, 2 bad input).
 INTERNAL_ERROR = 3
@@ -45,11 +47,49 @@ COMMANDS = {
 }
 
 
+#: The first paragraph of each command's help, for ``tmkit --help``: listing the
+#: commands then imports none of their modules (numpy, translate-toolkit, Jinja2).
+#: A test checks these against the commands; one left out is imported to be listed.
+COMMAND_HELP = {
+    "init": "Create a project: tmkit.toml, source/, po/, exports/.",
+    "extract": "Write po/templates/<slug>.pot for every article in source/.",
+    "update": "Create or update po/<lang>/<slug>.po from the templates, keeping all work.",
+    "check": "Check translations (or, with --source, the English); exit 1 when an error-level "
+             "finding exists.",
+    "build": "Merge PO files into every article and export them (only what changed).",
+    "status": "Completeness per language and article, and what blocks publishing.",
+    "review": "Write exports/review/<lang>/<slug>.html: English and translation side by side "
+              "for a clinical reviewer; 'review approve' records the sign-off.",
+    "tm": "The translation memory: feed it, query it, exchange it as TMX.",
+    "xliff": "XLIFF 1.2 files for agencies' CAT tools: export work, import translations.",
+    "pseudo": "Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.",
+}
+
+
 class TmkitGroup(click.Group):
     """Loads commands on first use; reports :class:`TmkitError` as one line, exit 2."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``tmkit --help``, as click writes it, from :data:`COMMAND_HELP`."""
+        from click.utils import make_default_short_help
+
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMAND_HELP:
+                rows.append((name, make_default_short_help(COMMAND_HELP[name], limit)))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         module = COMMANDS.get(cmd_name)
@@ -100,11 +140,13 @@ class ProjectContext:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._config: Optional[Config] = None
+        self._config: Optional["Config"] = None
 
     @property
-    def config(self) -> Config:
+    def config(self) -> "Config":
         if self._config is None:
+            from toolkit.config import load_config
+
             self._config = load_config(self.root)
         return self._config
 
@@ -135,11 +177,13 @@ def echo_rewrites(root: Path, redone: list, left: list, command: str) -> int:
 
 #: Commands that write project files: each runs holding the project lock
 #: (:mod:`toolkit.lock`), so two of them never interleave their writes.
+#: ``extract``, ``update`` and ``build`` take it themselves (:mod:`toolkit.catalog.rerun`,
+#: :mod:`toolkit.buildrun`), after finding out without settings or lock whether there is
+#: anything to do.
 #: (``review`` without a sub-command takes the lock itself: a group's callback
 #: also runs before ``review approve``, which must not take it twice.)
-WRITING_COMMANDS = frozenset({"extract", "update", "build", "pseudo", "status",
-                              "tm update", "tm import", "tm pretranslate", "review approve",
-                              "xliff import"})
+WRITING_COMMANDS = frozenset({"pseudo", "status", "tm update", "tm import", "tm pretranslate",
+                              "review approve", "xliff import"})
 
 
 def _locked(command: click.Command) -> None:
@@ -169,6 +213,40 @@ def _prepare(command: click.Command, prefix: str = "") -> click.Command:
         _locked(command)
     command._tmkit_prepared = True  # type: ignore[attr-defined]
     return command
+
+
+#: Show a progress bar from this many articles on (and only on a terminal).
+PROGRESS_FROM = 20
+
+
+class ProgressBar:
+    """A progress bar on stderr, shown only on a terminal and for many articles.
+
+    ``update(done, total)`` is what the library calls; the bar appears on
+    the first call with ``total >= PROGRESS_FROM`` (a rerun with nothing to
+    do never calls it).
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.shown = 0
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_FROM or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> "ProgressBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

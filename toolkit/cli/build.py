@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Optional
 
 import click
 
-from toolkit.build import BuildReport, build
-from toolkit.project import article_paths
-
-#: Show a progress bar from this many articles on (and only on a terminal).
-PROGRESS_FROM = 20
+from toolkit.buildreport import BuildReport
+from toolkit.cli import ProgressBar
 
 
 def _print_report(report: BuildReport, root: Path) -> None:
@@ -50,15 +46,12 @@ def _print_report(report: BuildReport, root: Path) -> None:
 def build_command(ctx: click.Context, languages: tuple[str, ...], formats: tuple[str, ...],
                   output: Optional[Path], force: bool) -> None:
     """Merge PO files into every article and export them (only what changed)."""
+    from toolkit.buildrun import build_project
+
     project = ctx.obj
-    config = project.config
-    total = len(article_paths(config))
-    if total >= PROGRESS_FROM and sys.stderr.isatty():
-        with click.progressbar(length=total, label="building", file=sys.stderr) as bar:
-            report = build(config, languages, formats, output, force, progress=lambda _: bar.update(1))
-    else:
-        report = build(config, languages, formats, output, force)
-    _print_report(report, config.root)
+    with ProgressBar("building") as bar:
+        report = build_project(project.root, languages, formats, output, force, bar.update)
+    _print_report(report, project.root)
 
 
 commands = [build_command]

@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from toolkit.cli import ProjectContext, echo_rewrites, pass_project
+from toolkit.cli import ProgressBar, ProjectContext, echo_rewrites, pass_project
 
 _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
                         help="Only this article (file name without extension), repeatable.")
@@ -19,21 +19,25 @@ _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
 
 @click.command("extract")
 @_ARTICLE
+@click.option("-v", "--verbose", is_flag=True, help="List every template written.")
 @click.option("--no-source-checks", "source_checks", flag_value=False, default=True,
               help="Do not proofread the English (the findings of 'tmkit check --source').")
 @pass_project
-def extract_command(project: ProjectContext, slugs: tuple[str, ...], source_checks: bool) -> None:
+def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bool,
+                    source_checks: bool) -> None:
     """Write po/templates/<slug>.pot for every article in source/.
 
     The English is also proofread (tmkit check --source); findings are
     printed as warnings on stderr and never change the exit code."""
-    from toolkit.catalog.extract import extract_project
+    from toolkit.catalog import rerun
 
-    report = extract_project(project.config, list(slugs) or None)
+    with ProgressBar("extracting") as bar:
+        report = rerun.extract(project.root, list(slugs) or None, bar.update)
     for warning in report.warnings:
         click.echo(f"tmkit: warning: {warning}", err=True)
-    for path in report.written:
-        click.echo(f"wrote {_shown(project, path)}")
+    if verbose:
+        for path in report.written:
+            click.echo(f"wrote {_shown(project, path)}")
     click.echo(f"{report.total} templates, {report.entries} entries: "
                f"{len(report.written)} written, {report.unchanged} unchanged")
     if source_checks:
@@ -56,12 +60,9 @@ def update_command(ctx: click.Context, project: ProjectContext, languages: tuple
     A catalog saved by a translator during the run is merged again from the
     saved file, or left as saved with a warning (exit 1: run update again).
     """
-    from toolkit.catalog.hooks import default_hooks
-    from toolkit.catalog.update import update_project
+    from toolkit.catalog import rerun
 
-    config = project.config
-    report = update_project(config, list(languages) or None, list(slugs) or None,
-                            hooks=default_hooks(config))
+    report = rerun.update(project.root, list(languages) or None, list(slugs) or None)
     for warning in report.total.warnings:
         click.echo(f"tmkit: warning: {warning}", err=True)
     rows = [(tag, counts.as_dict()) for tag, counts in report.languages.items()]
@@ -75,12 +76,13 @@ def update_command(ctx: click.Context, project: ProjectContext, languages: tuple
         cells = "  ".join(f"{counts.get(n, 0):>{w}}" for n, w in zip(names, widths))
         click.echo(f"{tag:<{width}}  {cells}")
     click.echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
-    ctx.exit(echo_rewrites(config.root, report.redone, report.left, "update"))
+    if report.redone or report.left:
+        ctx.exit(echo_rewrites(project.config.root, report.redone, report.left, "update"))
 
 
 def _shown(project: ProjectContext, path) -> str:
     try:
-        return path.relative_to(project.config.root).as_posix()
+        return path.relative_to(project.root.resolve()).as_posix()
     except ValueError:
         return str(path)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from toolkit.tm.match import Match
 
@@ -54,17 +54,36 @@ def lookup_many(tm, texts: Sequence[str], source_lang: str, target_lang: str,
                 min_score: float = 75.0, limit: int = 5,
                 workers: Optional[int] = None) -> list[list[Match]]:
     """``[tm.lookup(t, ...) for t in texts]``, on several processes when it pays."""
+    return lookup_groups(tm, {(source_lang, target_lang): texts}, min_score, limit,
+                         workers)[(source_lang, target_lang)]
+
+
+def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score: float = 75.0,
+                  limit: int = 5, workers: Optional[int] = None) -> dict[tuple[str, str], list[list[Match]]]:
+    """The lookups of several language pairs as ONE batch: one pool for all of them.
+
+    ``groups`` maps ``(source_lang, target_lang)`` to texts; the answer maps
+    each pair to ``[tm.lookup(t, ...) for t in texts]``.  A pair without
+    units answers nothing at once (no index is opened, no worker started).  ``tmkit update`` asks
+    for every language at once, so five languages of a few hundred texts each
+    still fill every core once instead of starting five pools.
+    """
     global _shared
-    texts = list(texts)
+    found: dict[tuple[str, str], list[list[Match]]] = {
+        pair: [[] for _ in texts] for pair, texts in groups.items() if tm.is_empty(*pair)}
+    groups = {pair: list(texts) for pair, texts in groups.items() if pair not in found}
+    total = sum(len(texts) for texts in groups.values())
     workers = default_workers() if workers is None else max(1, workers)
-    workers = min(workers, max(1, len(texts) // (BATCH_MIN // 2)))
-    if len(texts) < BATCH_MIN or workers < 2 or not can_fork() or _shared is not None:
-        return [tm.lookup(t, source_lang, target_lang, min_score, limit) for t in texts]
-    tm.matcher(source_lang, target_lang)     # load or build the index once, before forking
-    pieces = workers * CHUNKS_PER_WORKER
-    step = -(-len(texts) // pieces)
-    jobs = [(texts[i:i + step], source_lang, target_lang, min_score, limit)
-            for i in range(0, len(texts), step)]
+    workers = min(workers, max(1, total // (BATCH_MIN // 2)))
+    if total < BATCH_MIN or workers < 2 or not can_fork() or _shared is not None:
+        found.update({(sl, tl): [tm.lookup(t, sl, tl, min_score, limit) for t in texts]
+                      for (sl, tl), texts in groups.items()})
+        return found
+    for source_lang, target_lang in groups:
+        tm.matcher(source_lang, target_lang)     # load or build each index once, before forking
+    step = -(-total // (workers * CHUNKS_PER_WORKER))
+    jobs = [(texts[i:i + step], sl, tl, min_score, limit)
+            for (sl, tl), texts in groups.items() for i in range(0, len(texts), step)]
     _shared = tm
     gc.freeze()
     try:
@@ -73,4 +92,7 @@ def lookup_many(tm, texts: Sequence[str], source_lang: str, target_lang: str,
     finally:
         gc.unfreeze()
         _shared = None
-    return [matches for chunk in answers for matches in chunk]
+    found.update({pair: [] for pair in groups})
+    for (_, sl, tl, _, _), chunk in zip(jobs, answers):
+        found[(sl, tl)] += chunk
+    return found

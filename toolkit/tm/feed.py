@@ -97,51 +97,95 @@ def project_po_files(config: Config, languages: Optional[Iterable[str]] = None,
     return found
 
 
+class FedState:
+    """Which project PO files (by content hash) were fed into one TM already.
+
+    Lives beside the TM (``<tm>.fed.json``): ``{path: [sha256, units]}`` for
+    the TM ``identity``.  Losing it only costs one full re-feed.
+    """
+
+    def __init__(self, config: Config, tm) -> None:
+        self.path = Path(str(config.tm_path) + ".fed.json")
+        self.identity = tm.store.identity()
+        self.files = self._load()
+        self.dirty = False
+
+    def _load(self) -> dict[str, list]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if (not isinstance(data, dict) or data.get("identity") != self.identity
+                or not isinstance(data.get("files"), dict)):
+            return {}
+        return {k: v for k, v in data["files"].items()
+                if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], int)}
+
+    def known(self, shown: str, digest: str) -> Optional[int]:
+        """The units the file gave when fed with these bytes, or None if not fed so."""
+        record = self.files.get(shown)
+        return record[1] if record and record[0] == digest else None
+
+    def put(self, shown: str, digest: str, units: int) -> None:
+        if self.files.get(shown) != [digest, units]:
+            self.files[shown] = [digest, units]
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            atomic_write_text(self.path, json.dumps({"identity": self.identity, "files": self.files},
+                                                    sort_keys=True))
+            self.dirty = False
+
+
 def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:
     """Add the finished entries of every project PO file to ``tm``; results per language.
 
     A PO file whose bytes are unchanged since it was last fed into this same
     TM (same ``identity``) is skipped: feeding it again would add nothing, and
     ``tmkit update`` feeds the TM on every run, so re-parsing thousands of
-    unchanged catalogs would dominate it.  The record lives beside the TM
-    (``<tm>.fed.json``); losing it only costs one full re-feed.
+    unchanged catalogs would dominate it (``update`` also records the files
+    it writes, see :func:`record_written`).
     """
     results: dict[str, AddResult] = {}
-    state_path = Path(str(config.tm_path) + ".fed.json")
-    identity = tm.store.identity()
-    state = _load_fed_state(state_path, identity)
-    fed: dict[str, list] = {}
+    state = FedState(config, tm)
     for lang, slug, path in project_po_files(config, languages):
         shown = relative(config, path)
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         total = results.setdefault(lang, AddResult())
-        known = state.get(shown)
-        if known and known[0] == digest:
-            fed[shown] = known
-            total.unchanged += known[1]     # what feeding it again would report
+        known = state.known(shown, digest)
+        if known is not None:
+            total.unchanged += known     # what feeding it again would report
             continue
         units = po_units(parse_po_bytes(data, shown), config.source_language, lang, slug)
         # everything this catalog translates now: it replaces what its places held,
         # and entries emptied, made fuzzy or obsolete stop being current
         total.merge(tm.add(units, (config.source_language, lang, slug)))
-        fed[shown] = [digest, len(units)]
-    if fed != state:
-        atomic_write_text(state_path, json.dumps({"identity": identity, "files": {**state, **fed}},
-                                                 sort_keys=True))
+        state.put(shown, digest, len(units))
+    state.save()
     return results
 
 
-def _load_fed_state(path: Path, identity: str) -> dict[str, list]:
-    """``[digest, units]`` of the PO files already fed into the TM ``identity``."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("identity") != identity or not isinstance(data.get("files"), dict):
-        return {}
-    return {k: v for k, v in data["files"].items()
-            if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], int)}
+def record_written(config: Config, tm, written: Iterable) -> AddResult:
+    """Feed catalogs just written by ``tmkit update`` from memory and record them as fed.
+
+    ``written`` holds :class:`toolkit.catalog.update.WrittenCatalog` items
+    (``lang``, ``slug``, ``path``, ``sha256`` of the bytes written, ``po``:
+    None for a catalog without a finished entry).  Such a catalog is only
+    recorded (feeding it adds nothing), so the next feed reads none of the
+    thousands of catalogs a first ``update`` creates.
+    """
+    state = FedState(config, tm)
+    total = AddResult()
+    for item in written:
+        found = po_units(item.po, config.source_language, item.lang, item.slug) if item.po is not None else []
+        # as in feed_project: what the catalog translates now replaces what its places held
+        # (a catalog without a finished entry only withdraws, after one look, if it held any)
+        total.merge(tm.add(found, (config.source_language, item.lang, item.slug)))
+        state.put(relative(config, item.path), item.sha256, len(found))
+    state.save()
+    return total
 
 
 def import_po(tm, path: Path, source_lang: str, target_lang: Optional[str] = None) -> AddResult:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
 from toolkit.tm import backends, batch
-
-from toolkit.tm.index import IndexedMatcher
 from toolkit.tm.match import Match, make_matches, rank_key
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import AddResult, Conflict, TMStore, TMUnit
+
+if TYPE_CHECKING:   # the index needs numpy: imported only when a lookup needs it
+    from toolkit.tm.index import IndexedMatcher
 
 
 class TranslationMemory:
@@ -28,6 +29,7 @@ class TranslationMemory:
         self.store = store
         self.index_dir = index_dir
         self._matchers: dict[tuple[str, str], IndexedMatcher] = {}
+        self._empty: dict[tuple[str, str], bool] = {}
 
     @classmethod
     def open(cls, location: os.PathLike | str, index_dir: Optional[Path] = None) -> "TranslationMemory":
@@ -54,9 +56,19 @@ class TranslationMemory:
         result = self.store.add(units, catalog)
         for pair in result.pairs:
             self._matchers.pop(pair, None)
+            self._empty.pop(pair, None)
         return result
 
+    def is_empty(self, source_lang: str, target_lang: str) -> bool:
+        """True when the pair has no unit: lookups answer nothing without opening an index."""
+        key = (source_lang, target_lang)
+        if key not in self._empty:
+            self._empty[key] = self.store.generation(source_lang, target_lang)[1] == 0
+        return self._empty[key]
+
     def matcher(self, source_lang: str, target_lang: str) -> IndexedMatcher:
+        from toolkit.tm.index import IndexedMatcher
+
         key = (source_lang, target_lang)
         if key not in self._matchers:
             self._matchers[key] = IndexedMatcher(self.store, source_lang, target_lang,
@@ -66,6 +78,8 @@ class TranslationMemory:
     def lookup(self, text: str, source_lang: str, target_lang: str, min_score: float = 75.0,
                limit: int = 5) -> list[Match]:
         """Exact and fuzzy matches for ``text``, best first (exact ones score 100)."""
+        if self.is_empty(source_lang, target_lang):
+            return []
         query = normalize(text)
         exact = make_matches(query, ((u, normalize(u.source)) for u in
                                      self.store.exact(source_lang, target_lang, text)), 100.0)
@@ -85,6 +99,12 @@ class TranslationMemory:
         per core (at most 4); batches under 200 queries run serially.
         """
         return batch.lookup_many(self, texts, source_lang, target_lang, min_score, limit, workers)
+
+    def lookup_groups(self, groups: Mapping[tuple[str, str], Sequence[str]], min_score: float = 75.0,
+                      limit: int = 5, workers: Optional[int] = None
+                      ) -> dict[tuple[str, str], list[list[Match]]]:
+        """:meth:`lookup_many` for several language pairs in one batch (one worker pool)."""
+        return batch.lookup_groups(self, groups, min_score, limit, workers)
 
     def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None,
               history: bool = True):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 import polib
 
@@ -28,7 +28,7 @@ from toolkit.config import Config, TMSettings
 from toolkit.catalog.pofile import format_po, parse_po_bytes
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
 from toolkit.project import relative
-from toolkit.tm.feed import feed_project, project_po_files
+from toolkit.tm.feed import feed_project, project_po_files, record_written
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
 from toolkit.tm.project import open_project_tm
@@ -76,11 +76,6 @@ def _set_comment(entry: polib.POEntry, lines: list[str]) -> bool:
     return True
 
 
-def _untranslated(entry: polib.POEntry) -> bool:
-    return (not entry.obsolete and bool(entry.msgid) and not entry.msgid_plural
-            and not entry.msgstr)
-
-
 def _fill(entry: polib.POEntry, matches: list[Match], settings: TMSettings,
           counters: dict[str, int]) -> bool:
     """Apply the policy to one untranslated entry; True if it changed."""
@@ -109,37 +104,49 @@ def _fill(entry: polib.POEntry, matches: list[Match], settings: TMSettings,
     return True
 
 
-def prefill_many(pos: list[polib.POFile], tm: TranslationMemory, source_lang: str, lang: str,
-                 settings: TMSettings) -> list[tuple[dict[str, int], bool]]:
-    """Fill the untranslated entries of several catalogs of one language.
+def prefill_catalogs(catalogs: Sequence[tuple[polib.POFile, str]], tm: TranslationMemory,
+                     source_lang: str, settings: TMSettings) -> list[tuple[dict[str, int], bool]]:
+    """Fill the untranslated entries of many ``(catalog, language)`` at once.
 
-    All their entries are looked up as one batch, so many small catalogs
-    together still use every core (:meth:`TranslationMemory.lookup_many`).
-    Returns (counters, whether the catalog changed) per catalog.
+    Each distinct (language, English text) is looked up once, and all of
+    them in one batch (:meth:`TranslationMemory.lookup_groups`): a thousand
+    articles sharing a footer ask for it once per language, and many small
+    catalogs together still use every core.  Returns (counters, whether the
+    catalog changed) per catalog.
     """
     results = []
-    for _ in pos:
+    for _ in catalogs:
         counters = {"tm exact": 0, "tm fuzzy": 0}
         if settings.prefill == "comment":
             counters["tm suggested"] = 0
-        results.append((counters, False))
+        results.append(counters)
+    changed = [False] * len(catalogs)
     if settings.prefill == "off":
-        return results
+        return list(zip(results, changed))
     wanted = max(1, settings.suggestions) if settings.prefill == "comment" else 1
-    pending = [(number, entry) for number, po in enumerate(pos) for entry in po
-               if _untranslated(entry)]
-    found = tm.lookup_many([entry.msgid for _, entry in pending], source_lang, lang,
-                           settings.min_score, wanted)
-    changed = [False] * len(pos)
-    for (number, entry), matches in zip(pending, found):
-        changed[number] |= _fill(entry, matches, settings, results[number][0])
-    return [(counters, flag) for (counters, _), flag in zip(results, changed)]
+    pending = [(number, entry, lang) for number, (po, lang) in enumerate(catalogs) for entry in po
+               if not entry.msgstr and entry.msgid and not entry.obsolete and not entry.msgid_plural]
+    texts: dict[tuple[str, str], dict[str, None]] = {}
+    for _, entry, lang in pending:
+        texts.setdefault((source_lang, lang), {})[entry.msgid] = None
+    found = tm.lookup_groups(texts, settings.min_score, wanted)
+    answers = {(pair[1], text): matches for pair, distinct in texts.items()
+               for text, matches in zip(distinct, found[pair])}
+    for number, entry, lang in pending:
+        changed[number] |= _fill(entry, answers[(lang, entry.msgid)], settings, results[number])
+    return list(zip(results, changed))
+
+
+def prefill_many(pos: list[polib.POFile], tm: TranslationMemory, source_lang: str, lang: str,
+                 settings: TMSettings) -> list[tuple[dict[str, int], bool]]:
+    """Fill the untranslated entries of several catalogs of one language (one batch)."""
+    return prefill_catalogs([(po, lang) for po in pos], tm, source_lang, settings)
 
 
 def prefill_po(po: polib.POFile, tm: TranslationMemory, source_lang: str, lang: str,
                settings: TMSettings) -> tuple[dict[str, int], bool]:
     """Fill the untranslated entries of ``po``; returns (counters, whether ``po`` changed)."""
-    return prefill_many([po], tm, source_lang, lang, settings)[0]
+    return prefill_catalogs([(po, lang)], tm, source_lang, settings)[0]
 
 
 class PrefillHook:
@@ -149,6 +156,10 @@ class PrefillHook:
     PO files first, so a footer translated in one article pre-fills another in
     the same run.
     """
+
+    #: What it does to an entry depends only on the entry's own strings and the
+    #: language, and its counters add up over entries (see ``toolkit.catalog.hooks``).
+    per_entry = True
 
     def __init__(self, config: Config, languages: Optional[Iterable[str]] = None) -> None:
         self.config = config
@@ -185,6 +196,23 @@ class PrefillHook:
         if self.tm is None:
             return [({}, False) for _ in pos]
         return prefill_many(pos, self.tm, self.config.source_language, lang, self.settings)
+
+    def apply_many(self, catalogs: Sequence[tuple[polib.POFile, str, str]]) -> list[dict[str, int]]:
+        """The hook on every ``(po, lang, slug)`` of a ``tmkit update`` at once (one batch)."""
+        if self.tm is None:
+            return [{} for _ in catalogs]
+        done = prefill_catalogs([(po, lang) for po, lang, _ in catalogs], self.tm,
+                                self.config.source_language, self.settings)
+        return [counters for counters, _ in done]
+
+    def after_write(self, written: Sequence) -> None:
+        """Feed what ``tmkit update`` just wrote, from memory, and record it as fed.
+
+        ``written``: :class:`toolkit.catalog.update.WrittenCatalog` items.  The
+        next run's feed then skips these files instead of parsing them again.
+        """
+        if self.tm is not None:
+            record_written(self.config, self.tm, written)
 
     def close(self) -> None:
         if self.tm is not None:
@@ -246,13 +274,15 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
         for lang, slug, path in project_po_files(config, languages, slugs):
             data = path.read_bytes()
             catalogs.setdefault(lang, []).append((path, data, parse_po_bytes(data, relative(config, path))))
+        read = [(lang, path, data, po) for lang, found in catalogs.items() for path, data, po in found]
+        # every catalog of every language in one batch: each distinct text looked up once
+        done = prefill_catalogs([(po, lang) for lang, _, _, po in read], hook.tm,
+                                config.source_language, hook.settings) if hook.tm else []
         rewrites = []
-        for lang, read in catalogs.items():
-            # every catalog of a language in one batch: many small articles use every core too
-            for (path, data, po), (counters, changed) in zip(read, hook.apply([po for _, _, po in read], lang)):
-                count(lang, path, counters)
-                if changed:
-                    rewrites.append(Rewrite(path, data, format_po(po)))   # gettext's layout
+        for (lang, path, data, po), (counters, changed) in zip(read, done):
+            count(lang, path, counters)
+            if changed:
+                rewrites.append(Rewrite(path, data, format_po(po)))   # gettext's layout
         result = rewrite_catalogs(rewrites, redo)
         report.written, report.redone, report.left = result.written, result.redone, result.left
     finally:

@@ -1,0 +1,96 @@
+"""What ``tmkit build`` reports: plain data, cheap to import.
+
+Kept apart from :mod:`toolkit.build` so that a rebuild with nothing to do
+(:mod:`toolkit.nochange`) can give its report without importing the
+writers and Jinja2.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+@dataclass
+class ArticleLanguage:
+    """The outcome for one article in one language."""
+
+    slug: str
+    lang: str
+    published: bool
+    percent: float
+    forced: bool = False
+    reasons: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)   # warnings, one per dropped translation
+    source: bool = False
+    kept: bool = False       # held back, but its last approved pages stay published
+    approved: str = ""       # sign-off fingerprint of the pages on disk (require_review)
+
+
+@dataclass
+class LanguageSummary:
+    """One row of the build summary."""
+
+    lang: str
+    published: int = 0
+    held_back: int = 0
+    completeness: float = 0.0          # mean translated share over the articles, percent
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per article-language outcomes, files written and removed."""
+
+    output: Path
+    results: list[ArticleLanguage] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    articles: int = 0
+    unchanged: int = 0                 # articles skipped because no input changed
+
+    @property
+    def held_back(self) -> list[ArticleLanguage]:
+        return [r for r in self.results if not r.published]
+
+    @property
+    def kept(self) -> list[ArticleLanguage]:
+        """Held back for review, their last approved pages left in place."""
+        return [r for r in self.results if r.kept]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Rejected translations and forced publications, for the user to see."""
+        out = [w for r in self.results for w in r.rejected]
+        out += [f"{r.lang}/{r.slug}: published with --force although held back: {'; '.join(r.reasons)}"
+                for r in self.results if r.forced]
+        return out
+
+    def as_rerun(self) -> dict:
+        """What a rebuild with nothing changed reports (stored by :mod:`toolkit.nochange`).
+
+        Results as rows of values (not dicts): thousands of them, kept small.
+        """
+        names = [f.name for f in fields(ArticleLanguage)]
+        return {"output": os.fspath(self.output), "articles": self.articles, "fields": names,
+                "results": [[getattr(r, name) for name in names] for r in self.results]}
+
+    @classmethod
+    def rerun(cls, stored: dict) -> "BuildReport":
+        names = stored["fields"]
+        return cls(Path(stored["output"]), [ArticleLanguage(**dict(zip(names, row)))
+                                            for row in stored["results"]],
+                   articles=int(stored["articles"]), unchanged=int(stored["articles"]))
+
+    def summary(self) -> list[LanguageSummary]:
+        """Per language: articles published, held back, mean completeness."""
+        rows: dict[str, LanguageSummary] = {}
+        totals: dict[str, float] = {}
+        for r in self.results:
+            row = rows.setdefault(r.lang, LanguageSummary(r.lang))
+            row.published += r.published
+            row.held_back += not r.published
+            totals[r.lang] = totals.get(r.lang, 0.0) + r.percent
+        for lang, row in rows.items():
+            row.completeness = totals[lang] / max(row.published + row.held_back, 1)
+        return list(rows.values())

@@ -1,0 +1,63 @@
+"""``tmkit build`` as the command line runs it: a rebuild with nothing to do replays.
+
+Like ``extract`` and ``update`` (:mod:`toolkit.catalog.rerun`), the build
+first asks :mod:`toolkit.nochange` whether anything it depends on changed
+since its last run with the same options: the articles, every configured
+language's PO files, ``tmkit.toml``, the template override folder, tmkit's
+code, and the names in the export folder (an export deleted by hand is
+written again).  If nothing did, the stored report is printed without reading the
+settings, importing the writers or touching a file; otherwise the project
+lock is taken and :func:`toolkit.build.build` does the real (incremental)
+work.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from toolkit.buildreport import BuildReport
+from toolkit.nochange import Stamp, command_key
+
+
+def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[str] = (),
+                  output: Optional[Path] = None, force: bool = False,
+                  progress: Optional[Callable[[int, int], None]] = None) -> BuildReport:
+    """Export the project at ``root`` (see :func:`toolkit.build.build`).
+
+    ``progress(done, total)`` is called as articles are done (not on a replay).
+    """
+    languages, formats = list(languages), list(formats)
+    stamp = Stamp(root, command_key("build", languages, formats, [os.fspath(output or "")],
+                                    ["force" if force else ""]))
+    stored = stamp.replay()
+    if stored is not None:
+        return BuildReport.rerun(stored)
+    from toolkit.build import MANIFEST_NAME, build
+    from toolkit.config import load_config
+    from toolkit.lock import project_lock
+    from toolkit.project import article_paths, check_output, relative
+
+    config = load_config(root)
+    with project_lock(config):
+        out = check_output(config, output) if output else config.export_path
+        inputs = [relative(config, p) for p in [config.source_path]
+                  + [config.po_path / lang for lang in config.languages]]
+        if config.export.templates:
+            inputs.append(config.export.templates)
+        # the exports: their names (an export deleted by hand is written again), as the
+        # build itself checks them (a directory listing, not 18,000 stats)
+        exported = [relative(config, out)] + [relative(config, out / lang) for lang in
+                                              [config.source_language, *config.languages]]
+        stamp.begin(inputs, ["tmkit.toml"], exported)
+        total, done = len(article_paths(config)), 0
+
+        def each(_slug: str) -> None:
+            nonlocal done
+            done += 1
+            progress(done, total)
+
+        report = build(config, languages, formats, output, force, each if progress else None)
+        stamp.finish(report.as_rerun(), [*report.written, *report.removed, out / MANIFEST_NAME])
+    return report

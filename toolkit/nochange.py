@@ -1,0 +1,217 @@
+"""Knowing at once that a rerun has nothing to do: a stamp of what a command saw and left.
+
+``tmkit extract``, ``tmkit update`` and ``tmkit build`` are run again and
+again on projects where nothing changed.  Their content hashes (``.tmkit/catalog-state.json``)
+already avoid parsing, but reading and hashing thousands of files, loading
+the settings and importing the libraries still cost most of a second.  This
+module keeps, per command and arguments, a digest of the metadata of every
+file the command depends on, as it was when the command finished: size,
+modification and change time (nanoseconds) and inode of each file in the
+watched folders (their listing too) and of the watched files.  A rerun whose
+digest matches replays the stored summary without reading settings, parsing
+a catalog or writing anything (``.tmkit/nochange/<key hash>.json``).
+
+Timestamps can lie in two ways, both covered:
+
+* a tool may set a file's modification time back (``touch -d``, ``tar``,
+  ``rsync -t``): the *change* time (ctime) cannot be set and moves on every
+  write, rename or ``utime`` call, so it is part of the digest;
+* a file changed within the timestamp granularity after it was recorded
+  keeps its times ("racy" files, as git calls them): every file whose ctime
+  is not older than the moment the stamp is written (the file system's own
+  clock, read from the new stamp file) is also recorded by content hash,
+  and checked by content on the next run.
+
+A run during which an input changed under it (not through the command's own
+writes) leaves no stamp, so the next run does the real work.  Anything
+unreadable or unexpected only means the real work is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from toolkit import __version__
+
+STAMP_FOLDER = ".tmkit/nochange"     # one small JSON file per command and arguments
+FORMAT = 2
+
+Stat = Optional[tuple[int, int, int, int]]     # size, mtime_ns, ctime_ns, inode; None: missing
+
+
+def _stat(path: str) -> Stat:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+
+def scan(root: Path, folders: Iterable[str], files: Iterable[str],
+         listed: Iterable[str] = ()) -> dict[str, Any]:
+    """``{relative path: stat}`` of the files directly in ``folders`` and of ``files``.
+
+    A missing folder is recorded as such (``folder/`` -> None), so its
+    appearance is a change too.  Of ``listed`` folders only the names count
+    (``folder/*`` -> a hash of the sorted names): outputs whose presence is
+    what matters, as the build checks its exports.
+    """
+    base = os.fspath(root)
+    found: dict[str, Any] = {}
+    for folder in listed:
+        try:
+            names = sorted(os.listdir(os.path.join(base, folder)))
+        except OSError:
+            found[folder + "/*"] = None
+            continue
+        found[folder + "/*"] = hashlib.sha256("\0".join(names).encode()).hexdigest()
+    for folder in folders:
+        where = os.path.join(base, folder)
+        try:
+            with os.scandir(where) as entries:
+                listing = [(e.name, e) for e in entries]
+        except OSError:
+            found[folder + "/"] = None
+            continue
+        found[folder + "/"] = (len(listing), 0, 0, 0)
+        for name, entry in listing:
+            try:
+                if not entry.is_file():
+                    continue
+                stat = entry.stat()
+            except OSError:
+                continue
+            found[f"{folder}/{name}"] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    for name in files:
+        found[name] = _stat(os.path.join(base, name))
+    return found
+
+
+def _digest(signature: dict[str, Stat]) -> str:
+    return hashlib.sha256(json.dumps(sorted(signature.items())).encode()).hexdigest()
+
+
+def _file_hash(path: Path) -> Optional[str]:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def code_folders() -> list[str]:
+    """tmkit's own package folders (absolute): new code may write other catalogs."""
+    package = Path(__file__).resolve().parent
+    return [os.fspath(package)] + sorted(os.fspath(p) for p in package.iterdir()
+                                         if p.is_dir() and (p / "__init__.py").exists())
+
+
+def command_key(command: str, *args: Iterable[str]) -> str:
+    """The stamp's key: the command, its arguments, tmkit's version and Python's."""
+    parts = [command, *(",".join(a) for a in args), __version__, sys.version,
+             hashlib.sha256(os.environ.get("TMKIT_TM_URL", "").encode()).hexdigest()[:12]]
+    return "\0".join(parts)
+
+
+class Stamp:
+    """The stamp of one command and arguments in one project (a file of its own)."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = Path(root).resolve()
+        name = hashlib.sha256(key.encode()).hexdigest()[:16]
+        self.path = self.root / STAMP_FOLDER / f"{name}.json"
+        self.key = key
+        self.folders: list[str] = []
+        self.files: list[str] = []
+        self.listed: list[str] = []
+        self.before: Optional[dict[str, int]] = None     # name -> hash of its stat
+
+    def _load(self) -> Optional[dict[str, Any]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
+            return None
+        return data
+
+    def replay(self) -> Optional[dict]:
+        """The stored result if nothing the command depends on changed, else None."""
+        stamp = self._load()
+        if stamp is None:
+            return None
+        try:
+            folders, files = list(stamp["folders"]), list(stamp["files"])
+            signature = scan(self.root, folders + code_folders(), files, list(stamp.get("listed", [])))
+            if _digest(signature) != stamp["digest"]:
+                return None
+            for name, wanted in stamp["racy"].items():
+                if _file_hash(self.root / name) != wanted:
+                    return None
+            return stamp["result"]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def begin(self, folders: list[str], files: list[str], listed: Iterable[str] = ()) -> None:
+        """Note what the inputs look like before the real run reads them (``listed``: see :func:`scan`)."""
+        self.folders, self.files, self.listed = folders, files, list(listed)
+        # one int per file, not its tuple: held through the whole run (thousands of files)
+        self.before = {name: hash(stat) for name, stat in
+                       scan(self.root, folders + code_folders(), files, self.listed).items()}
+
+    def finish(self, result: dict, written: Iterable[Path]) -> None:
+        """Store the stamp for the next run: what the files look like now, and ``result``.
+
+        ``written``: the files the run wrote itself.  Any other file whose
+        metadata moved during the run was changed by someone else after it
+        was read: no stamp then, the next run does the real work.
+        """
+        if self.before is None:
+            return
+        after = scan(self.root, self.folders + code_folders(), self.files, self.listed)
+        ours = {self._relative(p) for p in written}
+        moved = [name for name in set(after) | set(self.before)
+                 if (hash(after[name]) if name in after else None) != self.before.get(name)
+                 and name not in ours and not name.endswith(("/", "/*"))]
+        self.forget()
+        if not moved:
+            self._write({"format": FORMAT, "key": self.key, "folders": self.folders, "files": self.files,
+                         "listed": self.listed, "digest": _digest(after), "racy": {}, "result": result},
+                        after)
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return os.fspath(path)
+
+    def _write(self, stamp: dict, after: dict[str, Any]) -> None:
+        """Write the stamp atomically; files as new as the write get a content hash."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            now = os.fstat(fd).st_mtime_ns     # the file system's clock, at its granularity
+            stamp["racy"] = {name: _file_hash(self.root / name) for name, stat in after.items()
+                             if isinstance(stat, tuple) and not name.endswith("/")
+                             and not os.path.isabs(name) and stat[2] >= now}
+            keep = all(value is not None for value in stamp["racy"].values())   # none vanished
+            if keep:
+                os.write(fd, json.dumps(stamp).encode())
+        finally:
+            os.close(fd)
+        if keep:
+            os.replace(tmp, self.path)
+        else:
+            os.unlink(tmp)
+
+    def forget(self) -> None:
+        """Drop this command's stamp (the next run does the real work)."""
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
