@@ -51,7 +51,7 @@ COMMANDS = {
 #: commands then imports none of their modules (numpy, translate-toolkit, Jinja2).
 #: A test checks these against the commands; one left out is imported to be listed.
 COMMAND_HELP = {
-    "init": "Create a project: tmkit.toml, source/, po/, exports/.",
+    "init": "Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver).",
     "extract": "Write po/templates/<slug>.pot for every article in source/.",
     "update": "Create or update po/<lang>/<slug>.po from the templates, keeping all work.",
     "check": "Check translations (or, with --source, the English); exit 1 when an error-level "
@@ -63,6 +63,7 @@ COMMAND_HELP = {
     "tm": "The translation memory: feed it, query it, exchange it as TMX.",
     "xliff": "XLIFF 1.2 files for agencies' CAT tools: export work, import translations.",
     "pseudo": "Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.",
+    "merge-po": "Merge two versions of a PO/POT file entry by entry; the result replaces OURS.",
 }
 
 
