@@ -469,3 +469,18 @@ def test_word_document(runner, project):
         ("source/whiplash.docx", lines["chronic"], "spelling"),
         ("source/whiplash.docx", lines["exercise"], "repeated-word")]
     assert "'develope' (did you mean" in result.output
+
+
+def test_extract_sums_up_findings_beyond_twenty(runner, project):
+    """At scale extract stays readable: 20 findings, then a count; -v prints them all."""
+    source = project / "source"
+    for number in range(5):
+        (source / f"typos-{number}.txt").write_text(
+            "Typos\n\nThe Assocition and the Acedemy appoved it throught the yeer.\n", encoding="utf-8")
+    everything = [line for line in run_cli(runner, project, "extract", "-v").stderr.splitlines()
+                  if "] warning:" in line]
+    assert len(everything) > 20
+    quiet = run_cli(runner, project, "extract").stderr.splitlines()
+    assert sum("] warning:" in line for line in quiet) == 20
+    assert (f"tmkit: warning: {len(everything) - 20} more findings in the English "
+            "(all with -v, or 'tmkit check --source')") in quiet

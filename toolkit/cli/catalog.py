@@ -13,6 +13,9 @@ import click
 
 from toolkit.cli import ProgressBar, ProjectContext, echo_rewrites, pass_project
 
+#: Proofreading findings ``extract`` prints before summing up the rest: quiet at scale.
+EXTRACT_FINDINGS_SHOWN = 20
+
 _ARTICLE = click.option("--article", "slugs", multiple=True, metavar="SLUG",
                         help="Only this article (file name without extension), repeatable.")
 
@@ -43,8 +46,13 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
     if source_checks:
         from toolkit.checks.proofread import proofread_project
 
-        for finding in proofread_project(project.config, list(slugs) or None, use_cache=True).findings:
+        findings = proofread_project(project.config, list(slugs) or None, use_cache=True).findings
+        shown = findings if verbose else findings[:EXTRACT_FINDINGS_SHOWN]
+        for finding in shown:
             click.echo(finding.format(), err=True)
+        if len(shown) < len(findings):
+            click.echo(f"tmkit: warning: {len(findings) - len(shown)} more findings in the English "
+                       "(all with -v, or 'tmkit check --source')", err=True)
 
 
 @click.command("update")
