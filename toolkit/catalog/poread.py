@@ -231,11 +231,16 @@ _PLAIN_ENTRY = re.compile(
     rf"msgid (?P<id>{_LINE}(?:{_LINE})*)"
     rf"msgstr (?P<str>{_LINE}(?:{_LINE})*)"
     r"(?:\n|\Z)")
-_PIECE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 
 
 def _joined(lines: str) -> str:
-    return _unescape("".join(_PIECE.findall(lines)))
+    """The string of whole ``"..."`` lines (as :data:`_PLAIN_ENTRY` matched them), decoded.
+
+    Within a matched line a quote is always escaped and there is no newline,
+    so a quote-newline-quote occurs only where one line ends and the next
+    begins: removing those joins the lines (one C call instead of a findall).
+    """
+    return _unescape(lines[1:-2].replace('"\n"', ""))
 
 
 def _plain_translations(text: str) -> Optional[list[Translation]]:
