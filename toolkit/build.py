@@ -18,11 +18,13 @@ every page's language switcher shows).  Every write is atomic.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing as mp
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -352,12 +354,13 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
                 progress(slug)
         else:
             todo.append((path, record, key))
-    for record, written, removed in _render(plan, todo):
-        records[record["slug"]] = record
-        report.written.extend(written)
-        report.removed.extend(removed)
-        if progress:
-            progress(record["slug"])
+    with _fewer_collections():
+        for record, written, removed in _render(plan, todo):
+            records[record["slug"]] = record
+            report.written.extend(written)
+            report.removed.extend(removed)
+            if progress:
+                progress(record["slug"])
     for path in paths:
         report.results.extend(_results(records[path.stem], plan))
         report.articles += 1
@@ -370,6 +373,27 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
         if not manifest_path.exists() or manifest_path.read_bytes() != data:
             atomic_write_bytes(manifest_path, data)
     return report
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while pages are rendered.
+
+    Rendering allocates millions of short-lived objects, none of them in
+    cycles that outlive a page; with the default thresholds the collector
+    ran thousands of times over the long-lived ones (about 5 % of a full
+    build).  Objects alive before rendering are frozen (never scanned, and
+    their pages not copied into forked workers by refcount updates); the
+    previous settings come back afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _render(plan: _Plan, todo: list[tuple[Path, Optional[dict], str]]) -> Iterator[tuple[dict, list[Path], list[Path]]]:
