@@ -222,7 +222,7 @@ class AtomicBatch:
         self.moved: list[Path] = []      # targets left alone: they changed on disk (see ``expected``)
         self._staged: list[tuple[str, Path, object]] = []
         self._replaces = False
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="tmkit-write") if background else None
         self._pending: list[Future] = []
 
@@ -244,9 +244,10 @@ class AtomicBatch:
             self._stage(Path(path), data, check)
 
     def _stage(self, target: Path, data: bytes, check: object = UNCHECKED) -> None:
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
+        folder = os.path.dirname(target) or "."   # a str: hashing a Path costs more than the write
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
         fd, tmp = _create_temp(target)
         self._staged.append((tmp, target, check))
         try:
