@@ -35,7 +35,7 @@ from toolkit.catalog import pofile as catalog_po
 from toolkit.config import Config
 from toolkit.errors import ConfigError, TmkitError
 from toolkit.buildreport import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
-from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside
+from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
 from toolkit.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
@@ -179,17 +179,21 @@ def _confine(manifest: dict) -> None:
 
 
 class _Writes:
-    """Files of a batch of articles being written: staged, then synced once and renamed.
+    """Files of a batch of articles being written: staged, then renamed together.
 
     Creating files is what a full build spends most of its time on; one
     :class:`~toolkit.fsutil.AtomicBatch` per batch of articles replaces an
-    ``fsync`` per file by one sync per batch, each file still replaced whole.
+    ``fsync`` per file by one sync per batch that replaces existing files,
+    each file still replaced whole.  A batch of new files only is not
+    synced: :func:`build` syncs once before the manifest names them, so a
+    crash can leave a new file incomplete only while no manifest vouches
+    for it (the next build writes it again).
     """
 
     def __init__(self) -> None:
         self.written: list[Path] = []
         self.removed: list[Path] = []
-        self.batch = AtomicBatch(background=True)
+        self.batch = AtomicBatch(sync_new=False)
 
     def write_if_changed(self, path: Path, data: bytes, known: Optional[str]) -> str:
         digest = hashlib.sha256(data).hexdigest()
@@ -371,6 +375,8 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
         data = json.dumps(manifest, sort_keys=True, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
         if not manifest_path.exists() or manifest_path.read_bytes() != data:
+            if report.written:
+                sync_filesystem(plan.output)   # every export on disk before the manifest vouches for it
             atomic_write_bytes(manifest_path, data)
     return report
 
