@@ -8,7 +8,7 @@ only files whose bytes changed.
 The build is incremental by content hashes, never timestamps.  A manifest in
 the export folder (``.tmkit-manifest.json``) records, per article, a key over
 its inputs (source bytes, every PO file's bytes, the templates, the settings
-that shape the output, the tmkit version) and the hash of each file written.
+that shape the output, the tmkit version and a hash of its code) and the hash of each file written.
 When an article's key is unchanged and its files are still there, it is not
 even read; when it changed, it is rendered and only files whose content hash
 differs are replaced (so editing the Spanish PO rewrites only the Spanish
@@ -18,6 +18,7 @@ every page's language switcher shows).  Every write is atomic.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import itertools
@@ -126,6 +127,21 @@ def _file_digest(path: os.PathLike | str) -> str:
         return "-"
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of tmkit's own code: part of every article's key.
+
+    The version number alone does not change between commits, and a reader,
+    merge or writer changed by an upgrade must render the pages again (only
+    files whose bytes differ are then rewritten).
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[Iterable[str]],
           output: Optional[os.PathLike | str], force: bool) -> _Plan:
     wanted = list(languages or [])
@@ -140,7 +156,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         if not override.is_dir():
             raise ConfigError(f"templates folder not found: {config.export.templates}", config.path)
     settings = json.dumps({
-        "version": __version__, "source": source, "languages": config.languages,
+        "version": __version__, "code": code_digest(), "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
         "forced": targets if force else [],   # --force applies to the languages built
