@@ -184,10 +184,13 @@ class Stamp:
                         after)
 
     def _relative(self, path: Path) -> str:
-        try:
-            return Path(path).relative_to(self.root).as_posix()
-        except ValueError:
-            return os.fspath(path)
+        """``path`` as the scan names it (relative to the project), by string:
+        ``Path.relative_to`` on each of a build's 18,000 files cost 0.15 s."""
+        text = os.fspath(path)
+        prefix = os.path.join(os.fspath(self.root), "")
+        if text.startswith(prefix):
+            return text[len(prefix):].replace(os.sep, "/")
+        return text
 
     def _write(self, stamp: dict, after: dict[str, Any]) -> None:
         """Write the stamp atomically; files as new as the write get a content hash."""
