@@ -47,7 +47,7 @@ def _after_fork() -> None:
 
 def _answer(job: tuple) -> list[list[Match]]:
     texts, source_lang, target_lang, min_score, limit = job
-    return [_shared.lookup(t, source_lang, target_lang, min_score, limit) for t in texts]
+    return _shared.lookup_batch(texts, source_lang, target_lang, min_score, limit)
 
 
 def lookup_many(tm, texts: Sequence[str], source_lang: str, target_lang: str,
@@ -76,7 +76,7 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, total // (BATCH_MIN // 2)))
     if total < BATCH_MIN or workers < 2 or not can_fork() or _shared is not None:
-        found.update({(sl, tl): [tm.lookup(t, sl, tl, min_score, limit) for t in texts]
+        found.update({(sl, tl): tm.lookup_batch(texts, sl, tl, min_score, limit)
                       for (sl, tl), texts in groups.items()})
         return found
     for source_lang, target_lang in groups:

@@ -131,8 +131,8 @@ class PostgresStore(SQLStore):
                 copy.write_row(row)
         self.db.execute("ANALYZE incoming")   # temporary tables are never analysed by autovacuum
 
-    def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
-        return "u.id = ANY(?)", (ids,)
+    def _in_clause(self, column: str, values: list[int]) -> tuple[str, tuple]:
+        return f"{column} = ANY(?)", (values,)
 
     def _error(self, exc: Exception) -> Optional[TMError]:
         if isinstance(exc, psycopg.Error):
