@@ -266,6 +266,9 @@ def tmkit_process(tm_path: Path, queries, folder: Path, url: str = "") -> float:
         po.append(polib.POEntry(msgid=query, msgstr=""))
     po.save(str(project / "po" / "de" / "queries.po"))
     tmkit = Path(sys.executable).with_name("tmkit")
+    # the copies made above are the benchmark's writes, not tmkit's: flush them now, or the
+    # one file-system sync tmkit does before replacing the PO file would write them out
+    os.sync()
     started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if k != "TMKIT_TM_URL"}
     if url:

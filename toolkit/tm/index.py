@@ -319,7 +319,7 @@ class IndexedMatcher:
                                                     end_hit[cuts[number]:cuts[number + 1]]) if b > a]
             if slices:
                 low = int(lows[i])
-                hits = (np.concatenate(slices) - low).astype(np.intp)
+                hits = np.subtract(np.concatenate(slices), low, dtype=np.intp)
                 found[i] = self._top(hits, lengths[low:int(highs[i])], len(queries[i])) + low
         return found
 
@@ -337,7 +337,8 @@ class IndexedMatcher:
         k = self.candidates
         counts = np.bincount(hits)
         per_entry = counts[hits]
-        weighted = np.bincount(per_entry)
+        ordered = np.sort(per_entry)     # faster than bincount(per_entry) here: its increments queue up
+        weighted = np.diff(ordered.searchsorted(np.arange(int(ordered[-1]) + 2)))
         units_with = weighted // np.maximum(np.arange(len(weighted)), 1)
         above = np.cumsum(units_with[::-1])[::-1]            # above[c]: units with count >= c
         fits = np.flatnonzero(above[1:] <= k)

@@ -34,6 +34,8 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _PLACEHOLDER_RE = re.compile(
     r"%(?:\d+\$|\([A-Za-z_]\w*\))?[-+ #0]*\d*(?:\.\d+)?(?:l|ll|h|z)?[sdiufFeEgGxXocpr]"
     r"|\{[A-Za-z_0-9.]*\}|\$\{?[A-Za-z_]\w*\}?")
+#: what every number, tag and placeholder above starts with
+_SPECIAL_RE = re.compile(r"[\d<%{$]")
 
 
 @dataclass
@@ -61,6 +63,8 @@ def _markup(text: str) -> Counter:
 
 def penalties(query: str, candidate: str) -> list[tuple[str, float]]:
     """Why ``candidate``'s translation needs more work than its edit distance says."""
+    if not _SPECIAL_RE.search(query) and not _SPECIAL_RE.search(candidate):
+        return []             # no number, tag or placeholder on either side: nothing differs
     found = []
     if Counter(_NUMBER_RE.findall(query)) != Counter(_NUMBER_RE.findall(candidate)):
         found.append(("numbers differ", PENALTY_NUMBERS))
