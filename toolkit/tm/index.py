@@ -52,6 +52,7 @@ TIE_ROOM = 4                        # units tied at the cut-off: up to 4 x CANDI
 COMMON = 0.02                       # trigrams in more than 2% of units are skipped
 DELTA_LIMIT = 20_000                # units added since the build scored directly
 CHUNK = 65_536                      # texts hashed per numpy batch while building
+FEW_LISTS = 64                      # posting lists searched one by one rather than all at once
 FORMAT = "tmkit-trigram-index/2"
 _MAGIC = b"TMKITIDX"
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
@@ -99,17 +100,27 @@ def query_grams(text: str, bits: int) -> list[int]:
                    for a, b, c in zip(codes, codes[1:], codes[2:])})
 
 
-def _lower_bounds(values: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                  targets: np.ndarray) -> np.ndarray:
-    """For each i, the first index in ``values[lo[i]:hi[i]]`` (sorted) whose value is
-    ``>= targets[i]``: many binary searches at once, a few numpy operations per halving
-    instead of one ``searchsorted`` call (and its overhead) per posting list."""
-    lo, hi = lo.copy(), hi.copy()
+def _windows(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, lows: np.ndarray,
+             highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each i, the part of ``values[starts[i]:ends[i]]`` (sorted) that lies in
+    ``[lows[i], highs[i])``, as absolute ``(first, end)`` indices.
+
+    Many lists (a chunk of queries): binary searches all at once, a few numpy
+    operations per halving instead of a ``searchsorted`` call (and its overhead)
+    per list.  Few lists (one query): a ``searchsorted`` each costs less.
+    """
+    if len(starts) <= FEW_LISTS:
+        found = [a + values[a:b].searchsorted(window) for a, b, window in
+                 zip(starts.tolist(), ends.tolist(), np.stack((lows, highs), axis=1).astype(values.dtype))]
+        both = np.array(found, dtype=np.int64).reshape(-1, 2)
+        return both[:, 0], both[:, 1]
+    lo, hi = np.concatenate((starts, starts)), np.concatenate((ends, ends))
+    targets = np.concatenate((lows, highs)).astype(values.dtype)
     last = len(values) - 1
     while True:
         active = np.flatnonzero(lo < hi)
         if not len(active):
-            return lo
+            return lo[:len(starts)], lo[len(starts):]
         a_lo, a_hi = lo[active], hi[active]
         mid = (a_lo + a_hi) >> 1
         right = values[np.minimum(mid, last)] < targets[active]
@@ -289,8 +300,10 @@ class IndexedMatcher:
         data, found = self.data, [np.zeros(0, np.int64) for _ in queries]
         t = max(min_score, 1.0) / 100.0
         sizes = np.fromiter(map(len, queries), dtype=np.float64, count=len(queries))
-        lows = data.lengths.searchsorted(np.ceil(sizes * t - 1e-9).astype(np.int64))
-        highs = data.lengths.searchsorted(np.floor(sizes / t + 1e-9).astype(np.int64) + 1)
+        # keys of the arrays' own type: searchsorted would otherwise convert the whole array
+        limit = np.iinfo(data.lengths.dtype).max
+        lows = data.lengths.searchsorted(np.minimum(np.ceil(sizes * t - 1e-9), limit).astype(data.lengths.dtype))
+        highs = data.lengths.searchsorted(np.minimum(np.floor(sizes / t + 1e-9) + 1, limit).astype(data.lengths.dtype))
         active = [i for i in range(len(queries)) if highs[i] > lows[i]]
         if not active:
             return found
@@ -308,10 +321,8 @@ class IndexedMatcher:
         kept.sort()                                                  # back in query order
         owner, starts, ends = owner[kept], starts[kept], ends[kept]
         window = np.asarray(active)[owner]
-        bounds = _lower_bounds(data.postings, np.concatenate((starts, starts)),
-                               np.concatenate((ends, ends)),
-                               np.concatenate((lows[window], highs[window])))
-        first_hit, end_hit = bounds[:len(kept)].tolist(), bounds[len(kept):].tolist()
+        first_hit, end_hit = _windows(data.postings, starts, ends, lows[window], highs[window])
+        first_hit, end_hit = first_hit.tolist(), end_hit.tolist()
         postings, lengths = data.postings, data.lengths
         cuts = np.searchsorted(owner, np.arange(len(active) + 1)).tolist()
         for number, i in enumerate(active):
