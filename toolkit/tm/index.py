@@ -32,6 +32,7 @@ generation; units added since the last build are scored directly (a small
 
 from __future__ import annotations
 
+import functools
 import json
 import mmap
 from dataclasses import dataclass
@@ -246,6 +247,29 @@ def load(path: Path) -> Optional[IndexData]:
                      text_base=base + header["arrays"]["blob"][0])
 
 
+@functools.lru_cache(maxsize=None)
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed memory instead of handing it back to the kernel (once).
+
+    A lookup allocates and frees numpy arrays of 0.1-1 MB (the counts over its
+    length window, its hits); by default glibc returns such memory at once and
+    the next lookup faults it in again, page by page: about 35,000 page faults
+    and a tenth of the CPU time for 2,000 lookups at 300k units.  Arrays up to
+    4 MB then come from the heap, and up to 64 MB of free heap stays with the
+    process (peak memory is unchanged).  Elsewhere (no glibc) nothing changes.
+    """
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_TRIM_THRESHOLD, 64 << 20) and mallopt(_M_MMAP_THRESHOLD, 4 << 20))
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3     # glibc's mallopt parameters
+
+
 class IndexedMatcher:
     """Fuzzy lookups for one language pair through the trigram index."""
 
@@ -254,6 +278,7 @@ class IndexedMatcher:
         self.store = store
         self.source_lang, self.target_lang = source_lang, target_lang
         self.candidates = candidates
+        keep_freed_memory()
         max_id, units = store.generation(source_lang, target_lang)
         path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
         data = load(path) if path and path.exists() else None
