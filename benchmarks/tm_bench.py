@@ -54,6 +54,7 @@ from toolkit.tm import TMUnit, TranslationMemory  # noqa: E402
 from toolkit.tm.batch import default_workers  # noqa: E402
 from toolkit.tm.match import BruteForceMatcher  # noqa: E402
 from toolkit.tm.normalize import normalize  # noqa: E402
+from tests.tm_helpers import edit_one_word as _edit  # noqa: E402  (the tests use the same edits)
 
 MIN = 75.0
 QUERIES = 2000
@@ -94,18 +95,6 @@ def extract() -> tuple[Path, Path]:
     print(f"extracted {len(files)} catalogs in {time.perf_counter() - started:.0f}s: "
           f"{len(seen_pairs)} German pairs, {len(seen_strings)} distinct strings")
     return german, strings
-
-
-def _edit(rng: random.Random, text: str) -> str:
-    words = text.split(" ")
-    if len(words) < 3:
-        return text + " x"
-    position = rng.randrange(len(words))
-    if rng.random() < 0.5:
-        del words[position]
-    else:
-        words[position] = rng.choice(["new", "other", "file", "the", "value", "system"])
-    return " ".join(words)
 
 
 def dataset(size: int | None, seed: int = 7):

@@ -18,6 +18,7 @@ import pytest
 from toolkit.tm import TMUnit, TranslationMemory, batch
 from toolkit.tm.match import BruteForceMatcher
 from toolkit.tm.normalize import normalize
+from tests.tm_helpers import edit_one_word as _edit
 
 QUERIES = 600
 MIN_PAIRS = 2000
@@ -36,18 +37,6 @@ def real_pairs() -> list[tuple[str, str]]:
     if len(pairs) < MIN_PAIRS:
         pytest.skip("needs the German catalogs of GNU gettext and postgresql in /usr/share/locale/de")
     return sorted(pairs)[:12_000]
-
-
-def _edit(rng: random.Random, text: str) -> str:
-    words = text.split(" ")
-    if len(words) < 3:
-        return text + " x"
-    position = rng.randrange(len(words))
-    if rng.random() < 0.5:
-        del words[position]
-    else:
-        words[position] = rng.choice(["new", "other", "file", "the", "value", "system"])
-    return " ".join(words)
 
 
 @pytest.fixture(scope="module")
