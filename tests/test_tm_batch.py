@@ -70,10 +70,10 @@ def test_small_batches_and_one_worker_stay_serial(tm_backend, monkeypatch):
     rng = random.Random(12)
     tm, sources = _filled_tm(tm_backend.location, rng, tm_backend.index_dir)
 
-    def no_pool(*args, **kwargs):
-        raise AssertionError("a pool was started")
+    def no_fork(*args, **kwargs):
+        raise AssertionError("a worker was forked")
 
-    monkeypatch.setattr(batch.multiprocessing, "get_context", no_pool)
+    monkeypatch.setattr(batch.os, "fork", no_fork)
     with tm:
         small = [_edit(rng, s) for s in sources[:batch.BATCH_MIN - 1]]
         assert tm.lookup_many(small, "en", "de", workers=4) == [tm.lookup(q, "en", "de") for q in small]

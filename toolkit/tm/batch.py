@@ -13,8 +13,7 @@ load.  Each child opens its own store connection
 back through a pipe, pickled, when it is done.  Every chunk is answered by
 :meth:`~toolkit.tm.memory.TranslationMemory.lookup_batch`, so the results are
 exactly those of the serial lookups.  Small batches, one worker or no
-``fork`` (Windows, macOS default) stay serial because forking would cost more
-than it saves.  Other threads of the process are not copied into the
+``fork`` (Windows) stay serial: forking would cost more than it saves.  Other threads of the process are not copied into the
 children; the only ones tmkit starts (``toolkit.build``'s idle write pool)
 forget themselves in a forked child (``os.register_at_fork``).
 """
@@ -22,7 +21,6 @@ forget themselves in a forked child (``os.register_at_fork``).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 import signal
@@ -43,7 +41,9 @@ def default_workers() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether ``os.fork`` exists (not on Windows).  ``multiprocessing`` is imported only
+    when a batch forks: most commands never do."""
+    return hasattr(os, "fork")
 
 
 def _after_fork() -> None:
@@ -136,7 +136,9 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
     step = -(-total // (workers * CHUNKS_PER_WORKER))
     jobs = [(texts[i:i + step], sl, tl, min_score, limit)
             for (sl, tl), texts in groups.items() for i in range(0, len(texts), step)]
-    counter = multiprocessing.get_context("fork").Value("l", 0)
+    import multiprocessing
+
+    counter = multiprocessing.get_context("fork").Value("l", 0)     # a lock-guarded shared int
     answers: dict[int, list[list[Match]]] = {}
     children: list[tuple[int, int]] = []
     _shared = tm
