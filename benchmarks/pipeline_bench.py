@@ -22,7 +22,11 @@ processes, as a user would run them, each beside its anchor in the same run:
   writer) takes alone: the build's share that is file creation;
 * po4a writing the translated text documents of all languages (one format)
   from the same one-template configuration, its PO files filled the same way;
-* translate-toolkit's ``txt2po`` (extraction only, paragraphs) when installed.
+* translate-toolkit's ``txt2po`` (extraction only, paragraphs) when installed;
+* the from-scratch steps again (po4a beside tmkit) with the project in memory
+  on ``/dev/shm`` (rows marked ``[tmpfs]``): tmkit's own cost, apart from the
+  disk, which on some file systems dominates (see :func:`file_system`; the
+  report names the project's file system).
 
 Every pair prints ``anchor / tmkit`` (above 1: tmkit is faster).  CPU (user
 + system of all processes) is printed beside the wall clock: on a shared
@@ -52,7 +56,8 @@ SEED = REPO / "source" / "failed-back-syndrome.txt"
 LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
 #: Targets of issue 12 in seconds; extract+update are held to po4a's time in the same run
 #: (the ratios printed below the table).
-TARGETS = {"tmkit build, from scratch": 3.0, "tmkit build, unchanged": 0.2}
+TARGETS = {"tmkit build, from scratch": 3.0, "tmkit build, unchanged": 0.2,
+           "tmkit build, from scratch [tmpfs]": 3.0}
 PREFIX = {"es": "ES", "fr": "FR", "de": "DE", "ar": "عربي", "zh-Hans": "中文"}
 FOOTER_MARK = "Educational Partners"
 
@@ -154,19 +159,22 @@ def bench_tmkit_help(root: Path, slugs: list[str]) -> list[Timing]:
 
 
 def translate_all(root: Path) -> None:
-    """Fill every msgstr (language prefix + msgid), as if translators had finished."""
+    """Fill every msgstr (language prefix + msgid), as if translators had finished.
+
+    Written in place, not replaced: replacing 5,000 files frees 5,000 inodes
+    just before the build is timed, and on ext4 without a journal the kernel
+    then creates each new file in time proportional to the inodes freed in
+    the last minutes (see :func:`file_system`), which would time the
+    benchmark's own clean-up rather than the build.
+    """
     sys.path.insert(0, str(REPO))
     from toolkit.catalog.pofile import format_po, read_po
-    from toolkit.fsutil import atomic_write_many
 
-    def filled():
-        for path in sorted((root / "po").glob("*/*.po")):
-            po = read_po(path)
-            for entry in po:
-                entry.msgstr = f"{PREFIX[path.parent.name]} {entry.msgid}"
-            yield path, format_po(po).encode("utf-8")
-
-    atomic_write_many(filled())
+    for path in sorted((root / "po").glob("*/*.po")):
+        po = read_po(path)
+        for entry in po:
+            entry.msgstr = f"{PREFIX[path.parent.name]} {entry.msgid}"
+        path.write_bytes(format_po(po).encode("utf-8"))
 
 
 def peak_rss_mib(command: list[str], cwd: Path) -> int:
@@ -183,6 +191,14 @@ def bench_build(root: Path, slugs: list[str]) -> list[Timing]:
     if not (root / "po").is_dir():
         time_commands([[tmkit, "extract"], [tmkit, "update"]], root)
     translate_all(root)
+    scratch = time_commands([[tmkit, "build"]], root)
+    files = sum(1 for p in (root / "exports").rglob("*") if p.is_file())
+    creation = time_file_creation(root / "exports", root.parent / "creation")
+    unchanged = time_commands([[tmkit, "build"]], root)
+    po = root / "po" / "es" / f"{slugs[len(slugs) // 2]}.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "ES ', 'msgstr "ES2 ', 1), encoding="utf-8")
+    one = time_commands([[tmkit, "build"]], root)
+    # Memory last: these runs delete and create files the timed ones would pay for.
     quarter = root.parent / "quarter"
     if quarter.exists():
         shutil.rmtree(quarter)
@@ -191,13 +207,6 @@ def bench_build(root: Path, slugs: list[str]) -> list[Timing]:
         extra.unlink()
     small = peak_rss_mib([tmkit, "build"], quarter)
     shutil.rmtree(quarter)
-    scratch = time_commands([[tmkit, "build"]], root)
-    files = sum(1 for p in (root / "exports").rglob("*") if p.is_file())
-    creation = time_file_creation(root / "exports", root.parent / "creation")
-    unchanged = time_commands([[tmkit, "build"]], root)
-    po = root / "po" / "es" / f"{slugs[len(slugs) // 2]}.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "ES ', 'msgstr "ES2 ', 1), encoding="utf-8")
-    one = time_commands([[tmkit, "build"]], root)
     shutil.rmtree(root / "exports")
     full = peak_rss_mib([tmkit, "build"], root)
     return [Timing("tmkit build, from scratch", scratch[0], f"  {files} files", cpu=scratch[1]),
@@ -292,14 +301,79 @@ def bench_txt2po(root: Path, slugs: list[str]) -> list[Timing]:
     return [timing("txt2po -P (extract only, paragraphs)", seconds)]
 
 
+def bench_tmpfs(root: Path, slugs: list[str]) -> list[Timing]:
+    """The from-scratch steps again with the project in memory (``/dev/shm``), po4a beside them.
+
+    What tmkit itself costs, apart from the disk: the project's file system
+    can make creating thousands of files (a PO per article and language, 18
+    exports per article) the larger part of a run (see :func:`file_system`).
+    """
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not file_system(shm).startswith("tmpfs") or shutil.disk_usage(shm).free < 2 << 30:
+        return [Timing("[tmpfs] steps", float("nan"), "no tmpfs with 2 GiB free at /dev/shm")]
+    tmkit = tmkit_binary()
+    with tempfile.TemporaryDirectory(prefix="tmkit-bench-", dir=shm) as tmp:
+        work = Path(tmp) / "project"
+        shutil.copytree(root, work, ignore=shutil.ignore_patterns("exports", "po", "po4a", "po4a-build",
+                                                                  "txt2po-out", ".tmkit"))
+        timings = []
+        if shutil.which("po4a"):
+            po4a = _po4a_project(work, slugs, translated=False)
+            timings.append(timing("po4a --no-translations, from scratch [tmpfs]", time_commands(
+                [["po4a", "--no-translations", "--quiet", "po4a.cfg"]], po4a)))
+        timings.append(timing("tmkit extract+update, from scratch [tmpfs]", time_commands(
+            [[tmkit, "extract", "--no-source-checks"], [tmkit, "update"]], work)))
+        translate_all(work)
+        timings.append(timing("tmkit build, from scratch [tmpfs]", time_commands([[tmkit, "build"]], work)))
+    return timings
+
+
+def file_system(path: Path) -> str:
+    """The file system holding ``path``, as ``type (source on mount point)``.
+
+    ext4 says whether it has a journal: without one, the kernel does not
+    reuse an inode freed in the last few minutes and steps over such inodes
+    one by one for each new file (``recently_deleted`` in fs/ext4/ialloc.c),
+    so creating N files soon after deleting N costs time in N squared.  This
+    benchmark's machine may be such a virtual disk; the figure is printed
+    with the results so they can be read for what they are.
+    """
+    best = ("", "?", "?")
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return "unknown"
+    target = str(path.resolve())
+    for line in lines:
+        fields = line.split()
+        mount = fields[4]
+        dash = fields.index("-")
+        fstype, source = fields[dash + 1], fields[dash + 2]
+        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best[0]):
+            best = (mount, fstype, source)
+    mount, fstype, source = best
+    if fstype == "ext4":
+        task = Path("/sys/fs/ext4") / Path(source).name / "journal_task"
+        try:
+            journal = "without a journal" if task.read_text().strip() == "<none>" else "with a journal"
+        except OSError:
+            journal = "journal unknown"
+        fstype = f"ext4 {journal}"
+    return f"{fstype} ({source} on {mount})"
+
+
 #: The measured steps, in order; each gets the project root and the slugs.
 STEPS: list[Callable[[Path, list[str]], list[Timing]]] = [
-    bench_tmkit_help, bench_po4a, bench_tmkit, bench_build, bench_po4a_build, bench_txt2po]
+    bench_tmkit_help, bench_po4a, bench_tmkit, bench_build, bench_po4a_build, bench_txt2po, bench_tmpfs]
 
 
-def report(timings: list[Timing], articles: int) -> None:
+def report(timings: list[Timing], articles: int, root: Path) -> None:
     print(f"\n{articles} articles x {len(LANGUAGES)} languages (wall = elapsed, cpu = user+sys); "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; commit {commit()}")
+    where = file_system(root)
+    print(f"project on {where}" + ("; creating files soon after deleting many is slow there "
+                                   "(see file_system in this script; [tmpfs] rows: the same steps in memory)"
+                                   if "without a journal" in where else ""))
     print(f"{'step':<45} {'wall s':>7} {'cpu s':>7}  target")
     for t in timings:
         target = TARGETS.get(t.name)
@@ -311,6 +385,7 @@ def report(timings: list[Timing], articles: int) -> None:
     pairs = [("po4a --no-translations, from scratch", "tmkit extract+update, from scratch", 1.0),
              ("po4a --no-translations, unchanged", "tmkit extract+update, unchanged (1st rerun)", 1.0),
              ("po4a --no-translations, unchanged", "tmkit extract+update, unchanged (2nd rerun)", 1.0),
+             ("po4a --no-translations, from scratch [tmpfs]", "tmkit extract+update, from scratch [tmpfs]", 1.0),
              ("po4a, translated documents (text only)", "tmkit build, from scratch", None),
              ("txt2po -P (extract only, paragraphs)", "tmkit extract+update, from scratch", None)]
     print("\nratios (anchor / tmkit, measured in this run; above 1: tmkit is faster)")
@@ -334,7 +409,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
     parser.add_argument("--skip", action="append", default=[], metavar="STEP",
                         help="leave out a step: tmkit_help, po4a, tmkit, build, po4a_build, "
-                             "txt2po (repeatable)")
+                             "txt2po, tmpfs (repeatable)")
     parser.add_argument("--prefill", choices=["off", "comment", "fuzzy"],
                         help="[tm] prefill of the generated project (default: the repository's)")
     args = parser.parse_args(argv)
@@ -347,7 +422,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         for step in STEPS:
             if step.__name__.removeprefix("bench_") not in args.skip:
                 timings += step(root, slugs)
-    report(timings, args.articles)
+        report(timings, args.articles, root)
     return 0
 
 

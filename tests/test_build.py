@@ -107,6 +107,20 @@ def test_rejected_markup_is_warned_with_po_line(project, runner):
     assert "translation markup does not match the source, English used" in result.output
 
 
+def test_control_character_in_a_translation_is_rejected_not_a_crash(project, runner):
+    """XML 1.0 cannot hold U+0001; a PO file can.  The build warns with the PO line and
+    publishes English for that segment; every export stays valid."""
+    (project / "source" / "ctl.txt").write_text("Control Test\n\nRead this first. Then rest.\n",
+                                                encoding="utf-8")
+    write_po(project, "es", lambda s: "Lea\x01 esto." if "Read" in s.text else f"ES {s.text}", slug="ctl")
+    result = run_cli(runner, project, "build", "--lang", "es", "--force")
+    assert "tmkit: warning: po/es/ctl.po:" in result.output
+    assert "translation holds a control character, English used" in result.output
+    xml = (project / "exports" / "es" / "ctl.xml").read_bytes()
+    assert validate(xml) == [] and b"Read this first." in xml and b"\x01" not in xml
+    assert "\x01" not in (project / "exports" / "es" / "ctl.html").read_text(encoding="utf-8")
+
+
 def test_options_format_output_and_bad_input(project, runner, tmp_path):
     write_po(project, "fr", prefixed("FR"))
     out = tmp_path / "site"

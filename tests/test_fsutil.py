@@ -10,13 +10,12 @@ import pytest
 from toolkit.fsutil import AtomicBatch, atomic_write_many
 
 
-@pytest.mark.parametrize("background", [False, True])
-def test_batch_replaces_files_and_keeps_their_mode(tmp_path: Path, background: bool):
+def test_batch_replaces_files_and_keeps_their_mode(tmp_path: Path):
     old = tmp_path / "a" / "old.txt"
     old.parent.mkdir()
     old.write_bytes(b"old")
     old.chmod(0o600)
-    with AtomicBatch(background=background) as batch:
+    with AtomicBatch() as batch:
         batch.add(old, b"new")
         batch.add(tmp_path / "a" / "b" / "fresh.txt", b"fresh")
         assert old.read_bytes() == b"old"          # nothing visible before the commit
@@ -26,14 +25,13 @@ def test_batch_replaces_files_and_keeps_their_mode(tmp_path: Path, background: b
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["fresh.txt", "old.txt"]
 
 
-@pytest.mark.parametrize("background", [False, True])
-def test_failed_batch_leaves_every_target_as_it_was(tmp_path: Path, background: bool):
+def test_failed_batch_leaves_every_target_as_it_was(tmp_path: Path):
     keep = tmp_path / "keep.txt"
     keep.write_bytes(b"old")
     blocker = tmp_path / "file"
     blocker.write_bytes(b"")                         # a file where a folder is needed
     with pytest.raises(OSError):
-        with AtomicBatch(background=background) as batch:
+        with AtomicBatch() as batch:
             batch.add(keep, b"new")
             batch.add(blocker / "x.txt", b"cannot")
             batch.commit()

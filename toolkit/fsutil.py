@@ -18,7 +18,6 @@ import hashlib
 import itertools
 import os
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
@@ -217,14 +216,12 @@ class AtomicBatch:
     in :attr:`moved` for the caller to merge again or report.
     """
 
-    def __init__(self, sync_new: bool = True, background: bool = False) -> None:
+    def __init__(self, sync_new: bool = True) -> None:
         self.sync_new = sync_new
         self.moved: list[Path] = []      # targets left alone: they changed on disk (see ``expected``)
         self._staged: list[tuple[str, Path, object]] = []
         self._replaces = False
-        self._dirs: set[Path] = set()
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tmkit-write") if background else None
-        self._pending: list[Future] = []
+        self._dirs: set[str] = set()
 
     def add(self, path: os.PathLike | str, data: bytes, expected: Expected = UNCHECKED) -> None:
         """Stage ``data`` for ``path`` (made visible only by :meth:`commit`).
@@ -233,20 +230,18 @@ class AtomicBatch:
         did not exist); :meth:`commit` then replaces the file only if it
         still holds exactly that (:func:`replace_if_unchanged`).
 
-        With ``background``, the file is created by a thread while the
-        caller goes on (creating files mostly waits on the kernel and the
-        disk, which a build can overlap with rendering the next page).
+        (A thread creating the files while the caller renders the next page
+        was tried: on two cores busy with two build workers its hand-offs
+        cost more CPU than it overlapped.)
         """
         check = expected if expected is None or expected is UNCHECKED else content_digest(expected)
-        if self._thread is not None:
-            self._pending.append(self._thread.submit(self._stage, Path(path), data, check))
-        else:
-            self._stage(Path(path), data, check)
+        self._stage(Path(path), data, check)
 
     def _stage(self, target: Path, data: bytes, check: object = UNCHECKED) -> None:
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
+        folder = os.path.dirname(target) or "."   # a str: hashing a Path costs more than the write
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
         fd, tmp = _create_temp(target)
         self._staged.append((tmp, target, check))
         try:
@@ -266,11 +261,6 @@ class AtomicBatch:
         Returns the targets not replaced because they changed on disk (also
         in :attr:`moved`).
         """
-        try:
-            self._wait()
-        except BaseException:
-            self.abort()
-            raise
         if not self._staged:
             return self.moved
         if self._replaces or self.sync_new:
@@ -293,26 +283,9 @@ class AtomicBatch:
 
     def abort(self) -> None:
         """Remove the temp files not yet renamed."""
-        try:
-            self._wait()
-        except Exception:
-            pass
         staged, self._staged = self._staged, []
         for tmp, _, _ in staged:
             _unlink(tmp)
-
-    def _wait(self) -> None:
-        """Let the background thread finish; re-raise its first failure."""
-        pending, self._pending = self._pending, []
-        failure = None
-        for future in pending:
-            if future.exception() is not None and failure is None:
-                failure = future.exception()
-        if self._thread is not None:
-            self._thread.shutdown()
-            self._thread = None
-        if failure is not None:
-            raise failure
 
     def __enter__(self) -> "AtomicBatch":
         return self

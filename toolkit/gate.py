@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -34,15 +35,30 @@ from toolkit.segment import Unit
 from toolkit.signoff import SignOff, read_signoff, signoff_file
 
 
+#: Characters XML 1.0 forbids (C0 controls other than tab, newline and
+#: carriage return; lone surrogates; U+FFFE and U+FFFF).  A PO file may hold
+#: them; no export can, so such a translation is rejected like broken markup.
+_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def entry_status(entry: Optional[polib.POEntry], source: str) -> SegmentStatus:
     """How the segment with English ``source`` stands in a PO file."""
     if entry is None or entry.obsolete or not entry.msgstr.strip():
         return SegmentStatus.UNTRANSLATED
     if "fuzzy" in entry.flags:
         return SegmentStatus.FUZZY
-    if not markup_matches(source, entry.msgstr):
+    if rejection(source, entry.msgstr) is not None:
         return SegmentStatus.REJECTED
     return SegmentStatus.TRANSLATED
+
+
+def rejection(source: str, translation: str) -> Optional[str]:
+    """Why ``translation`` cannot be published for ``source`` (``None``: it can)."""
+    if _UNPUBLISHABLE.search(translation):
+        return "translation holds a control character"
+    if not markup_matches(source, translation):
+        return "translation markup does not match the source"
+    return None
 
 
 def markup_matches(source: str, translation: str) -> bool:

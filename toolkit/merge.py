@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 import polib
 
 from toolkit.config import Config
-from toolkit.gate import catalog_index, entry_status, evaluate_gate, review_state
+from toolkit.gate import catalog_index, entry_status, evaluate_gate, rejection, review_state
 from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, Segment,
                            SegmentStatus, TranslatedArticle, TranslatedBlock, TranslatedMeta,
                            TranslatedSegment, item_id)
@@ -48,7 +48,8 @@ def merge(article: Article, po: Optional[Iterable[polib.POEntry]], lang: str, co
         if status is SegmentStatus.TRANSLATED:
             return TranslatedSegment(segment.id, segment.text, entry.msgstr, lang, status)
         if status is SegmentStatus.REJECTED:
-            rejected.append(RejectedTranslation(segment.id, po_path, entry.linenum))
+            rejected.append(RejectedTranslation(segment.id, po_path, entry.linenum,
+                                                rejection(segment.text, entry.msgstr)))
         return TranslatedSegment(segment.id, segment.text, segment.text, source_lang, status)
 
     if units is None:

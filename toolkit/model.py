@@ -245,14 +245,16 @@ class TranslatedMeta:
 
 @dataclass
 class RejectedTranslation:
-    """A translation whose inline markup did not match the source (English used)."""
+    """A translation that cannot be published (English used): its inline markup
+    does not match the source, or it holds a character no export may contain."""
 
     segment_id: str
     po_path: str
     line: int
+    reason: str = "translation markup does not match the source"
 
     def __str__(self) -> str:
-        return f"{self.po_path}:{self.line}: translation markup does not match the source, English used"
+        return f"{self.po_path}:{self.line}: {self.reason}, English used"
 
 
 @dataclass

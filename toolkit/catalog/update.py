@@ -360,6 +360,10 @@ class _EntryHooks:
         self.hooks = hooks
         self.usable = bool(hooks) and all(getattr(h, "per_entry", False) for h in hooks)
         self.found: dict[tuple[str, Optional[str], str], tuple[tuple, dict[str, int]]] = {}
+        # Per key, what :meth:`text` needs: the comment lines to put in front
+        # of the template's block ("" none; None: the entry must be formatted)
+        # and the counters as pairs, worked out once instead of per catalog.
+        self._fresh: dict[tuple[str, Optional[str], str], tuple[Optional[str], tuple]] = {}
 
     def prepare(self, wanted: Iterable[tuple[str, Optional[str], str]]) -> None:
         """Run the hooks on a probe entry for each ``(lang, msgctxt, msgid)`` not yet known."""
@@ -378,18 +382,25 @@ class _EntryHooks:
                     mine[name] = mine.get(name, 0) + int(value)
         for key, (po, _, _), mine in zip(keys, probes, counters):
             entry = po[0]
-            self.found[key] = (tuple(getattr(entry, f) for f in _DELTA_FIELDS), mine)
+            delta = tuple(getattr(entry, f) for f in _DELTA_FIELDS)
+            self.found[key] = (delta, mine)
+            msgstr, flags, tcomment, *previous = delta
+            if msgstr or flags or any(p is not None for p in previous):
+                prefix = None
+            else:
+                prefix = f"{tcomment_lines(tcomment)}\n" if tcomment else ""
+            self._fresh[key] = (prefix, tuple(mine.items()))
 
     def text(self, lang: str, key: tuple[Optional[str], str], block: str,
              counts: MergeCounts) -> Optional[str]:
         """The entry's text in a new catalog, or None when it must be formatted in full."""
-        delta, counters = self.found[(lang, *key)]
-        for name, value in counters.items():
-            counts.extra[name] = counts.extra.get(name, 0) + value
-        msgstr, flags, tcomment, *previous = delta
-        if msgstr or flags or any(p is not None for p in previous):
+        prefix, counters = self._fresh[(lang, *key)]
+        extra = counts.extra
+        for name, value in counters:
+            extra[name] = extra.get(name, 0) + value
+        if prefix is None:
             return None
-        return f"{tcomment_lines(tcomment)}\n{block}" if tcomment else block
+        return prefix + block if prefix else block
 
     def apply(self, lang: str, entry: polib.POEntry) -> None:
         """Give a fresh entry what the hooks did to its probe."""
