@@ -332,10 +332,16 @@ class IndexedMatcher:
         active = [i for i in range(len(queries)) if highs[i] > lows[i]]
         if not active:
             return found
-        grams = [query_grams(queries[i], data.bits) for i in active]
-        per_query = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
-        owner = np.repeat(np.arange(len(active)), per_query)       # query of each trigram
-        buckets = np.fromiter((b for g in grams for b in g), dtype=np.int64, count=int(per_query.sum()))
+        texts = [queries[i] for i in active]
+        if any("\0" in text for text in texts):       # _grams drops trigrams with a NUL
+            grams = [query_grams(text, data.bits) for text in texts]
+            per_query = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+            owner = np.repeat(np.arange(len(active)), per_query)   # query of each trigram
+            buckets = np.fromiter((b for g in grams for b in g), dtype=np.int64,
+                                  count=int(per_query.sum()))
+        else:                                          # the same buckets, hashed all at once
+            owner, buckets = _grams(texts, data.bits)
+            per_query = np.bincount(owner, minlength=len(active))
         starts, ends = data.offsets[buckets], data.offsets[buckets + 1]
         # rank each query's trigrams by list size (stable: ties in bucket order)
         order = np.lexsort((ends - starts, owner))
@@ -373,14 +379,19 @@ class IndexedMatcher:
         k = self.candidates
         counts = np.bincount(hits)
         per_entry = counts[hits]
-        ordered = np.sort(per_entry)     # faster than bincount(per_entry) here: its increments queue up
-        weighted = np.diff(ordered.searchsorted(np.arange(int(ordered[-1]) + 2)))
-        units_with = weighted // np.maximum(np.arange(len(weighted)), 1)
-        above = np.cumsum(units_with[::-1])[::-1]            # above[c]: units with count >= c
-        fits = np.flatnonzero(above[1:] <= k)
-        if not len(fits):
-            return _distinct(hits[per_entry == len(above) - 1])[:k]
-        threshold = int(fits[0]) + 1
+        # the histogram of counts: a unit with count c shows up c times among the entries
+        # (sorted, not bincount(per_entry): its increments of the same few cells queue up)
+        ordered = np.sort(per_entry)
+        top = int(ordered[-1])
+        at_most = [0] + ordered.searchsorted(np.arange(1, top + 1), side="right").tolist()
+        above, threshold = 0, 1            # the lowest count at most k units reach
+        for count in range(top, 0, -1):
+            above += (at_most[count] - at_most[count - 1]) // count
+            if above > k:
+                threshold = count + 1
+                break
+        if threshold > top:                # more than k units share the highest count
+            return _distinct(hits[per_entry == top])[:k]
         # one pass over the entries for the winners and the ties just below them
         near = _distinct(hits[per_entry >= max(threshold - 1, 1)])
         near_counts = counts[near]
