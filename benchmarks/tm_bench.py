@@ -394,6 +394,11 @@ def main() -> None:
                           capture_output=True, text=True)
     print(f"commit {done.stdout.strip() or '?'}; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start")
+    # tmkit's processes below load its bytecode as an installed tmkit does (pip compiles it
+    # on install); an editable install under PYTHONDONTWRITEBYTECODE=1 would otherwise
+    # compile every module from source in every process (~40 ms of each tmkit start here)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "toolkit")], check=True)
+    print(f"byte-compiled toolkit/ (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
     units, queries = dataset(args.size or None)
     folder = WORK / f"tm-{len(units)}"
     shutil.rmtree(folder, ignore_errors=True)
