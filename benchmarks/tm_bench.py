@@ -161,7 +161,7 @@ def lookup_process(tm_path: str, queries_path: Path) -> dict:
         results.append([found[0].score, found[0].unit.source] if found else None)
     latencies.sort()
     cpu = time.process_time() - cpu
-    # the whole batch at once on every core (forked workers), pool start included
+    # the whole batch at once on every core (this process and forked children), forks included
     started = time.perf_counter()
     answers = tm.lookup_many(queries, "en", "de", MIN, 1)
     batch_s = time.perf_counter() - started
@@ -311,7 +311,7 @@ def postgres(args, units, queries, folder: Path, units_path: Path, qfile: Path, 
               f"{pg['p95_ms']:.2f} ms (SQLite {sqlite_qps:,.0f} q/s: PG/SQLite {qps / sqlite_qps:.2f}); "
               f"open+index load {pg['open_s']:.2f}s; lookup process peak {pg['peak_mb']:.0f} MB "
               f"(SQLite {indexed['peak_mb']:.0f} MB)")
-        print(f"PostgreSQL batch lookup ({pg['workers']} workers): {batch:,.0f} q/s (SQLite "
+        print(f"PostgreSQL batch lookup ({pg['workers']} processes): {batch:,.0f} q/s (SQLite "
               f"{sqlite_batch:,.0f} q/s: {batch / sqlite_batch:.2f}); same results as one by one: "
               f"{'yes' if pg['batch_same'] else 'NO'}; same results as SQLite: "
               f"{'yes' if pg['results'] == indexed['results'] else 'NO'}")
@@ -428,7 +428,8 @@ def main() -> None:
           f"p95 {indexed['p95_ms']:.2f} ms; open+index load {indexed['open_s']:.2f}s; "
           f"lookup process peak {indexed['peak_mb']:.0f} MB")
     batch_qps = len(queries) / indexed["batch_s"]
-    print(f"tmkit batch lookup (lookup_many, {indexed['workers']} workers, pool start included): "
+    print(f"tmkit batch lookup (lookup_many on {indexed['workers']} processes: this one and forked "
+          f"children, forks included): "
           f"{batch_qps:,.0f} q/s ({indexed['batch_s']:.2f}s for {len(queries)}); same results as "
           f"one by one: {'yes' if indexed['batch_same'] else 'NO'}")
 
@@ -472,7 +473,7 @@ def main() -> None:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         whole_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         print(f"whole process, 2,000-entry PO: tmkit tm pretranslate {whole:.2f}s ({whole_cpu:.2f}s CPU, "
-              f"workers included) vs msgmerge --compendium {mm_s:.2f}s ({mm_cpu:.2f}s CPU): msgmerge / "
+              f"children included) vs msgmerge --compendium {mm_s:.2f}s ({mm_cpu:.2f}s CPU): msgmerge / "
               f"tmkit = {mm_s / whole:.1f}x wall, {mm_cpu / whole_cpu:.1f}x CPU (target >= 10x: "
               f"{'ok' if mm_s / whole >= 10 else 'MISSED'}; aim 20x)")
         print(f"batch lookups: msgmerge / tmkit = {batch_qps / (len(queries) / mm_s):.1f}x (target >= 20x: "
