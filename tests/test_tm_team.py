@@ -103,3 +103,28 @@ def test_four_imports_at_once_lose_no_unit(project, tmp_path, pg_server):
         assert db.execute("SELECT units FROM pairs").fetchone()[0] == 20_001
         ids = [r[0] for r in db.execute("SELECT id FROM units ORDER BY id")]
         assert len(set(ids)) == 20_001
+
+
+def test_a_big_import_refreshes_the_planner_statistics(tmp_path, pg_server):
+    """Right after a big import, exact lookups go through the (pair, norm_key) index.
+
+    Without fresh statistics PostgreSQL read every unit of the pair per exact
+    lookup (until autovacuum got to the table): 2.7 ms instead of 0.1 ms each.
+    """
+    from toolkit.tm import TranslationMemory
+    from toolkit.tm.normalize import norm_key
+    from toolkit.tm.pgstore import ANALYZE_AFTER
+
+    url = pg_server.new_database()
+    sources = [f"Sentence number {i} about back pain." for i in range(ANALYZE_AFTER + 500)]
+    with TranslationMemory.open(url, tmp_path / "cache") as tm:
+        tm.add(TMUnit(s, f"Satz {i}", "en", "de") for i, s in enumerate(sources))
+        assert [m.unit.target for m in tm.lookup_batch(sources[:3], "en", "de", 75, 1)[0]] == ["Satz 0"]
+    with psycopg.connect(url, autocommit=True) as db:
+        analysed = db.execute("SELECT last_analyze FROM pg_stat_user_tables "
+                              "WHERE relname = 'units'").fetchone()[0]
+        plan = "\n".join(r[0] for r in db.execute(
+            "EXPLAIN SELECT id FROM units u WHERE u.source_lang = 'en' AND u.target_lang = 'de' "
+            "AND u.norm_key = ANY(%s)", ([norm_key(s) for s in sources[:32]],)))
+    assert analysed is not None
+    assert "units_norm" in plan, plan

@@ -23,17 +23,18 @@ fetches the few candidate units that survive scoring.
 from __future__ import annotations
 
 import uuid
-from typing import Optional
+from typing import Iterable, Optional
 
 import psycopg
 
 from toolkit.errors import TMError
 from toolkit.tm.backends import redact_url, scrub
-from toolkit.tm.store import (INCOMING, SCHEMA_VERSION, SQLStore, _INHERITED,
+from toolkit.tm.store import (INCOMING, SCHEMA_VERSION, AddResult, SQLStore, TMUnit, _INHERITED,
                               newer_schema_error, now_iso)
 
 CONNECT_TIMEOUT_S = 10
 WRITE_LOCK = 0x746D6B6974   # advisory lock key of tmkit's writers ("tmkit")
+ANALYZE_AFTER = 10_000      # units added at once: refresh the planner's statistics
 
 _SCHEMA_V2 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -133,6 +134,20 @@ class PostgresStore(SQLStore):
 
     def _in_clause(self, column: str, values: list[int]) -> tuple[str, tuple]:
         return f"{column} = ANY(?)", (values,)
+
+    def add(self, units: Iterable[TMUnit], catalog: Optional[tuple[str, str, str]] = None) -> AddResult:
+        """:meth:`SQLStore.add`, then fresh planner statistics after a big add.
+
+        Until autovacuum analyses ``units`` (up to a minute later), the planner
+        knows nothing of the rows just imported and answers an exact lookup by
+        reading every unit of the pair (2.7 ms instead of 0.1 ms at 30k units:
+        a 2,000-entry pre-translation took 6 s).  ``ANALYZE`` samples at most
+        30,000 rows (~0.04 s at 30k units).
+        """
+        result = super().add(units, catalog)
+        if result.added >= ANALYZE_AFTER:
+            self._execute("ANALYZE units")
+        return result
 
     def _error(self, exc: Exception) -> Optional[TMError]:
         if isinstance(exc, psycopg.Error):
