@@ -475,9 +475,9 @@ XX
         by_norm: dict[str, list[TMUnit]] = {}
         for start in range(0, len(keys), 500):
             clause, args = self._in_clause("u.norm_key", keys[start:start + 500])
+            # no ORDER BY (ranking sorts): with one, PostgreSQL walked the pair's units by id
             for row in self._read(f"SELECT {_COLUMNS} FROM units u WHERE u.source_lang = ? AND "
-                                  f"u.target_lang = ? AND {clause} ORDER BY u.id",
-                                  (source_lang, target_lang, *args)):
+                                  f"u.target_lang = ? AND {clause}", (source_lang, target_lang, *args)):
                 unit = _row_unit(row)
                 by_norm.setdefault(normalize(unit.source), []).append(unit)
         return [list(by_norm.get(normalize(source), ())) for source in sources]
