@@ -121,6 +121,20 @@ def test_control_character_in_a_translation_is_rejected_not_a_crash(project, run
     assert "\x01" not in (project / "exports" / "es" / "ctl.html").read_text(encoding="utf-8")
 
 
+def test_changed_tmkit_code_renders_again_without_rewriting_equal_files(project, runner, monkeypatch):
+    """The version number does not change between commits: the code's hash is in every key."""
+    import toolkit.build
+    from toolkit.config import load_config
+
+    write_po(project, "es", prefixed("ES"))
+    config = load_config(project)
+    first = toolkit.build.build(config)
+    assert first.written and toolkit.build.build(config).unchanged == 1
+    monkeypatch.setattr(toolkit.build, "code_digest", lambda: "upgraded")
+    again = toolkit.build.build(config)
+    assert again.unchanged == 0 and again.written == []     # rendered again; equal bytes left alone
+
+
 def test_options_format_output_and_bad_input(project, runner, tmp_path):
     write_po(project, "fr", prefixed("FR"))
     out = tmp_path / "site"

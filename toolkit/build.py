@@ -8,7 +8,7 @@ only files whose bytes changed.
 The build is incremental by content hashes, never timestamps.  A manifest in
 the export folder (``.tmkit-manifest.json``) records, per article, a key over
 its inputs (source bytes, every PO file's bytes, the templates, the settings
-that shape the output, the tmkit version) and the hash of each file written.
+that shape the output, the tmkit version and a hash of its code) and the hash of each file written.
 When an article's key is unchanged and its files are still there, it is not
 even read; when it changed, it is rendered and only files whose content hash
 differs are replaced (so editing the Spanish PO rewrites only the Spanish
@@ -18,8 +18,10 @@ every page's language switcher shows).  Every write is atomic.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -125,6 +127,21 @@ def _file_digest(path: os.PathLike | str) -> str:
         return "-"
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of tmkit's own code: part of every article's key.
+
+    The version number alone does not change between commits, and a reader,
+    merge or writer changed by an upgrade must render the pages again (only
+    files whose bytes differ are then rewritten).
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[Iterable[str]],
           output: Optional[os.PathLike | str], force: bool) -> _Plan:
     wanted = list(languages or [])
@@ -139,7 +156,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         if not override.is_dir():
             raise ConfigError(f"templates folder not found: {config.export.templates}", config.path)
     settings = json.dumps({
-        "version": __version__, "source": source, "languages": config.languages,
+        "version": __version__, "code": code_digest(), "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
         "forced": targets if force else [],   # --force applies to the languages built
@@ -345,21 +362,26 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
     # With require_review a sign-off file is an input too: approving republishes.
     names = [".po", SIGNOFF_SUFFIX] if config.publish.require_review else [".po"]
-    todo: list[tuple[Path, Optional[dict], str]] = []
-    for path in paths:
-        slug = path.stem
-        po_keys = [_file_digest(os.path.join(folder, f"{slug}{name}"))
-                   for folder in po_dirs for name in names]
-        key = _digest(plan.settings_key, _file_digest(path), *po_keys)
-        record = records.get(slug)
-        if record and record.get("key") == key and _outputs_present(plan, record, listing):
-            report.unchanged += 1
-            if progress:
-                progress(slug)
-        else:
-            todo.append((path, record, key))
+
+    def changed() -> Iterator[tuple[Path, Optional[dict], str]]:
+        """The articles to render, found while the first ones already render."""
+        for path in paths:
+            slug = path.stem
+            po_keys = [_file_digest(os.path.join(folder, f"{slug}{name}"))
+                       for folder in po_dirs for name in names]
+            key = _digest(plan.settings_key, _file_digest(path), *po_keys)
+            record = records.get(slug)
+            if record and record.get("key") == key and _outputs_present(plan, record, listing):
+                report.unchanged += 1
+                if progress:
+                    progress(slug)
+            else:
+                yield path, record, key
+
+    rendered = 0
     with _fewer_collections():
-        for record, written, removed in _render(plan, todo):
+        for record, written, removed in _render(plan, changed()):
+            rendered += 1
             records[record["slug"]] = record
             report.written.extend(written)
             report.removed.extend(removed)
@@ -370,7 +392,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
         report.articles += 1
     stale = _drop_stale(plan, records, {p.stem for p in paths}, report)
     manifest_path = plan.output / MANIFEST_NAME
-    if todo or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
+    if rendered or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
         _write_index(plan, records, report)
         data = json.dumps(manifest, sort_keys=True, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
@@ -402,28 +424,47 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _render(plan: _Plan, todo: list[tuple[Path, Optional[dict], str]]) -> Iterator[tuple[dict, list[Path], list[Path]]]:
+def _render(plan: _Plan, todo: Iterable[tuple[Path, Optional[dict], str]]
+            ) -> Iterator[tuple[dict, list[Path], list[Path]]]:
     """Render the changed articles, in worker processes when there are many.
 
-    Articles go in batches of :data:`BATCH_ARTICLES` whose files are synced
+    Articles go in batches of :data:`BATCH_ARTICLES` whose files are written
     together; each worker handles one batch at a time and sends back only
     the small manifest records, so memory stays flat however many articles
-    there are.
+    there are.  ``todo`` is consumed as batches fill: the workers render the
+    first batches while the rest of the project is still being compared
+    with the manifest.
     """
-    batches = [todo[i:i + BATCH_ARTICLES] for i in range(0, len(todo), BATCH_ARTICLES)]
+    items = iter(todo)
+    first = list(itertools.islice(items, PARALLEL_FROM))
     workers = min(os.cpu_count() or 1, MAX_PROCESSES)
-    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        for batch in batches:
+    if len(first) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for batch in _batches(itertools.chain(first, items)):
             yield from _render_batch(plan, batch)
         return
     global _WORKER_PLAN
     _WORKER_PLAN = plan                # inherited by the forked workers
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
                              initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-        for outcome in pool.map(_worker, batches):
+        futures = [pool.submit(_worker, batch) for batch in _batches(itertools.chain(first, items))]
+        for future in futures:
+            outcome = future.result()
             if isinstance(outcome, _Failure):
+                for other in futures:
+                    other.cancel()
                 raise outcome.error()
             yield from outcome
+
+
+def _batches(items: Iterable[tuple[Path, Optional[dict], str]]) -> Iterator[list[tuple[Path, Optional[dict], str]]]:
+    batch: list[tuple[Path, Optional[dict], str]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH_ARTICLES:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _render_batch(plan: _Plan, items: list[tuple[Path, Optional[dict], str]]

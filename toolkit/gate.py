@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -33,12 +32,7 @@ from toolkit.config import Config
 from toolkit.model import Segment, SegmentStatus
 from toolkit.segment import Unit
 from toolkit.signoff import SignOff, read_signoff, signoff_file
-
-
-#: Characters XML 1.0 forbids (C0 controls other than tab, newline and
-#: carriage return; lone surrogates; U+FFFE and U+FFFF).  A PO file may hold
-#: them; no export can, so such a translation is rejected like broken markup.
-_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from toolkit.xmlchars import xml_safe
 
 
 def entry_status(entry: Optional[polib.POEntry], source: str) -> SegmentStatus:
@@ -54,7 +48,7 @@ def entry_status(entry: Optional[polib.POEntry], source: str) -> SegmentStatus:
 
 def rejection(source: str, translation: str) -> Optional[str]:
     """Why ``translation`` cannot be published for ``source`` (``None``: it can)."""
-    if _UNPUBLISHABLE.search(translation):
+    if not xml_safe(translation):   # a PO file may hold it; no export can
         return "translation holds a control character"
     if not markup_matches(source, translation):
         return "translation markup does not match the source"

@@ -17,7 +17,6 @@ as ``<prop type="x-tmkit-...">``, so a round trip through TMX loses nothing.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,10 +30,10 @@ from toolkit.fsutil import atomic_write_bytes
 from toolkit.inline_codes import Codes, read_tmx as read_seg, write_tmx as write_seg
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
+from toolkit.xmlchars import xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BATCH = 20_000
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -205,7 +204,7 @@ def write_tmx(units: Iterable[TMUnit], source_lang: str) -> tuple[bytes, TMXResu
             with xf.element("body"):
                 xf.write("\n")
                 for unit in units:
-                    if _XML_BAD.search(unit.source + unit.target + unit.translator + unit.origin):
+                    if not xml_safe(unit.source + unit.target + unit.translator + unit.origin):
                         result.skipped += 1
                         continue
                     xf.write(_tu(unit))

@@ -92,7 +92,7 @@ def _suggest(config: Config, lang: str, items: list[ExportEntry]) -> None:
         return
     from toolkit.tm.backends import is_url
     from toolkit.tm.project import open_project_tm
-    from toolkit.xliff.writer import XML_BAD
+    from toolkit.xmlchars import xml_safe
 
     if not is_url(config.tm_location) and not config.tm_path.is_file():
         return                                          # no TM yet: nothing to offer
@@ -103,7 +103,7 @@ def _suggest(config: Config, lang: str, items: list[ExportEntry]) -> None:
         item.suggestions = [Suggestion(m.unit.source, m.unit.target, m.score, m.unit.origin)
                             for m in matches
                             if m.unit.target != item.entry.msgstr
-                            and not XML_BAD.search(m.unit.source + m.unit.target + m.unit.origin)]
+                            and xml_safe(m.unit.source + m.unit.target + m.unit.origin)]
 
 
 # -- import ------------------------------------------------------------------------

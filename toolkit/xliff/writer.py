@@ -22,7 +22,6 @@ OASIS ``xliff-core-1.2-strict.xsd``):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -34,14 +33,13 @@ from toolkit.catalog.template import segment_ids
 from toolkit.gate import markup_matches
 from toolkit.inline_codes import Codes, write_xliff
 from toolkit.xliff import XLIFF_NS, XLIFF_VERSION
+from toolkit.xmlchars import xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 GLOSSARY_PREFIX = "glossary: "
 ID_PREFIX = "id: "
 TM_PREFIX = "tmkit-tm:"     # toolkit.tm.pretranslate.COMMENT_TAG: where a pre-filled text came from
-#: Characters XML 1.0 cannot carry (a PO string may hold them as escapes).
-XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 TRANSLATED = "translated"
 NEEDS_REVIEW = "needs-review-translation"
@@ -84,8 +82,8 @@ def entry_state(entry: polib.POEntry) -> Optional[str]:
 
 def carries(entry: polib.POEntry) -> bool:
     """False when the entry holds characters XML 1.0 cannot carry (it is skipped)."""
-    return not XML_BAD.search(entry.msgid + entry.msgstr + (entry.msgctxt or "")
-                              + (entry.comment or "") + (entry.tcomment or ""))
+    return xml_safe(entry.msgid + entry.msgstr + (entry.msgctxt or "")
+                    + (entry.comment or "") + (entry.tcomment or ""))
 
 
 def render_document(entries: Sequence[ExportEntry], *, original: str, source_lang: str,
