@@ -14,8 +14,9 @@ back through a pipe, pickled, when it is done.  Every chunk is answered by
 :meth:`~toolkit.tm.memory.TranslationMemory.lookup_batch`, so the results are
 exactly those of the serial lookups.  Small batches, one worker or no
 ``fork`` (Windows) stay serial: forking would cost more than it saves.
-Other threads of the process are not copied into the children; the only ones tmkit starts (``toolkit.build``'s idle write pool)
-forget themselves in a forked child (``os.register_at_fork``).
+Other threads of the process are not copied into the children, and a
+child closes its copy of the project lock's file at once (``toolkit.lock``
+registers that with ``os.register_at_fork``), so the lock ends with the parent.
 """
 
 from __future__ import annotations

@@ -111,8 +111,9 @@ def _windows(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, lows: np.
     per list.  Few lists (one query): a ``searchsorted`` each costs less.
     """
     if len(starts) <= FEW_LISTS:
-        found = [a + values[a:b].searchsorted(window) for a, b, window in
-                 zip(starts.tolist(), ends.tolist(), np.stack((lows, highs), axis=1).astype(values.dtype))]
+        windows = np.stack((lows, highs), axis=1).astype(values.dtype)
+        found = [a + values[a:b].searchsorted(window)
+                 for a, b, window in zip(starts.tolist(), ends.tolist(), windows)]
         both = np.array(found, dtype=np.int64).reshape(-1, 2)
         return both[:, 0], both[:, 1]
     lo, hi = np.concatenate((starts, starts)), np.concatenate((ends, ends))
@@ -133,16 +134,6 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (``np.unique`` without its per-call ``numpy.ma`` check and import)."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
-
-
-def _spans(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The indices ``starts[0]..ends[0]-1, starts[1]..ends[1]-1, ...`` as one array."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, np.intp)
-    shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    return np.repeat(shift, lengths) + np.arange(total)
 
 
 @dataclass
@@ -319,16 +310,17 @@ class IndexedMatcher:
         more than ``COMMON`` of the TM, say little and cost most: the most common
         are skipped as long as half of the query's trigrams remain), the window
         inside each posting list (one vectorised binary search for all of them)
-        and the hits are computed for all queries at once; only the counting of
-        shared trigrams (:meth:`_top`) runs per query, on its own hits.
+        are computed for all queries at once; gathering the hits and counting
+        shared trigrams (:meth:`_top`) run per query, on its own hits (a chunk's
+        counts would not stay in the CPU cache).
         """
         data, found = self.data, [np.zeros(0, np.int64) for _ in queries]
         t = max(min_score, 1.0) / 100.0
         sizes = np.fromiter(map(len, queries), dtype=np.float64, count=len(queries))
         # keys of the arrays' own type: searchsorted would otherwise convert the whole array
-        limit = np.iinfo(data.lengths.dtype).max
-        lows = data.lengths.searchsorted(np.minimum(np.ceil(sizes * t - 1e-9), limit).astype(data.lengths.dtype))
-        highs = data.lengths.searchsorted(np.minimum(np.floor(sizes / t + 1e-9) + 1, limit).astype(data.lengths.dtype))
+        kind, limit = data.lengths.dtype, np.iinfo(data.lengths.dtype).max
+        lows = data.lengths.searchsorted(np.minimum(np.ceil(sizes * t - 1e-9), limit).astype(kind))
+        highs = data.lengths.searchsorted(np.minimum(np.floor(sizes / t + 1e-9) + 1, limit).astype(kind))
         active = [i for i in range(len(queries)) if highs[i] > lows[i]]
         if not active:
             return found
