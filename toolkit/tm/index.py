@@ -413,15 +413,10 @@ class IndexedMatcher:
         """:meth:`lookup` of each text; the numpy work, decoding and unit fetching are shared."""
         queries = [normalize(t) for t in texts]
         found = self.candidate_lists(queries, min_score)
-        cuts = np.cumsum([0] + [len(f) for f in found])
+        cuts = np.cumsum([0] + [len(f) for f in found]).tolist()
         everything = np.concatenate(found).astype(np.intp) if found else np.zeros(0, np.intp)
-        distinct = _distinct(everything)
-        where = np.searchsorted(distinct, everything)
-        decoded = self.sources_at(distinct)
-        ids_of = self.data.ids[distinct].tolist()
-        where = where.tolist()
-        ids, norms = [], []
-        for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
-            ids.append([ids_of[w] for w in where[a:b]] + self.delta_ids)
-            norms.append([decoded[w] for w in where[a:b]] + self.delta_norms)
+        decoded = self.sources_at(everything)        # texts rarely share candidates: no dedup
+        ids_of = self.data.ids[everything].tolist()
+        ids = [ids_of[a:b] + self.delta_ids for a, b in zip(cuts, cuts[1:])]
+        norms = [decoded[a:b] + self.delta_norms for a, b in zip(cuts, cuts[1:])]
         return [m[:limit] for m in match_many(self.store, queries, ids, norms, min_score)]
