@@ -54,6 +54,7 @@ from toolkit.tm import TMUnit, TranslationMemory  # noqa: E402
 from toolkit.tm.batch import default_workers  # noqa: E402
 from toolkit.tm.match import BruteForceMatcher  # noqa: E402
 from toolkit.tm.normalize import normalize  # noqa: E402
+from tests.tm_helpers import edit_one_word as _edit  # noqa: E402  (the tests use the same edits)
 
 MIN = 75.0
 QUERIES = 2000
@@ -94,18 +95,6 @@ def extract() -> tuple[Path, Path]:
     print(f"extracted {len(files)} catalogs in {time.perf_counter() - started:.0f}s: "
           f"{len(seen_pairs)} German pairs, {len(seen_strings)} distinct strings")
     return german, strings
-
-
-def _edit(rng: random.Random, text: str) -> str:
-    words = text.split(" ")
-    if len(words) < 3:
-        return text + " x"
-    position = rng.randrange(len(words))
-    if rng.random() < 0.5:
-        del words[position]
-    else:
-        words[position] = rng.choice(["new", "other", "file", "the", "value", "system"])
-    return " ".join(words)
 
 
 def dataset(size: int | None, seed: int = 7):
@@ -172,7 +161,7 @@ def lookup_process(tm_path: str, queries_path: Path) -> dict:
         results.append([found[0].score, found[0].unit.source] if found else None)
     latencies.sort()
     cpu = time.process_time() - cpu
-    # the whole batch at once on every core (forked workers), pool start included
+    # the whole batch at once on every core (this process and forked children), forks included
     started = time.perf_counter()
     answers = tm.lookup_many(queries, "en", "de", MIN, 1)
     batch_s = time.perf_counter() - started
@@ -266,6 +255,9 @@ def tmkit_process(tm_path: Path, queries, folder: Path, url: str = "") -> float:
         po.append(polib.POEntry(msgid=query, msgstr=""))
     po.save(str(project / "po" / "de" / "queries.po"))
     tmkit = Path(sys.executable).with_name("tmkit")
+    # the copies made above are the benchmark's writes, not tmkit's: flush them now, or the
+    # one file-system sync tmkit does before replacing the PO file would write them out
+    os.sync()
     started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if k != "TMKIT_TM_URL"}
     if url:
@@ -319,7 +311,7 @@ def postgres(args, units, queries, folder: Path, units_path: Path, qfile: Path, 
               f"{pg['p95_ms']:.2f} ms (SQLite {sqlite_qps:,.0f} q/s: PG/SQLite {qps / sqlite_qps:.2f}); "
               f"open+index load {pg['open_s']:.2f}s; lookup process peak {pg['peak_mb']:.0f} MB "
               f"(SQLite {indexed['peak_mb']:.0f} MB)")
-        print(f"PostgreSQL batch lookup ({pg['workers']} workers): {batch:,.0f} q/s (SQLite "
+        print(f"PostgreSQL batch lookup ({pg['workers']} processes): {batch:,.0f} q/s (SQLite "
               f"{sqlite_batch:,.0f} q/s: {batch / sqlite_batch:.2f}); same results as one by one: "
               f"{'yes' if pg['batch_same'] else 'NO'}; same results as SQLite: "
               f"{'yes' if pg['results'] == indexed['results'] else 'NO'}")
@@ -402,6 +394,11 @@ def main() -> None:
                           capture_output=True, text=True)
     print(f"commit {done.stdout.strip() or '?'}; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start")
+    # tmkit's processes below load its bytecode as an installed tmkit does (pip compiles it
+    # on install); an editable install under PYTHONDONTWRITEBYTECODE=1 would otherwise
+    # compile every module from source in every process (~40 ms of each tmkit start here)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "toolkit")], check=True)
+    print(f"byte-compiled toolkit/ (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
     units, queries = dataset(args.size or None)
     folder = WORK / f"tm-{len(units)}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -431,7 +428,8 @@ def main() -> None:
           f"p95 {indexed['p95_ms']:.2f} ms; open+index load {indexed['open_s']:.2f}s; "
           f"lookup process peak {indexed['peak_mb']:.0f} MB")
     batch_qps = len(queries) / indexed["batch_s"]
-    print(f"tmkit batch lookup (lookup_many, {indexed['workers']} workers, pool start included): "
+    print(f"tmkit batch lookup (lookup_many on {indexed['workers']} processes: this one and forked "
+          f"children, forks included): "
           f"{batch_qps:,.0f} q/s ({indexed['batch_s']:.2f}s for {len(queries)}); same results as "
           f"one by one: {'yes' if indexed['batch_same'] else 'NO'}")
 
@@ -475,7 +473,7 @@ def main() -> None:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         whole_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         print(f"whole process, 2,000-entry PO: tmkit tm pretranslate {whole:.2f}s ({whole_cpu:.2f}s CPU, "
-              f"workers included) vs msgmerge --compendium {mm_s:.2f}s ({mm_cpu:.2f}s CPU): msgmerge / "
+              f"children included) vs msgmerge --compendium {mm_s:.2f}s ({mm_cpu:.2f}s CPU): msgmerge / "
               f"tmkit = {mm_s / whole:.1f}x wall, {mm_cpu / whole_cpu:.1f}x CPU (target >= 10x: "
               f"{'ok' if mm_s / whole >= 10 else 'MISSED'}; aim 20x)")
         print(f"batch lookups: msgmerge / tmkit = {batch_qps / (len(queries) / mm_s):.1f}x (target >= 20x: "

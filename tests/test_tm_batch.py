@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 
 import polib
 import pytest
@@ -57,7 +58,7 @@ def test_parallel_batch_equals_serial_lookups(tm_backend, worker_pids):
         parallel = tm.lookup_many(queries, "en", "de", 75, 3, workers=2)
         assert parallel == serial
         pids = {int(p.name) for p in seen.iterdir()}
-        assert len(pids) == 2 and os.getpid() not in pids
+        assert len(pids) == 1 and os.getpid() not in pids      # the process itself + one child
         assert sum(1 for m in serial if m and m[0].exact) >= 100
         assert sum(1 for m in serial if m and not m[0].exact) > 100
         # the parent's own store connection still works after the workers are gone
@@ -69,10 +70,10 @@ def test_small_batches_and_one_worker_stay_serial(tm_backend, monkeypatch):
     rng = random.Random(12)
     tm, sources = _filled_tm(tm_backend.location, rng, tm_backend.index_dir)
 
-    def no_pool(*args, **kwargs):
-        raise AssertionError("a pool was started")
+    def no_fork(*args, **kwargs):
+        raise AssertionError("a worker was forked")
 
-    monkeypatch.setattr(batch.multiprocessing, "get_context", no_pool)
+    monkeypatch.setattr(batch.os, "fork", no_fork)
     with tm:
         small = [_edit(rng, s) for s in sources[:batch.BATCH_MIN - 1]]
         assert tm.lookup_many(small, "en", "de", workers=4) == [tm.lookup(q, "en", "de") for q in small]
@@ -121,7 +122,7 @@ def test_pretranslate_command_batches_small_catalogs_together(project, runner, w
         (project / "po" / "de").mkdir(parents=True, exist_ok=True)
         po.save(str(project / "po" / "de" / f"{slug}.po"))
     result = run_cli(runner, project, "tm", "pretranslate", "--lang", "de")
-    assert len(list(worker_pids.iterdir())) == 2     # 150 + 150 entries: one batch, on workers
+    assert len(list(worker_pids.iterdir())) == 1     # 150 + 150 entries: one batch, one child
     fuzzy = sum(1 for m in expected.values() if m and not m[0].exact)
     exact = sum(1 for m in expected.values() if m and m[0].exact)
     assert f"de: {exact} tm exact, {fuzzy} tm fuzzy" in result.output
@@ -131,3 +132,43 @@ def test_pretranslate_command_batches_small_catalogs_together(project, runner, w
         for entry in written:
             matches = expected[entry.msgid]
             assert entry.msgstr == (matches[0].unit.target if matches else ""), entry.msgid
+
+
+@needs_fork
+def test_the_process_and_its_child_share_the_chunks(tmp_path, monkeypatch):
+    """Both the process and the forked child answer chunks; the answers come back in order."""
+    rng = random.Random(15)
+    tm, sources = _filled_tm(tmp_path / "tm.sqlite", rng)
+    answered = tmp_path / "answered"
+    answered.mkdir()
+    original = batch._answer
+
+    def recording(job):
+        (answered / f"{os.getpid()}-{job[0][0][:20]}").write_text("")
+        return original(job)
+
+    monkeypatch.setattr(batch, "_answer", recording)
+    queries = [_edit(rng, rng.choice(sources)) for _ in range(400)]
+    with tm:
+        serial = tm.lookup_batch(queries, "en", "de", 75, 2)
+        assert tm.lookup_many(queries, "en", "de", 75, 2, workers=2) == serial
+    pids = {int(p.name.split("-")[0]) for p in answered.iterdir()}
+    assert os.getpid() in pids and len(pids) == 2
+
+
+@needs_fork
+def test_a_failing_child_raises_in_the_parent(tmp_path, monkeypatch):
+    rng = random.Random(16)
+    tm, sources = _filled_tm(tmp_path / "tm.sqlite", rng)
+    parent = os.getpid()
+
+    def failing(job):
+        if os.getpid() != parent:
+            raise ValueError("lookup failed in the child")
+        time.sleep(0.2)                      # leave chunks to the child
+        return [[] for _ in job[0]]
+
+    monkeypatch.setattr(batch, "_answer", failing)
+    with tm, pytest.raises(ValueError, match="lookup failed in the child"):
+        tm.lookup_many([_edit(rng, s) for s in sources[:400]], "en", "de", workers=2)
+    assert batch._shared is None

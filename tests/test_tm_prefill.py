@@ -83,3 +83,30 @@ def test_fingerprint_changes_when_the_tm_learns(project):
     stricter = make_prefill_hook(config)
     stricter.close()
     assert stricter.fingerprint != learned.fingerprint
+
+
+def test_pretranslate_reads_each_catalog_once_and_feeds_it_first(project, monkeypatch):
+    """The TM is fed from the catalogs pretranslate parsed (not parsed again), before filling."""
+    import toolkit.tm.feed as feed
+    import toolkit.tm.pretranslate as pretranslate
+
+    write_po(project, "es", "failed-back-syndrome",
+             [(SEED_FIRST, SEED_FIRST_ES), (FOOTER, FOOTER_ES), (DISCLAIMER, DISCLAIMER_ES)])
+    second = _second_article()
+    second.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}
+    second.save(str(project / "po" / "es" / "second-article.po"))
+    parsed: list[str] = []
+
+    def counting(real):
+        def parse(data, shown):
+            parsed.append(str(shown))
+            return real(data, shown)
+        return parse
+
+    monkeypatch.setattr(pretranslate, "parse_po_bytes", counting(pretranslate.parse_po_bytes))
+    monkeypatch.setattr(feed, "parse_po_bytes", counting(feed.parse_po_bytes))
+    report = pretranslate.pretranslate_project(load_config(project), ["es"])
+    assert sorted(parsed) == ["po/es/failed-back-syndrome.po", "po/es/second-article.po"]
+    assert report.languages["es"] == {"tm exact": 2, "tm fuzzy": 1}      # fed before filling
+    filled = polib.pofile(str(project / "po" / "es" / "second-article.po"))
+    assert [e.msgstr for e in filled][:2] == [FOOTER_ES, DISCLAIMER_ES]

@@ -93,13 +93,13 @@ def test_each_distinct_text_is_looked_up_once(tmp_path, monkeypatch):
     config = load_config(root)
     extract_project(config)
     asked: list[tuple[str, str]] = []
-    real = TranslationMemory.lookup
+    real = TranslationMemory.lookup_batch     # what every lookup, one or many, goes through
 
-    def counting(self, text, source_lang, target_lang, *args, **kwargs):
-        asked.append((target_lang, text))
-        return real(self, text, source_lang, target_lang, *args, **kwargs)
+    def counting(self, texts, source_lang, target_lang, *args, **kwargs):
+        asked.extend((target_lang, text) for text in texts)
+        return real(self, texts, source_lang, target_lang, *args, **kwargs)
 
-    monkeypatch.setattr(TranslationMemory, "lookup", counting)
+    monkeypatch.setattr(TranslationMemory, "lookup_batch", counting)
     hooks = default_hooks(config)
     update_project(config, hooks=hooks)
     hooks[0].close()

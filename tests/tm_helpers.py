@@ -1,7 +1,8 @@
-"""Shared helpers of the TM tests: writing small PO files into a project."""
+"""Shared helpers of the TM tests (and ``benchmarks/tm_bench.py``): small PO files, edited queries."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import polib
@@ -35,3 +36,16 @@ def write_po(root: Path, lang: str, slug: str, entries: list[tuple], translator:
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
     return path
+
+
+def edit_one_word(rng: random.Random, text: str) -> str:
+    """A fuzzy query from a source: one word replaced or deleted (as the benchmark does)."""
+    words = text.split(" ")
+    if len(words) < 3:
+        return text + " x"
+    position = rng.randrange(len(words))
+    if rng.random() < 0.5:
+        del words[position]
+    else:
+        words[position] = rng.choice(["new", "other", "file", "the", "value", "system"])
+    return " ".join(words)

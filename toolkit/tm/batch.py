@@ -1,44 +1,50 @@
-"""Many lookups at once, on every core: forked workers sharing the index.
+"""Many lookups at once, on every core: the process and forked children sharing the index.
 
-A lookup is CPU-bound Python (trigram counting, scoring), so threads do not
-help; processes do.  With ``fork`` the workers inherit the open
-:class:`~toolkit.tm.memory.TranslationMemory` with its matchers: the index
-arrays are memory-mapped and the decoded sources are shared copy-on-write
-(``gc.freeze`` keeps the collector from touching, hence copying, them), so a
-worker costs a fork, not an index load.  Each worker opens its own store
-connection (:meth:`~toolkit.tm.store.TMStore.after_fork`).  The batch is cut
-into contiguous chunks answered in order, so the results are exactly those
-of the serial lookups; small batches, one worker or no ``fork`` (Windows,
-macOS default) stay serial because starting workers would cost more than it
-saves.  Other threads of the process are not copied into the workers; the
-only ones tmkit starts (``toolkit.build``'s idle write pool) forget themselves
-in a forked child (``os.register_at_fork``), as they do for the build's own
-process pool.
+A lookup is CPU-bound numpy and Python (trigram counting, scoring), so
+threads do not help; processes do.  The batch is cut into chunks that the
+process itself and ``workers - 1`` forked children take one at a time from a
+shared counter (so a core slowed by other work simply takes fewer chunks).
+With ``fork`` the children inherit the open
+:class:`~toolkit.tm.memory.TranslationMemory` with its matchers: the index is
+memory-mapped and shared, ``gc.freeze`` keeps the collector from touching
+(hence copying) the parent's objects, so a child costs a fork, not an index
+load.  Each child opens its own store connection
+(:meth:`~toolkit.tm.store.TMStore.after_fork`) and sends its chunks' answers
+back through a pipe, pickled, when it is done.  Every chunk is answered by
+:meth:`~toolkit.tm.memory.TranslationMemory.lookup_batch`, so the results are
+exactly those of the serial lookups.  Small batches, one worker or no
+``fork`` (Windows) stay serial: forking would cost more than it saves.
+Other threads of the process are not copied into the children, and a
+child closes its copy of the project lock's file at once (``toolkit.lock``
+registers that with ``os.register_at_fork``), so the lock ends with the parent.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import pickle
+import signal
 from typing import Mapping, Optional, Sequence
 
 from toolkit.tm.match import Match
 
 BATCH_MIN = 200          # fewer queries than this are answered serially
 MAX_WORKERS = 4          # beyond this the shared memory bandwidth, not CPU, limits
-CHUNKS_PER_WORKER = 4    # smaller chunks even out slow and fast queries
+CHUNKS_PER_WORKER = 8    # smaller chunks even out slow and fast queries and busy cores
 
-_shared = None           # the TranslationMemory the forked workers inherit
+_shared = None           # the TranslationMemory the forked children inherit
 
 
 def default_workers() -> int:
-    """One worker per core, at most ``MAX_WORKERS``."""
+    """One worker per core (the process itself is one), at most ``MAX_WORKERS``."""
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether ``os.fork`` exists (not on Windows).  ``multiprocessing`` is imported only
+    when a batch forks: most commands never do."""
+    return hasattr(os, "fork")
 
 
 def _after_fork() -> None:
@@ -47,7 +53,54 @@ def _after_fork() -> None:
 
 def _answer(job: tuple) -> list[list[Match]]:
     texts, source_lang, target_lang, min_score, limit = job
-    return [_shared.lookup(t, source_lang, target_lang, min_score, limit) for t in texts]
+    return _shared.lookup_batch(texts, source_lang, target_lang, min_score, limit)
+
+
+def _take(jobs: list[tuple], counter, answers: dict[int, list[list[Match]]]) -> None:
+    """Answer chunks until none is left, taking the next one from the shared counter."""
+    while True:
+        with counter.get_lock():
+            number = counter.value
+            counter.value += 1
+        if number >= len(jobs):
+            return
+        answers[number] = _answer(jobs[number])
+
+
+def _child(jobs: list[tuple], counter, out: int) -> None:
+    """A forked child's life: answer chunks, send them pickled, exit without cleanup
+    (the parent's ``atexit`` handlers, buffers and connections are not the child's)."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)    # the parent reports an interrupt
+        answers: dict[int, list[list[Match]]] = {}
+        try:
+            _after_fork()
+            _take(jobs, counter, answers)
+            message = pickle.dumps(("ok", answers), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:                         # the parent raises it
+            try:
+                message = pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                message = pickle.dumps(("error", RuntimeError(repr(exc))))
+        with os.fdopen(out, "wb") as pipe:
+            pipe.write(message)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, read: int) -> dict[int, list[list[Match]]]:
+    """A child's answers (read before waiting: the pipe holds only 64 KB)."""
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError(f"TM lookup worker {pid} died (status {status})")
+    kind, payload = pickle.loads(data)
+    if kind == "error":
+        raise payload
+    return payload
 
 
 def lookup_many(tm, texts: Sequence[str], source_lang: str, target_lang: str,
@@ -60,13 +113,13 @@ def lookup_many(tm, texts: Sequence[str], source_lang: str, target_lang: str,
 
 def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score: float = 75.0,
                   limit: int = 5, workers: Optional[int] = None) -> dict[tuple[str, str], list[list[Match]]]:
-    """The lookups of several language pairs as ONE batch: one pool for all of them.
+    """The lookups of several language pairs as ONE batch: one set of workers for all.
 
     ``groups`` maps ``(source_lang, target_lang)`` to texts; the answer maps
     each pair to ``[tm.lookup(t, ...) for t in texts]``.  A pair without
-    units answers nothing at once (no index is opened, no worker started).  ``tmkit update`` asks
-    for every language at once, so five languages of a few hundred texts each
-    still fill every core once instead of starting five pools.
+    units answers nothing at once (no index is opened, nothing forked).  ``tmkit
+    update`` asks for every language at once, so five languages of a few
+    hundred texts each still fill every core once instead of forking five times.
     """
     global _shared
     found: dict[tuple[str, str], list[list[Match]]] = {
@@ -76,7 +129,7 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, total // (BATCH_MIN // 2)))
     if total < BATCH_MIN or workers < 2 or not can_fork() or _shared is not None:
-        found.update({(sl, tl): [tm.lookup(t, sl, tl, min_score, limit) for t in texts]
+        found.update({(sl, tl): tm.lookup_batch(texts, sl, tl, min_score, limit)
                       for (sl, tl), texts in groups.items()})
         return found
     for source_lang, target_lang in groups:
@@ -84,15 +137,34 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
     step = -(-total // (workers * CHUNKS_PER_WORKER))
     jobs = [(texts[i:i + step], sl, tl, min_score, limit)
             for (sl, tl), texts in groups.items() for i in range(0, len(texts), step)]
+    import multiprocessing
+
+    counter = multiprocessing.get_context("fork").Value("l", 0)     # a lock-guarded shared int
+    answers: dict[int, list[list[Match]]] = {}
+    children: list[tuple[int, int]] = []
     _shared = tm
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_after_fork) as pool:
-            answers = pool.map(_answer, jobs, chunksize=1)
+        for _ in range(workers - 1):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                _child(jobs, counter, write)
+            os.close(write)
+            children.append((pid, read))
+        _take(jobs, counter, answers)
+        while children:
+            pid, read = children.pop(0)
+            answers.update(_collect(pid, read))
     finally:
+        for pid, read in children:             # interrupted: stop the others
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read)
         gc.unfreeze()
         _shared = None
     found.update({pair: [] for pair in groups})
-    for (_, sl, tl, _, _), chunk in zip(jobs, answers):
-        found[(sl, tl)] += chunk
+    for number, (_, sl, tl, _, _) in enumerate(jobs):
+        found[(sl, tl)] += answers[number]
     return found

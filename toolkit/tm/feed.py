@@ -16,7 +16,7 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 import polib
 
@@ -138,27 +138,31 @@ class FedState:
             self.dirty = False
 
 
-def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:
+def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None,
+                 read: Optional[Mapping[Path, tuple[bytes, polib.POFile]]] = None) -> dict[str, AddResult]:
     """Add the finished entries of every project PO file to ``tm``; results per language.
 
     A PO file whose bytes are unchanged since it was last fed into this same
     TM (same ``identity``) is skipped: feeding it again would add nothing, and
     ``tmkit update`` feeds the TM on every run, so re-parsing thousands of
     unchanged catalogs would dominate it (``update`` also records the files
-    it writes, see :func:`record_written`).
+    it writes, see :func:`record_written`).  ``read``: catalogs the caller has
+    already read and parsed (path -> (bytes, catalog), not yet changed), used
+    instead of reading them again.
     """
     results: dict[str, AddResult] = {}
     state = FedState(config, tm)
     for lang, slug, path in project_po_files(config, languages):
         shown = relative(config, path)
-        data = path.read_bytes()
+        data, po = read[path] if read and path in read else (path.read_bytes(), None)
         digest = hashlib.sha256(data).hexdigest()
         total = results.setdefault(lang, AddResult())
         known = state.known(shown, digest)
         if known is not None:
             total.unchanged += known     # what feeding it again would report
             continue
-        units = po_units(parse_po_bytes(data, shown), config.source_language, lang, slug)
+        units = po_units(po if po is not None else parse_po_bytes(data, shown),
+                         config.source_language, lang, slug)
         # everything this catalog translates now: it replaces what its places held,
         # and entries emptied, made fuzzy or obsolete stop being current
         total.merge(tm.add(units, (config.source_language, lang, slug)))

@@ -16,7 +16,7 @@ they share (of the trigrams found in more than ``COMMON`` of the TM, the most
 common are skipped as long as the rarest half of the query's remain: they cost
 most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
 to ``TIE_ROOM`` times as many tied at the cut-off (closest in length first),
-and scores only those (:func:`toolkit.tm.match.match_texts`).  The q-gram count
+and scores only those (:func:`toolkit.tm.match.match_many`).  The q-gram count
 bound cannot prove completeness at 75% similarity (an edit distance
 k <= max(n, m)/4 guarantees only D - 3k of the query's D trigrams: a quarter
 for equal lengths, none at the long end of the window), so it prunes nothing
@@ -32,16 +32,18 @@ generation; units added since the last build are scored directly (a small
 
 from __future__ import annotations
 
+import functools
 import json
+import mmap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
 from toolkit.errors import TMError
 from toolkit.fsutil import atomic_write_bytes
-from toolkit.tm.match import Match, match_texts
+from toolkit.tm.match import Match, match_many
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import TMStore
 
@@ -51,6 +53,7 @@ TIE_ROOM = 4                        # units tied at the cut-off: up to 4 x CANDI
 COMMON = 0.02                       # trigrams in more than 2% of units are skipped
 DELTA_LIMIT = 20_000                # units added since the build scored directly
 CHUNK = 65_536                      # texts hashed per numpy batch while building
+FEW_LISTS = 64                      # posting lists searched one by one rather than all at once
 FORMAT = "tmkit-trigram-index/2"
 _MAGIC = b"TMKITIDX"
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
@@ -89,14 +92,48 @@ _MASK = (1 << 64) - 1
 _P1, _P2, _P3 = int(_M1), int(_M2), int(_M3)
 
 
-def query_buckets(text: str, bits: int) -> np.ndarray:
-    """The trigram buckets of one text, as :func:`_grams` computes them, without numpy's
-    per-call overhead (which dominates for a single short text)."""
+def query_grams(text: str, bits: int) -> list[int]:
+    """The trigram buckets of one text, sorted, as :func:`_grams` computes them, without
+    numpy's per-call overhead (which dominates for a single short text)."""
     codes = [ord(c) for c in f" {text.lower()} "]
     shift = 64 - bits
-    found = {((((a * _P1) & _MASK) ^ ((b * _P2) & _MASK) ^ ((c * _P3) & _MASK)) >> shift)
-             for a, b, c in zip(codes, codes[1:], codes[2:])}
-    return np.array(sorted(found), dtype=np.int64)
+    return sorted({((((a * _P1) & _MASK) ^ ((b * _P2) & _MASK) ^ ((c * _P3) & _MASK)) >> shift)
+                   for a, b, c in zip(codes, codes[1:], codes[2:])})
+
+
+def _windows(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, lows: np.ndarray,
+             highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each i, the part of ``values[starts[i]:ends[i]]`` (sorted) that lies in
+    ``[lows[i], highs[i])``, as absolute ``(first, end)`` indices.
+
+    Many lists (a chunk of queries): binary searches all at once, a few numpy
+    operations per halving instead of a ``searchsorted`` call (and its overhead)
+    per list.  Few lists (one query): a ``searchsorted`` each costs less.
+    """
+    if len(starts) <= FEW_LISTS:
+        windows = np.stack((lows, highs), axis=1).astype(values.dtype)
+        found = [a + values[a:b].searchsorted(window)
+                 for a, b, window in zip(starts.tolist(), ends.tolist(), windows)]
+        both = np.array(found, dtype=np.int64).reshape(-1, 2)
+        return both[:, 0], both[:, 1]
+    lo, hi = np.concatenate((starts, starts)), np.concatenate((ends, ends))
+    targets = np.concatenate((lows, highs)).astype(values.dtype)
+    last = len(values) - 1
+    while True:
+        active = np.flatnonzero(lo < hi)
+        if not len(active):
+            return lo[:len(starts)], lo[len(starts):]
+        a_lo, a_hi = lo[active], hi[active]
+        mid = (a_lo + a_hi) >> 1
+        right = values[np.minimum(mid, last)] < targets[active]
+        lo[active] = np.where(right, mid + 1, a_lo)
+        hi[active] = np.where(right, a_hi, mid)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (``np.unique`` without its per-call ``numpy.ma`` check and import)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 @dataclass
@@ -113,6 +150,8 @@ class IndexData:
     units: int
     bits: int              # log2 of the number of buckets
     tm_id: str = ""        # identity of the TM it indexes
+    text: object = b""     # the same sources as a bytes-like (slices are bytes): blob is text[text_base:]
+    text_base: int = 0
 
 
 def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexData:
@@ -127,7 +166,8 @@ def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexDat
     text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)),
               out=text_offsets[1:])
-    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    text = b"".join(encoded)
+    blob = np.frombuffer(text, dtype=np.uint8)
     del encoded
     bits = bucket_bits(len(texts))
     chunks = []
@@ -147,7 +187,8 @@ def build(items: Iterable[tuple[int, str]], max_id: int, units: int) -> IndexDat
         first = np.searchsorted(buckets, buckets, side="left")
         postings[fill[buckets] + (np.arange(len(buckets)) - first)] = owners
         fill += np.bincount(buckets, minlength=1 << bits)
-    return IndexData(ids, lengths, offsets, postings, text_offsets, blob, max_id, units, bits)
+    return IndexData(ids, lengths, offsets, postings, text_offsets, blob, max_id, units, bits,
+                     text=text)
 
 
 def save(path: Path, data: IndexData) -> None:
@@ -182,16 +223,42 @@ def load(path: Path) -> Optional[IndexData]:
         return None
     arrays = {}
     try:
+        with open(path, "rb") as handle:     # one read-only mapping; the arrays are views of it
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         for name, (offset, dtype, size) in header["arrays"].items():
-            # a plain ndarray view of the mapping: memmap's subclass hooks cost per slice
-            arrays[name] = np.asarray(np.memmap(path, dtype=dtype, mode="r", offset=base + offset,
-                                                shape=(size,))) if size else np.zeros(0, dtype)
-    except (OSError, ValueError):
+            arrays[name] = np.frombuffer(mapped, dtype=dtype, count=size, offset=base + offset) \
+                if size else np.zeros(0, dtype)
+    except (OSError, ValueError, TypeError):
         return None
     if set(arrays) != {"ids", "lengths", "offsets", "postings", "text_offsets", "blob"}:
         return None
     return IndexData(arrays["ids"], arrays["lengths"], arrays["offsets"], arrays["postings"],
-                     arrays["text_offsets"], arrays["blob"], header["max_id"], header["units"], header["bucket_bits"], header.get("tm", ""))
+                     arrays["text_offsets"], arrays["blob"], header["max_id"], header["units"],
+                     header["bucket_bits"], header.get("tm", ""), text=mapped,
+                     text_base=base + header["arrays"]["blob"][0])
+
+
+@functools.lru_cache(maxsize=None)
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed memory instead of handing it back to the kernel (once).
+
+    A lookup allocates and frees numpy arrays of 0.1-1 MB (the counts over its
+    length window, its hits); by default glibc returns such memory at once and
+    the next lookup faults it in again, page by page: about 35,000 page faults
+    and a tenth of the CPU time for 2,000 lookups at 300k units.  Arrays up to
+    4 MB then come from the heap, and up to 64 MB of free heap stays with the
+    process (peak memory is unchanged).  Elsewhere (no glibc) nothing changes.
+    """
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_TRIM_THRESHOLD, 64 << 20) and mallopt(_M_MMAP_THRESHOLD, 4 << 20))
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3     # glibc's mallopt parameters
 
 
 class IndexedMatcher:
@@ -202,6 +269,7 @@ class IndexedMatcher:
         self.store = store
         self.source_lang, self.target_lang = source_lang, target_lang
         self.candidates = candidates
+        keep_freed_memory()
         max_id, units = store.generation(source_lang, target_lang)
         path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
         data = load(path) if path and path.exists() else None
@@ -220,11 +288,10 @@ class IndexedMatcher:
                 except OSError as exc:
                     raise TMError(f"cannot write the TM index: {exc.strerror}", path) from None
         self.data = data
-        # Only the candidates' normalised sources are decoded, per lookup (~0.3 µs
-        # each, straight from the memory-mapped blob): decoding all of them when
-        # the matcher opens cost 0.3 s at 300k units (1 s and ~170 MB at a million)
-        # before the first lookup, and forked batch workers now share that work.
-        self._blob = memoryview(data.blob)
+        # Only the candidates' normalised sources are decoded, per lookup (~0.1 µs
+        # each, sliced from the memory-mapped file as bytes): decoding all of them
+        # when the matcher opens cost 0.3 s at 300k units (1 s and ~170 MB at a
+        # million) before the first lookup.
         # Units added since the index was built: few, scored directly.
         self.delta_ids: list[int] = []
         self.delta_norms: list[str] = []
@@ -234,34 +301,61 @@ class IndexedMatcher:
 
     def candidate_positions(self, query_norm: str, min_score: float) -> np.ndarray:
         """Positions of the units most likely to score ``min_score`` or more."""
-        data, n = self.data, len(query_norm)
+        return self.candidate_lists([query_norm], min_score)[0]
+
+    def candidate_lists(self, queries: Sequence[str], min_score: float) -> list[np.ndarray]:
+        """:meth:`candidate_positions` of many normalised queries, sharing the numpy work.
+
+        The length windows, the trigram lists to read (very common trigrams, in
+        more than ``COMMON`` of the TM, say little and cost most: the most common
+        are skipped as long as half of the query's trigrams remain), the window
+        inside each posting list (one vectorised binary search for all of them)
+        are computed for all queries at once; gathering the hits and counting
+        shared trigrams (:meth:`_top`) run per query, on its own hits (a chunk's
+        counts would not stay in the CPU cache).
+        """
+        data, found = self.data, [np.zeros(0, np.int64) for _ in queries]
         t = max(min_score, 1.0) / 100.0
-        bounds = data.lengths.searchsorted(np.array([int(np.ceil(n * t - 1e-9)),
-                                                     int(np.floor(n / t + 1e-9)) + 1]))
-        low, high = int(bounds[0]), int(bounds[1])
-        if high <= low:
-            return np.zeros(0, np.int64)
-        buckets = query_buckets(query_norm, data.bits)
+        sizes = np.fromiter(map(len, queries), dtype=np.float64, count=len(queries))
+        # keys of the arrays' own type: searchsorted would otherwise convert the whole array
+        kind, limit = data.lengths.dtype, np.iinfo(data.lengths.dtype).max
+        lows = data.lengths.searchsorted(np.minimum(np.ceil(sizes * t - 1e-9), limit).astype(kind))
+        highs = data.lengths.searchsorted(np.minimum(np.floor(sizes / t + 1e-9) + 1, limit).astype(kind))
+        active = [i for i in range(len(queries)) if highs[i] > lows[i]]
+        if not active:
+            return found
+        texts = [queries[i] for i in active]
+        if any("\0" in text for text in texts):       # _grams drops trigrams with a NUL
+            grams = [query_grams(text, data.bits) for text in texts]
+            per_query = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+            owner = np.repeat(np.arange(len(active)), per_query)   # query of each trigram
+            buckets = np.fromiter((b for g in grams for b in g), dtype=np.int64,
+                                  count=int(per_query.sum()))
+        else:                                          # the same buckets, hashed all at once
+            owner, buckets = _grams(texts, data.bits)
+            per_query = np.bincount(owner, minlength=len(active))
         starts, ends = data.offsets[buckets], data.offsets[buckets + 1]
-        # Very common trigrams (in more than COMMON of the TM) say little and cost most:
-        # skip the most common of them, but keep at least half of the query's trigrams.
-        sizes = ends - starts
-        order = np.argsort(sizes, kind="stable")
-        frequent = sizes[order] > COMMON * len(data.ids)
-        frequent[:max(3, len(buckets) - len(buckets) // 2)] = False
-        if frequent.any():
-            kept = order[~frequent]
-            starts, ends = starts[kept], ends[kept]
-        postings, window = data.postings, np.array([low, high], dtype=np.int32)
-        slices = []
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            plist = postings[start:end]
-            a, b = plist.searchsorted(window).tolist()
-            if b > a:
-                slices.append(plist[a:b])
-        if not slices:
-            return np.zeros(0, np.int64)
-        return self._top(np.concatenate(slices) - low, data.lengths[low:high], n) + low
+        # rank each query's trigrams by list size (stable: ties in bucket order)
+        order = np.lexsort((ends - starts, owner))
+        first = np.concatenate(([0], np.cumsum(per_query)[:-1]))
+        rank = np.arange(len(order)) - np.repeat(first, per_query)
+        keep = np.maximum(3, per_query - per_query // 2)[owner[order]]
+        kept = order[((ends - starts)[order] <= COMMON * len(data.ids)) | (rank < keep)]
+        kept.sort()                                                  # back in query order
+        owner, starts, ends = owner[kept], starts[kept], ends[kept]
+        window = np.asarray(active)[owner]
+        first_hit, end_hit = _windows(data.postings, starts, ends, lows[window], highs[window])
+        first_hit, end_hit = first_hit.tolist(), end_hit.tolist()
+        postings, lengths = data.postings, data.lengths
+        cuts = np.searchsorted(owner, np.arange(len(active) + 1)).tolist()
+        for number, i in enumerate(active):
+            slices = [postings[a:b] for a, b in zip(first_hit[cuts[number]:cuts[number + 1]],
+                                                    end_hit[cuts[number]:cuts[number + 1]]) if b > a]
+            if slices:
+                low = int(lows[i])
+                hits = np.subtract(np.concatenate(slices), low, dtype=np.intp)
+                found[i] = self._top(hits, lengths[low:int(highs[i])], len(queries[i])) + low
+        return found
 
     def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
         """The ``candidates`` window positions among ``hits`` with the most shared trigrams.
@@ -271,21 +365,27 @@ class IndexedMatcher:
         counts comes from the per-entry counts (a unit with count c shows up c
         times), and the winners are picked among the entries.  Units tied just
         below the cut-off fill the remaining room, those closest to the query's
-        length ``n`` first.
+        length ``n`` first.  (Per query, not for many queries at once: one
+        query's counts stay in the CPU cache, those of many would not.)
         """
         k = self.candidates
-        hits = hits.astype(np.intp)              # once, not in every bincount and gather
         counts = np.bincount(hits)
         per_entry = counts[hits]
-        weighted = np.bincount(per_entry)
-        units_with = weighted // np.maximum(np.arange(len(weighted)), 1)
-        above = np.cumsum(units_with[::-1])[::-1]            # above[c]: units with count >= c
-        fits = np.flatnonzero(above[1:] <= k)
-        if not len(fits):
-            return np.unique(hits[per_entry == len(above) - 1])[:k]
-        threshold = int(fits[0]) + 1
+        # the histogram of counts: a unit with count c shows up c times among the entries
+        # (sorted, not bincount(per_entry): its increments of the same few cells queue up)
+        ordered = np.sort(per_entry)
+        top = int(ordered[-1])
+        at_most = [0] + ordered.searchsorted(np.arange(1, top + 1), side="right").tolist()
+        above, threshold = 0, 1            # the lowest count at most k units reach
+        for count in range(top, 0, -1):
+            above += (at_most[count] - at_most[count - 1]) // count
+            if above > k:
+                threshold = count + 1
+                break
+        if threshold > top:                # more than k units share the highest count
+            return _distinct(hits[per_entry == top])[:k]
         # one pass over the entries for the winners and the ties just below them
-        near = np.unique(hits[per_entry >= max(threshold - 1, 1)])
+        near = _distinct(hits[per_entry >= max(threshold - 1, 1)])
         near_counts = counts[near]
         best = near[near_counts >= threshold]
         if threshold > 1 and len(best) < k:
@@ -296,14 +396,27 @@ class IndexedMatcher:
             best = np.concatenate([best, extra])
         return best
 
+    def sources_at(self, positions: np.ndarray) -> list[str]:
+        """The normalised sources at ``positions``, sliced from the mapped file and decoded."""
+        data = self.data
+        starts = (data.text_offsets[positions] + data.text_base).tolist()
+        ends = (data.text_offsets[positions + 1] + data.text_base).tolist()
+        text = data.text
+        return [text[a:b].decode("utf-8") for a, b in zip(starts, ends)]
+
     def lookup(self, text: str, min_score: float = 75.0, limit: int = 5) -> list[Match]:
         """The ``limit`` best matches at or above ``min_score``, best first."""
-        query = normalize(text)
-        positions = self.candidate_positions(query, min_score).astype(np.intp)
-        data = self.data
-        ids = data.ids[positions].tolist()
-        blob, offsets = self._blob, data.text_offsets
-        norms = [str(blob[a:b], "utf-8")
-                 for a, b in zip(offsets[positions].tolist(), offsets[positions + 1].tolist())]
-        return match_texts(self.store, query, ids + self.delta_ids, norms + self.delta_norms,
-                           min_score)[:limit]
+        return self.lookup_many([text], min_score, limit)[0]
+
+    def lookup_many(self, texts: Sequence[str], min_score: float = 75.0,
+                    limit: int = 5) -> list[list[Match]]:
+        """:meth:`lookup` of each text; the numpy work, decoding and unit fetching are shared."""
+        queries = [normalize(t) for t in texts]
+        found = self.candidate_lists(queries, min_score)
+        cuts = np.cumsum([0] + [len(f) for f in found]).tolist()
+        everything = np.concatenate(found).astype(np.intp) if found else np.zeros(0, np.intp)
+        decoded = self.sources_at(everything)        # texts rarely share candidates: no dedup
+        ids_of = self.data.ids[everything].tolist()
+        ids = [ids_of[a:b] + self.delta_ids for a, b in zip(cuts, cuts[1:])]
+        norms = [decoded[a:b] + self.delta_norms for a, b in zip(cuts, cuts[1:])]
+        return [m[:limit] for m in match_many(self.store, queries, ids, norms, min_score)]

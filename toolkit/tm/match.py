@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -34,6 +34,8 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _PLACEHOLDER_RE = re.compile(
     r"%(?:\d+\$|\([A-Za-z_]\w*\))?[-+ #0]*\d*(?:\.\d+)?(?:l|ll|h|z)?[sdiufFeEgGxXocpr]"
     r"|\{[A-Za-z_0-9.]*\}|\$\{?[A-Za-z_]\w*\}?")
+#: what every number, tag and placeholder above starts with
+_SPECIAL_RE = re.compile(r"[\d<%{$]")
 
 
 @dataclass
@@ -61,6 +63,8 @@ def _markup(text: str) -> Counter:
 
 def penalties(query: str, candidate: str) -> list[tuple[str, float]]:
     """Why ``candidate``'s translation needs more work than its edit distance says."""
+    if not _SPECIAL_RE.search(query) and not _SPECIAL_RE.search(candidate):
+        return []             # no number, tag or placeholder on either side: nothing differs
     found = []
     if Counter(_NUMBER_RE.findall(query)) != Counter(_NUMBER_RE.findall(candidate)):
         found.append(("numbers differ", PENALTY_NUMBERS))
@@ -135,13 +139,22 @@ class BruteForceMatcher:
 
 
 def match_texts(store, query: str, ids: list[int], norms: list[str], min_score: float) -> list[Match]:
-    """Matches among candidate ``(ids, normalised sources)``: the one scoring path.
+    """Matches among candidate ``(ids, normalised sources)``: the one scoring path."""
+    return match_many(store, [query], [ids], [norms], min_score)[0]
+
+
+def match_many(store, queries: Sequence[str], ids: Sequence[Sequence[int]],
+               norms: Sequence[Sequence[str]], min_score: float) -> list[list[Match]]:
+    """:func:`match_texts` of many queries, each with its own candidates.
 
     rapidfuzz's C loop drops what is below ``min_score`` by edit distance
     alone (penalties only lower a score); only the survivors are fetched
-    from the store, given penalties and ranked.
+    from the store (one query for the whole batch), given penalties and ranked.
     """
-    hits = process.extract(query, norms, scorer=Levenshtein.normalized_similarity,
-                           score_cutoff=min_score / 100.0, limit=None)
-    units = store.get(ids[i] for _, _, i in hits)
-    return make_matches(query, ((units[ids[i]], norms[i]) for _, _, i in hits), min_score)
+    cutoff = min_score / 100.0
+    hits = [process.extract(query, texts, scorer=Levenshtein.normalized_similarity,
+                            score_cutoff=cutoff, limit=None) if texts else []
+            for query, texts in zip(queries, norms)]
+    units = store.get({some[i] for found, some in zip(hits, ids) for _, _, i in found})
+    return [make_matches(query, ((units[some[i]], texts[i]) for _, _, i in found), min_score)
+            for query, found, some, texts in zip(queries, hits, ids, norms)]

@@ -18,6 +18,9 @@ from toolkit.tm.match import Match, make_matches, rank_key
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import AddResult, Conflict, TMStore, TMUnit
 
+#: texts whose numpy work is done together: their hits stay in the CPU's caches
+LOOKUP_CHUNK = 32
+
 if TYPE_CHECKING:   # the index needs numpy: imported only when a lookup needs it
     from toolkit.tm.index import IndexedMatcher
 
@@ -78,16 +81,35 @@ class TranslationMemory:
     def lookup(self, text: str, source_lang: str, target_lang: str, min_score: float = 75.0,
                limit: int = 5) -> list[Match]:
         """Exact and fuzzy matches for ``text``, best first (exact ones score 100)."""
+        return self.lookup_batch([text], source_lang, target_lang, min_score, limit)[0]
+
+    def lookup_batch(self, texts: Sequence[str], source_lang: str, target_lang: str,
+                     min_score: float = 75.0, limit: int = 5) -> list[list[Match]]:
+        """:meth:`lookup` of each text, in this process, sharing the work between them.
+
+        The exact matches of all texts come from one store query per few hundred,
+        the fuzzy ones from one pass of the index over them all
+        (:meth:`~toolkit.tm.index.IndexedMatcher.lookup_many`); a text with
+        ``limit`` exact matches needs no fuzzy search (nothing scores above 100).
+        """
         if self.is_empty(source_lang, target_lang):
-            return []
-        query = normalize(text)
-        exact = make_matches(query, ((u, normalize(u.source)) for u in
-                                     self.store.exact(source_lang, target_lang, text)), 100.0)
-        found = {m.unit.id: m for m in exact}
-        if len(found) < limit:
-            for match in self.matcher(source_lang, target_lang).lookup(text, min_score, limit):
-                found.setdefault(match.unit.id, match)
-        return sorted(found.values(), key=rank_key)[:limit]
+            return [[] for _ in texts]
+        answers = []
+        for start in range(0, len(texts), LOOKUP_CHUNK):
+            chunk = texts[start:start + LOOKUP_CHUNK]
+            exact = self.store.exact_many(source_lang, target_lang, chunk)
+            found = [{m.unit.id: m for m in make_matches(normalize(text), (
+                (u, normalize(u.source)) for u in units), 100.0)}
+                for text, units in zip(chunk, exact)]
+            fuzzy = [i for i, matches in enumerate(found) if len(matches) < limit]
+            if fuzzy:
+                more = self.matcher(source_lang, target_lang).lookup_many(
+                    [chunk[i] for i in fuzzy], min_score, limit)
+                for i, matches in zip(fuzzy, more):
+                    for match in matches:
+                        found[i].setdefault(match.unit.id, match)
+            answers += [sorted(matches.values(), key=rank_key)[:limit] for matches in found]
+        return answers
 
     def lookup_many(self, texts: Sequence[str], source_lang: str, target_lang: str,
                     min_score: float = 75.0, limit: int = 5,

@@ -23,17 +23,18 @@ fetches the few candidate units that survive scoring.
 from __future__ import annotations
 
 import uuid
-from typing import Optional
+from typing import Iterable, Optional
 
 import psycopg
 
 from toolkit.errors import TMError
 from toolkit.tm.backends import redact_url, scrub
-from toolkit.tm.store import (INCOMING, SCHEMA_VERSION, SQLStore, _INHERITED,
+from toolkit.tm.store import (INCOMING, SCHEMA_VERSION, AddResult, SQLStore, TMUnit, _INHERITED,
                               newer_schema_error, now_iso)
 
 CONNECT_TIMEOUT_S = 10
 WRITE_LOCK = 0x746D6B6974   # advisory lock key of tmkit's writers ("tmkit")
+ANALYZE_AFTER = 10_000      # units added at once: refresh the planner's statistics
 
 _SCHEMA_V2 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -131,8 +132,23 @@ class PostgresStore(SQLStore):
                 copy.write_row(row)
         self.db.execute("ANALYZE incoming")   # temporary tables are never analysed by autovacuum
 
-    def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
-        return "u.id = ANY(?)", (ids,)
+    def _in_clause(self, column: str, values: list[int]) -> tuple[str, tuple]:
+        return f"{column} = ANY(?)", (values,)
+
+    def add(self, units: Iterable[TMUnit], catalog: Optional[tuple[str, str, str]] = None) -> AddResult:
+        """:meth:`SQLStore.add`, then fresh planner statistics after a big add.
+
+        Until autovacuum analyses the tables (up to a minute later), the planner
+        knows nothing of the rows just imported: an exact lookup read every unit
+        of the pair (2.7 ms instead of 0.1 ms at 30k units), and a chunk's unit
+        fetch computed "superseded" by hashing every unit and current place
+        (26 ms instead of 0.7 ms at 60k).  ``ANALYZE`` samples at most 30,000
+        rows per table.
+        """
+        result = super().add(units, catalog)
+        if result.added >= ANALYZE_AFTER:
+            self._execute("ANALYZE units, places, live_places")
+        return result
 
     def _error(self, exc: Exception) -> Optional[TMError]:
         if isinstance(exc, psycopg.Error):

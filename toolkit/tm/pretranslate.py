@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 import polib
 
@@ -161,14 +161,15 @@ class PrefillHook:
     #: language, and its counters add up over entries (see ``toolkit.catalog.hooks``).
     per_entry = True
 
-    def __init__(self, config: Config, languages: Optional[Iterable[str]] = None) -> None:
+    def __init__(self, config: Config, languages: Optional[Iterable[str]] = None,
+                 read: Optional[Mapping[Path, tuple[bytes, polib.POFile]]] = None) -> None:
         self.config = config
         self.settings = config.tm
         self.tm: Optional[TranslationMemory] = None
         self.fingerprint = "tmkit-tm:off"
         if self.settings.prefill != "off":
             self.tm = open_project_tm(config)
-            feed_project(config, self.tm, languages)
+            feed_project(config, self.tm, languages, read)
             self.fingerprint = self._fingerprint()
 
     def _fingerprint(self) -> str:
@@ -220,9 +221,11 @@ class PrefillHook:
             self.tm = None
 
 
-def make_prefill_hook(config: Config, languages: Optional[Iterable[str]] = None) -> PrefillHook:
-    """The hook ``toolkit.catalog.update_project`` calls on every updated PO."""
-    return PrefillHook(config, languages)
+def make_prefill_hook(config: Config, languages: Optional[Iterable[str]] = None,
+                      read: Optional[Mapping[Path, tuple[bytes, polib.POFile]]] = None) -> PrefillHook:
+    """The hook ``toolkit.catalog.update_project`` calls on every updated PO (``read``:
+    catalogs already read and parsed, fed from memory; see :func:`feed_project`)."""
+    return PrefillHook(config, languages, read)
 
 
 def prefill_hook_factory(config: Config) -> Optional[PrefillHook]:
@@ -249,10 +252,15 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
     (:func:`toolkit.catalog.rewrite.rewrite_catalogs`).
     """
     languages = config.select_languages(list(languages) if languages else None)
-    hook = make_prefill_hook(config, languages)
     report = PretranslateReport({lang: {} for lang in languages})
     catalogs: dict[str, list[tuple[Path, bytes, polib.POFile]]] = {lang: [] for lang in languages}
     counted: dict[Path, dict[str, int]] = {}
+    for lang, slug, path in project_po_files(config, languages, slugs):
+        data = path.read_bytes()
+        catalogs.setdefault(lang, []).append((path, data, parse_po_bytes(data, relative(config, path))))
+    read = [(lang, path, data, po) for lang, found in catalogs.items() for path, data, po in found]
+    # the TM is fed from these very catalogs (parsed once), before they are filled
+    hook = make_prefill_hook(config, languages, {path: (data, po) for _, path, data, po in read})
 
     def count(lang: str, path: Path, counters: dict[str, int], times: int = 1) -> None:
         for key, value in counters.items():
@@ -271,10 +279,6 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
         return format_po(po) if changed else None
 
     try:
-        for lang, slug, path in project_po_files(config, languages, slugs):
-            data = path.read_bytes()
-            catalogs.setdefault(lang, []).append((path, data, parse_po_bytes(data, relative(config, path))))
-        read = [(lang, path, data, po) for lang, found in catalogs.items() for path, data, po in found]
         # every catalog of every language in one batch: each distinct text looked up once
         done = prefill_catalogs([(po, lang) for lang, _, _, po in read], hook.tm,
                                 config.source_language, hook.settings) if hook.tm else []

@@ -8,7 +8,7 @@ behaviour.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from toolkit.config import Config
 from toolkit.errors import TMError
@@ -18,7 +18,9 @@ from toolkit.tm.feed import AddResult, feed_project, import_po
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
 from toolkit.tm.store import Conflict
-from toolkit.tm.tmx import TMXResult, export_tmx, import_tmx
+
+if TYPE_CHECKING:   # TMX needs lxml: imported by the two commands that read or write it
+    from toolkit.tm.tmx import TMXResult
 
 PO_SUFFIXES = (".po", ".pot", ".compendium")
 
@@ -48,6 +50,8 @@ def update_tm(config: Config, languages: Optional[Iterable[str]] = None) -> dict
 def import_files(config: Config, files: Iterable[Path], lang: Optional[str] = None,
                  source_lang: Optional[str] = None) -> list[tuple[Path, TMXResult]]:
     """Import TMX, PO/POT-with-translations or compendium files (``tmkit tm import``)."""
+    from toolkit.tm.tmx import TMXResult, import_tmx
+
     results = []
     # all files in one transaction: an interrupted import leaves the TM as it was
     with open_project_tm(config) as tm, tm.store.transaction():
@@ -67,6 +71,8 @@ def import_files(config: Config, files: Iterable[Path], lang: Optional[str] = No
 def export_file(config: Config, lang: Optional[str], output: Path, history: bool = False) -> TMXResult:
     """Write the TM (one target language, or all) as TMX 1.4b (``tmkit tm export``);
     superseded translations only with ``history``."""
+    from toolkit.tm.tmx import export_tmx
+
     target = check_output(config, output)
     with open_project_tm(config, create=False) as tm:
         return export_tmx(tm, target, config.source_language, lang, history)

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
 from toolkit.errors import TMError
 from toolkit.tm.normalize import norm_key, normalize, pair_key
@@ -129,6 +129,11 @@ class TMStore(abc.ABC):
     @abc.abstractmethod
     def exact(self, source_lang: str, target_lang: str, source: str) -> list[TMUnit]:
         """Units whose normalised source equals ``normalize(source)``."""
+
+    def exact_many(self, source_lang: str, target_lang: str,
+                   sources: Sequence[str]) -> list[list[TMUnit]]:
+        """:meth:`exact` of each source (backends answer them in one query)."""
+        return [self.exact(source_lang, target_lang, source) for source in sources]
 
     @abc.abstractmethod
     def get(self, ids: Iterable[int]) -> dict[int, TMUnit]:
@@ -338,8 +343,8 @@ XX
         """Load ``rows`` into the (empty) temporary ``incoming`` table."""
 
     @abc.abstractmethod
-    def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
-        """``(SQL condition on u.id, args)`` selecting ``ids``."""
+    def _in_clause(self, column: str, values: list[int]) -> tuple[str, tuple]:
+        """``(SQL condition, args)`` selecting the rows whose ``column`` is one of ``values``."""
 
     @abc.abstractmethod
     def _error(self, exc: Exception) -> Optional[TMError]:
@@ -464,11 +469,24 @@ XX
                           (source_lang, target_lang, norm_key(source)))
         return [u for u in map(_row_unit, rows) if normalize(u.source) == wanted]
 
+    def exact_many(self, source_lang: str, target_lang: str,
+                   sources: Sequence[str]) -> list[list[TMUnit]]:
+        keys = sorted({norm_key(source) for source in sources})
+        by_norm: dict[str, list[TMUnit]] = {}
+        for start in range(0, len(keys), 500):
+            clause, args = self._in_clause("u.norm_key", keys[start:start + 500])
+            # no ORDER BY (ranking sorts): with one, PostgreSQL walked the pair's units by id
+            for row in self._read(f"SELECT {_COLUMNS} FROM units u WHERE u.source_lang = ? AND "
+                                  f"u.target_lang = ? AND {clause}", (source_lang, target_lang, *args)):
+                unit = _row_unit(row)
+                by_norm.setdefault(normalize(unit.source), []).append(unit)
+        return [list(by_norm.get(normalize(source), ())) for source in sources]
+
     def get(self, ids: Iterable[int]) -> dict[int, TMUnit]:
         ids = [int(i) for i in ids]
         found: dict[int, TMUnit] = {}
         for start in range(0, len(ids), 5000):
-            clause, args = self._ids_clause(ids[start:start + 5000])
+            clause, args = self._in_clause("u.id", ids[start:start + 5000])
             for row in self._read(f"SELECT {_COLUMNS} FROM units u WHERE {clause}", args):
                 found[row[0]] = _row_unit(row)
         return found
@@ -642,6 +660,13 @@ class SQLiteStore(SQLStore):
         db.execute("PRAGMA cache_size = -65536")   # 64 MB: bulk imports touch random index pages
         return db
 
+    def sources(self, source_lang: str, target_lang: str, after_id: int = 0) -> Iterator[tuple[int, str]]:
+        # ``+``: walk the table by id from ``after_id`` on; through the (pair, norm_key)
+        # index SQLite would read and sort every unit of the pair (20 ms at 300k units)
+        # to find the few added since the index was built
+        yield from self._read("SELECT id, source FROM units WHERE id > ? AND +source_lang = ? "
+                              "AND +target_lang = ? ORDER BY id", (after_id, source_lang, target_lang))
+
     def after_fork(self) -> None:
         """In a forked child: read through a connection of its own.
 
@@ -664,8 +689,8 @@ class SQLiteStore(SQLStore):
         marks = ", ".join("?" * len(INCOMING))
         self.db.executemany(f"INSERT INTO incoming ({', '.join(INCOMING)}) VALUES ({marks})", rows)
 
-    def _ids_clause(self, ids: list[int]) -> tuple[str, tuple]:
-        return f"u.id IN ({','.join('?' * len(ids))})" if ids else "0", tuple(ids)
+    def _in_clause(self, column: str, values: list[int]) -> tuple[str, tuple]:
+        return f"{column} IN ({','.join('?' * len(values))})" if values else "0", tuple(values)
 
     def _error(self, exc: Exception) -> Optional[TMError]:
         if isinstance(exc, sqlite3.DatabaseError):
