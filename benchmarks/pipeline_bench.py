@@ -413,6 +413,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--prefill", choices=["off", "comment", "fuzzy"],
                         help="[tm] prefill of the generated project (default: the repository's)")
     args = parser.parse_args(argv)
+    # tmkit's processes load its bytecode as an installed tmkit does (pip compiles it;
+    # an editable install under PYTHONDONTWRITEBYTECODE=1 compiles every module at each start).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "toolkit")], check=True)
     with tempfile.TemporaryDirectory(prefix="tmkit-bench-") as tmp:
         root = (args.keep or Path(tmp)) / "project"
         if root.exists():
