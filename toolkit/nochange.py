@@ -173,10 +173,12 @@ class Stamp:
         if self.before is None:
             return
         after = scan(self.root, self.folders + code_folders(), self.files, self.listed)
-        ours = {self._relative(p) for p in written}
         moved = [name for name in set(after) | set(self.before)
                  if (hash(after[name]) if name in after else None) != self.before.get(name)
-                 and name not in ours and not name.endswith(("/", "/*"))]
+                 and not name.endswith(("/", "/*"))]
+        if moved:     # the run's own writes do not count (a build's 18,000 exports are not scanned)
+            ours = {self._relative(p) for p in written}
+            moved = [name for name in moved if name not in ours]
         self.forget()
         if not moved:
             self._write({"format": FORMAT, "key": self.key, "folders": self.folders, "files": self.files,
