@@ -92,6 +92,89 @@ def test_templates_can_be_overridden(project, tmp_path):
     assert doc.xpath("//h1")[0].text_content() == "ES Failed Back Syndrome"
 
 
+#: The article body laid out from ``groups`` in the template itself, as the
+#: built-in template did before ``body_html``: what a custom template may do.
+GROUPS_LOOP = """\
+{% for group in groups %}
+{% if group.role == "quote" %}<blockquote>{% elif group.role %}<div class="{{ group.role }}">{% endif %}
+{% for block in group.blocks %}
+{% if block.kind == "heading" %}
+<h{{ block.level }} id="{{ block.id }}">{{ block.html }}</h{{ block.level }}>
+{% elif block.kind == "list" %}
+{% set tag = "ol" if block.ordered else "ul" %}
+<{{ tag }} id="{{ block.id }}">
+{% for item in block["items"] recursive %}
+{% set sub = "ol" if item.children and item.children[0].ordered else "ul" %}
+<li id="{{ item.id }}">{{ item.html }}{% if item.children %}<{{ sub }}>
+{{ loop(item.children) }}</{{ sub }}>{% endif %}</li>
+{% endfor %}
+</{{ tag }}>
+{% elif block.kind == "table" %}
+<table id="{{ block.id }}">
+{% if block.table.caption %}
+<caption>{{ block.table.caption }}</caption>
+{% endif %}
+{% for section, rows in [("thead", block.table.head), ("tbody", block.table.body)] if rows %}
+<{{ section }}>
+{% for row in rows %}
+<tr>{% for cell in row %}{% set tag = "th" if cell.header else "td" %}<{{ tag }} id="{{ cell.id }}"{% if cell.scope %} scope="{{ cell.scope }}"{% endif %}{% if cell.rowspan > 1 %} rowspan="{{ cell.rowspan }}"{% endif %}{% if cell.colspan > 1 %} colspan="{{ cell.colspan }}"{% endif %}{% if cell.align %} class="{{ cell.align }}"{% endif %}>{{ cell.html }}</{{ tag }}>{% endfor %}</tr>
+{% endfor %}
+</{{ section }}>
+{% endfor %}
+</table>
+{% elif block.kind == "definitions" %}
+<dl id="{{ block.id }}">
+{% for item in block["items"] %}
+{% set tag = "dt" if item.kind == "term" else "dd" %}
+<{{ tag }} id="{{ item.id }}">{{ item.html }}</{{ tag }}>
+{% endfor %}
+</dl>
+{% elif block.kind == "footnotes" %}
+<section class="footnotes" id="{{ block.id }}" role="doc-endnotes">
+<hr>
+<ol>
+{% for note in block["items"] %}
+<li id="{{ note.id }}">{{ note.html }}{% for back in note.backlinks %} <a href="#{{ back }}" class="backlink" role="doc-backlink">↩&#xFE0E;</a>{% endfor %}</li>
+{% endfor %}
+</ol>
+</section>
+{% else %}
+<p id="{{ block.id }}">{{ block.html }}</p>
+{% endif %}
+{% endfor %}
+{% if group.role == "quote" %}</blockquote>{% elif group.role %}</div>{% endif %}
+{% endfor %}
+"""
+
+
+def test_template_laying_out_groups_itself_gives_the_built_in_page(tmp_path):
+    """``{{ body }}`` (rendered in Python) and a template loop over ``groups`` give
+    byte-identical pages for every kind of block: headings, nested lists, tables
+    with spans and alignment, definitions, footnotes with back-links, quotes."""
+    from tests.test_authoring import ISSUE_ARTICLE
+    from toolkit.writers import TEMPLATE_DIR
+
+    source = tmp_path / "proj" / "source" / "issue.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(ISSUE_ARTICLE + "\nTerm\n: Its definition.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",
+                      encoding="utf-8")
+    (tmp_path / "proj" / "tmkit.toml").write_text("[project]\nlanguages = [\"es\"]\n", encoding="utf-8")
+    config = load_config(tmp_path / "proj")
+    article = read_article(source, "source/issue.md")
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    built_in = (TEMPLATE_DIR / "article.html").read_text(encoding="utf-8")
+    assert "{{ body -}}\n" in built_in
+    (folder / "article.html").write_text(built_in.replace("{{ body -}}\n", GROUPS_LOOP), encoding="utf-8")
+    page = source_article(article, config)
+    ours = render(page, _page("en", templates=environment()))
+    theirs = render(page, _page("en", templates=environment(folder)))
+    assert ours == theirs
+    doc = lhtml.document_fromstring(ours)
+    for tag in ("table", "dl", "ol", "ul", "blockquote", "section"):
+        assert doc.xpath(f"//article//{tag}"), tag
+
+
 def test_source_page_has_no_fallback(project):
     config = load_config(project)
     article = read_article(project / "source" / SEED.name, "source/" + SEED.name)
