@@ -130,7 +130,7 @@ def test_changed_tmkit_code_renders_again_without_rewriting_equal_files(project,
     config = load_config(project)
     first = toolkit.build.build(config)
     assert first.written and toolkit.build.build(config).unchanged == 1
-    monkeypatch.setattr(toolkit.build, "code_digest", lambda: "upgraded")
+    monkeypatch.setattr(toolkit.build, "code_fingerprint", lambda: "upgraded")
     again = toolkit.build.build(config)
     assert again.unchanged == 0 and again.written == []     # rendered again; equal bytes left alone
 

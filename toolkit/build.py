@@ -18,7 +18,6 @@ every page's language switcher shows).  Every write is atomic.
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import itertools
@@ -41,6 +40,7 @@ from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesys
 from toolkit.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
+from toolkit.nochange import code_fingerprint
 from toolkit.project import article_paths, check_output, relative
 from toolkit.readers import read_article
 from toolkit.segment import segments_by_unit
@@ -127,21 +127,6 @@ def _file_digest(path: os.PathLike | str) -> str:
         return "-"
 
 
-@functools.lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A hash of tmkit's own code: part of every article's key.
-
-    The version number alone does not change between commits, and a reader,
-    merge or writer changed by an upgrade must render the pages again (only
-    files whose bytes differ are then rewritten).
-    """
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[Iterable[str]],
           output: Optional[os.PathLike | str], force: bool) -> _Plan:
     wanted = list(languages or [])
@@ -156,7 +141,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         if not override.is_dir():
             raise ConfigError(f"templates folder not found: {config.export.templates}", config.path)
     settings = json.dumps({
-        "version": __version__, "code": code_digest(), "source": source, "languages": config.languages,
+        "version": __version__, "code": code_fingerprint(), "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
         "forced": targets if force else [],   # --force applies to the languages built

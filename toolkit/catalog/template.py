@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from functools import lru_cache
 from typing import Iterable, Optional
 
 import polib
@@ -21,6 +20,7 @@ from toolkit.catalog.poread import make_entry
 from toolkit.config import Config
 from toolkit.languages import get_language
 from toolkit.model import Article, Segment
+from toolkit.nochange import code_fingerprint
 
 ID_PREFIX = "id: "
 DEFAULT_DATE = "YEAR-MO-DA HO:MI+ZONE"
@@ -110,17 +110,5 @@ def settings_fingerprint(config: Config) -> str:
     hundred kilobytes) costs about a millisecond.
     """
     return "|".join([__version__, config.segmentation, config.name, config.bugs_address,
-                     config.copyright_holder, config.source_language, _code_fingerprint()])
+                     config.copyright_holder, config.source_language, code_fingerprint()])
 
-
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    import hashlib
-    from pathlib import Path
-
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        if "cli" not in path.relative_to(package).parts:
-            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
