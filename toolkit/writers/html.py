@@ -199,16 +199,16 @@ def page_href(tag: str, slug: str, extension: str = ".html") -> str:
     return f"../{quote(tag)}/{quote(slug)}{extension}"
 
 
-def _language(lang: Language, current: str, slug: str) -> dict:
+def _language(lang: Language, current: str, slug: str) -> Fields:
     return Fields(tag=lang.tag, name=lang.native_name, dir=lang.dir,
                   href=page_href(lang.tag, slug), current=lang.tag == current)
 
 
-def _nest(items: list[TranslatedBlock], lang: str, rtl: bool, notes: Notes) -> list[dict]:
+def _nest(items: list[TranslatedBlock], lang: str, rtl: bool, notes: Notes) -> list[Fields]:
     """List items (flat, each with its nesting depth in ``level``) as a tree:
     an item deeper than the one before it goes into that item's sub-list."""
-    root: list[dict] = []
-    stack: list[tuple[int, list[dict]]] = [(-1, root)]
+    root: list[Fields] = []
+    stack: list[tuple[int, list[Fields]]] = [(-1, root)]
     for item in items:
         node = Fields(id=item.id, html=block_html(item, lang, rtl, notes), children=[],
                       ordered=item.ordered)
@@ -225,10 +225,10 @@ def _nest(items: list[TranslatedBlock], lang: str, rtl: bool, notes: Notes) -> l
 ALIGN_CLASS = {"left": "align-start", "center": "align-center", "right": "align-end"}
 
 
-def _table(block: TranslatedBlock, lang: str, rtl: bool, notes: Notes) -> dict:
+def _table(block: TranslatedBlock, lang: str, rtl: bool, notes: Notes) -> Fields:
     """A table's caption and rows; rows made only of header cells go in ``<thead>``."""
     caption = next((i for i in block.items if i.kind is BlockKind.CAPTION), None)
-    rows: dict[int, list[dict]] = {}
+    rows: dict[int, list[Fields]] = {}
     for item in block.items:
         if item.cell is not None:
             rows.setdefault(item.cell.row, []).append(Fields(
@@ -245,9 +245,9 @@ def _table(block: TranslatedBlock, lang: str, rtl: bool, notes: Notes) -> dict:
                   head=ordered[:head], body=ordered[head:])
 
 
-def _body(article: TranslatedArticle, rtl: bool, notes: Notes) -> list[dict]:
+def _body(article: TranslatedArticle, rtl: bool, notes: Notes) -> list[Fields]:
     """Blocks grouped by role (a run of footer or disclaimer blocks shares one box)."""
-    groups: list[dict] = []
+    groups: list[Fields] = []
     lang = article.lang
     for block in article.blocks:
         item = Fields(id=block.id, kind=block.kind.value, role=block.role,
