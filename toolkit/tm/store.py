@@ -463,11 +463,7 @@ XX
             raise self._error(exc) or exc from None
 
     def exact(self, source_lang: str, target_lang: str, source: str) -> list[TMUnit]:
-        wanted = normalize(source)
-        rows = self._read(f"SELECT {_COLUMNS} FROM units u WHERE u.source_lang = ? AND "
-                          "u.target_lang = ? AND u.norm_key = ?",
-                          (source_lang, target_lang, norm_key(source)))
-        return [u for u in map(_row_unit, rows) if normalize(u.source) == wanted]
+        return self.exact_many(source_lang, target_lang, [source])[0]
 
     def exact_many(self, source_lang: str, target_lang: str,
                    sources: Sequence[str]) -> list[list[TMUnit]]:
