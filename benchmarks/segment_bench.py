@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.inline import plain_text  # noqa: E402
+from toolkit.text.inline import plain_text  # noqa: E402
 from toolkit.model import BlockKind  # noqa: E402
 from toolkit.readers import read_article  # noqa: E402
-from toolkit.sentences import _split_cached, split_sentences  # noqa: E402
+from toolkit.text.sentences import _split_cached, split_sentences  # noqa: E402
 
 SEED = ROOT / "source" / "failed-back-syndrome.txt"
 

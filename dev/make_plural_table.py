@@ -1,4 +1,4 @@
-"""Regenerate ``toolkit/plural_table.py``: the gettext-traditional Plural-Forms per language.
+"""Regenerate ``toolkit/text/plural_table.py``: the gettext-traditional Plural-Forms per language.
 
 Why a frozen table: a PO file's ``Plural-Forms`` must not change because a
 library was upgraded (Babel's CLDR rules moved under us once).  The table is
@@ -7,7 +7,7 @@ writes byte for byte what msginit writes) and from translate-toolkit's
 language data otherwise (the table Pootle, Virtaal and Weblate's defaults
 share).  Run it only to extend the table on purpose, then review the diff:
 
-    .venv/bin/python dev/make_plural_table.py > toolkit/plural_table.py
+    .venv/bin/python dev/make_plural_table.py > toolkit/text/plural_table.py
 """
 
 from __future__ import annotations

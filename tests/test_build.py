@@ -11,7 +11,7 @@ from lxml import etree, html as lhtml
 from tests.conftest import SEED, run_cli
 from tests.export_helpers import identity, prefixed, write_po
 from toolkit.build import MANIFEST_NAME
-from toolkit.inline import plain_text
+from toolkit.text.inline import plain_text
 from toolkit.readers import read_article
 from toolkit.segment import article_units
 from toolkit.writers.xml import validate

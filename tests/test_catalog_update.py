@@ -6,7 +6,7 @@ import polib
 
 from toolkit.catalog.pofile import format_po, parse_po
 from toolkit.catalog.update import merge_catalog, merge_entries
-from toolkit.languages import get_language
+from toolkit.text.languages import get_language
 
 
 def pot_of(*texts: str) -> list[polib.POEntry]:

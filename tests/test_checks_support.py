@@ -14,7 +14,7 @@ from typing import Iterable
 import polib
 
 from toolkit.config import load_config
-from toolkit.languages import get_language
+from toolkit.text.languages import get_language
 from toolkit.project import iter_articles
 from toolkit.segment import segments_by_unit
 

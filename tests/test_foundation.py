@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.config import load_config
 from toolkit.errors import ConfigError
-from toolkit.languages import get_language
+from toolkit.text.languages import get_language
 from toolkit.readers import read_article
 from toolkit.segment import segment_article
 

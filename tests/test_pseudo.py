@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 from test_checks_support import SEED_SLUG
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.checks.medical import compare_numbers
 from toolkit.pseudo import CLOSE, OPEN, PDF, RLM, RLO, pseudolocalize
 

@@ -21,7 +21,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from toolkit.errors import SourceError
-from toolkit.inline import parse, plain_text
+from toolkit.text.inline import parse, plain_text
 from toolkit.model import BlockKind
 from toolkit.readers import READERS, is_source, read_article
 from toolkit.segment import article_units

@@ -17,9 +17,9 @@ import pytest
 from conftest import REPO, run_cli
 from toolkit.config import load_config
 from toolkit.errors import ConfigError
-from toolkit.languages import get_language
-from toolkit.plural_table import PLURAL_FORMS
-from toolkit.plurals import parse_rule, table_rule
+from toolkit.text.languages import get_language
+from toolkit.text.plural_table import PLURAL_FORMS
+from toolkit.text.plurals import parse_rule, table_rule
 
 # What GNU gettext, Launchpad and Weblate's defaults write for the languages.
 EXPECTED = {

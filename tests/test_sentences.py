@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.inline import parse
+from toolkit.text.inline import parse
 from toolkit.readers import read_article
 from toolkit.segment import segment_article
-from toolkit.sentences import split_sentences
+from toolkit.text.sentences import split_sentences
 
 SEED = Path(__file__).resolve().parent.parent / "source" / "failed-back-syndrome.txt"
 

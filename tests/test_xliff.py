@@ -22,8 +22,8 @@ from translate.storage import xliff as ttk_xliff
 from tests.conftest import REPO, run_cli
 from tests.hardening.helpers import tree_hash
 from toolkit.catalog.template import segment_ids
-from toolkit.inline import ATTRS, TAGS, VOID, Element, render
-from toolkit.inline_codes import Codes, read_xliff, structured, write_xliff
+from toolkit.text.inline import ATTRS, TAGS, VOID, Element, render
+from toolkit.text.inline_codes import Codes, read_xliff, structured, write_xliff
 from toolkit.xliff import XLIFF_NS
 
 NS = {"x": XLIFF_NS}

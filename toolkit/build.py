@@ -37,7 +37,7 @@ from toolkit.config import Config
 from toolkit.errors import ConfigError, TmkitError
 from toolkit.buildreport import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
 from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
-from toolkit.languages import get_language
+from toolkit.text.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
 from toolkit.nochange import code_fingerprint
@@ -323,7 +323,7 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
 
 
 def _plain(markup: str) -> str:
-    from toolkit.inline import plain_text
+    from toolkit.text.inline import plain_text
 
     return plain_text(markup)
 

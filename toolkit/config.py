@@ -17,8 +17,8 @@ from typing import Any, Optional
 
 from toolkit.errors import ConfigError, TmkitError
 from toolkit.fsutil import inside, read_text
-from toolkit.languages import Language, get_language
-from toolkit.plurals import parse_rule
+from toolkit.text.languages import Language, get_language
+from toolkit.text.plurals import parse_rule
 
 CONFIG_NAME = "tmkit.toml"
 SEGMENTATIONS = ("sentence", "paragraph")

@@ -27,12 +27,12 @@ from typing import Iterable, Optional
 
 import polib
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.config import Config
 from toolkit.model import Segment, SegmentStatus
 from toolkit.segment import Unit
 from toolkit.signoff import SignOff, read_signoff, signoff_file
-from toolkit.xmlchars import xml_safe
+from toolkit.text.xmlchars import xml_safe
 
 
 def entry_status(entry: Optional[polib.POEntry], source: str) -> SegmentStatus:

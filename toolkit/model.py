@@ -6,7 +6,7 @@ merge turns an article and a PO file into a :class:`TranslatedArticle` that the
 writers render.  Everything here is plain data: no I/O, no parsing.
 
 Inline markup (emphasis, strong, code, links) lives *inside* the text of a
-block as a small tag language, described in :mod:`toolkit.inline`, so that the
+block as a small tag language, described in :mod:`toolkit.text.inline`, so that the
 same string can be a PO msgid, a TM source and a writer's input.
 """
 
@@ -80,7 +80,7 @@ class Meta:
 class Block:
     """A heading, paragraph, list, or list item.
 
-    ``text`` is inline markup (see :mod:`toolkit.inline`) for headings,
+    ``text`` is inline markup (see :mod:`toolkit.text.inline`) for headings,
     paragraphs and items; a list keeps its items in ``items`` and has no text.
     ``line`` is the 1-based line in the source file where the block starts, so
     PO references and error messages point at it.

@@ -10,7 +10,7 @@ from typing import Iterator, Optional
 from toolkit.config import CONFIG_NAME, DEFAULT_CONFIG, Config, load_config
 from toolkit.errors import SourceError, TmkitError
 from toolkit.fsutil import atomic_write_text, inside
-from toolkit.languages import get_language
+from toolkit.text.languages import get_language
 from toolkit.model import Article
 from toolkit.readers import READERS, is_source, read_article
 

@@ -31,13 +31,13 @@ from typing import Optional, Sequence
 
 import polib
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.catalog.pofile import format_po
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
 from toolkit.catalog.state import read_bytes
 from toolkit.config import Config
 from toolkit.errors import ConfigError
-from toolkit.languages import PSEUDO_LANGUAGES, get_language
+from toolkit.text.languages import PSEUDO_LANGUAGES, get_language
 from toolkit.project import iter_articles
 from toolkit.segment import segments_by_unit
 

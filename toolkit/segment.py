@@ -7,7 +7,7 @@ Two steps, both shared by extraction and merge so that they always agree:
    cells, definition terms and definitions, footnotes) with a stable id and a
    description for translators.
 2. :func:`segment_article` splits units into sentences (``sentence`` mode,
-   through :func:`toolkit.sentences.split_sentences`) or keeps them whole
+   through :func:`toolkit.text.sentences.split_sentences`) or keeps them whole
    (``paragraph`` mode), and sets ``msgctxt`` where identical English must be
    told apart.
 """
@@ -18,9 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from toolkit.inline import plain_text
+from toolkit.text.inline import plain_text
 from toolkit.model import Article, Block, BlockKind, Segment, item_id
-from toolkit.sentences import split_sentences
+from toolkit.text.sentences import split_sentences
 
 #: Unit kinds that are split into sentences in sentence mode; the others
 #: (titles, headings, metadata, table captions and cells, terms, footnotes)

@@ -45,7 +45,7 @@ from toolkit.checks.runner import errors_by_catalog, run_checks
 from toolkit.config import Config
 from toolkit.fsutil import atomic_write_text
 from toolkit.gate import GateResult, ReviewState, catalog_index, entry_status, evaluate_gate, review_state
-from toolkit.languages import get_language
+from toolkit.text.languages import get_language
 from toolkit.model import SegmentStatus
 from toolkit.project import iter_articles, relative
 from toolkit.pseudo import resolve_languages

@@ -22,14 +22,14 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from tests.hardening.helpers import REPO, tree_hash
 from toolkit.catalog.pofile import format_po, parse_po, read_po, write_po
 from toolkit.cli import cli
-from toolkit.inline import ATTRS, TAGS, VOID, Element, plain_text, render, tag_spans
-from toolkit.inline_codes import read_tmx as read_seg, structured
+from toolkit.text.inline import ATTRS, TAGS, VOID, Element, plain_text, render, tag_spans
+from toolkit.text.inline_codes import read_tmx as read_seg, structured
 from toolkit.readers import read_article
 from toolkit.segment import article_units
 from toolkit.tm.memory import TranslationMemory
 from toolkit.tm.store import TMUnit
 from toolkit.tm.tmx import export_tmx, import_tmx
-from toolkit.xmlchars import xml_safe
+from toolkit.text.xmlchars import xml_safe
 
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 

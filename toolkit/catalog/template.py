@@ -18,7 +18,7 @@ import polib
 from toolkit import __version__
 from toolkit.catalog.poread import make_entry
 from toolkit.config import Config
-from toolkit.languages import get_language
+from toolkit.text.languages import get_language
 from toolkit.model import Article, Segment
 from toolkit.nochange import code_fingerprint
 

@@ -18,7 +18,7 @@ empty ones carry no work and are dropped, as gettext does.  The header keeps
 the translator's fields and comment; ``Language`` comes from the settings.
 ``Plural-Forms`` is kept as the catalog has it, as ``msgmerge`` keeps the
 header of the PO it updates: it is written from gettext's table
-(:mod:`toolkit.plurals`) only into a new catalog, or where it is missing or
+(:mod:`toolkit.text.plurals`) only into a new catalog, or where it is missing or
 not a valid rule (then with a warning naming the file).
 
 :func:`update_project` runs this for every article and language, then calls
@@ -44,8 +44,8 @@ from toolkit.fsutil import AtomicBatch
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.config import Config
 from toolkit.errors import CatalogError
-from toolkit.languages import Language
-from toolkit.plurals import parse_rule
+from toolkit.text.languages import Language
+from toolkit.text.plurals import parse_rule
 
 #: Minimum rapidfuzz ratio (0-100) for an old translation to be offered as fuzzy.
 FUZZY_CUTOFF = 60.0

@@ -27,7 +27,7 @@ from typing import Callable, Optional
 
 import polib
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
 from toolkit.checks.findings import WARNING
 from toolkit.config import Config

@@ -26,7 +26,7 @@ from typing import Iterable, Optional
 import babel
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
 from toolkit.checks.findings import ERROR, WARNING
 from toolkit.gate import markup_matches

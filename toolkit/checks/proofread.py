@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.checks import prose as _prose  # noqa: F401 - registers the prose checks
 from toolkit.checks import spelling
 from toolkit.checks.base import chosen_severity

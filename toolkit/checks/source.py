@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Optional
 
 from toolkit.checks.base import CheckSpec
-from toolkit.sentences import BEFORE_NUMBER, MAY_END, NEVER_FINAL
+from toolkit.text.sentences import BEFORE_NUMBER, MAY_END, NEVER_FINAL
 
 if TYPE_CHECKING:  # spelling imports this module
     from toolkit.checks.spelling import Speller

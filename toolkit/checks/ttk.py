@@ -21,7 +21,7 @@ from translate.filters import checks as ttk_checks
 from translate.filters.decorators import Category
 from translate.storage import pypo
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.checks.base import CHECKS, CheckSpec, Entry, LanguageEnv, Problem
 from toolkit.checks.findings import ERROR, WARNING
 

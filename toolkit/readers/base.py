@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 from toolkit.errors import SourceError
-from toolkit.inline import TAGS, escape, escape_attr
+from toolkit.text.inline import TAGS, escape, escape_attr
 from toolkit.model import Article, BlockKind
 
 _DISCLAIMER_RE = re.compile(
@@ -68,7 +68,7 @@ class InlineBuilder:
             self._text.clear()
 
     def open(self, tag: str, attrs: Optional[dict[str, str]] = None) -> None:
-        """Open one of :data:`toolkit.inline.TAGS`; ``attrs`` only ``href``/``title``."""
+        """Open one of :data:`toolkit.text.inline.TAGS`; ``attrs`` only ``href``/``title``."""
         self._flush_text()
         rendered = "".join(f' {k}="{escape_attr(normalise(v))}"'
                            for k, v in (attrs or {}).items() if v)
@@ -76,7 +76,7 @@ class InlineBuilder:
         self._stack.append(tag)
 
     def void(self, tag: str, attrs: Optional[dict[str, str]] = None) -> None:
-        """An empty element of :data:`toolkit.inline.VOID` (``br``, ``fn``)."""
+        """An empty element of :data:`toolkit.text.inline.VOID` (``br``, ``fn``)."""
         self._flush_text()
         rendered = "".join(f' {k}="{escape_attr(v)}"' for k, v in (attrs or {}).items() if v)
         self._parts.append(f"<{tag}{rendered}/>")

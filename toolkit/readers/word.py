@@ -34,7 +34,7 @@ from typing import Iterator, Optional
 from lxml import etree
 
 from toolkit.errors import SourceError
-from toolkit.inline import footnote_ref
+from toolkit.text.inline import footnote_ref
 from toolkit.model import Article, Block, BlockKind, Cell, Meta
 from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, require_content
 

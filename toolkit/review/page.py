@@ -39,8 +39,8 @@ from toolkit.checks.runner import run_checks
 from toolkit.config import Config
 from toolkit.fsutil import atomic_write_bytes
 from toolkit.gate import ReviewState, entry_status
-from toolkit.inline import plain_text
-from toolkit.languages import Language, get_language
+from toolkit.text.inline import plain_text
+from toolkit.text.languages import Language, get_language
 from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
 from toolkit.signoff import signoff_file
 from toolkit.tm.pretranslate import COMMENT_TAG

@@ -22,7 +22,7 @@ from typing import Iterable, Optional, Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from toolkit.inline import tag_spans
+from toolkit.text.inline import tag_spans
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import TMUnit
 

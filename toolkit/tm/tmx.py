@@ -7,7 +7,7 @@ names the file and the line of the declaration.  Every ``<tuv>`` other than
 the source language's becomes one unit.  tmkit's inline markup (``<em>``,
 ``<a href>``, line breaks) travels as ``<bpt>``/``<ept>``/``<ph>`` holding the
 tag as native code, and comes back as the same markup
-(:mod:`toolkit.inline_codes`); other tools' native codes are kept as text.
+(:mod:`toolkit.text.inline_codes`); other tools' native codes are kept as text.
 
 Export writes one ``<tu>`` per unit with TMX attributes for dates, translator
 (``creationid``) and use count (``usagecount``), and tmkit's origin and status
@@ -27,10 +27,10 @@ from lxml import etree
 from toolkit import __version__
 from toolkit.errors import TMError
 from toolkit.fsutil import atomic_write_bytes
-from toolkit.inline_codes import Codes, read_tmx as read_seg, write_tmx as write_seg
+from toolkit.text.inline_codes import Codes, read_tmx as read_seg, write_tmx as write_seg
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
-from toolkit.xmlchars import xml_safe
+from toolkit.text.xmlchars import xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BATCH = 20_000

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from toolkit.errors import ConfigError
-from toolkit.languages import Language
+from toolkit.text.languages import Language
 from toolkit.model import TranslatedArticle
 
 

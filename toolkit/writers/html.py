@@ -4,7 +4,7 @@ Pages are rendered by Jinja2 templates (``article.html``, ``index.html`` and
 the inline ``style.css`` in :mod:`toolkit.templates`) with autoescape on; a
 folder named by ``[export] templates`` in ``tmkit.toml`` overrides any of them
 by file name.  Translations are untrusted text: inline markup is rebuilt from
-:func:`toolkit.inline.parse` nodes into a fixed set of elements, everything
+:func:`toolkit.text.inline.parse` nodes into a fixed set of elements, everything
 else is escaped, and links keep their ``href`` only for http, https and mailto.
 """
 
@@ -18,9 +18,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.errors import ConfigError
-from toolkit.languages import Language
+from toolkit.text.languages import Language
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
 from toolkit.writers import TEMPLATE_DIR, PageContext
 from toolkit.writers.text import block_text

@@ -18,7 +18,7 @@ from typing import Optional
 
 from wcwidth import wcswidth, wcwidth
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock
 from toolkit.writers import PageContext
 

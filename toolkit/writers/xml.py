@@ -15,7 +15,7 @@ from typing import Optional
 
 from lxml import etree
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
 from toolkit.writers import PageContext
 

@@ -9,7 +9,7 @@
   catalog by ``tmkit update``'s rules, changing nothing else;
 * :mod:`~toolkit.xliff.project` is what ``tmkit xliff export|import`` call.
 
-Inline markup travels as ``<g>``/``<x/>`` (:mod:`toolkit.inline_codes`).
+Inline markup travels as ``<g>``/``<x/>`` (:mod:`toolkit.text.inline_codes`).
 The subset of XLIFF tmkit writes is ``toolkit/schema/xliff.rng``.
 """
 

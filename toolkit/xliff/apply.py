@@ -31,12 +31,12 @@ from typing import Optional
 import polib
 from lxml import etree
 
-from toolkit import inline
+from toolkit.text import inline
 from toolkit.catalog.pofile import format_entry, format_po
 from toolkit.catalog.poread import parse_entries
 from toolkit.catalog.template import segment_ids
 from toolkit.gate import markup_matches
-from toolkit.inline_codes import Codes, CodeError, read_xliff
+from toolkit.text.inline_codes import Codes, CodeError, read_xliff
 from toolkit.xliff.reader import XliffFile, XliffUnit
 
 #: Agency states that mean "finished": applied as translated.

@@ -92,7 +92,7 @@ def _suggest(config: Config, lang: str, items: list[ExportEntry]) -> None:
         return
     from toolkit.tm.backends import is_url
     from toolkit.tm.project import open_project_tm
-    from toolkit.xmlchars import xml_safe
+    from toolkit.text.xmlchars import xml_safe
 
     if not is_url(config.tm_location) and not config.tm_path.is_file():
         return                                          # no TM yet: nothing to offer

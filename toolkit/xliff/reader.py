@@ -6,7 +6,7 @@ DOCTYPE, of another XLIFF version, without languages, with a unit lacking
 :class:`~toolkit.errors.XliffError` naming the file and line, before any
 PO file is touched.  Units keep their ``<source>``/``<target>`` elements:
 turning them into tmkit markup needs the current entry's tags
-(:func:`toolkit.inline_codes.read_xliff`).
+(:func:`toolkit.text.inline_codes.read_xliff`).
 """
 
 from __future__ import annotations

@@ -28,12 +28,13 @@ from typing import Iterable, Optional, Sequence
 import polib
 from lxml import etree
 
-from toolkit import __version__, inline
+from toolkit import __version__
+from toolkit.text import inline
 from toolkit.catalog.template import segment_ids
 from toolkit.gate import markup_matches
-from toolkit.inline_codes import Codes, write_xliff
+from toolkit.text.inline_codes import Codes, write_xliff
 from toolkit.xliff import XLIFF_NS, XLIFF_VERSION
-from toolkit.xmlchars import xml_safe
+from toolkit.text.xmlchars import xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

@@ -1,6 +1,6 @@
 """Plural-Forms: the gettext rule for a language, and whether a header's rule is usable.
 
-The rule a new PO file gets comes from :mod:`toolkit.plural_table` (frozen,
+The rule a new PO file gets comes from :mod:`toolkit.text.plural_table` (frozen,
 as ``msginit`` writes it), never from whichever CLDR release the installed
 Babel carries: a translator's files must not change because a library moved.
 A catalog that already has a valid ``Plural-Forms`` keeps it (see
@@ -14,7 +14,7 @@ import gettext
 import re
 from typing import Callable, Optional
 
-from toolkit.plural_table import PLURAL_FORMS
+from toolkit.text.plural_table import PLURAL_FORMS
 
 _HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.S)
 

@@ -4,7 +4,7 @@ tmkit speaks BCP 47 (``zh-Hans``, ``pt-BR``) in settings and HTML, and gettext
 locale names (``zh_Hans``, ``pt_BR``) in PO headers and folder names are kept
 as the BCP 47 tag the user configured.  Direction and native names come from
 CLDR; they only decorate pages.  Plural forms go into translators' files, so
-they come from the frozen gettext table (:mod:`toolkit.plurals`) and move only
+they come from the frozen gettext table (:mod:`toolkit.text.plurals`) and move only
 when tmkit decides; Babel's CLDR rule is the last resort for a language the
 table does not know.
 """
@@ -18,7 +18,7 @@ import babel
 from babel.messages.plurals import get_plural
 
 from toolkit.errors import ConfigError
-from toolkit.plurals import table_rule
+from toolkit.text.plurals import table_rule
 
 
 @dataclass(frozen=True)

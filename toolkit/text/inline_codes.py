@@ -40,8 +40,8 @@ from typing import Optional
 
 from lxml import etree
 
-from toolkit import inline
-from toolkit.inline import Element, Node
+from toolkit.text import inline
+from toolkit.text.inline import Element, Node
 
 #: tmkit element -> XLIFF 1.2 ``ctype`` of its ``<g>`` (``<x/>`` for the empty ones) and
 #: TMX 1.4b ``type`` of its ``<bpt>`` (``<ph>``): the specs' values, ``x-`` for the rest.

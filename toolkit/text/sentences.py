@@ -13,7 +13,7 @@ articles (footers, disclaimers) costs a dictionary look-up.
 The rules, in the order they are applied, are documented in
 ``docs/segmentation.md``; ``tests/test_sentences.py`` holds the case table.
 
-Input and output are inline markup (see :mod:`toolkit.inline`).  The text is
+Input and output are inline markup (see :mod:`toolkit.text.inline`).  The text is
 split only at a space outside every element, so ``<em>Dr. Smith said.
 Then</em>`` stays one sentence and ``<strong>Stop.</strong> Next.`` keeps the
 tags with the first sentence.  Whitespace (NBSP and the other Unicode spaces
@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from toolkit.inline import VOID, tag_spans
+from toolkit.text.inline import VOID, tag_spans
 
 # -- Word lists: the only English-specific knowledge (lower case, no final dot).
 
