@@ -221,9 +221,9 @@ def bench_build(root: Path, slugs: list[str]) -> list[Timing]:
 
 def time_file_creation(exports: Path, scratch: Path) -> tuple[float, float]:
     """(wall, CPU) of creating files of the sizes in ``exports`` in a new tree, with the
-    build's writer (:class:`toolkit.fsutil.AtomicBatch`, batches of 25 articles' files)."""
+    build's writer (:class:`toolkit.project.fsutil.AtomicBatch`, batches of 25 articles' files)."""
     sys.path.insert(0, str(REPO))
-    from toolkit.fsutil import AtomicBatch
+    from toolkit.project.fsutil import AtomicBatch
 
     sizes = [(p.relative_to(exports), p.stat().st_size) for p in sorted(exports.rglob("*")) if p.is_file()]
     shutil.rmtree(scratch, ignore_errors=True)
@@ -273,7 +273,7 @@ def bench_po4a_build(root: Path, slugs: list[str]) -> list[Timing]:
     time_commands([["po4a", "--no-translations", "--quiet", "po4a.cfg"]], work)
     sys.path.insert(0, str(REPO))
     from toolkit.catalog.pofile import format_po, read_po
-    from toolkit.fsutil import atomic_write_many
+    from toolkit.project.fsutil import atomic_write_many
 
     def filled():
         for lang in LANGUAGES:

@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from toolkit.build import build  # noqa: E402
-from toolkit.config import load_config  # noqa: E402
-from toolkit.project import iter_articles  # noqa: E402
+from toolkit.project.config import load_config  # noqa: E402
+from toolkit.readers.sources import iter_articles  # noqa: E402
 from toolkit.segment import segment_article  # noqa: E402
 
 SLUG = "failed-back-syndrome"

@@ -7,9 +7,9 @@ from typing import Callable, Optional
 
 import polib
 
-from toolkit.config import Config, load_config
+from toolkit.project.config import Config, load_config
 from toolkit.model import Article, Segment
-from toolkit.project import iter_articles
+from toolkit.readers.sources import iter_articles
 from toolkit.segment import segment_article
 
 Translate = Callable[[Segment], Optional[str]]

@@ -124,7 +124,7 @@ def test_control_character_in_a_translation_is_rejected_not_a_crash(project, run
 def test_changed_tmkit_code_renders_again_without_rewriting_equal_files(project, runner, monkeypatch):
     """The version number does not change between commits: the code's hash is in every key."""
     import toolkit.build
-    from toolkit.config import load_config
+    from toolkit.project.config import load_config
 
     write_po(project, "es", prefixed("ES"))
     config = load_config(project)

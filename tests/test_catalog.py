@@ -11,7 +11,7 @@ import pytest
 
 from toolkit.catalog.pofile import read_po, write_po
 from toolkit.catalog.template import segment_ids
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.text.languages import get_language
 
 from conftest import SEED, run_cli, summary_table

@@ -12,7 +12,7 @@ from toolkit.catalog.rewrite import RETRIES, Rewrite, rewrite_catalogs
 from toolkit.catalog.state import CatalogState
 from toolkit.catalog.template import settings_fingerprint
 from toolkit.catalog.update import update_project
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 
 SLUG = "failed-back-syndrome"
 

@@ -14,7 +14,7 @@ from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, w
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv
 from toolkit.checks.medical import check_length, compare_numbers, usual_ratio
 from toolkit.checks.runner import check_entry, enabled_checks, run_checks
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 
 PO_ES = f"po/es/{SEED_SLUG}.po"
 

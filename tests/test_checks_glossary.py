@@ -12,7 +12,7 @@ from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_po
 from test_checks import _msgstr_line, _set_toml
 from toolkit.catalog.pofile import read_po, write_po as write_po_file
 from toolkit.checks.glossary import annotate, load_glossary, make_glossary_hook
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.errors import TmkitError
 
 TERM = "failed back syndrome"

@@ -439,7 +439,7 @@ def test_binary_source_formats_use_the_readers_lines(project, monkeypatch):
     """A format that is not text (such as .docx) has no lines to search: the
     reader's line of each place is reported, and nothing fails."""
     from toolkit.checks import proofread
-    from toolkit.config import load_config
+    from toolkit.project.config import load_config
     from toolkit.model import Article, Block, BlockKind
 
     path = project / "source" / "leaflet.txt"

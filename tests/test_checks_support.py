@@ -13,9 +13,9 @@ from typing import Iterable
 
 import polib
 
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.text.languages import get_language
-from toolkit.project import iter_articles
+from toolkit.readers.sources import iter_articles
 from toolkit.segment import segments_by_unit
 
 SEED_SLUG = "failed-back-syndrome"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit.text import inline
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.errors import ConfigError
 from toolkit.text.languages import get_language
 from toolkit.readers import read_article

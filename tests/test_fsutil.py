@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.fsutil import AtomicBatch, atomic_write_many
+from toolkit.project.fsutil import AtomicBatch, atomic_write_many
 
 
 def test_batch_replaces_files_and_keeps_their_mode(tmp_path: Path):
@@ -48,7 +48,7 @@ def test_atomic_write_many_writes_all(tmp_path: Path):
 
 @pytest.mark.parametrize("renameat2", [True, False], ids=["renameat2", "fallback"])
 def test_batch_replaces_only_files_still_as_read(tmp_path: Path, monkeypatch, renameat2: bool):
-    from toolkit import fsutil
+    from toolkit.project import fsutil
 
     if not renameat2:       # other systems, and file systems that refuse its flags
         monkeypatch.setattr(fsutil, "_libc_renameat2", lambda: None)
@@ -70,7 +70,7 @@ def test_batch_replaces_only_files_still_as_read(tmp_path: Path, monkeypatch, re
 
 def test_a_save_between_the_check_and_the_swap_is_put_back(tmp_path: Path, monkeypatch):
     """The instant between comparing and renaming: the file swapped out is compared again."""
-    from toolkit import fsutil
+    from toolkit.project import fsutil
 
     if fsutil._libc_renameat2() is None:
         pytest.skip("no renameat2 here: the window is documented")

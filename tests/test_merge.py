@@ -6,7 +6,7 @@ import polib
 
 from tests.conftest import SEED
 from tests.export_helpers import identity, make_po, prefixed
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.text.inline import plain_text
 from toolkit.merge import merge, source_article
 from toolkit.model import Article, Block, BlockKind, Meta, SegmentStatus, sentence_separator

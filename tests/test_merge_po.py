@@ -13,7 +13,7 @@ import pytest
 from tests.hardening.helpers import SLUG, make_project, tmkit
 from toolkit.catalog.pofile import format_po, parse_po, read_po
 from toolkit.catalog.threeway import OTHER_TRANSLATION, merge_catalogs
-from toolkit.project import GIT_ATTRIBUTES
+from toolkit.project.layout import GIT_ATTRIBUTES
 
 HEADER = ('msgid ""\nmsgstr ""\n"PO-Revision-Date: {date}\\n"\n"Language: es\\n"\n'
           '"Content-Type: text/plain; charset=UTF-8\\n"\n\n')

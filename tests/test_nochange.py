@@ -11,7 +11,7 @@ import polib
 import pytest
 
 from tests.conftest import REPO, run_cli
-from toolkit import nochange
+from toolkit.project import nochange
 from toolkit.catalog import rerun
 
 

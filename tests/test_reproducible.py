@@ -15,7 +15,7 @@ import polib
 import pytest
 
 from conftest import REPO, run_cli
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.errors import ConfigError
 from toolkit.text.languages import get_language
 from toolkit.text.plural_table import PLURAL_FORMS

@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 
 from conftest import CHROMIUM, render_in_chromium, run_cli
 from test_checks_support import SEED_SLUG, copy_demo, write_all
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.review.approve import approve
 from toolkit.review.page import write_review_pages
 
@@ -113,7 +113,7 @@ def test_page_rows_follow_reading_order_and_every_segment(runner, project):
     copy_demo(project)
     run_cli(runner, project, "review", "--lang", "de")
     doc = parse_page(project / f"exports/review/de/{SEED_SLUG}.html")
-    from toolkit.project import iter_articles
+    from toolkit.readers.sources import iter_articles
     from toolkit.segment import segment_article
     config = load_config(project)
     expected = [s.id for s in segment_article(next(iter_articles(config)))]
@@ -448,7 +448,7 @@ def test_status_shows_review_state_and_reviewer_in_every_format(runner, project)
 
 
 def test_review_commands_take_the_project_lock(runner, project, monkeypatch):
-    from toolkit.lock import project_lock
+    from toolkit.project.lock import project_lock
 
     copy_demo(project)
     monkeypatch.setenv("TMKIT_LOCK_TIMEOUT", "0.2")

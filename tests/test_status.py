@@ -18,7 +18,7 @@ from translate.tools import pocount
 from conftest import CHROMIUM, render_in_chromium, run_cli
 from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, write_po
 from toolkit.status import compute_status, render_table
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 
 
 
@@ -127,7 +127,7 @@ def test_totals_per_language_with_several_articles(runner, project):
 def test_gate_passes_when_translated_enough(runner, project):
     config = load_config(project)
     from toolkit.segment import segment_article
-    from toolkit.project import iter_articles
+    from toolkit.readers.sources import iter_articles
     article = next(iter_articles(config))
     every = {s.id: f"[{s.text}]" for s in segment_article(article)}
     write_po(project, "es", every)

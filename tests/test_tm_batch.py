@@ -9,7 +9,7 @@ import time
 import polib
 import pytest
 
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.tm import TMUnit, TranslationMemory, batch
 from toolkit.tm.backends import cache_dir
 from toolkit.tm.pretranslate import prefill_po

@@ -53,7 +53,7 @@ def test_broken_po_is_one_line_error_with_line(tmp_path):
 
 
 def test_feed_skips_po_files_unchanged_since_they_were_fed(project, monkeypatch):
-    from toolkit.config import load_config
+    from toolkit.project.config import load_config
     from toolkit.tm import feed
 
     config = load_config(project)

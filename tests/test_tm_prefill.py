@@ -5,7 +5,7 @@ from __future__ import annotations
 import polib
 import pytest
 
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.tm.pretranslate import make_prefill_hook
 from tests.tm_helpers import EDITED, FOOTER, FOOTER_ES, SEED_FIRST, SEED_FIRST_ES, write_po
 

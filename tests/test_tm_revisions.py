@@ -12,7 +12,7 @@ from lxml import etree
 
 from tests.conftest import SEED, run_cli
 from tests.tm_helpers import FOOTER, write_po
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.tm import TMUnit, TranslationMemory
 from toolkit.tm.feed import feed_project
 from toolkit.tm.tmx import export_tmx, import_tmx

@@ -12,7 +12,7 @@ from tests.conftest import REPO, SEED, run_cli, summary_table
 from tests.tm_helpers import EDITED, SEED_FIRST
 from toolkit.catalog.extract import extract_project
 from toolkit.catalog.update import update_project
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.tm.pretranslate import make_prefill_hook
 
 pytestmark = pytest.mark.usefixtures("tm_backend")   # every test on SQLite and PostgreSQL

@@ -19,7 +19,7 @@ from tests.conftest import REPO, SEED
 from toolkit.catalog.extract import extract_project
 from toolkit.catalog.hooks import default_hooks
 from toolkit.catalog.update import update_project
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.tm import feed
 from toolkit.tm.memory import TranslationMemory
 

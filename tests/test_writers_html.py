@@ -7,7 +7,7 @@ from lxml import html as lhtml
 from tests.conftest import SEED
 from tests.export_helpers import make_po, prefixed
 from tests.test_merge import _markup_article
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.text.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.readers import read_article

@@ -7,7 +7,7 @@ import random
 from tests.conftest import SEED
 from tests.export_helpers import make_po
 from tests.test_writers_html import _page
-from toolkit.config import load_config
+from toolkit.project.config import load_config
 from toolkit.merge import merge
 from toolkit.readers import read_article
 from toolkit.writers.text import display_width, render, wrap

@@ -33,15 +33,16 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from toolkit import __version__
 from toolkit.catalog import pofile as catalog_po
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import ConfigError, TmkitError
 from toolkit.buildreport import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
-from toolkit.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
+from toolkit.project.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
 from toolkit.text.languages import get_language
 from toolkit.merge import merge, source_article
 from toolkit.model import TranslatedArticle
-from toolkit.nochange import code_fingerprint
-from toolkit.project import article_paths, check_output, relative
+from toolkit.project.nochange import code_fingerprint
+from toolkit.project.layout import check_output, relative
+from toolkit.readers.sources import article_paths
 from toolkit.readers import read_article
 from toolkit.segment import segments_by_unit
 from toolkit.signoff import SIGNOFF_SUFFIX
@@ -76,7 +77,7 @@ class _Plan:
     def po_file(self, lang: str, slug: str) -> tuple[Path, str]:
         """A language's PO file and its name relative to the project, for messages.
 
-        The same as ``config.po_file`` and :func:`toolkit.project.relative`,
+        The same as ``config.po_file`` and :func:`toolkit.project.layout.relative`,
         with the folder resolved once per build rather than three times per file.
         """
         if lang not in self._po_dirs:
@@ -184,7 +185,7 @@ class _Writes:
     """Files of a batch of articles being written: staged, then renamed together.
 
     Creating files is what a full build spends most of its time on; one
-    :class:`~toolkit.fsutil.AtomicBatch` per batch of articles replaces an
+    :class:`~toolkit.project.fsutil.AtomicBatch` per batch of articles replaces an
     ``fsync`` per file by one sync per batch that replaces existing files,
     each file still replaced whole.  A batch of new files only is not
     synced: :func:`build` syncs once before the manifest names them, so a

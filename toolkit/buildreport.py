@@ -1,7 +1,7 @@
 """What ``tmkit build`` reports: plain data, cheap to import.
 
 Kept apart from :mod:`toolkit.build` so that a rebuild with nothing to do
-(:mod:`toolkit.nochange`) can give its report without importing the
+(:mod:`toolkit.project.nochange`) can give its report without importing the
 writers and Jinja2.
 """
 
@@ -67,7 +67,7 @@ class BuildReport:
         return out
 
     def as_rerun(self) -> dict:
-        """What a rebuild with nothing changed reports (stored by :mod:`toolkit.nochange`).
+        """What a rebuild with nothing changed reports (stored by :mod:`toolkit.project.nochange`).
 
         Results as rows of values (not dicts): thousands of them, kept small.
         """

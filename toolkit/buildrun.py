@@ -1,7 +1,7 @@
 """``tmkit build`` as the command line runs it: a rebuild with nothing to do replays.
 
 Like ``extract`` and ``update`` (:mod:`toolkit.catalog.rerun`), the build
-first asks :mod:`toolkit.nochange` whether anything it depends on changed
+first asks :mod:`toolkit.project.nochange` whether anything it depends on changed
 since its last run with the same options: the articles, every configured
 language's PO files, ``tmkit.toml``, the template override folder, tmkit's
 code, and the names in the export folder (an export deleted by hand is
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from toolkit.buildreport import BuildReport
-from toolkit.nochange import Stamp, command_key
+from toolkit.project.nochange import Stamp, command_key
 
 
 def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[str] = (),
@@ -35,9 +35,10 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
     if stored is not None:
         return BuildReport.rerun(stored)
     from toolkit.build import MANIFEST_NAME, build
-    from toolkit.config import load_config
-    from toolkit.lock import project_lock
-    from toolkit.project import article_paths, check_output, relative
+    from toolkit.project.config import load_config
+    from toolkit.project.lock import project_lock
+    from toolkit.project.layout import check_output, relative
+    from toolkit.readers.sources import article_paths
 
     config = load_config(root)
     with project_lock(config):

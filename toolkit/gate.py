@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 import polib
 
 from toolkit.text import inline
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.model import Segment, SegmentStatus
 from toolkit.segment import Unit
 from toolkit.signoff import SignOff, read_signoff, signoff_file

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Optional
 
 import polib
 
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.gate import catalog_index, entry_status, evaluate_gate, rejection, review_state
 from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, Segment,
                            SegmentStatus, TranslatedArticle, TranslatedBlock, TranslatedMeta,

@@ -35,10 +35,10 @@ from toolkit.text import inline
 from toolkit.catalog.pofile import format_po
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
 from toolkit.catalog.state import read_bytes
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import ConfigError
 from toolkit.text.languages import PSEUDO_LANGUAGES, get_language
-from toolkit.project import iter_articles
+from toolkit.readers.sources import iter_articles
 from toolkit.segment import segments_by_unit
 
 OPEN, CLOSE = "\u27e6", "\u27e7"        # ⟦ ⟧: not brackets to translate-toolkit's checks

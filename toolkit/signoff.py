@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from toolkit.config import Config, parse_toml
+from toolkit.project.config import Config, parse_toml
 from toolkit.errors import CatalogError, TmkitError
-from toolkit.fsutil import atomic_write_text, read_text
+from toolkit.project.fsutil import atomic_write_text, read_text
 
 SIGNOFF_SUFFIX = ".review.toml"
 SIGNOFF_VERSION = 1

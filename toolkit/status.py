@@ -42,12 +42,13 @@ from toolkit.catalog.pofile import read_po
 from toolkit.checks.findings import Finding
 from toolkit.checks.proofread import proofread_project
 from toolkit.checks.runner import errors_by_catalog, run_checks
-from toolkit.config import Config
-from toolkit.fsutil import atomic_write_text
+from toolkit.project.config import Config
+from toolkit.project.fsutil import atomic_write_text
 from toolkit.gate import GateResult, ReviewState, catalog_index, entry_status, evaluate_gate, review_state
 from toolkit.text.languages import get_language
 from toolkit.model import SegmentStatus
-from toolkit.project import iter_articles, relative
+from toolkit.project.layout import relative
+from toolkit.readers.sources import iter_articles
 from toolkit.pseudo import resolve_languages
 from toolkit.segment import segments_by_unit
 

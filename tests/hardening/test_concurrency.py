@@ -37,7 +37,7 @@ def test_two_updates_and_two_tm_updates_both_succeed(tmp_path):
 def test_lock_held_gives_a_clear_message(tmp_path):
     root = make_project(tmp_path / "proj")
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from toolkit.config import load_config; from toolkit.lock import project_lock\n"
+        "import sys, time; from toolkit.project.config import load_config; from toolkit.project.lock import project_lock\n"
         "with project_lock(load_config(sys.argv[1])):\n print('held', flush=True); time.sleep(30)"), str(root)],
         stdout=subprocess.PIPE, text=True)
     try:

@@ -20,7 +20,7 @@ from toolkit.catalog.reports import ExtractReport
 from toolkit.catalog.state import CatalogState, digest, file_digest
 from toolkit.catalog.template import (build_template, creation_date_of, now_stamp,
                                       settings_fingerprint)
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import TmkitError
 
 #: Below this many articles to build, one process is faster than a pool.
@@ -43,7 +43,7 @@ def build_article_template(config: Config, path: Path, pot_path: Path, source_ha
     The old template's ``POT-Creation-Date`` is kept unless the entries
     changed, so an unchanged article never rewrites its template.
     """
-    from toolkit.project import relative
+    from toolkit.project.layout import relative
     from toolkit.readers import read_article
     from toolkit.segment import segment_article
 
@@ -106,7 +106,7 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None,
 
     ``progress(done, total)`` is called as articles are read (for a progress bar).
     """
-    from toolkit.project import article_paths, unread_source_files
+    from toolkit.readers.sources import article_paths, unread_source_files
 
     report = ExtractReport(warnings=unread_source_files(config) if not slugs else [])
     state = CatalogState(config.root, settings_fingerprint(config))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable, Union
 
-from toolkit.config import Config
+from toolkit.project.config import Config
 
 #: Factories ``(config) -> hook or None``, as ``"module:function"`` or callables,
 #: called once per ``tmkit update`` in this order.

@@ -26,7 +26,7 @@ import polib
 from toolkit.catalog import poread
 from toolkit.catalog.wrap import PAGE_WIDTH, format_string
 from toolkit.errors import CatalogError
-from toolkit.fsutil import atomic_write_many, atomic_write_text
+from toolkit.project.fsutil import atomic_write_many, atomic_write_text
 
 _CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.IGNORECASE)
 
@@ -141,7 +141,7 @@ def write_text_if_changed(path: os.PathLike | str, text: str) -> bool:
 def write_texts(items: list[tuple[Path, str]]) -> None:
     """Write many files atomically, syncing once for the batch, not once per file.
 
-    Every file is replaced whole, by rename (:class:`toolkit.fsutil.AtomicBatch`).
+    Every file is replaced whole, by rename (:class:`toolkit.project.fsutil.AtomicBatch`).
     One sync before the renames puts all data on disk when any file
     *replaces* an existing one (a catalog holding translators' work must
     never become empty after a power cut).  A batch of only new files (a

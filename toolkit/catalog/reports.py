@@ -1,7 +1,7 @@
 """What ``tmkit extract`` and ``tmkit update`` report: plain data, cheap to import.
 
 Kept apart from the commands' modules so that a rerun with nothing to do
-(:mod:`toolkit.nochange`) can give its report without importing them.
+(:mod:`toolkit.project.nochange`) can give its report without importing them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class ExtractReport:
         return len(self.written) + self.unchanged
 
     def as_rerun(self) -> dict:
-        """What a rerun with nothing changed reports (stored by :mod:`toolkit.nochange`)."""
+        """What a rerun with nothing changed reports (stored by :mod:`toolkit.project.nochange`)."""
         return {"templates": self.total, "entries": self.entries, "warnings": self.warnings}
 
     @classmethod
@@ -77,7 +77,7 @@ class UpdateReport:
     redone_written: list[Path] = field(default_factory=list)   # the redone files that were replaced
 
     def as_rerun(self) -> dict:
-        """What a rerun with nothing changed reports (stored by :mod:`toolkit.nochange`)."""
+        """What a rerun with nothing changed reports (stored by :mod:`toolkit.project.nochange`)."""
         return {"languages": {tag: self.entries.get(tag, 0) for tag in self.languages},
                 "catalogs": len(self.written) + self.unchanged}
 

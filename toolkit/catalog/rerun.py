@@ -1,6 +1,6 @@
 """``tmkit extract`` and ``tmkit update`` as the command line runs them.
 
-Each first asks :mod:`toolkit.nochange` whether anything they depend on
+Each first asks :mod:`toolkit.project.nochange` whether anything they depend on
 changed since their last run with the same arguments; if not, the stored
 summary is the answer: no settings read, no catalog parsed, nothing
 written, and none of the heavy modules imported (this module imports only
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from toolkit.catalog.reports import ExtractReport, UpdateReport
-from toolkit.nochange import Stamp, command_key
+from toolkit.project.nochange import Stamp, command_key
 
 def extract(root: Path, slugs: Optional[Sequence[str]] = None,
             progress: Optional[Callable[[int], None]] = None) -> ExtractReport:
@@ -27,8 +27,8 @@ def extract(root: Path, slugs: Optional[Sequence[str]] = None,
     if stored is not None:
         return ExtractReport.rerun(stored)
     from toolkit.catalog.extract import extract_project
-    from toolkit.config import load_config
-    from toolkit.lock import project_lock
+    from toolkit.project.config import load_config
+    from toolkit.project.lock import project_lock
 
     config = load_config(root)
     with project_lock(config):
@@ -48,8 +48,8 @@ def update(root: Path, languages: Optional[Sequence[str]] = None,
         return UpdateReport.rerun(stored)
     from toolkit.catalog.hooks import default_hooks
     from toolkit.catalog.update import update_project
-    from toolkit.config import load_config
-    from toolkit.lock import project_lock
+    from toolkit.project.config import load_config
+    from toolkit.project.lock import project_lock
 
     config = load_config(root)
     tags = config.select_languages(list(languages) if languages else None)
@@ -90,6 +90,6 @@ def _remote_tm(config) -> bool:
 
 
 def _relative(config, path: Path) -> str:
-    from toolkit.project import relative
+    from toolkit.project.layout import relative
 
     return relative(config, Path(path))

@@ -6,7 +6,7 @@ command reads each catalog, computes its new text, and replaces the files at
 the end; a save in between would be silently overwritten.  So every command
 that rewrites catalogs hands its results to :func:`rewrite_catalogs`, which
 replaces a file only if it is still byte for byte what the command read
-(:meth:`toolkit.fsutil.AtomicBatch.add` with ``expected``).  A file that
+(:meth:`toolkit.project.fsutil.AtomicBatch.add` with ``expected``).  A file that
 moved is merged again from its new content by the command's ``redo``
 function, a few times at most; if it keeps moving, or cannot be merged (the
 save left it unreadable), or the command has nothing to merge (``redo`` is
@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Optional
 
 from toolkit.catalog.state import read_bytes
 from toolkit.errors import TmkitError
-from toolkit.fsutil import AtomicBatch
+from toolkit.project.fsutil import AtomicBatch
 
 #: How many times a file that keeps changing on disk is merged again before it is left.
 RETRIES = 3
@@ -69,7 +69,7 @@ def rewrite_catalogs(items: Iterable[Rewrite], redo: Optional[Redo] = None,
                      retries: int = RETRIES) -> RewriteReport:
     """Replace each catalog that changes, unless it changed on disk since it was read.
 
-    All files go through one :class:`~toolkit.fsutil.AtomicBatch` (one disk
+    All files go through one :class:`~toolkit.project.fsutil.AtomicBatch` (one disk
     sync for the batch); each is compared with what was read at the last
     moment before its rename.  The ones that moved are merged again one by
     one with ``redo`` (see the module docstring).
@@ -92,7 +92,7 @@ def rewrite_catalogs(items: Iterable[Rewrite], redo: Optional[Redo] = None,
 
 
 def merge_moved(paths: Iterable[Path], redo: Optional[Redo] = None, retries: int = RETRIES) -> RewriteReport:
-    """Deal with the catalogs an :class:`~toolkit.fsutil.AtomicBatch` did not replace (its ``moved``).
+    """Deal with the catalogs an :class:`~toolkit.project.fsutil.AtomicBatch` did not replace (its ``moved``).
 
     For a command that stages its files in a batch of its own (``add(path,
     data, expected=bytes_read)``): each one is merged again with ``redo``

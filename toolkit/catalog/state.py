@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
-from toolkit.fsutil import atomic_write_text
+from toolkit.project.fsutil import atomic_write_text
 
 STATE_FILE = ".tmkit/catalog-state.json"
 

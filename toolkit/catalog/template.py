@@ -17,10 +17,10 @@ import polib
 
 from toolkit import __version__
 from toolkit.catalog.poread import make_entry
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.text.languages import get_language
 from toolkit.model import Article, Segment
-from toolkit.nochange import code_fingerprint
+from toolkit.project.nochange import code_fingerprint
 
 ID_PREFIX = "id: "
 DEFAULT_DATE = "YEAR-MO-DA HO:MI+ZONE"

@@ -38,7 +38,7 @@ from typing import Hashable, Optional
 import polib
 
 from toolkit.catalog.pofile import format_po, parse_po, parse_po_bytes
-from toolkit.fsutil import atomic_write_text
+from toolkit.project.fsutil import atomic_write_text
 
 #: The translator comment that carries the other side's translation of a conflict.
 OTHER_TRANSLATION = "merge: other translation:"

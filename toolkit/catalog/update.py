@@ -40,9 +40,9 @@ from toolkit.catalog.pofile import (format_entry, format_header, format_po, pars
 from toolkit.catalog.poread import make_entry, parse_translations
 from toolkit.catalog.reports import MergeCounts, UpdateReport
 from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
-from toolkit.fsutil import AtomicBatch
+from toolkit.project.fsutil import AtomicBatch
 from toolkit.catalog.template import now_stamp, settings_fingerprint
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import CatalogError
 from toolkit.text.languages import Language
 from toolkit.text.plurals import parse_rule
@@ -430,7 +430,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     catalogs of many articles at once (each distinct text handled once);
     hooks with ``after_write`` learn what was written.
     """
-    from toolkit.project import article_paths
+    from toolkit.readers.sources import article_paths
 
     tags = config.select_languages(list(languages) if languages else None)
     report = UpdateReport({tag: MergeCounts() for tag in tags})

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import ConfigError
 
 if TYPE_CHECKING:  # glossary imports this module

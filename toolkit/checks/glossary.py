@@ -30,9 +30,9 @@ import polib
 from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
 from toolkit.checks.findings import WARNING
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import ConfigError, TmkitError
-from toolkit.fsutil import inside, read_text
+from toolkit.project.fsutil import inside, read_text
 
 #: Prefix of the translator-comment lines the hook owns (and may rewrite).
 COMMENT_PREFIX = "glossary: "

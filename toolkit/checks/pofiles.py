@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polib
 
-from toolkit.fsutil import read_text
+from toolkit.project.fsutil import read_text
 
 
 def msgstr_lines(path: Path, po: polib.POFile) -> dict[int, int]:

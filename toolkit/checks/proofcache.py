@@ -22,8 +22,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Optional
 
-from toolkit.config import Config
-from toolkit.fsutil import atomic_write_text
+from toolkit.project.config import Config
+from toolkit.project.fsutil import atomic_write_text
 
 CACHE_FILE = ".tmkit/proofread-cache.json"
 #: Bump when a check changes what it reports.

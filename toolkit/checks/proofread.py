@@ -36,10 +36,11 @@ from toolkit.checks.findings import Finding, FindingsReport, sort_findings
 from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_hash, fingerprint
 from toolkit.checks.glossary import load_glossary
 from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
-from toolkit.config import DEFAULT_WORDS, Config
+from toolkit.project.config import DEFAULT_WORDS, Config
 from toolkit.errors import ConfigError, TmkitError
-from toolkit.fsutil import inside, read_text
-from toolkit.project import article_paths, relative
+from toolkit.project.fsutil import inside, read_text
+from toolkit.project.layout import relative
+from toolkit.readers.sources import article_paths
 from toolkit.readers import read_article
 from toolkit.segment import article_units
 

@@ -27,9 +27,10 @@ from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_seve
 from toolkit.checks.findings import ERROR, Finding, FindingsReport, sort_findings, summary
 from toolkit.catalog.pofile import read_po
 from toolkit.checks.pofiles import msgstr_lines
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import ConfigError
-from toolkit.project import article_paths, relative
+from toolkit.project.layout import relative
+from toolkit.readers.sources import article_paths
 from toolkit.pseudo import resolve_languages
 
 _IGNORE_RE = re.compile(r"^\s*tmkit-ignore\s*:\s*(.*)$", re.IGNORECASE)

@@ -41,7 +41,7 @@ from typing import Iterable, Optional
 from toolkit.checks.base import register
 from toolkit.checks.findings import WARNING
 from toolkit.checks.source import ABBREVIATIONS, SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
-from toolkit.fsutil import read_text
+from toolkit.project.fsutil import read_text
 
 #: A word: letters (any script) joined by apostrophes; digits, hyphens and
 #: other punctuation separate words.

@@ -24,7 +24,7 @@ from toolkit import __version__
 from toolkit.errors import TmkitError
 
 if TYPE_CHECKING:   # settings are read only by commands that need them
-    from toolkit.config import Config
+    from toolkit.project.config import Config
 
 #: Exit code for an unexpected failure inside tmkit (0 ok, 1 findings, 2 bad input).
 INTERNAL_ERROR = 3
@@ -146,7 +146,7 @@ class ProjectContext:
     @property
     def config(self) -> "Config":
         if self._config is None:
-            from toolkit.config import load_config
+            from toolkit.project.config import load_config
 
             self._config = load_config(self.root)
         return self._config
@@ -177,7 +177,7 @@ def echo_rewrites(root: Path, redone: list, left: list, command: str) -> int:
     return INCOMPLETE if left else 0
 
 #: Commands that write project files: each runs holding the project lock
-#: (:mod:`toolkit.lock`), so two of them never interleave their writes.
+#: (:mod:`toolkit.project.lock`), so two of them never interleave their writes.
 #: ``extract``, ``update`` and ``build`` take it themselves (:mod:`toolkit.catalog.rerun`,
 #: :mod:`toolkit.buildrun`), after finding out without settings or lock whether there is
 #: anything to do.
@@ -193,7 +193,7 @@ def _locked(command: click.Command) -> None:
 
     @functools.wraps(inner)
     def callback(*args, **kwargs):
-        from toolkit.lock import project_lock
+        from toolkit.project.lock import project_lock
 
         project = click.get_current_context().find_object(ProjectContext)
         with project_lock(project.config):

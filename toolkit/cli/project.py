@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.project import init_project
+from toolkit.project.layout import init_project
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")

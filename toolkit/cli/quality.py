@@ -10,7 +10,7 @@ from toolkit.checks.runner import run_checks
 from toolkit.errors import TmkitError
 from toolkit.cli import echo_rewrites, pass_project
 from toolkit.pseudo import make_pseudo
-from toolkit.project import relative
+from toolkit.project.layout import relative
 from toolkit.status import RENDERERS, compute_status, write_html
 
 _lang_option = click.option("--lang", "languages", multiple=True, metavar="TAG",

@@ -7,7 +7,7 @@ from typing import Optional
 import click
 
 from toolkit.cli import ProjectContext, pass_project
-from toolkit.project import relative
+from toolkit.project.layout import relative
 
 
 @click.group("review", invoke_without_command=True)
@@ -21,7 +21,7 @@ def review_group(ctx: click.Context, lang: Optional[str], slug: Optional[str]) -
         return
     if not lang:
         raise click.UsageError("--lang is required (e.g. tmkit review --lang es)")
-    from toolkit.lock import project_lock
+    from toolkit.project.lock import project_lock
     from toolkit.review.page import write_review_pages
 
     config = ctx.find_object(ProjectContext).config

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from toolkit.errors import SourceError
-from toolkit.fsutil import read_bytes, read_text
+from toolkit.project.fsutil import read_bytes, read_text
 from toolkit.model import Article
 from toolkit.readers import webtext
 

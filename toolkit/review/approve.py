@@ -22,7 +22,7 @@ from typing import Optional
 
 from toolkit.checks.findings import Finding
 from toolkit.checks.runner import run_checks
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import TmkitError
 from toolkit.gate import SEGMENT_HASH_CHARS
 from toolkit.review.catalog import reviewed_catalog

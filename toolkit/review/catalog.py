@@ -14,11 +14,12 @@ from typing import Optional
 import polib
 
 from toolkit.catalog.pofile import read_po
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import CatalogError
 from toolkit.gate import ReviewState, catalog_index, review_state
 from toolkit.model import Article, Segment
-from toolkit.project import article_paths, relative
+from toolkit.project.layout import relative
+from toolkit.readers.sources import article_paths
 from toolkit.readers import read_article
 from toolkit.segment import Unit, segments_by_unit
 

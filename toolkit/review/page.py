@@ -36,8 +36,8 @@ from toolkit import __version__
 from toolkit.checks.findings import Finding
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.checks.runner import run_checks
-from toolkit.config import Config
-from toolkit.fsutil import atomic_write_bytes
+from toolkit.project.config import Config
+from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.gate import ReviewState, entry_status
 from toolkit.text.inline import plain_text
 from toolkit.text.languages import Language, get_language
@@ -177,7 +177,7 @@ def render_page(config: Config, page: ReviewPage, env=None) -> bytes:
 def _override(config: Config) -> Optional[Path]:
     if not config.export.templates:
         return None
-    from toolkit.fsutil import inside
+    from toolkit.project.fsutil import inside
 
     folder = inside(config.root, config.export.templates)
     return folder if folder.is_dir() else None

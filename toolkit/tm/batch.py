@@ -15,7 +15,7 @@ back through a pipe, pickled, when it is done.  Every chunk is answered by
 exactly those of the serial lookups.  Small batches, one worker or no
 ``fork`` (Windows) stay serial: forking would cost more than it saves.
 Other threads of the process are not copied into the children, and a
-child closes its copy of the project lock's file at once (``toolkit.lock``
+child closes its copy of the project lock's file at once (``toolkit.project.lock``
 registers that with ``os.register_at_fork``), so the lock ends with the parent.
 """
 

@@ -21,10 +21,11 @@ from typing import Iterable, Mapping, Optional
 import polib
 
 from toolkit.catalog.pofile import parse_po_bytes, read_po
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import CatalogError
-from toolkit.fsutil import atomic_write_text
-from toolkit.project import article_paths, relative
+from toolkit.project.fsutil import atomic_write_text
+from toolkit.project.layout import relative
+from toolkit.readers.sources import article_paths
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
 

@@ -42,7 +42,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 
 from toolkit.errors import TMError
-from toolkit.fsutil import atomic_write_bytes
+from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.tm.match import Match, match_many
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import TMStore

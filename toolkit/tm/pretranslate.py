@@ -24,10 +24,10 @@ from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 import polib
 
-from toolkit.config import Config, TMSettings
+from toolkit.project.config import Config, TMSettings
 from toolkit.catalog.pofile import format_po, parse_po_bytes
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
-from toolkit.project import relative
+from toolkit.project.layout import relative
 from toolkit.tm.feed import feed_project, project_po_files, record_written
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory

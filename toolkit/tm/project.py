@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import TMError
-from toolkit.project import check_output, relative
+from toolkit.project.layout import check_output, relative
 from toolkit.tm.backends import cache_dir, is_url
 from toolkit.tm.feed import AddResult, feed_project, import_po
 from toolkit.tm.match import Match

@@ -26,7 +26,7 @@ from lxml import etree
 
 from toolkit import __version__
 from toolkit.errors import TMError
-from toolkit.fsutil import atomic_write_bytes
+from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.text.inline_codes import Codes, read_tmx as read_seg, write_tmx as write_seg
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit

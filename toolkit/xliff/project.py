@@ -9,10 +9,11 @@ from typing import Iterable, Optional, Sequence
 
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.catalog.rewrite import Rewrite, RewriteReport, rewrite_catalogs
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import CatalogError, XliffError
-from toolkit.fsutil import AtomicBatch
-from toolkit.project import article_paths, check_output, relative
+from toolkit.project.fsutil import AtomicBatch
+from toolkit.project.layout import check_output, relative
+from toolkit.readers.sources import article_paths
 from toolkit.xliff.apply import STALE_POLICIES, CatalogImport, ImportCounts, apply_file
 from toolkit.xliff.reader import XliffFile, read_document
 from toolkit.xliff.writer import (TRANSLATED, ExportEntry, Suggestion, carries, entry_state,

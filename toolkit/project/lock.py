@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
-from toolkit.config import Config
+from toolkit.project.config import Config
 from toolkit.errors import TmkitError
 
 LOCK_NAME = ".tmkit/lock"

@@ -114,7 +114,7 @@ def code_fingerprint() -> str:
     relative to the package, so moving a checkout changes nothing.  Hashing
     a few hundred kilobytes costs about 2 ms.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent   # toolkit/, this file is in project/
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         relative = path.relative_to(package)
@@ -124,10 +124,9 @@ def code_fingerprint() -> str:
 
 
 def code_folders() -> list[str]:
-    """tmkit's own package folders (absolute): new code may write other catalogs."""
-    package = Path(__file__).resolve().parent
-    return [os.fspath(package)] + sorted(os.fspath(p) for p in package.iterdir()
-                                         if p.is_dir() and (p / "__init__.py").exists())
+    """tmkit's own package folders (absolute, nested ones too): new code may write other catalogs."""
+    package = Path(__file__).resolve().parent.parent   # toolkit/, this file is in project/
+    return [os.fspath(package)] + sorted(os.fspath(p.parent) for p in package.rglob("*/__init__.py"))
 
 
 def command_key(command: str, *args: Iterable[str]) -> str:

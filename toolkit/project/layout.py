@@ -1,18 +1,19 @@
-"""A tmkit project on disk: creating one, and finding its articles."""
+"""A tmkit project on disk: creating one, where outputs may go, and paths as the project names them.
+
+Which files under ``source/`` are articles is the readers' business
+(:mod:`toolkit.readers.sources`): the layout knows folders, not formats.
+"""
 
 from __future__ import annotations
 
 import os
-from fnmatch import fnmatch
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
-from toolkit.config import CONFIG_NAME, DEFAULT_CONFIG, Config, load_config
-from toolkit.errors import SourceError, TmkitError
-from toolkit.fsutil import atomic_write_text, inside
+from toolkit.project.config import CONFIG_NAME, DEFAULT_CONFIG, Config, load_config
+from toolkit.errors import TmkitError
+from toolkit.project.fsutil import atomic_write_text
 from toolkit.text.languages import get_language
-from toolkit.model import Article
-from toolkit.readers import READERS, is_source, read_article
 
 DEFAULT_LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
 
@@ -66,56 +67,6 @@ def _add_git_attributes(path: Path) -> bool:
     return True
 
 
-def _skipped_quietly(config: Config, path: Path) -> bool:
-    """Hidden files and those matching ``[project] ignore`` are not articles, and say nothing."""
-    return path.name.startswith(".") or any(fnmatch(path.name, glob) for glob in config.ignore)
-
-
-def unread_source_files(config: Config) -> list[str]:
-    """Warnings for files in the source folder that no reader handles (e.g. ``notes.odt``).
-
-    A file dropped into ``source/`` in a format tmkit does not read must not
-    vanish silently from the site; hidden files and ``[project] ignore``
-    globs are skipped without a word.
-    """
-    folder = config.source_path
-    if not folder.is_dir():
-        return []
-    known = ", ".join(sorted(READERS))
-    return [f"{relative(config, p)}: not read: tmkit reads {known} "
-            "(list it in [project] ignore in tmkit.toml to silence this)"
-            for p in sorted(folder.iterdir())
-            if p.is_file() and not is_source(p) and not _skipped_quietly(config, p)]
-
-
-def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Path]:
-    """Source files of the project, sorted; ``slugs`` restricts them."""
-    folder = config.source_path
-    if not folder.is_dir():
-        raise SourceError("source folder not found", config.source_dir)
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and is_source(p)
-                   and not _skipped_quietly(config, p))
-    for path in paths:
-        if path.is_symlink():
-            try:
-                inside(config.root, path)
-            except TmkitError:
-                raise SourceError("article is a symlink leading out of the project; refused",
-                                  relative(config, path)) from None
-    seen: dict[str, Path] = {}
-    for path in paths:
-        if path.stem in seen:
-            raise SourceError(f"two articles with the slug '{path.stem}' "
-                              f"({seen[path.stem].name}, {path.name})", config.source_dir)
-        seen[path.stem] = path
-    if slugs:
-        missing = [s for s in slugs if s not in seen]
-        if missing:
-            raise SourceError(f"no article named {', '.join(missing)}", config.source_dir)
-        return [seen[s] for s in slugs]
-    return paths
-
-
 def check_output(config: Config, path: os.PathLike | str, option: str = "--output") -> Path:
     """Resolve an output named on the command line, refusing one that would overwrite inputs.
 
@@ -147,9 +98,3 @@ def relative(config: Config, path: Path) -> str:
         return path.resolve().relative_to(config.root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def iter_articles(config: Config, slugs: Optional[list[str]] = None) -> Iterator[Article]:
-    """Read the project's articles one at a time (memory stays flat)."""
-    for path in article_paths(config, slugs):
-        yield read_article(path, relative(config, path))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from toolkit.errors import ConfigError, TmkitError
-from toolkit.fsutil import inside, read_text
+from toolkit.project.fsutil import inside, read_text
 from toolkit.text.languages import Language, get_language
 from toolkit.text.plurals import parse_rule
 
