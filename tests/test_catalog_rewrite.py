@@ -103,7 +103,7 @@ def test_a_save_that_breaks_the_file_is_left_with_the_reason(tmp_path: Path):
 
 def test_pseudo_leaves_a_saved_file(project: Path, runner, monkeypatch):
     """``tmkit pseudo`` has nothing to merge: a file saved meanwhile is left, exit 1."""
-    from toolkit import pseudo
+    from toolkit.catalog import pseudo
     from toolkit.cli import cli
 
     target = project / "po" / "qps" / f"{SLUG}.po"

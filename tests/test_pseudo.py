@@ -12,7 +12,7 @@ from conftest import run_cli
 from test_checks_support import SEED_SLUG
 from toolkit.text import inline
 from toolkit.checks.medical import compare_numbers
-from toolkit.pseudo import CLOSE, OPEN, PDF, RLM, RLO, pseudolocalize
+from toolkit.catalog.pseudo import CLOSE, OPEN, PDF, RLM, RLO, pseudolocalize
 
 MARKED = ('Take <strong>2.5 mg</strong> of drug X if over 60% of the MRI shows '
           '<a href="https://example.org/a?b=1">scar tissue</a>, see www.spine.org.')

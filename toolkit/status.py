@@ -49,7 +49,7 @@ from toolkit.text.languages import get_language
 from toolkit.model import SegmentStatus
 from toolkit.project.layout import relative
 from toolkit.readers.sources import iter_articles
-from toolkit.pseudo import resolve_languages
+from toolkit.catalog.pseudo import resolve_languages
 from toolkit.segment import segments_by_unit
 
 STATES = ("translated", "fuzzy", "untranslated", "rejected")

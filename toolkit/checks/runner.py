@@ -31,7 +31,7 @@ from toolkit.project.config import Config
 from toolkit.errors import ConfigError
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
-from toolkit.pseudo import resolve_languages
+from toolkit.catalog.pseudo import resolve_languages
 
 _IGNORE_RE = re.compile(r"^\s*tmkit-ignore\s*:\s*(.*)$", re.IGNORECASE)
 

@@ -9,7 +9,7 @@ import click
 from toolkit.checks.runner import run_checks
 from toolkit.errors import TmkitError
 from toolkit.cli import echo_rewrites, pass_project
-from toolkit.pseudo import make_pseudo
+from toolkit.catalog.pseudo import make_pseudo
 from toolkit.project.layout import relative
 from toolkit.status import RENDERERS, compute_status, write_html
 
