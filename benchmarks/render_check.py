@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from toolkit.build import build  # noqa: E402
+from toolkit.publish.build import build  # noqa: E402
 from toolkit.project.config import load_config  # noqa: E402
 from toolkit.readers.sources import iter_articles  # noqa: E402
 from toolkit.segment import segment_article  # noqa: E402

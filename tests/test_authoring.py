@@ -30,7 +30,7 @@ from toolkit.cli import cli
 from toolkit.errors import SourceError
 from toolkit.readers import read_article
 from toolkit.segment import segment_article
-from toolkit.writers.xml import validate
+from toolkit.publish.writers.xml import validate
 
 ISSUE_ARTICLE = """\
 ---
@@ -282,7 +282,7 @@ def test_wide_characters_line_up_in_text_tables(tmp_path, runner):
     (root / "source" / "t.md").write_text("# T\n\n| 药物 | Dose |\n|---|---|\n| 对乙酰氨基酚 | 500 mg |\n", "utf-8")
     run_cli(runner, root, "extract")
     run_cli(runner, root, "build", "--lang", "en")
-    from toolkit.writers.text import display_width
+    from toolkit.publish.writers.text import display_width
 
     lines = [l for l in (root / "exports" / "en" / "t.txt").read_text("utf-8").splitlines() if l.startswith("|")]
     assert len({display_width(line) for line in lines}) == 1, lines

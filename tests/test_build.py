@@ -10,11 +10,11 @@ from lxml import etree, html as lhtml
 
 from tests.conftest import SEED, run_cli
 from tests.export_helpers import identity, prefixed, write_po
-from toolkit.build import MANIFEST_NAME
+from toolkit.publish.build import MANIFEST_NAME
 from toolkit.text.inline import plain_text
 from toolkit.readers import read_article
 from toolkit.segment import article_units
-from toolkit.writers.xml import validate
+from toolkit.publish.writers.xml import validate
 
 SLUG = "failed-back-syndrome"
 
@@ -123,15 +123,15 @@ def test_control_character_in_a_translation_is_rejected_not_a_crash(project, run
 
 def test_changed_tmkit_code_renders_again_without_rewriting_equal_files(project, runner, monkeypatch):
     """The version number does not change between commits: the code's hash is in every key."""
-    import toolkit.build
+    import toolkit.publish.build
     from toolkit.project.config import load_config
 
     write_po(project, "es", prefixed("ES"))
     config = load_config(project)
-    first = toolkit.build.build(config)
-    assert first.written and toolkit.build.build(config).unchanged == 1
-    monkeypatch.setattr(toolkit.build, "code_fingerprint", lambda: "upgraded")
-    again = toolkit.build.build(config)
+    first = toolkit.publish.build.build(config)
+    assert first.written and toolkit.publish.build.build(config).unchanged == 1
+    monkeypatch.setattr(toolkit.publish.build, "code_fingerprint", lambda: "upgraded")
+    again = toolkit.publish.build.build(config)
     assert again.unchanged == 0 and again.written == []     # rendered again; equal bytes left alone
 
 
@@ -181,14 +181,14 @@ def test_template_override_from_settings_rebuilds_pages(project, runner):
 
 
 def test_worker_processes_give_the_same_site_and_errors(project, runner, monkeypatch, tmp_path):
-    import toolkit.build
+    import toolkit.publish.build
 
     for n in range(3):
         (project / "source" / f"extra-{n}.txt").write_text(f"Extra {n}\n\nSome text {n}. More.\n",
                                                            encoding="utf-8")
     _translate_all(project)
     run_cli(runner, project, "build", "--output", str(tmp_path / "serial"))
-    monkeypatch.setattr(toolkit.build, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(toolkit.publish.build, "PARALLEL_FROM", 2)
     result = run_cli(runner, project, "build", "--output", str(tmp_path / "parallel"))
     assert "0 of 4 article(s) unchanged" in result.output
 

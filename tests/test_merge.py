@@ -8,11 +8,11 @@ from tests.conftest import SEED
 from tests.export_helpers import identity, make_po, prefixed
 from toolkit.project.config import load_config
 from toolkit.text.inline import plain_text
-from toolkit.merge import merge, source_article
+from toolkit.publish.merge import merge, source_article
 from toolkit.model import Article, Block, BlockKind, Meta, SegmentStatus, sentence_separator
 from toolkit.readers import read_article
 from toolkit.segment import article_units
-from toolkit.writers.text import block_text
+from toolkit.publish.writers.text import block_text
 
 
 def _seed(project):

@@ -9,10 +9,10 @@ from tests.export_helpers import make_po, prefixed
 from tests.test_merge import _markup_article
 from toolkit.project.config import load_config
 from toolkit.text.languages import get_language
-from toolkit.merge import merge, source_article
+from toolkit.publish.merge import merge, source_article
 from toolkit.readers import read_article
-from toolkit.writers import PageContext
-from toolkit.writers.html import environment, inline_html, render, safe_href
+from toolkit.publish.writers import PageContext
+from toolkit.publish.writers.html import environment, inline_html, render, safe_href
 
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 
@@ -152,7 +152,7 @@ def test_template_laying_out_groups_itself_gives_the_built_in_page(tmp_path):
     byte-identical pages for every kind of block: headings, nested lists, tables
     with spans and alignment, definitions, footnotes with back-links, quotes."""
     from tests.test_authoring import ISSUE_ARTICLE
-    from toolkit.writers import TEMPLATE_DIR
+    from toolkit.publish.writers import TEMPLATE_DIR
 
     source = tmp_path / "proj" / "source" / "issue.md"
     source.parent.mkdir(parents=True)
@@ -196,7 +196,7 @@ def test_nested_items_and_quotes(project):
     assert doc.xpath("//ul[@id='b1']/li/@id") == ["b1.i1", "b1.i4"]
     assert doc.xpath("//li[@id='b1.i1']/ul/li/@id") == ["b1.i2", "b1.i3"]
     assert doc.xpath("//blockquote/p/text()") == ["ES Move daily."]
-    from toolkit.writers import text, xml
+    from toolkit.publish.writers import text, xml
 
     assert xml.validate(xml.render(merged, _page("es"))) == []
     assert "\n  • ES Ice\n" in text.render(merged, _page("es")).decode()

@@ -8,9 +8,9 @@ from tests.conftest import SEED
 from tests.export_helpers import make_po
 from tests.test_writers_html import _page
 from toolkit.project.config import load_config
-from toolkit.merge import merge
+from toolkit.publish.merge import merge
 from toolkit.readers import read_article
-from toolkit.writers.text import display_width, render, wrap
+from toolkit.publish.writers.text import display_width, render, wrap
 
 ZH_TITLE = "腰椎手术失败综合征"
 
@@ -76,7 +76,7 @@ def test_nested_ordered_items_are_numbered_per_level(project):
 
 def test_word_tokens_match_the_character_loop_without_wide_characters():
     """The shortcut for text with no wide character gives the per-character result."""
-    from toolkit.writers.text import _tokens, _tokens_by_char
+    from toolkit.publish.writers.text import _tokens, _tokens_by_char
 
     rng = random.Random(7)
     alphabet = list("ab .,;\t\n\x1c\u00a0\u2003éñ«»—…¿?!()\u0627\u0644")

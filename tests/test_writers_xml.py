@@ -9,9 +9,9 @@ from tests.export_helpers import make_po, prefixed
 from tests.test_merge import _markup_article
 from tests.test_writers_html import PAYLOADS, _page
 from toolkit.project.config import load_config
-from toolkit.merge import merge, source_article
+from toolkit.publish.merge import merge, source_article
 from toolkit.readers import read_article
-from toolkit.writers.xml import SCHEMA_PATH, XML_LANG, render, schema, validate
+from toolkit.publish.writers.xml import SCHEMA_PATH, XML_LANG, render, schema, validate
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 

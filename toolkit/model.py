@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Iterator, Optional
 
 if TYPE_CHECKING:  # gate imports this module
-    from toolkit.gate import GateResult
+    from toolkit.publish.gate import GateResult
 
 
 class BlockKind(str, Enum):

@@ -26,7 +26,7 @@ from lxml import etree, html as lhtml
 
 from tests.hardening.helpers import REPO, SEED
 from toolkit.catalog.pofile import read_po
-from toolkit.writers.xml import validate
+from toolkit.publish.writers.xml import validate
 
 ARTICLES = 60
 PROJECTS = 3

@@ -7,7 +7,7 @@ from lxml import html as lhtml
 
 from tests.hardening.helpers import SLUG, make_project, tmkit
 from toolkit.catalog.pofile import read_po, write_po
-from toolkit.writers.xml import validate
+from toolkit.publish.writers.xml import validate
 
 EVIL = ('<script>alert(1)</script> <a href="javascript:alert(2)">x</a> <a href=" JaVa\tscript:alert(3)">y</a> '
         '<a href="data:text/html,z">z</a> <a href="https://ok.example/">ok</a> ]]> &amp; '

@@ -179,7 +179,7 @@ def echo_rewrites(root: Path, redone: list, left: list, command: str) -> int:
 #: Commands that write project files: each runs holding the project lock
 #: (:mod:`toolkit.project.lock`), so two of them never interleave their writes.
 #: ``extract``, ``update`` and ``build`` take it themselves (:mod:`toolkit.catalog.rerun`,
-#: :mod:`toolkit.buildrun`), after finding out without settings or lock whether there is
+#: :mod:`toolkit.publish.run`), after finding out without settings or lock whether there is
 #: anything to do.
 #: (``review`` without a sub-command takes the lock itself: a group's callback
 #: also runs before ``review approve``, which must not take it twice.)

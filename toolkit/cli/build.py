@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from toolkit.buildreport import BuildReport
+from toolkit.publish.report import BuildReport
 from toolkit.cli import ProgressBar
 
 
@@ -46,7 +46,7 @@ def _print_report(report: BuildReport, root: Path) -> None:
 def build_command(ctx: click.Context, languages: tuple[str, ...], formats: tuple[str, ...],
                   output: Optional[Path], force: bool) -> None:
     """Merge PO files into every article and export them (only what changed)."""
-    from toolkit.buildrun import build_project
+    from toolkit.publish.run import build_project
 
     project = ctx.obj
     with ProgressBar("building") as bar:

@@ -4,7 +4,7 @@
   English and translation side by side with states, differences, findings,
   translation-memory origins and the line to fix;
 * :mod:`~toolkit.review.approve` - ``tmkit review approve``: the sign-off file
-  (:mod:`toolkit.signoff`) that the publishing gate (:mod:`toolkit.gate`) checks.
+  (:mod:`toolkit.publish.signoff`) that the publishing gate (:mod:`toolkit.publish.gate`) checks.
 
 Both only read catalogs: neither ever writes a PO file.
 """

@@ -16,7 +16,7 @@ reading order, English beside the translation, with:
   sign-off file).
 
 The page is built like the site: Jinja2 with autoescape, translations through
-:func:`toolkit.writers.html.inline_html` (a fixed set of tags, everything else
+:func:`toolkit.publish.writers.html.inline_html` (a fixed set of tags, everything else
 escaped), a Content-Security-Policy that forbids scripts, ``lang``/``dir`` on
 each column.  It only reads catalogs.
 """
@@ -38,13 +38,13 @@ from toolkit.checks.pofiles import msgstr_lines
 from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
 from toolkit.project.fsutil import atomic_write_bytes
-from toolkit.gate import ReviewState, entry_status
+from toolkit.publish.gate import ReviewState, entry_status
 from toolkit.text.inline import plain_text
 from toolkit.text.languages import Language, get_language
 from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
-from toolkit.signoff import signoff_file
+from toolkit.publish.signoff import signoff_file
 from toolkit.tm.pretranslate import COMMENT_TAG
-from toolkit.writers.html import CSP, environment, inline_html, render_template
+from toolkit.publish.writers.html import CSP, environment, inline_html, render_template
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 

@@ -1,7 +1,7 @@
 """The sign-off file ``po/<lang>/<slug>.review.toml``: who approved which version.
 
 ``tmkit review approve`` writes it; the publishing gate
-(:func:`toolkit.gate.review_state`) and ``tmkit review`` read it.  It sits
+(:func:`toolkit.publish.gate.review_state`) and ``tmkit review`` read it.  It sits
 beside the PO file and is committed with it, so the record of a clinical
 review travels with the translation it covers::
 
@@ -20,7 +20,7 @@ review travels with the translation it covers::
     "b1.s1" = "…"
 
 ``fingerprint`` covers exactly what was reviewed (see
-:func:`toolkit.gate.fingerprint`); ``segments`` keeps a short hash per segment
+:func:`toolkit.publish.gate.fingerprint`); ``segments`` keeps a short hash per segment
 so the review page can show which segments changed since.  The file is read
 strictly: a damaged or hand-edited one is an error with its file and line,
 never silently taken as "not reviewed" or "approved".

@@ -35,18 +35,18 @@ from toolkit import __version__
 from toolkit.catalog import pofile as catalog_po
 from toolkit.project.config import Config
 from toolkit.errors import ConfigError, TmkitError
-from toolkit.buildreport import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
+from toolkit.publish.report import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
 from toolkit.project.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
 from toolkit.text.languages import get_language
-from toolkit.merge import merge, source_article
+from toolkit.publish.merge import merge, source_article
 from toolkit.model import TranslatedArticle
 from toolkit.project.nochange import code_fingerprint
 from toolkit.project.layout import check_output, relative
 from toolkit.readers.sources import article_paths
 from toolkit.readers import read_article
 from toolkit.segment import segments_by_unit
-from toolkit.signoff import SIGNOFF_SUFFIX
-from toolkit.writers import PageContext, Writer, get_writer, templates_digest
+from toolkit.publish.signoff import SIGNOFF_SUFFIX
+from toolkit.publish.writers import PageContext, Writer, get_writer, templates_digest
 
 MANIFEST_NAME = ".tmkit-manifest.json"
 MANIFEST_VERSION = 1
@@ -93,7 +93,7 @@ class _Plan:
     def templates(self):
         """The HTML writer's Jinja2 environment (not loaded when nothing is rendered)."""
         if self._templates is None:
-            from toolkit.writers.html import environment
+            from toolkit.publish.writers.html import environment
 
             self._templates = environment(self.templates_override)
         return self._templates
@@ -514,7 +514,7 @@ def _drop_stale(plan: _Plan, records: dict, slugs: set[str], report: BuildReport
 
 
 def _write_index(plan: _Plan, records: dict, report: BuildReport) -> None:
-    from toolkit.writers.html import render_index
+    from toolkit.publish.writers.html import render_index
 
     if not any(w.name == "html" for w in plan.writers):
         return

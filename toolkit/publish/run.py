@@ -7,7 +7,7 @@ language's PO files, ``tmkit.toml``, the template override folder, tmkit's
 code, and the names in the export folder (an export deleted by hand is
 written again).  If nothing did, the stored report is printed without reading the
 settings, importing the writers or touching a file; otherwise the project
-lock is taken and :func:`toolkit.build.build` does the real (incremental)
+lock is taken and :func:`toolkit.publish.build.build` does the real (incremental)
 work.
 """
 
@@ -17,14 +17,14 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from toolkit.buildreport import BuildReport
+from toolkit.publish.report import BuildReport
 from toolkit.project.nochange import Stamp, command_key
 
 
 def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[str] = (),
                   output: Optional[Path] = None, force: bool = False,
                   progress: Optional[Callable[[int, int], None]] = None) -> BuildReport:
-    """Export the project at ``root`` (see :func:`toolkit.build.build`).
+    """Export the project at ``root`` (see :func:`toolkit.publish.build.build`).
 
     ``progress(done, total)`` is called as articles are done (not on a replay).
     """
@@ -34,7 +34,7 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
     stored = stamp.replay()
     if stored is not None:
         return BuildReport.rerun(stored)
-    from toolkit.build import MANIFEST_NAME, build
+    from toolkit.publish.build import MANIFEST_NAME, build
     from toolkit.project.config import load_config
     from toolkit.project.lock import project_lock
     from toolkit.project.layout import check_output, relative

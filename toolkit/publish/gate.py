@@ -31,7 +31,7 @@ from toolkit.text import inline
 from toolkit.project.config import Config
 from toolkit.model import Segment, SegmentStatus
 from toolkit.segment import Unit
-from toolkit.signoff import SignOff, read_signoff, signoff_file
+from toolkit.publish.signoff import SignOff, read_signoff, signoff_file
 from toolkit.text.xmlchars import xml_safe
 
 

@@ -17,9 +17,9 @@ from lxml import etree
 
 from toolkit.text import inline
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
-from toolkit.writers import PageContext
+from toolkit.publish.writers import PageContext
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "article.rng"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "article.rng"   # toolkit/schema
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 VOCABULARY_VERSION = "1"
 

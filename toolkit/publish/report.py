@@ -1,6 +1,6 @@
 """What ``tmkit build`` reports: plain data, cheap to import.
 
-Kept apart from :mod:`toolkit.build` so that a rebuild with nothing to do
+Kept apart from :mod:`toolkit.publish.build` so that a rebuild with nothing to do
 (:mod:`toolkit.project.nochange`) can give its report without importing the
 writers and Jinja2.
 """

@@ -20,7 +20,7 @@ from wcwidth import wcswidth, wcwidth
 
 from toolkit.text import inline
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock
-from toolkit.writers import PageContext
+from toolkit.publish.writers import PageContext
 
 BULLET = "•"
 

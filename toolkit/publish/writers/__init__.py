@@ -26,7 +26,7 @@ class PageContext:
     ``alternates`` are the languages this article is published in (source
     language first), for the language switcher and ``hreflang`` links;
     ``templates`` is the Jinja2 environment of the HTML writer (built once per
-    build by :func:`toolkit.writers.html.environment`; ``None``: the defaults).
+    build by :func:`toolkit.publish.writers.html.environment`; ``None``: the defaults).
     """
 
     language: Language
@@ -40,7 +40,7 @@ class PageContext:
 Render = Callable[[TranslatedArticle, PageContext], bytes]
 
 #: The built-in Jinja2 templates (``article.html``, ``index.html``, ``head.html``, ``style.css``).
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"   # toolkit/templates
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,9 @@ class Writer:
 
 #: Format name -> writer: the one registry of export formats.
 WRITERS: dict[str, Writer] = {
-    "html": Writer("html", ".html", "toolkit.writers.html", "standalone HTML5 page"),
-    "xml": Writer("xml", ".xml", "toolkit.writers.xml", "XML in the tmkit article vocabulary (schema shipped)"),
-    "txt": Writer("txt", ".txt", "toolkit.writers.text", "plain UTF-8 text"),
+    "html": Writer("html", ".html", "toolkit.publish.writers.html", "standalone HTML5 page"),
+    "xml": Writer("xml", ".xml", "toolkit.publish.writers.xml", "XML in the tmkit article vocabulary (schema shipped)"),
+    "txt": Writer("txt", ".txt", "toolkit.publish.writers.text", "plain UTF-8 text"),
 }
 
 

@@ -22,8 +22,8 @@ from toolkit.text import inline
 from toolkit.errors import ConfigError
 from toolkit.text.languages import Language
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
-from toolkit.writers import TEMPLATE_DIR, PageContext
-from toolkit.writers.text import block_text
+from toolkit.publish.writers import TEMPLATE_DIR, PageContext
+from toolkit.publish.writers.text import block_text
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 ALLOWED_TAGS = frozenset(inline.TAGS)
