@@ -15,10 +15,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Iterator, Optional
-
-if TYPE_CHECKING:  # gate imports this module
-    from toolkit.publish.gate import GateResult
+from typing import Iterator, Optional, Protocol
 
 
 class BlockKind(str, Enum):
@@ -257,6 +254,24 @@ class RejectedTranslation:
         return f"{self.po_path}:{self.line}: {self.reason}, English used"
 
 
+class PublishVerdict(Protocol):
+    """What a translated article carries of the publishing decision.
+
+    :class:`toolkit.publish.gate.GateResult` is the one implementation; the
+    model names only this shape, so the ground floor never refers to the gate
+    built on top of it (not even in a type hint).
+    """
+
+    @property
+    def percent(self) -> float: ...
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def reasons(self) -> list[str]: ...
+
+
 @dataclass
 class TranslatedArticle:
     """An article in one language, ready for the writers.
@@ -276,7 +291,7 @@ class TranslatedArticle:
     meta: list[TranslatedMeta] = field(default_factory=list)
     blocks: list[TranslatedBlock] = field(default_factory=list)
     rejected: list[RejectedTranslation] = field(default_factory=list)
-    gate: Optional["GateResult"] = None
+    gate: Optional[PublishVerdict] = None
 
     @property
     def is_source(self) -> bool:

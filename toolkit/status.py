@@ -11,13 +11,13 @@ Two counts, each named for what it counts, because people compare both:
   untranslated.
 * **places**: the segments on the page, from
   :func:`toolkit.segment.segments_by_unit`, each judged by
-  :func:`toolkit.publish.gate.entry_status` (so one whose markup differs from the
+  :func:`toolkit.catalog.translated.entry_status` (so one whose markup differs from the
   English is ``rejected``), and the gate by :func:`toolkit.publish.gate.evaluate_gate`:
   what ``tmkit build`` publishes, so status and build never disagree.
 
 Each article-language also shows its review state (``approved``, ``changed``
 since the sign-off, ``unreviewed``) and reviewer, from
-:func:`toolkit.publish.gate.review_state`, the same definition the build's
+:func:`toolkit.publish.signoff.review_state`, the same definition the build's
 ``require_review`` gate uses.
 
 Renderings: an 80-column table (colour only on a terminal), JSON, CSV, and a
@@ -44,7 +44,9 @@ from toolkit.checks.proofread import proofread_project
 from toolkit.checks.runner import errors_by_catalog, run_checks
 from toolkit.project.config import Config
 from toolkit.project.fsutil import atomic_write_text
-from toolkit.publish.gate import GateResult, ReviewState, catalog_index, entry_status, evaluate_gate, review_state
+from toolkit.catalog.translated import catalog_index, entry_status
+from toolkit.publish.gate import GateResult, evaluate_gate
+from toolkit.publish.signoff import ReviewState, review_state
 from toolkit.text.languages import get_language
 from toolkit.model import SegmentStatus
 from toolkit.project.layout import relative

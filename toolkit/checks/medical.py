@@ -29,7 +29,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
 from toolkit.checks.findings import ERROR, WARNING
-from toolkit.publish.gate import markup_matches
+from toolkit.text.inline import markup_matches
 
 _SPACES = " \u00a0\u202f"
 _PERCENT = "%\u066a\uff05"          # ASCII, Arabic percent sign, full-width percent

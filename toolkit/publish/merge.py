@@ -3,7 +3,7 @@
 Merge walks the same units and segments as extraction
 (:func:`toolkit.segment.segments_by_unit`), so every PO entry finds its place
 by ``(msgctxt, msgid)``.  What counts as translated is decided in one place,
-:func:`toolkit.publish.gate.entry_status`: a msgstr that is not fuzzy and whose inline
+:func:`toolkit.catalog.translated.entry_status`: a msgstr that is not fuzzy and whose inline
 markup matches the source's.  Everything else falls back to the English text,
 marked with the source language and its status so each writer can show it
 (the HTML writer wraps it in ``<span lang="en" class="fallback">``).
@@ -18,7 +18,9 @@ from typing import Callable, Iterable, Optional
 import polib
 
 from toolkit.project.config import Config
-from toolkit.publish.gate import catalog_index, entry_status, evaluate_gate, rejection, review_state
+from toolkit.catalog.translated import catalog_index, entry_status, rejection
+from toolkit.publish.gate import evaluate_gate
+from toolkit.publish.signoff import review_state
 from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, Segment,
                            SegmentStatus, TranslatedArticle, TranslatedBlock, TranslatedMeta,
                            TranslatedSegment, item_id)

@@ -1,7 +1,7 @@
 """The sign-off file ``po/<lang>/<slug>.review.toml``: who approved which version.
 
 ``tmkit review approve`` writes it; the publishing gate
-(:func:`toolkit.publish.gate.review_state`) and ``tmkit review`` read it.  It sits
+(through :func:`review_state` below) and ``tmkit review`` read it.  It sits
 beside the PO file and is committed with it, so the record of a clinical
 review travels with the translation it covers::
 
@@ -20,7 +20,7 @@ review travels with the translation it covers::
     "b1.s1" = "…"
 
 ``fingerprint`` covers exactly what was reviewed (see
-:func:`toolkit.publish.gate.fingerprint`); ``segments`` keeps a short hash per segment
+:func:`fingerprint`); ``segments`` keeps a short hash per segment
 so the review page can show which segments changed since.  The file is read
 strictly: a damaged or hand-edited one is an error with its file and line,
 never silently taken as "not reviewed" or "approved".
@@ -28,14 +28,21 @@ never silently taken as "not reviewed" or "approved".
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from toolkit.project.config import Config, parse_toml
+import polib
+
+from toolkit.catalog.translated import entry_status
 from toolkit.errors import CatalogError, TmkitError
+from toolkit.model import Segment
+from toolkit.project.config import Config, parse_toml
 from toolkit.project.fsutil import atomic_write_text, read_text
+from toolkit.segment import Unit
 
 SIGNOFF_SUFFIX = ".review.toml"
 SIGNOFF_VERSION = 1
@@ -140,3 +147,99 @@ def read_signoff(path: Path, shown: str, lang: str, slug: str) -> Optional[SignO
 def write_signoff(path: Path, signoff: SignOff) -> None:
     """Write the sign-off file atomically (the one file ``review approve`` writes)."""
     atomic_write_text(path, signoff.as_toml())
+
+
+# -- what a sign-off covers: fingerprints, and the state against the file -------
+
+#: Hex digits of each segment's hash kept in the sign-off file (64 bits: enough
+#: to tell which segments changed; the fingerprint itself uses full hashes).
+SEGMENT_HASH_CHARS = 16
+
+
+def segment_hashes(units: list[tuple[Unit, list[Segment]]],
+                   index: dict[tuple[Optional[str], str], polib.POEntry]) -> dict[str, str]:
+    """SHA-256 per segment (reading order) of what a reviewer sees of it.
+
+    Id, context and English of the segment, and the state and text of its
+    translation (a fuzzy text too: confirming it later changes the state).
+    Comments, line numbers and wrapping are left out: re-saving the PO file
+    in another editor does not undo a sign-off.
+    """
+    out: dict[str, str] = {}
+    for _unit, segments in units:
+        for segment in segments:
+            entry = index.get(segment.key)
+            status = entry_status(entry, segment.text)
+            record = [segment.id, segment.context or "", segment.text, status.value,
+                      entry.msgstr if entry is not None and not entry.obsolete else ""]
+            out[segment.id] = hashlib.sha256(
+                json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return out
+
+
+def fingerprint(lang: str, slug: str, hashes: dict[str, str]) -> str:
+    """The fingerprint of one article-language: its segments' hashes in order."""
+    digest = hashlib.sha256(json.dumps([lang, slug], ensure_ascii=False).encode("utf-8"))
+    for seg_id, value in hashes.items():
+        digest.update(f"\0{seg_id}\0{value}".encode("utf-8"))
+    return "sha256:" + digest.hexdigest()
+
+
+@dataclass
+class ReviewState:
+    """The current version of an article-language against its recorded sign-off."""
+
+    required: bool                    # [publish] require_review
+    fingerprint: str                  # of the current English + translation
+    hashes: dict[str, str]            # segment id -> full hash, reading order
+    signoff: Optional[SignOff] = None
+
+    @property
+    def approved(self) -> bool:
+        """A sign-off exists and covers exactly the current version."""
+        return self.signoff is not None and self.signoff.fingerprint == self.fingerprint
+
+    @property
+    def state(self) -> str:
+        """``approved``, ``changed`` (since the sign-off) or ``unreviewed``."""
+        if self.signoff is None:
+            return "unreviewed"
+        return "approved" if self.approved else "changed"
+
+    def changed_segments(self) -> list[str]:
+        """Ids of segments new or different since the sign-off (all, without one)."""
+        before = self.signoff.segments if self.signoff else {}
+        return [s for s, h in self.hashes.items() if before.get(s) != h[:SEGMENT_HASH_CHARS]]
+
+    def removed_segments(self) -> list[str]:
+        """Ids the signed-off version had that the current one has not."""
+        return [s for s in (self.signoff.segments if self.signoff else {}) if s not in self.hashes]
+
+    @property
+    def reason(self) -> str:
+        """Why the sign-off part of the gate holds the article back."""
+        if self.signoff is None:
+            return "not signed off (tmkit review approve)"
+        if self.approved:
+            return ""
+        changed = len(self.changed_segments()) + len(self.removed_segments())
+        what = f"{changed} segment{'s' * (changed != 1)}" if changed else "its content"
+        return (f"changed since the sign-off by {self.signoff.reviewer} "
+                f"({self.signoff.approved_at}): {what} changed")
+
+    def as_dict(self) -> dict:
+        signoff = self.signoff
+        return {"state": self.state, "required": self.required,
+                "reviewer": signoff.reviewer if signoff else None,
+                "approved_at": signoff.approved_at if signoff else None,
+                "despite_findings": signoff.despite_findings if signoff else None,
+                "changed_segments": len(self.changed_segments()) if signoff else None}
+
+
+def review_state(config: Config, lang: str, slug: str, units: list[tuple[Unit, list[Segment]]],
+                 index: dict[tuple[Optional[str], str], polib.POEntry]) -> ReviewState:
+    """Compare the current version with ``po/<lang>/<slug>.review.toml`` (if any)."""
+    hashes = segment_hashes(units, index)
+    path, shown = signoff_file(config, lang, slug)
+    return ReviewState(config.publish.require_review, fingerprint(lang, slug, hashes), hashes,
+                       read_signoff(path, shown, lang, slug))

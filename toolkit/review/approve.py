@@ -1,7 +1,7 @@
 """``tmkit review approve``: record that a clinician signed off one version.
 
 The sign-off names the reviewer, the time (UTC) and the fingerprint of exactly
-what was reviewed (:func:`toolkit.publish.gate.fingerprint`: English, translation and
+what was reviewed (:func:`toolkit.publish.signoff.fingerprint`: English, translation and
 state of every segment), with a short hash per segment so a later review page
 can show what changed.  It is refused while error-level check findings exist,
 unless the reviewer says ``--despite-findings`` (and then the file says so).
@@ -24,9 +24,8 @@ from toolkit.checks.findings import Finding
 from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
 from toolkit.errors import TmkitError
-from toolkit.publish.gate import SEGMENT_HASH_CHARS
+from toolkit.publish.signoff import SEGMENT_HASH_CHARS, SignOff, signoff_file, write_signoff
 from toolkit.review.catalog import reviewed_catalog
-from toolkit.publish.signoff import SignOff, signoff_file, write_signoff
 
 MAX_NAME = 200
 #: Embeddings, overrides and isolates: they could make a name display as another.

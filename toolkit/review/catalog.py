@@ -2,7 +2,7 @@
 
 Shared by the review page and ``review approve`` so that both look at exactly
 the same segments (:func:`toolkit.segment.segments_by_unit`, reading order)
-and the same fingerprint (:func:`toolkit.publish.gate.review_state`) as the build.
+and the same fingerprint (:func:`toolkit.publish.signoff.review_state`) as the build.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import polib
 from toolkit.catalog.pofile import read_po
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError
-from toolkit.publish.gate import ReviewState, catalog_index, review_state
+from toolkit.catalog.translated import catalog_index
+from toolkit.publish.signoff import ReviewState, review_state
 from toolkit.model import Article, Segment
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths

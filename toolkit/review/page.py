@@ -38,11 +38,11 @@ from toolkit.checks.pofiles import msgstr_lines
 from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
 from toolkit.project.fsutil import atomic_write_bytes
-from toolkit.publish.gate import ReviewState, entry_status
+from toolkit.catalog.translated import entry_status
+from toolkit.publish.signoff import ReviewState, signoff_file
 from toolkit.text.inline import plain_text
 from toolkit.text.languages import Language, get_language
 from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
-from toolkit.publish.signoff import signoff_file
 from toolkit.tm.pretranslate import COMMENT_TAG
 from toolkit.publish.writers.html import CSP, environment, inline_html, render_template
 

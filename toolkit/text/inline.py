@@ -191,6 +191,18 @@ def signature(markup: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     return sorted(found)
 
 
+def markup_matches(source: str, translation: str) -> bool:
+    """True when ``translation`` is well formed and uses the source's tags.
+
+    The one test of "same markup" that the gate, the checks and the XLIFF
+    exchange share.
+    """
+    try:
+        return signature(source) == signature(translation)
+    except InlineError:
+        return False
+
+
 def tag_spans(markup: str) -> list[tuple[int, int]]:
     """Character ranges ``(start, end)`` of every tag in ``markup``.
 

@@ -15,7 +15,7 @@ For each ``<trans-unit>`` of a file:
   hold stale units back;
 * a unit whose segment no longer exists is ``unknown``; a translation whose
   tags do not pair up or differ from the source's is ``refused`` (the build's
-  rule, :func:`toolkit.publish.gate.markup_matches`).
+  rule, :func:`toolkit.text.inline.markup_matches`).
 
 Only the entries that change are rewritten, in place, in gettext's layout;
 every other byte of the PO file stays as it was (no re-wrapping, no header
@@ -35,7 +35,7 @@ from toolkit.text import inline
 from toolkit.catalog.pofile import format_entry, format_po
 from toolkit.catalog.poread import parse_entries
 from toolkit.catalog.template import segment_ids
-from toolkit.publish.gate import markup_matches
+from toolkit.text.inline import markup_matches
 from toolkit.text.inline_codes import Codes, CodeError, read_xliff
 from toolkit.xliff.reader import XliffFile, XliffUnit
 

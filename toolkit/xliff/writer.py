@@ -31,7 +31,7 @@ from lxml import etree
 from toolkit import __version__
 from toolkit.text import inline
 from toolkit.catalog.template import segment_ids
-from toolkit.publish.gate import markup_matches
+from toolkit.text.inline import markup_matches
 from toolkit.text.inline_codes import Codes, write_xliff
 from toolkit.xliff import XLIFF_NS, XLIFF_VERSION
 from toolkit.text.xmlchars import xml_safe
