@@ -10,13 +10,21 @@ be printed.  :data:`CHECKS` is the one registry; names are what
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import Any, Callable, Optional, Protocol, Sequence
 
-from toolkit.project.config import Config
 from toolkit.errors import ConfigError
+from toolkit.project.config import Config
 
-if TYPE_CHECKING:  # glossary imports this module
-    from toolkit.checks.glossary import Glossary
+
+class TermSource(Protocol):
+    """The glossary as the checks hold it: terms of an English text for a language.
+
+    :class:`toolkit.checks.glossary.Glossary` implements it; this contract
+    names only the shape, so this module never imports the glossary check
+    that is registered on top of it.
+    """
+
+    def matches(self, source_markup: str, lang: str) -> Sequence[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class LanguageEnv:
 
     lang: str
     do_not_translate: list[str] = field(default_factory=list)
-    glossary: Optional["Glossary"] = None
+    glossary: Optional[TermSource] = None
     length_ratio: Optional[float] = None
     extra: dict = field(default_factory=dict)  # per-check caches (e.g. the ttk checker)
 

@@ -22,13 +22,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import Callable, Optional, Protocol
 
 from toolkit.checks.base import CheckSpec
 from toolkit.text.sentences import BEFORE_NUMBER, MAY_END, NEVER_FINAL
 
-if TYPE_CHECKING:  # spelling imports this module
-    from toolkit.checks.spelling import Speller
+
+class WordList(Protocol):
+    """The speller as the source checks hold it: known words and suggestions.
+
+    :class:`toolkit.checks.spelling.Speller` implements it; naming only the
+    shape keeps this contract below the spelling check registered on it.
+    """
+
+    def known(self, word: str) -> bool: ...
+
+    def suggestions(self, word: str) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ class SourceEnv:
     """
 
     skip_words: frozenset[str] = frozenset()
-    speller: Optional["Speller"] = None
+    speller: Optional[WordList] = None
     extra: dict = field(default_factory=dict)
 
 
