@@ -105,3 +105,74 @@ def test_every_command_is_registered_once_and_loads():
     assert defined == COMMANDS
     for name in COMMANDS:
         assert cli.get_command(None, name).name == name
+
+
+#: The floors of docs/architecture.md: a module may import its own floor or lower ones.
+FLOORS = {"toolkit.errors": 0, "toolkit.model": 0, "toolkit": 0, "toolkit.text": 1, "toolkit.project": 2,
+          "toolkit.readers": 3, "toolkit.segment": 4, "toolkit.catalog": 5, "toolkit.tm": 6,
+          "toolkit.checks": 6, "toolkit.xliff": 7, "toolkit.publish": 8, "toolkit.review": 9,
+          "toolkit.status": 9, "toolkit.cli": 10, "toolkit.__main__": 11}
+
+
+def _toolkit_imports() -> dict[str, set[str]]:
+    """Every toolkit module and the toolkit modules it imports (module level and in functions)."""
+    import ast
+    from pathlib import Path
+
+    import toolkit
+
+    package = Path(toolkit.__file__).parent
+    modules = {}
+    for path in package.rglob("*.py"):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+
+    def resolve(name: str) -> str:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph = {}
+    for name, path in modules.items():
+        base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {resolve(a.name) for a in node.names if a.name.startswith("toolkit")}
+            elif isinstance(node, ast.ImportFrom):
+                module = ".".join(base[:len(base) - node.level + 1] + [node.module or ""]).strip(".") \
+                    if node.level else node.module or ""
+                if module.startswith("toolkit"):
+                    found |= {resolve(f"{module}.{a.name}") for a in node.names}
+        graph[name] = found - {name, ""}
+    return graph
+
+
+def _floor(module: str) -> tuple[int, str]:
+    home = max((k for k in FLOORS if module == k or module.startswith(k + ".")), key=len)
+    return FLOORS[home], home
+
+
+def test_imports_point_down():
+    """docs/architecture.md: no import circle, no import of a higher floor, few loose modules."""
+    from pathlib import Path
+
+    import toolkit
+
+    graph = _toolkit_imports()
+    upward = [f"{a} -> {b}" for a, targets in graph.items() for b in targets
+              if _floor(b)[0] > _floor(a)[0]
+              or (_floor(b)[0] == _floor(a)[0] and _floor(b)[1] != _floor(a)[1] and _floor(a)[0] != 6)]
+    assert upward == []
+    # a circle: some module reaches itself again
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            current = todo.pop()
+            assert current != start, f"import circle through {start}"
+            if current not in seen:
+                seen.add(current)
+                todo.extend(graph.get(current, ()))
+    loose = [p.name for p in Path(toolkit.__file__).parent.glob("*.py")
+             if p.name not in ("__init__.py", "__main__.py")]
+    assert len(loose) <= 8, loose
