@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from toolkit.publish.report import BuildReport
+from toolkit.publish.report import COMPLETENESS, BuildReport
 from toolkit.cli import ProgressBar
 
 
@@ -21,6 +21,8 @@ def _print_report(report: BuildReport, root: Path) -> None:
     click.echo(f"{'language':<10} {'published':>9} {'held back':>9} {'complete':>9}")
     for row in rows:
         click.echo(f"{row.lang:<10} {row.published:>9} {row.held_back:>9} {row.completeness:>8.1f}%")
+    if rows:
+        click.echo(f"({COMPLETENESS}, as tmkit status counts it)")
     if report.kept:
         names = ", ".join(f"{r.lang}/{r.slug}" for r in report.kept)
         click.echo(f"kept: {len(report.kept)} held-back article-language(s) keep their last "

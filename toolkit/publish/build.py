@@ -290,7 +290,8 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
         outcomes.append(ArticleLanguage(
             article.slug, lang, passed or forced, round(gate.percent, 1),
             forced=forced, reasons=gate.reasons,
-            rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved))
+            rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved,
+            segments=gate.total, translated=gate.translated))
         merged.append(translated)
     return article.title, merged, outcomes
 
