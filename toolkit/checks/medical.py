@@ -149,12 +149,24 @@ def _listed(numbers: Iterable[Number]) -> str:
 def check_numbers(entry: Entry, env: LanguageEnv) -> list[Problem]:
     missing, extra = compare_numbers(inline.plain_text(entry.source), inline.plain_text(entry.target),
                                      env.lang)
+    if env.localisable_numbers:
+        missing, extra = _localisable_left_out(missing, env), _localisable_left_out(extra, env)
     if missing:
         theirs = f"translation has {_listed(extra)}" if extra else "translation has none of them"
         return [Problem(f"source has {_listed(missing)}, {theirs}")]
     if extra:
         return [Problem(f"translation has {_listed(extra)}, not in the source", WARNING)]
     return []
+
+
+def _localisable_left_out(numbers: list[Number], env: LanguageEnv) -> list[Number]:
+    """``numbers`` without those of ``[checks] localisable_numbers`` (999 may become 112).
+
+    Applied to what :func:`compare_numbers` found missing or extra, so the
+    comparison itself is the same with or without the setting.
+    """
+    allowed = {Decimal(v) for v in env.localisable_numbers}
+    return [n for n in numbers if n.percent or not (n.values & allowed)]
 
 
 def term_pattern(term: str) -> re.Pattern:

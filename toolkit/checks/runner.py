@@ -137,7 +137,8 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
             catalogs.append((slug, entries))
         all_entries = [e for _, entries in catalogs for e in entries]
         env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary,
-                          _medical.usual_ratio(all_entries))
+                          _medical.usual_ratio(all_entries),
+                          localisable_numbers=frozenset(config.checks.localisable_numbers))
         for slug, entries in catalogs:
             report.files += 1
             report.entries += len(entries)

@@ -277,6 +277,10 @@ def _validate(config: Config, text: str) -> None:
         if not isinstance(rule, str) or parse_rule(rule) is None:
             raise ConfigError(f"'plural_forms' for {tag!r} is not a valid rule such as "
                               f"'nplurals=2; plural=(n != 1);'", path, _line_of(text, "plural_forms"))
+    for number in config.checks.localisable_numbers:
+        if not re.fullmatch(r"\d+", number):
+            raise ConfigError(f"'checks.localisable_numbers' holds {number!r}: write numbers as digits "
+                              'only, e.g. ["999", "112"]', path, _line_of(text, "localisable_numbers"))
     if len(set(config.languages)) != len(config.languages):
         raise ConfigError("a language is listed twice", path, _line_of(text, "languages"))
     if config.source_language in config.languages:

@@ -332,8 +332,9 @@ def _plain(markup: str) -> str:
 
 def build(config: Config, languages: Optional[Iterable[str]] = None,
           formats: Optional[Iterable[str]] = None, output: Optional[os.PathLike | str] = None,
-          force: bool = False, progress: Optional[Callable[[str], None]] = None) -> BuildReport:
-    """Export every article in every (selected) language and format.
+          force: bool = False, progress: Optional[Callable[[str], None]] = None,
+          slugs: Optional[Iterable[str]] = None) -> BuildReport:
+    """Export every article (or those of ``slugs``) in every (selected) language and format.
 
     ``languages`` may include the source language (its original is exported
     too, for the language switcher; it is always published).  ``force``
@@ -344,7 +345,8 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     report = BuildReport(plan.output)
     manifest = _load_manifest(plan.output)
     records: dict[str, dict] = manifest["articles"]
-    paths = article_paths(config)
+    every = article_paths(config)
+    paths = article_paths(config, list(slugs)) if slugs else every
     listing = _Listing(plan.output)
     po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
     # With require_review a sign-off file is an input too: approving republishes.
@@ -377,7 +379,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     for path in paths:
         report.results.extend(_results(records[path.stem], plan))
         report.articles += 1
-    stale = _drop_stale(plan, records, {p.stem for p in paths}, report)
+    stale = _drop_stale(plan, records, {p.stem for p in every}, report)
     manifest_path = plan.output / MANIFEST_NAME
     if rendered or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
         _write_index(plan, records, report)
