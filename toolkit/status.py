@@ -38,7 +38,9 @@ import polib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
+from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding
 from toolkit.checks.proofread import proofread_project
 from toolkit.checks.runner import errors_by_catalog, run_checks
@@ -208,7 +210,12 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
             path = config.po_file(language.lang, article.slug)
-            po = read_po(path, relative(config, path)) if path.is_file() else None
+            try:
+                po = read_po(path, relative(config, path)) if path.is_file() else None
+            except CatalogError as exc:   # reported by the caller; the rest goes on
+                if not broken.skip(exc):
+                    raise
+                continue
             index = catalog_index(po)
             places = Tally()
             statuses: dict[str, SegmentStatus] = {}

@@ -132,6 +132,18 @@ class TmkitGroup(click.Group):
         return _prepare(command) if command is not None else None
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
+        from toolkit.catalog import broken
+
+        with broken.going_on() as found:
+            try:
+                result = self._invoke(ctx)
+            except click.exceptions.Exit as exc:
+                _report_broken(ctx, found, exc.exit_code)
+                raise
+            _report_broken(ctx, found, 0)
+            return result
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except TmkitError as exc:
@@ -156,6 +168,17 @@ class TmkitGroup(click.Group):
             click.echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
                        "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+def _report_broken(ctx: click.Context, found: list[str], code: int) -> None:
+    """Name every PO file that could not be read (the rest was processed); exit 2."""
+    if not found:
+        return
+    for message in found:
+        click.echo(f"tmkit: error: {message}", err=True)
+    click.echo(f"tmkit: error: {len(found)} catalog(s) could not be read and were left out; "
+               "everything else was processed", err=True)
+    ctx.exit(max(code, 2))
 
 
 @click.group(cls=TmkitGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -61,6 +61,11 @@ def build_command(ctx: click.Context, languages: tuple[str, ...], formats: tuple
     with ProgressBar("building") as bar:
         report = build_project(project.root, languages, formats, output, force, bar.update, slugs)
     _print_report(report, project.root)
+    from toolkit.catalog import broken
+
+    for result in report.results:
+        if result.broken:
+            broken.note(result.broken)
     for hint in _hints(project, report):
         click.echo(f"tmkit: hint: {hint}", err=True)
 

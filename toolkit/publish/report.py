@@ -28,6 +28,7 @@ class ArticleLanguage:
     approved: str = ""       # sign-off fingerprint of the pages on disk (require_review)
     segments: int = 0        # the places on the page (segments) the gate counts...
     translated: int = 0      # ...and how many of them are translated
+    broken: str = ""         # the PO file's error when it cannot be read (toolkit.catalog.broken)
 
 
 @dataclass
@@ -105,13 +106,15 @@ class BuildReport:
             row = rows.setdefault(r.lang, LanguageSummary(r.lang))
             row.published += r.published
             row.held_back += not r.published
+            if r.broken:
+                continue        # unreadable: neither translated nor not
             row.segments += r.segments
             row.translated += r.translated
             means[r.lang] = means.get(r.lang, 0.0) + r.percent
         for lang, row in rows.items():
-            counted = all(r.segments or r.source for r in self.results if r.lang == lang)
+            counted = all(r.segments or r.source or r.broken for r in self.results if r.lang == lang)
             if counted and row.segments:
                 row.completeness = 100.0 * row.translated / row.segments
             else:
-                row.completeness = means[lang] / max(row.published + row.held_back, 1)
+                row.completeness = means.get(lang, 0.0) / max(row.published + row.held_back, 1)
         return list(rows.values())

@@ -20,6 +20,7 @@ from typing import Iterable, Mapping, Optional
 
 import polib
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError
@@ -162,8 +163,13 @@ def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None,
         if known is not None:
             total.unchanged += known     # what feeding it again would report
             continue
-        units = po_units(po if po is not None else parse_po_bytes(data, shown),
-                         config.source_language, lang, slug)
+        try:
+            units = po_units(po if po is not None else parse_po_bytes(data, shown),
+                             config.source_language, lang, slug)
+        except CatalogError as exc:   # a broken PO file fails alone (toolkit.catalog.broken)
+            if not broken.skip(exc):
+                raise
+            continue
         # everything this catalog translates now: it replaces what its places held,
         # and entries emptied, made fuzzy or obsolete stop being current
         total.merge(tm.add(units, (config.source_language, lang, slug)))
