@@ -150,7 +150,7 @@ def check_numbers(entry: Entry, env: LanguageEnv) -> list[Problem]:
     missing, extra = compare_numbers(inline.plain_text(entry.source), inline.plain_text(entry.target),
                                      env.lang)
     if env.localisable_numbers:
-        missing, extra = _localisable_left_out(missing, env), _localisable_left_out(extra, env)
+        missing, extra = _localised(missing, extra, env)
     if missing:
         theirs = f"translation has {_listed(extra)}" if extra else "translation has none of them"
         return [Problem(f"source has {_listed(missing)}, {theirs}")]
@@ -159,14 +159,25 @@ def check_numbers(entry: Entry, env: LanguageEnv) -> list[Problem]:
     return []
 
 
-def _localisable_left_out(numbers: list[Number], env: LanguageEnv) -> list[Number]:
-    """``numbers`` without those of ``[checks] localisable_numbers`` (999 may become 112).
+def _localised(missing: list[Number], extra: list[Number],
+               env: LanguageEnv) -> tuple[list[Number], list[Number]]:
+    """What :func:`compare_numbers` found, less the localised numbers of ``[checks] localisable_numbers``.
 
-    Applied to what :func:`compare_numbers` found missing or extra, so the
-    comparison itself is the same with or without the setting.
+    A source number of the list missing from the translation is accepted when
+    the translation has another number of the list in its place (999 -> 112),
+    one for one; 999 -> 113 is still reported.  The comparison itself is the
+    same with or without the setting.
     """
     allowed = {Decimal(v) for v in env.localisable_numbers}
-    return [n for n in numbers if n.percent or not (n.values & allowed)]
+
+    def listed(number: Number) -> bool:
+        return not number.percent and bool(number.values & allowed)
+
+    gone = [n for n in missing if listed(n)]
+    instead = [n for n in extra if listed(n)]
+    pairs = min(len(gone), len(instead))
+    drop = {id(n) for n in gone[:pairs] + instead[:pairs]}
+    return [n for n in missing if id(n) not in drop], [n for n in extra if id(n) not in drop]
 
 
 def term_pattern(term: str) -> re.Pattern:

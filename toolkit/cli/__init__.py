@@ -176,8 +176,6 @@ def _report_broken(ctx: click.Context, found: list[str], code: int) -> None:
         return
     for message in found:
         click.echo(f"tmkit: error: {message}", err=True)
-    click.echo(f"tmkit: error: {len(found)} catalog(s) could not be read and were left out; "
-               "everything else was processed", err=True)
     ctx.exit(max(code, 2))
 
 
