@@ -39,9 +39,13 @@ def skipping() -> bool:
 
 
 def skip(exc: CatalogError) -> bool:
-    """Record ``exc`` and return True inside :func:`going_on`; False (re-raise it) outside."""
+    """Record ``exc`` and return True inside :func:`going_on`; False (re-raise it) outside.
+
+    Only a file that does not parse (its error names a line) is skipped; a
+    missing or unreadable file, or a setting, still stops the command.
+    """
     found = _FOUND.get()
-    if found is None:
+    if found is None or exc.line is None:
         return False
     note(str(exc))
     return True

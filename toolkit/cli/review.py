@@ -32,7 +32,9 @@ def review_group(ctx: click.Context, lang: Optional[str], slug: Optional[str]) -
         click.echo(f"wrote {relative(config, path)}: {counts['translated']} translated, "
                    f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
                    f"{page.error_count} error(s); review: {page.review.state}")
-    if not pages:
+    from toolkit.catalog import broken
+
+    if not pages and not broken.found():
         click.echo(f"no PO files for {lang} yet; run 'tmkit update' first")
 
 

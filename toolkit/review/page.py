@@ -41,7 +41,7 @@ from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
 from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.catalog.translated import entry_status
-from toolkit.publish.signoff import ReviewState, signoff_file
+from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
 from toolkit.text.inline import plain_text
 from toolkit.text.languages import Language, get_language
 from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
@@ -203,7 +203,7 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
         try:
             catalogs.append(reviewed_catalog(config, lang, slug))
         except CatalogError as exc:   # a broken PO file fails its own page only
-            if not broken.skip(exc):
+            if isinstance(exc, SignOffError) or not broken.skip(exc):
                 raise
     wanted = [catalog.article.slug for catalog in catalogs]
     findings = run_checks(config, [lang], wanted).findings if wanted else []
