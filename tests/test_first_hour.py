@@ -413,3 +413,27 @@ def test_build_and_check_before_extract_give_a_hint(runner, tmp_path):
     assert "tmkit: hint: no PO files for es yet: run 'tmkit extract' then 'tmkit update'" in built.stderr
     checked = run_cli(runner, root, "check")
     assert "tmkit: hint: no PO files to check yet" in checked.stderr
+
+
+def test_footer_marked_in_markdown_with_a_footer_block(runner, fresh):
+    (fresh / "source" / "recovery.txt").unlink()
+    (fresh / "source" / "recovery.md").write_text(
+        "# Recovery\n\nText here.\n\n## After the operation\n\nWalk a little.\n\n"
+        "<footer>\n<p>Spine Clinic, 1 High Street.</p>\n</footer>\n", encoding="utf-8")
+    run_cli(runner, fresh, "extract")
+    found = comments(fresh / "po" / "templates" / "recovery.pot")
+    assert found["Spine Clinic, 1 High Street."].endswith("[footer]")
+    assert "[footer]" not in found["After the operation"] and "[footer]" not in found["Walk a little."]
+
+
+def test_work_for_someone_without_git_po_and_tmx(runner, fresh, tmp_path):
+    """docs/catalogs.md "Everyday tasks": PO files plus a TMX of the TM for a volunteer."""
+    _approved(runner, fresh)
+    run_cli(runner, fresh, "tm", "update")
+    tmx = tmp_path / "es.tmx"
+    run_cli(runner, fresh, "tm", "export", "--lang", "es", "-o", str(tmx))
+    from lxml import etree
+
+    tree = etree.parse(str(tmx), etree.XMLParser(resolve_entities=False, no_network=True))
+    segs = [s.text for s in tree.iter("seg")]
+    assert "Camine un poco." in segs and "Walk a little every day and avoid lifting for six weeks." in segs
