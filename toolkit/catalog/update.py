@@ -426,7 +426,9 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
 
     Every catalog is merged (and every hook run) before the first file is
     replaced, so a malformed PO file stops the run with nothing changed
-    (texts wait in temporary files, renamed into place at the end).
+    (texts wait in temporary files, renamed into place at the end); inside
+    :func:`toolkit.catalog.broken.going_on` (the command line) it is left
+    as it is instead, recorded, and the other catalogs are updated.
     Catalogs whose template and PO file are byte for byte what the last run
     left are skipped without parsing.  Hooks with ``apply_many`` get the
     catalogs of many articles at once (each distinct text handled once);
