@@ -4,7 +4,10 @@ The subset written is exactly ``toolkit/schema/xliff.rng`` (and valid against
 OASIS ``xliff-core-1.2-strict.xsd``):
 
 * one ``<file>`` per article and language, ``original`` = the PO file,
-  ``datatype="po"``, ``source-language``/``target-language`` as BCP 47; no
+  ``datatype="plaintext"`` (the segments' text; ``po`` would make
+  translate-toolkit read the file as its own PO-in-XLIFF dialect, whose
+  named ``po-reference`` groups the strict schema cannot hold more than one
+  of per file), ``source-language``/``target-language`` as BCP 47; no
   header unit (the PO header stays home);
 * one ``<trans-unit>`` per PO entry: ``id`` = the entry's first segment id
   (stable across exports), ``resname`` = all its segment ids;
@@ -115,7 +118,7 @@ def render_document(entries: Sequence[ExportEntry], *, original: str, source_lan
     E = _Maker()
     root = E("xliff", version=XLIFF_VERSION)
     attrs = {"original": original, "source-language": source_lang, "target-language": target_lang,
-             "datatype": "po", "tool-id": "tmkit"}
+             "datatype": "plaintext", "tool-id": "tmkit"}
     if product:
         attrs["product-name"] = product
     file_el = E.sub(root, "file", **attrs)
