@@ -24,7 +24,6 @@ from lxml import etree
 from tests.conftest import run_cli
 from tests.test_xliff import (MARKED_EN, MARKED_ES, NS, SLUG, _entries, _set_target, _units,  # noqa: F401
                               assert_valid, demo, marked)
-from toolkit.xliff import XLIFF_NS
 
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 BIN = Path(sys.executable).parent
@@ -245,3 +244,19 @@ def test_import_exits_1_naming_each_refused_unit_and_its_tags(marked, runner, tm
     assert '(missing <x id="2"/>; extra <x id="9"/>)' in result.output, result.output
     assert "1 unit refused" in result.output
     assert (marked / "po" / "es" / "marked.po").read_bytes() == before
+
+
+def test_signed_off_segments_export_as_signed_off(demo, runner, tmp_path):
+    """state="signed-off" exactly where `tmkit review approve` covers the segment as it is now."""
+    run_cli(runner, demo, "review", "approve", "--lang", "es", "--article", SLUG, "--by", "Dr. Ana Ruiz")
+    run_cli(runner, demo, "xliff", "export", "--lang", "es", "-o", str(tmp_path / "a"))
+    units = _units(tmp_path / "a" / "es" / f"{SLUG}.xlf")
+    assert {(u.get("approved"), u.find("x:target", NS).get("state")) for u in units} == {("yes", "signed-off")}
+    po_path = demo / "po" / "es" / f"{SLUG}.po"
+    po_path.write_text(po_path.read_text(encoding="utf-8").replace(
+        'msgstr "Usted está aquí"', 'msgstr "Está usted aquí"'), encoding="utf-8")
+    run_cli(runner, demo, "xliff", "export", "--lang", "es", "-o", str(tmp_path / "b"))
+    units = _units(tmp_path / "b" / "es" / f"{SLUG}.xlf")
+    states = {u.get("id"): u.find("x:target", NS).get("state") for u in units}
+    assert states.pop("m.breadcrumb_label.1") == "translated"          # edited since the sign-off
+    assert set(states.values()) == {"signed-off"} and len(states) == 31
