@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import ProjectContext, echo_rewrites, pass_project
+from toolkit.cli import INCOMPLETE, ProjectContext, echo_rewrites, pass_project
 
 
 @click.group("xliff")
@@ -79,10 +79,10 @@ def import_(ctx: click.Context, project: ProjectContext, files: tuple[Path, ...]
     click.echo(f"{len(report.written)} PO files written")
     refused = sum(result.counts.refused for result in results)
     if refused:
-        click.echo(f"tmkit: error: {refused} unit{'s' * (refused != 1)} refused (see the "
-                   "warnings above); fix the tags in the CAT tool and import again", err=True)
+        click.echo(f"{refused} unit{'s' * (refused != 1)} refused (see the warnings above): "
+                   "fix their tags in the CAT tool and import again")
     status = echo_rewrites(project.config.root, report.redone, report.left, "xliff import")
-    ctx.exit(max(status, 1 if refused else 0))
+    ctx.exit(max(status, INCOMPLETE if refused else 0))
 
 
 def _shown(path: Path) -> str:

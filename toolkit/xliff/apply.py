@@ -17,7 +17,10 @@ For each ``<trans-unit>`` of a file:
   hold stale units back;
 * a unit whose segment no longer exists is ``unknown``; a translation whose
   tags do not pair up or differ from the source's is ``refused`` (the build's
-  rule, :func:`toolkit.text.inline.markup_matches`).
+  rule, :func:`toolkit.text.inline.markup_matches`), its message naming the
+  tags missing and extra (:func:`tag_difference`);
+* a ``<target>`` that is only the ``<source>`` copied (OmegaT 3 leaves the
+  English in units nobody translated) is untranslated (:func:`_copy_of_source`).
 
 Only the entries that change are rewritten, in place, in gettext's layout;
 every other byte of the PO file stays as it was (no re-wrapping, no header
