@@ -146,12 +146,28 @@ def _is_letter(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LM"
 
 
+def _boundary(word: str) -> str:
+    """What may not touch a whole word: nothing for spaceless scripts (units glue to
+    what follows: 6日間, 6주간); ASCII letters and digits for an ASCII symbol
+    (Korean 2.5mg씩, Turkish 2,5 mg'ını); any letter or digit otherwise."""
+    if _spaceless(word) or word.endswith("."):  # an abbreviation's dot ends it (मि.ग्रा.पेक्षा)
+        return ""
+    return "ascii" if word.isascii() else "letter"
+
+
+def _glued(ch: str, boundary: str) -> bool:
+    """Whether ``ch`` next to a whole word makes it part of a longer word."""
+    if boundary == "ascii":
+        return ch.isascii() and ch.isalnum()
+    return boundary == "letter" and (_is_letter(ch) or ch.isdigit())
+
+
 @dataclass(frozen=True)
 class WordTable:
     """Words that may stand next to a number, compiled into one alternation."""
 
     pattern: Optional[re.Pattern]
-    meta: tuple[tuple[str, bool, bool], ...]  # per group: label, stem, needs a word boundary
+    meta: tuple[tuple[str, bool, str], ...]  # per group: label, stem, boundary ("", "ascii", "letter")
 
     @classmethod
     def build(cls, words: Iterable[tuple[str, str]], before: bool = False,
@@ -164,7 +180,7 @@ class WordTable:
         body = "|".join(alts)
         flags = re.IGNORECASE if ignore_case else 0
         pattern = re.compile(f"(?:{body})[{_SPACES}]*$" if before else f"(?:{body})", flags)
-        meta = tuple((label, w.endswith("*"), not _spaceless(w)) for w, label in ordered)
+        meta = tuple((label, w.endswith("*"), _boundary(w)) for w, label in ordered)
         return cls(pattern, meta)
 
     def after(self, text: str, pos: int) -> Optional[tuple[str, int]]:
@@ -174,12 +190,12 @@ class WordTable:
         match = self.pattern.match(text, pos)
         if not match:
             return None
-        label, stem, bounded = self.meta[match.lastindex - 1]
+        label, stem, boundary = self.meta[match.lastindex - 1]
         end = match.end()
         if stem:
             while end < len(text) and _is_letter(text[end]):
                 end += 1
-        elif bounded and end < len(text) and (_is_letter(text[end]) or text[end].isdigit()):
+        elif end < len(text) and _glued(text[end], boundary):
             return None
         return label, end
 
@@ -190,9 +206,9 @@ class WordTable:
         match = self.pattern.search(text, max(0, end - 40), end)
         if not match:
             return None
-        label, _stem, bounded = self.meta[match.lastindex - 1]
+        label, _stem, boundary = self.meta[match.lastindex - 1]
         start = match.start()
-        if bounded and start > 0 and _is_letter(text[start - 1]):
+        if start > 0 and _glued(text[start - 1], boundary):
             return None
         return label, start
 
@@ -376,6 +392,6 @@ def dual_nouns(text: str, lang: str) -> list[tuple[str, str]]:
     for match in table.pattern.finditer(text):
         if match.start() > 0 and _is_letter(text[match.start() - 1]):
             continue
-        label, _stem, _bounded = table.meta[match.lastindex - 1]
+        label = table.meta[match.lastindex - 1][0]
         out.append((label, match.group(0)))
     return out

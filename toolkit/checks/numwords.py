@@ -141,7 +141,9 @@ UNITS_AFTER: dict[str, dict[str, tuple[str, ...]]] = {
            "times": ("-ჯერ", "ჯერ")},
 }
 UNITS_AFTER["ms"] = UNITS_AFTER["id"]
-UNITS_AFTER["mr"] = UNITS_AFTER["ne"] = UNITS_AFTER["hi"]
+UNITS_AFTER["ne"] = UNITS_AFTER["hi"]
+UNITS_AFTER["mr"] = {**UNITS_AFTER["hi"], "hour": ("तास*",), "week": ("आठवड*",),
+                     "month": ("महिन*", "महीन*"), "year": ("वर्ष*",)}
 UNITS_AFTER["bg"] = UNITS_AFTER["ru"]
 
 #: Unit words *before* a number ("aged 65", Swahili "siku 6" = 6 days).
@@ -157,7 +159,7 @@ PERCENT_AFTER: dict[str, tuple[str, ...]] = {
     "fr": ("pour cent", "pourcent*"), "it": ("per cento",), "de": ("Prozent",), "nl": ("procent",),
     "pl": ("procent*",), "ar": ("في المائة", "في المئة", "بالمائة", "بالمئة"), "fa": ("درصد",),
     "ur": ("فیصد",), "he": ("אחוז", "אחוזים"), "hi": ("प्रतिशत", "फ़ीसदी", "फीसदी"),
-    "mr": ("टक्के",), "ne": ("प्रतिशत",), "bn": ("শতাংশ",), "ta": ("சதவீத*", "சதவிகித*"),
+    "mr": ("टक्के",), "ne": ("प्रतिशत",), "bn": ("শতাংশ*",), "ta": ("சதவீத*", "சதவிகித*"),
     "th": ("เปอร์เซ็นต์",), "ja": ("パーセント",), "ko": ("퍼센트", "프로"), "zh": ("个百分点",),
     "ru": ("процент*",), "bg": ("процент*",), "uk": ("відсот*",), "el": ("τοις εκατό", "τοις εκατόν"),
     "vi": ("phần trăm",), "id": ("persen",), "ms": ("peratus",), "ka": ("პროცენტ*",),
