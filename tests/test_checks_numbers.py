@@ -225,3 +225,47 @@ def test_units_and_ranges_are_read():
     # In a translation a percent sign is shared by a range's bounds.
     assert [n.unit for n in read_numbers("%20-40'ı", "tr")] == ["%", "%"]
     assert [(n.text, n.unit) for n in read_numbers("6～8週間", "ja")] == [("6", "week"), ("8", "week")]
+
+
+def _mutations(text: str):
+    """Each number of ``text`` made wrong two ways, in its own digits: first digit changed,
+    a digit put in front (the first one again, or a one before a zero: 0.5 -> 10.5)."""
+    for match in re.finditer(r"\d+(?:[.,'\u066b\u066c/\u00a0\u202f]\d+)*", text):
+        token, first = match.group(0), match.group(0)[0]
+        zero = ord(first) - int(first)  # the script's digit zero
+        bumped = chr(zero + (int(first) + 1) % 10) + token[1:]
+        prefix = first if first != chr(zero) else chr(zero + 1)
+        for wrong in (bumped, prefix + token):
+            yield text[:match.start()] + wrong + text[match.end():]
+
+
+def _correct_pairs():
+    """(lang, English, correct translation) of the article and of the demo translations."""
+    article = (DATA / f"{SLUG}.md").read_text(encoding="utf-8").split("---", 2)[2]
+    english = {f"b{n}.s1": p.strip() for n, p in enumerate(
+        (p for p in article.split("\n\n") if p.strip()), 1)}
+    for lang, table in TRANSLATIONS.items():
+        for segment, target in table.items():
+            if segment != "plants":
+                yield lang, english[segment], target
+    for path in sorted((REPO / "po").glob("*/failed-back-syndrome.po")):
+        for entry in polib.pofile(str(path)):
+            if entry.msgstr and "fuzzy" not in entry.flags and re.search(r"\d", entry.msgid):
+                yield path.parent.name, entry.msgid, entry.msgstr
+
+
+def test_every_number_made_wrong_is_an_error():
+    """Every number of every correct translation, changed or multiplied, is an error."""
+    caught = tried = 0
+    missed = []
+    for lang, source, target in _correct_pairs():
+        env = LanguageEnv(lang)
+        if any(p.severity is None for p in check_numbers(Entry(source, target), env)):
+            continue  # already reported as it stands (none in these files)
+        for wrong in _mutations(target):
+            tried += 1
+            if any(p.severity is None for p in check_numbers(Entry(source, wrong), env)):
+                caught += 1
+            else:
+                missed.append((lang, wrong))
+    assert missed == [] and tried > 500, (tried, missed[:10])
