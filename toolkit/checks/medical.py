@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Optional
@@ -55,29 +56,63 @@ class NumberComparison:
     pairs: list[tuple[Number, Number]] = field(default_factory=list)
 
 
+#: Above this many candidate pairs after the greedy pass, no augmenting is tried (hostile input):
+#: the greedy matching can only report more numbers missing, never fewer.
+PAIRING_BUDGET = 2_000_000
+
+
 def _pair(wanted: list[Number], have: list[Number]) -> dict[int, int]:
     """A maximum matching source index -> target index (same value, agreeing units).
 
-    An augmenting-path matching, not a greedy one: with units that may be
-    unknown, taking the first candidate can strand a later number.
-    Candidates with the very same unit are tried first, then in order.
+    Greedy first (each number takes its first free candidate, the very same
+    unit before an unknown one, then in order), then augmenting paths for the
+    numbers left over: with units that may be unknown, the first candidate
+    can strand a later number ("2.5 mg ... 2.5" where the unit-less 2.5 was
+    the only place for the second).  Breadth-first and iterative, so a long
+    entry cannot exhaust the stack.
     """
-    options = [sorted((j for j, t in enumerate(have) if s.values & t.values and units_agree(s.unit, t.unit)),
-                      key=lambda j, s=s: (have[j].unit != s.unit, j)) for s in wanted]
-    owner: dict[int, int] = {}
-
-    def place(i: int, seen: set[int]) -> bool:
-        for j in options[i]:
-            if j not in seen:
-                seen.add(j)
-                if j not in owner or place(owner[j], seen):
-                    owner[j] = i
-                    return True
-        return False
-
-    for i in range(len(wanted)):
-        place(i, set())
-    return {i: j for j, i in owner.items()}
+    by_value: dict[Decimal, list[int]] = {}
+    for j, number in enumerate(have):
+        for value in number.values:
+            by_value.setdefault(value, []).append(j)
+    options = []
+    for s in wanted:
+        found = {j for v in s.values for j in by_value.get(v, ()) if units_agree(s.unit, have[j].unit)}
+        options.append(sorted(found, key=lambda j, s=s: (have[j].unit != s.unit, j)))
+    owner: dict[int, int] = {}   # target -> source
+    taken: dict[int, int] = {}   # source -> target
+    for i, candidates in enumerate(options):
+        free = next((j for j in candidates if j not in owner), None)
+        if free is not None:
+            owner[free], taken[i] = i, free
+    left = [i for i in range(len(wanted)) if i not in taken and options[i]]
+    if len(left) * sum(map(len, options)) > PAIRING_BUDGET:
+        return taken
+    for i in left:
+        parent: dict[int, int] = {}
+        queue = deque([i])
+        while queue:
+            s = queue.popleft()
+            free = None
+            for j in options[s]:
+                if j in parent:
+                    continue
+                parent[j] = s
+                if j not in owner:
+                    free = j
+                    break
+                queue.append(owner[j])
+            if free is not None:
+                j = free
+                while True:  # flip the path back to i
+                    s = parent[j]
+                    previous = taken.get(s)
+                    owner[j], taken[s] = s, j
+                    if s == i:
+                        break
+                    j = previous
+                break
+    return taken
 
 
 def _unverified(source: Number, target: Number) -> bool:
@@ -93,7 +128,8 @@ def compare_entry(source: str, target: str, lang: str) -> NumberComparison:
     result = NumberComparison()
     result.pairs = [(wanted[i], have[j]) for i, j in sorted(matched.items())]
     result.missing = [n for i, n in enumerate(wanted) if i not in matched]
-    result.extra = [n for j, n in enumerate(have) if j not in set(matched.values())]
+    used = set(matched.values())
+    result.extra = [n for j, n in enumerate(have) if j not in used]
     duals = dual_nouns(target, lang)
     for number in list(result.missing):
         if number.values == {Decimal(2)} and number.unit != PERCENT:
@@ -102,7 +138,7 @@ def compare_entry(source: str, target: str, lang: str) -> NumberComparison:
                 duals.remove(word)
                 result.missing.remove(number)
                 result.duals.append((number, word[1]))
-    loose = [(s, t) for s, t in result.pairs if _unverified(s, t)]
+    loose = [(s, t) for s, t in result.pairs if _unverified(s, t)] if len(result.pairs) <= 50 else []
     for s1, t1 in loose:
         for s2, t2 in result.pairs:
             if s1.start < s2.start and t1.start > t2.start and not (s1.values & s2.values):
