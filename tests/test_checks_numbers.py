@@ -269,3 +269,12 @@ def test_every_number_made_wrong_is_an_error():
             else:
                 missed.append((lang, wrong))
     assert missed == [] and tried > 500, (tried, missed[:10])
+
+
+def test_pairing_is_a_maximum_matching_and_survives_long_entries():
+    # Greedy would give the unit-less 2.5 the "2,5 mg" and strand the source's 2.5 mg.
+    assert compare_numbers("2.5 and 2.5 mg", "2,5 mg y 2,5 días", "es") == ([], [])
+    long_source = " ".join(["take 1 mg for 1 day"] * 1500)
+    long_target = " ".join(["tome 1 mg durante 1 día"] * 1499 + ["tome 1 mg durante 7 días"])
+    missing, extra = compare_numbers(long_source, long_target, "es")
+    assert [n.label for n in missing] == ["1 day"] and [n.label for n in extra] == ["7 días"]
