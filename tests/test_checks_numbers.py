@@ -278,3 +278,10 @@ def test_pairing_is_a_maximum_matching_and_survives_long_entries():
     long_target = " ".join(["tome 1 mg durante 1 día"] * 1499 + ["tome 1 mg durante 7 días"])
     missing, extra = compare_numbers(long_source, long_target, "es")
     assert [n.label for n in missing] == ["1 day"] and [n.label for n in extra] == ["7 días"]
+
+
+def test_unreadable_tokens_fall_back_to_sibling_locales_then_english():
+    assert compare_numbers("take 2.5 mg", "تناول 2,5 ملغ", "ar") == ([], [])   # as ar_MA writes
+    assert compare_numbers("take 2.5 mg", "tome 2.5 mg", "es") == ([], [])     # English
+    lost, _ = compare_numbers("1,500 patients", "1,500 pacientes", "es")      # read locally: 1.5
+    assert [n.text for n in lost] == ["1,500"]

@@ -15,8 +15,9 @@ compare values, not spellings, and pair each number with what it counts:
 * **Which convention** an entry follows is decided per entry: the CLDR
   conventions that read *every* separated number of the entry win, so in
   ``es-419`` "1.500 pacientes, 2,5 mg" is 1500 and 2.5.  A token no local
-  convention reads (``2.5`` in Spanish) is read the English way; one that
-  cannot be read at all gives one number per digit group.
+  convention reads is read the way the language's other CLDR locales write
+  (``2,5`` in Arabic, as ``ar_MA`` does) or the English way (``2.5`` in
+  Spanish); one that cannot be read at all gives one number per digit group.
 * **Words** come from :mod:`toolkit.checks.numwords`: percent words
   (``درصد``, ``yüzde``, ``ร้อยละ``...), large-number words (``15万``,
   ``15만``, ``1.5 लाख``) and units (``mg``, ``días``, ``日間``...).
@@ -36,6 +37,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 import babel
+from babel.localedata import locale_identifiers
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from toolkit.checks import numwords
@@ -75,6 +77,23 @@ class Convention:
 ENGLISH = Convention(".", frozenset({",", *_SPACES}))
 
 
+def _locale_conventions(loc: babel.Locale) -> list[Convention]:
+    """The conventions of one CLDR locale, in each of its numbering systems."""
+    grouping = loc.decimal_formats[None].grouping
+    indian = grouping[1] == 2 and grouping[0] == 3
+    systems = {loc.default_numbering_system, "latn", *dict(loc.other_numbering_systems).values()}
+    found = []
+    for system in sorted(systems):
+        try:
+            decimal = get_decimal_symbol(loc, numbering_system=system)
+            group = get_group_symbol(loc, numbering_system=system)
+        except Exception:  # a numbering system without symbols (Han words, Roman...)
+            continue
+        groups = {group, *_SPACES} | ({"\u066c"} if decimal == "\u066b" else set())
+        found.append(Convention(decimal, frozenset(groups - {decimal}), indian))
+    return found
+
+
 @lru_cache(maxsize=None)
 def conventions(lang: str) -> tuple[Convention, ...]:
     """The conventions CLDR gives ``lang`` and its base language, in all their numbering systems."""
@@ -82,23 +101,33 @@ def conventions(lang: str) -> tuple[Convention, ...]:
         locale = babel.Locale.parse(lang, sep="-")
     except (ValueError, TypeError, babel.UnknownLocaleError):
         return (ENGLISH,)  # pseudo-languages: English conventions
-    locales = [locale] if str(locale) == locale.language else [locale, babel.Locale(locale.language)]
-    found: list[Convention] = []
-    for loc in locales:
-        grouping = loc.decimal_formats[None].grouping
-        indian = grouping[1] == 2 and grouping[0] == 3
-        systems = {loc.default_numbering_system, "latn", *dict(loc.other_numbering_systems).values()}
-        for system in sorted(systems):
-            try:
-                decimal = get_decimal_symbol(loc, numbering_system=system)
-                group = get_group_symbol(loc, numbering_system=system)
-            except Exception:  # a numbering system without symbols (Han words, Roman...)
-                continue
-            groups = {group, *_SPACES} | ({"\u066c"} if decimal == "\u066b" else set())
-            found.append(Convention(decimal, frozenset(groups - {decimal}), indian))
+    found = _locale_conventions(locale)
+    if str(locale) != locale.language:
+        found += _locale_conventions(babel.Locale(locale.language))
     if locale.language == "fa":  # Persian also writes 2.5 as ۲/۵
         found.append(Convention("/", frozenset({"\u066c", ",", *_SPACES})))
     return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=None)
+def fallback_conventions(lang: str) -> tuple[Convention, ...]:
+    """Conventions for a token the language's own cannot read: its sibling locales', then English.
+
+    A Moroccan translator of ``ar`` writes ``2,5`` (CLDR ``ar_MA``); a
+    Spanish one may keep ``2.5``.  Only *unreadable* tokens get here, so
+    ``1,500`` in Spanish stays 1.5 and is reported.
+    """
+    own = set(conventions(lang))
+    base = lang.split("-")[0].lower()
+    found: list[Convention] = []
+    for identifier in locale_identifiers():
+        if identifier.split("_")[0] != base:
+            continue
+        try:
+            found += [c for c in _locale_conventions(babel.Locale.parse(identifier)) if c not in own]
+        except (ValueError, babel.UnknownLocaleError):
+            continue
+    return tuple(dict.fromkeys([*found, ENGLISH]))
 
 
 def _digits(text: str) -> str:
@@ -239,17 +268,21 @@ def language_words(lang: str) -> Words:
     def pairs(table: dict) -> list[tuple[str, str]]:
         return [(w, str(label)) for label, words in table.get(base, {}).items() for w in words]
 
+    def percent(table: dict) -> list[tuple[str, str]]:
+        return [(w, PERCENT) for w in table.get(base, ())]
+
+    def multipliers(table: dict) -> list[tuple[str, str]]:
+        return [(w, str(v)) for w, v in table.get(base, {}).items()]
+
+    universal = [(w, c) for c, ws in numwords.UNIVERSAL_UNITS.items() for w in ws]
     return Words(
         units_after=WordTable.build(pairs(numwords.UNITS_AFTER)),
-        universal_units=WordTable.build([(w, c) for c, ws in numwords.UNIVERSAL_UNITS.items() for w in ws],
-                                        ignore_case=False),
+        universal_units=WordTable.build(universal, ignore_case=False),
         units_before=WordTable.build(pairs(numwords.UNITS_BEFORE), before=True),
-        percent_after=WordTable.build((w, PERCENT) for w in numwords.PERCENT_AFTER.get(base, ())),
-        percent_before=WordTable.build(((w, PERCENT) for w in numwords.PERCENT_BEFORE.get(base, ())),
-                                       before=True),
-        multipliers_after=WordTable.build((w, str(v)) for w, v in numwords.MULTIPLIERS_AFTER.get(base, {}).items()),
-        multipliers_before=WordTable.build(((w, str(v)) for w, v in
-                                            numwords.MULTIPLIERS_BEFORE.get(base, {}).items()), before=True),
+        percent_after=WordTable.build(percent(numwords.PERCENT_AFTER)),
+        percent_before=WordTable.build(percent(numwords.PERCENT_BEFORE), before=True),
+        multipliers_after=WordTable.build(multipliers(numwords.MULTIPLIERS_AFTER)),
+        multipliers_before=WordTable.build(multipliers(numwords.MULTIPLIERS_BEFORE), before=True),
         duals=WordTable.build(pairs(numwords.DUALS)),
     )
 
@@ -291,7 +324,9 @@ def _token_values(tokens: list[str], lang: str) -> list[set[Decimal]]:
     out = []
     for token in tokens:
         values = set().union(*(readings(token, c) for c in chosen))
-        out.append(values or readings(token, ENGLISH))
+        if not values:
+            values = set().union(*(readings(token, c) for c in fallback_conventions(lang)))
+        out.append(values)
     return out
 
 

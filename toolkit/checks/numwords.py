@@ -196,8 +196,8 @@ MULTIPLIERS_AFTER: dict[str, dict[str, int]] = {
 }
 MULTIPLIERS_AFTER["mr"] = MULTIPLIERS_AFTER["ne"] = MULTIPLIERS_AFTER["hi"]
 
-#: Large-number words before a number (Swahili "elfu 150" = 150,000).
-MULTIPLIERS_BEFORE: dict[str, dict[str, int]] = {"sw": {"elfu": 10**3, "milioni": 10**6}}
+#: Large-number words before a number (Swahili "elfu 150" = 150,000, "laki 1.5" = 150,000).
+MULTIPLIERS_BEFORE: dict[str, dict[str, int]] = {"sw": {"elfu": 10**3, "laki": 10**5, "milioni": 10**6}}
 
 #: Nouns in the dual: the number two is in the noun (يومين "two days", שנתיים "two years").
 #: A source 2 they stand for is a warning, never an error.
