@@ -130,14 +130,14 @@ def compare_entry(source: str, target: str, lang: str) -> NumberComparison:
     result.missing = [n for i, n in enumerate(wanted) if i not in matched]
     used = set(matched.values())
     result.extra = [n for j, n in enumerate(have) if j not in used]
-    duals = dual_nouns(target, lang)
-    for number in list(result.missing):
-        if number.values == {Decimal(2)} and number.unit != PERCENT:
-            word = next((d for d in duals if units_agree(number.unit, d[0])), None)
-            if word:
-                duals.remove(word)
-                result.missing.remove(number)
-                result.duals.append((number, word[1]))
+    twos = [n for n in result.missing if n.values == {Decimal(2)} and n.unit != PERCENT]
+    duals = dual_nouns(target, lang) if twos else []
+    for number in twos:
+        word = next((d for d in duals if units_agree(number.unit, d[0])), None)
+        if word:
+            duals.remove(word)
+            result.missing.remove(number)
+            result.duals.append((number, word[1]))
     loose = [(s, t) for s, t in result.pairs if _unverified(s, t)] if len(result.pairs) <= 50 else []
     for s1, t1 in loose:
         for s2, t2 in result.pairs:

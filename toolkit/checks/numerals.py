@@ -50,6 +50,7 @@ _PERCENT_SIGNS = "%\u066a\ufe6a"
 _TOKEN_RE = re.compile(
     rf"(?<!\d)\d+(?:[.,'\u2019\u066b\u066c/]\d+|[{_SPACES}]\d{{3}}(?!\d))*")
 _PART_RE = re.compile(r"(\d+)")
+_DIGIT_RE = re.compile(r"[\d\uff10-\uff19]")
 _GAP_RE = re.compile(rf"[{_SPACES}]*(?:-(?=\D))?[{_SPACES}]*")
 _SIGN_AFTER_RE = re.compile(rf"[{_SPACES}]?[{_PERCENT_SIGNS}]")
 _SIGN_BEFORE_RE = re.compile(rf"[{_PERCENT_SIGNS}][{_SPACES}]?$")
@@ -145,13 +146,14 @@ def _grouped(groups: list[str], indian: bool) -> bool:
             and all(len(g) == 2 for g in groups[1:-1]))
 
 
-def readings(token: str, convention: Convention) -> set[Decimal]:
+@lru_cache(maxsize=65536)
+def readings(token: str, convention: Convention) -> frozenset[Decimal]:
     """Values ``token`` (digits and separators) has under ``convention`` (empty: unreadable)."""
     parts = _PART_RE.split(token)[1:-1]
     groups = [_digits(p) for p in parts[0::2]]
     seps = parts[1::2]
     if not seps:
-        return {Decimal(groups[0])}
+        return frozenset({Decimal(groups[0])})
     out: set[Decimal] = set()
     if len(set(seps)) == 1 and seps[0] in convention.groups and _grouped(groups, convention.indian):
         out.add(Decimal("".join(groups)))
@@ -159,7 +161,7 @@ def readings(token: str, convention: Convention) -> set[Decimal]:
     if (last == convention.decimal and len(set(lead)) <= 1 and all(s in convention.groups for s in lead)
             and _grouped(groups[:-1], convention.indian)):
         out.add(Decimal("".join(groups[:-1]) + "." + groups[-1]))
-    return out
+    return frozenset(out)
 
 
 # --- words next to numbers (numwords) ---------------------------------------------------------
@@ -397,6 +399,8 @@ def _link_ranges(numbers: list[Number], text: str, side: str) -> list[Number]:
 
 def read_numbers(text: str, lang: str, side: str = "target") -> list[Number]:
     """The numbers of plain ``text`` written in ``lang`` (``side``: "source" or "target")."""
+    if not _DIGIT_RE.search(text):
+        return []
     text = normalise(text)
     words = language_words(lang)
     matches = list(_TOKEN_RE.finditer(text))
