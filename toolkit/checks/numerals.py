@@ -422,15 +422,11 @@ def read_numbers(text: str, lang: str, side: str = "target") -> list[Number]:
 
 
 def dual_nouns(text: str, lang: str) -> list[tuple[str, str]]:
-    """(unit class, word) of each dual noun in ``text`` (Arabic يومين, Hebrew שנתיים)."""
+    """(unit class, word) of each dual noun in ``text`` (Arabic يومين, Hebrew שנתיים).
+
+    Prefixes glued in front (Arabic و/ل/ب, Hebrew ו/ב/ל/ה: ולשנתיים) are allowed.
+    """
     table = language_words(lang).duals
-    text = normalise(text)
-    out = []
     if table.pattern is None:
-        return out
-    for match in table.pattern.finditer(text):
-        if match.start() > 0 and _is_letter(text[match.start() - 1]):
-            continue
-        label = table.meta[match.lastindex - 1][0]
-        out.append((label, match.group(0)))
-    return out
+        return []
+    return [(table.meta[m.lastindex - 1][0], m.group(0)) for m in table.pattern.finditer(normalise(text))]
