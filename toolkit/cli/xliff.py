@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import ProjectContext, echo_rewrites, pass_project
+from toolkit.cli import ProjectContext, echo, echo_rewrites, pass_project
 
 
 @click.group("xliff")
@@ -33,10 +33,10 @@ def export(project: ProjectContext, lang: str, slugs: tuple[str, ...], untransla
                             use_tm=not no_tm)
     for item in report.files:
         skipped = (f" ({item.skipped} skipped: characters XML cannot carry)" if item.skipped else "")
-        click.echo(f"{_shown(item.path)}: {item.units} units{skipped}")
+        echo(f"{_shown(item.path)}: {item.units} units{skipped}")
     for slug in report.nothing_to_do:
-        click.echo(f"{slug}: nothing to translate, no file written")
-    click.echo(f"{len(report.files)} files, {sum(f.units for f in report.files)} units")
+        echo(f"{slug}: nothing to translate, no file written")
+    echo(f"{len(report.files)} files, {sum(f.units for f in report.files)} units")
 
 
 @xliff_group.command("import")
@@ -56,9 +56,9 @@ def import_(ctx: click.Context, project: ProjectContext, files: tuple[Path, ...]
     results, report = import_files(project.config, files, stale)
     for result in results:
         for message in result.messages:
-            click.echo(f"tmkit: warning: {message}", err=True)
-        click.echo(f"{result.path}: {result.counts.summary()} -> {result.po}")
-    click.echo(f"{len(report.written)} PO files written")
+            echo(f"tmkit: warning: {message}", err=True)
+        echo(f"{result.path}: {result.counts.summary()} -> {result.po}")
+    echo(f"{len(report.written)} PO files written")
     ctx.exit(echo_rewrites(project.config.root, report.redone, report.left, "xliff import"))
 
 
