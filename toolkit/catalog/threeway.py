@@ -37,7 +37,7 @@ from typing import Hashable, Optional
 
 import polib
 
-from toolkit.catalog.pofile import format_po, parse_po, parse_po_bytes
+from toolkit.catalog.pofile import format_po, parse_po, parse_po_bytes, read_po_bytes
 from toolkit.project.fsutil import atomic_write_text
 
 #: The translator comment that carries the other side's translation of a conflict.
@@ -272,7 +272,8 @@ def merge_po_files(base: Path, ours: Path, theirs: Path, name: Optional[str] = N
     and nothing is written (git then reports a conflict and keeps ours).
     """
     def read(path: Path, side: str) -> polib.POFile:
-        return parse_po_bytes(path.read_bytes(), f"{name} ({side})" if name else str(path))
+        shown = f"{name} ({side})" if name else str(path)
+        return parse_po_bytes(read_po_bytes(path, shown), shown)
 
     result = merge_catalogs(read(base, "base"), read(ours, "ours"), read(theirs, "theirs"))
     atomic_write_text(ours, result.text)

@@ -40,9 +40,11 @@ def update(project, languages: tuple[str, ...]) -> None:
 def import_(project, files: tuple[Path, ...], lang: str, source_lang: str) -> None:
     """Import TMX 1.4, PO/POT files with translations, or compendia."""
     for path, result in tmp.import_files(project.config, files, lang, source_lang):
+        for warning in result.warnings:
+            echo(f"tmkit: warning: {warning}", err=True)
         skipped = f", {result.skipped} skipped" if result.skipped else ""
         echo(f"{path}: {result.units} units read, {result.added} new, "
-                   f"{result.counted} counted again{skipped}")
+             f"{result.counted} counted again{skipped}")
 
 
 @tm_group.command("export")

@@ -48,8 +48,11 @@ def export(project: ProjectContext, lang: str, slugs: tuple[str, ...], untransla
 def import_(ctx: click.Context, project: ProjectContext, files: tuple[Path, ...], stale: str) -> None:
     """Bring the translations of XLIFF files back into the PO files.
 
-    A PO file a translator saved during the import gets the import again,
-    applied to the saved file, or is left as saved with a warning (exit 1).
+    A unit refused (tags that differ from the source's, a control character)
+    is named with its file and line and the import exits 1; the other units
+    are applied.  A PO file a translator saved during the import gets the
+    import again, applied to the saved file, or is left as saved with a
+    warning (exit 1).
     """
     from toolkit.xliff.project import import_files
 
@@ -59,7 +62,8 @@ def import_(ctx: click.Context, project: ProjectContext, files: tuple[Path, ...]
             echo(f"tmkit: warning: {message}", err=True)
         echo(f"{result.path}: {result.counts.summary()} -> {result.po}")
     echo(f"{len(report.written)} PO files written")
-    ctx.exit(echo_rewrites(project.config.root, report.redone, report.left, "xliff import"))
+    code = echo_rewrites(project.config.root, report.redone, report.left, "xliff import")
+    ctx.exit(max(code, 1 if any(result.counts.refused for result in results) else 0))
 
 
 def _shown(path: Path) -> str:

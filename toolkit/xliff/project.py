@@ -167,8 +167,7 @@ def apply_to_catalog(po_shown: str, data: bytes, xfiles: list[tuple[int, str, Xl
     that a translator saved while the import ran.
     """
     po = parse_po_bytes(data, po_shown)          # refuses what is not valid UTF-8 PO
-    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    catalog = CatalogImport(po_shown, text, po)
+    catalog = CatalogImport(po_shown, data.decode("utf-8"), po)
     results = []
     for order, shown, xfile in xfiles:
         counts, messages = apply_file(xfile, catalog, shown, stale)
