@@ -39,6 +39,7 @@ import polib
 
 from toolkit.catalog.pofile import format_po, parse_po, parse_po_bytes, read_po_bytes
 from toolkit.project.fsutil import atomic_write_text
+from toolkit.text.xmlchars import shown
 
 #: The translator comment that carries the other side's translation of a conflict.
 OTHER_TRANSLATION = "merge: other translation:"
@@ -113,7 +114,8 @@ def _shown_translation(entry: polib.POEntry) -> str:
         text = " | ".join(f"[{n}] {value}" for n, value in sorted(entry.msgstr_plural.items()))
     else:
         text = entry.msgstr
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
+    # One comment line: a raw \r or \n (or any control) would end it or hide text.
+    return shown(text.replace("\\", "\\\\"))
 
 
 def _has_translation(entry: polib.POEntry) -> bool:

@@ -147,7 +147,7 @@ class TmkitGroup(click.Group):
             if os.environ.get("TMKIT_DEBUG"):
                 raise
             echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
-                       "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
+                 "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
             ctx.exit(INTERNAL_ERROR)
 
 

@@ -24,13 +24,13 @@ def _print_report(report: BuildReport, root: Path) -> None:
     if report.kept:
         names = ", ".join(f"{r.lang}/{r.slug}" for r in report.kept)
         echo(f"kept: {len(report.kept)} held-back article-language(s) keep their last "
-                   f"approved pages until a new sign-off: {names}")
+             f"approved pages until a new sign-off: {names}")
     try:
         where = report.output.relative_to(root.resolve())
     except ValueError:
         where = report.output
     echo(f"{len(report.written)} file(s) written, {len(report.removed)} removed, "
-               f"{report.unchanged} of {report.articles} article(s) unchanged, in {where}/")
+         f"{report.unchanged} of {report.articles} article(s) unchanged, in {where}/")
 
 
 @click.command("build")

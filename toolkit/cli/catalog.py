@@ -42,7 +42,7 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
         for path in report.written:
             echo(f"wrote {_shown(project, path)}")
     echo(f"{report.total} templates, {report.entries} entries: "
-               f"{len(report.written)} written, {report.unchanged} unchanged")
+         f"{len(report.written)} written, {report.unchanged} unchanged")
     if source_checks:
         from toolkit.checks.proofread import proofread_project
 
@@ -52,7 +52,7 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
             echo(finding.format(), err=True)
         if len(shown) < len(findings):
             echo(f"tmkit: warning: {len(findings) - len(shown)} more findings in the English "
-                       "(all with -v, or 'tmkit check --source')", err=True)
+                 "(all with -v, or 'tmkit check --source')", err=True)
 
 
 @click.command("update")
@@ -120,7 +120,7 @@ def merge_po_command(ctx: click.Context, base: Path, ours: Path, theirs: Path, n
     shown = name or str(ours)
     for conflict in result.conflicts:
         echo(f"{shown}:{conflict.line}: translated differently on both sides: kept "
-                   f"{conflict.kept!r} marked fuzzy, the other in '# {OTHER_TRANSLATION}'")
+             f"{conflict.kept!r} marked fuzzy, the other in '# {OTHER_TRANSLATION}'")
     if result.conflicts:
         echo(f"{shown}: {len(result.conflicts)} entries to review (search for '#, fuzzy')")
     ctx.exit(1 if result.conflicts else 0)

@@ -30,8 +30,8 @@ def review_group(ctx: click.Context, lang: Optional[str], slug: Optional[str]) -
     for path, page in pages:
         counts = page.counts
         echo(f"wrote {relative(config, path)}: {counts['translated']} translated, "
-                   f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
-                   f"{page.error_count} error(s); review: {page.review.state}")
+             f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
+             f"{page.error_count} error(s); review: {page.review.state}")
     if not pages:
         echo(f"no PO files for {lang} yet; run 'tmkit update' first")
 
@@ -60,7 +60,7 @@ def approve_command(project, lang: str, slug: str, reviewer: str, despite_findin
     despite = (f" despite {record.error_findings} error-level finding(s)"
                if record.despite_findings else "")
     echo(f"wrote {relative(config, path)}: {lang}/{slug} approved by {record.reviewer} "
-               f"at {record.approved_at}{despite} ({record.fingerprint[:19]}…)")
+         f"at {record.approved_at}{despite} ({record.fingerprint[:19]}…)")
 
 
 commands = [review_group]

@@ -27,7 +27,7 @@ def update(project, languages: tuple[str, ...]) -> None:
         changes = "".join(f", {n} {what}" for n, what in ((result.revised, "revised"),
                                                             (result.withdrawn, "withdrawn")) if n)
         echo(f"{lang}: {result.added} new units, {result.counted} seen in new places, "
-                   f"{result.unchanged} unchanged{changes}")
+             f"{result.unchanged} unchanged{changes}")
     if not results:
         echo("no PO files yet; run 'tmkit update' first")
 
@@ -81,7 +81,7 @@ def lookup(project, text: str, lang: str, min_score: float, limit: int, as_json:
         kind = "exact" if match.exact else "fuzzy"
         notes = f"  [{', '.join(match.penalties)}]" if match.penalties else ""
         echo(f"{match.score:5.1f}% {kind}  {match.unit.origin}  "
-                   f"({match.unit.status}, used {match.unit.count}x){notes}")
+             f"({match.unit.status}, used {match.unit.count}x){notes}")
         echo(f"    source: {match.unit.source}")
         echo(f"    target: {match.unit.target}")
 

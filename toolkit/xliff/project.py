@@ -50,6 +50,7 @@ def export_project(config: Config, lang: str, output: os.PathLike | str,
 
     (lang,) = config.select_languages([lang])
     out = check_output(config, output, "-o")
+    check_output(config, out / lang, "-o")     # out/<lang> may be a symlink into po/
     glossary = load_glossary(config)
     catalogs = []
     for path in article_paths(config, list(slugs) if slugs else None):
