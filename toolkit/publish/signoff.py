@@ -57,7 +57,7 @@ _UTC_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$")
 #: Longest reviewer name recorded or read.
 MAX_REVIEWER = 200
 #: Joiners that Persian, Urdu and Indic names need inside a word: allowed
-#: between two letters only.  Every other invisible format character
+#: between two letters (or marks) only.  Every other invisible format character
 #: (zero-width space, word joiner, BOM, direction marks, embeddings,
 #: overrides and isolates) could make one name display as another.
 _JOINERS = frozenset("\u200c\u200d")
@@ -127,9 +127,14 @@ def reviewer_problem(name: str) -> Optional[str]:
             return f"holds U+{ord(char):04X}, a character that is not text"
         if category in ("Cf", "Zl", "Zp") and not (
                 char in _JOINERS and 0 < index < len(name) - 1
-                and name[index - 1].isalpha() and name[index + 1].isalpha()):
+                and _in_word(name[index - 1]) and _in_word(name[index + 1])):
             return f"holds the invisible character U+{ord(char):04X}"
     return None
+
+
+def _in_word(char: str) -> bool:
+    """A letter or a combining mark (a virama before ZWJ in Devanagari)."""
+    return unicodedata.category(char)[0] in "LM"
 
 
 def valid_utc(stamp: str) -> bool:

@@ -62,6 +62,12 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+def has_control(text: str) -> bool:
+    """True when ``text`` holds any control character (tab and newline too) or a lone
+    surrogate: not for a name that becomes file names, page addresses and XML."""
+    return _TERMINAL_BAD.search(text) is not None
+
+
 def shown(text: str) -> str:
     """``text`` as a terminal may receive it: control characters written as escapes.
 
