@@ -78,6 +78,12 @@ def test_po_translations_with_controls_publish_none_in_html_xml_or_text(root):
     page = (out / f"{SLUG}.txt").read_text("utf-8")
     for entry in entries:
         assert " ".join(entry.msgid.split()[:4]) in page, entry.msgid
+    # The review page shows each refused translation, its control written visibly.
+    assert tmkit(root, "review", "--lang", "es").code == 0
+    review = (root / "exports" / "review" / "es" / f"{SLUG}.html").read_bytes()
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(review)
+    assert not FORBIDDEN.search(review.decode("utf-8"))
+    assert all(shown.encode() in review for shown in ("\\x85", "\\x9b", "\\x7f", "\\x1b", "\\r"))
     # ... and the TM is never fed a translation the build refuses.
     assert tmkit(root, "tm", "update").code == 0
     with sqlite3.connect(root / ".tmkit" / "tm.sqlite") as db:

@@ -78,6 +78,13 @@ def shown(text: str) -> str:
     return _TERMINAL_BAD.sub(_escape, text)
 
 
+def visible(text: str) -> str:
+    """``text`` with each character :func:`publishable` refuses written as an escape
+    (``\\x85``): for a page that shows a rejected translation to the person who
+    must fix it (the review page), tab and newline left as they are."""
+    return CONTROL_BAD.sub(_escape, text)
+
+
 def json_shown(data: object) -> str:
     """``data`` as indented JSON a terminal may receive.
 
