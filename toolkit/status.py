@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -48,6 +47,7 @@ from toolkit.catalog.translated import catalog_index, entry_status
 from toolkit.publish.gate import GateResult, evaluate_gate
 from toolkit.publish.signoff import ReviewState, review_state
 from toolkit.text.languages import get_language
+from toolkit.text.xmlchars import json_shown, shown
 from toolkit.model import SegmentStatus
 from toolkit.project.layout import relative
 from toolkit.readers.sources import iter_articles
@@ -262,6 +262,9 @@ def count_entries(po: polib.POFile) -> tuple[Tally, Tally, int]:
 # -- renderings ----------------------------------------------------------------
 
 def _fit(text: str, width: int) -> str:
+    """``text`` in ``width`` columns, its control characters shown escaped (a cell
+    of the table is one line on a terminal, whatever the file held)."""
+    text = shown(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -320,20 +323,36 @@ def review_lines(report: StatusReport) -> list[str]:
         state = a.review.state + ("!" if signoff and signoff.despite_findings else "")
         lines.append("{:<29} {:<10} {:<18} {}".format(
             _fit(f"{a.lang}/{a.slug}", 29), state, _fit(signoff.reviewer if signoff else "-", 18),
-            signoff.approved_at if signoff else "-"))
+            shown(signoff.approved_at) if signoff else "-"))
     if any(a.review.signoff and a.review.signoff.despite_findings for a in rows):
         lines.append("! approved despite error-level check findings (--despite-findings)")
     return lines
 
 
 def render_json(report: StatusReport) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    return json_shown(report.as_dict())
 
 
 CSV_COLUMNS = ["lang", "article", "entries_total", *[f"entries_{s}" for s in ENTRY_STATES],
                "words_total", *[f"words_{s}" for s in ENTRY_STATES], "target_words",
                "places_total", *[f"places_{s}" for s in STATES], "errors", "percent", "gate",
                "review", "reviewer", "approved_at"]
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's
+#: "CSV injection" list: ``=HYPERLINK(...)`` would be a live link).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: numbers as they are; text with its
+    control characters shown escaped and, when it starts like a formula,
+    prefixed with ``'`` as OWASP and the spreadsheet makers recommend."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return shown(value)
 
 
 def render_csv(report: StatusReport) -> str:
@@ -343,11 +362,11 @@ def render_csv(report: StatusReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for language in report.languages:
         for a in language.articles:
-            writer.writerow([a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
+            writer.writerow(map(csv_cell, [a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
                              a.words.total, *[getattr(a.words, s) for s in ENTRY_STATES], a.target_words,
                              a.places.total, *[getattr(a.places, s) for s in STATES],
                              a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held",
-                             *_review_cells(a)])
+                             *_review_cells(a)]))
     return out.getvalue()
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from toolkit.cli import echo
 from toolkit.project.layout import init_project
+
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
@@ -17,9 +19,9 @@ def init_command(directory: Path, languages: tuple[str, ...], name: str | None) 
     """Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver), .gitignore."""
     created = init_project(directory, list(languages) or None, name)
     for path in created:
-        click.echo(f"created {path}")
+        echo(f"created {path}")
     if not created:
-        click.echo(f"{directory}: already a tmkit project, nothing to do")
+        echo(f"{directory}: already a tmkit project, nothing to do")
 
 
 commands = [init_command]

@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from toolkit.cli import ProjectContext, pass_project
+from toolkit.cli import ProjectContext, echo, pass_project
 from toolkit.project.layout import relative
 
 
@@ -29,11 +29,11 @@ def review_group(ctx: click.Context, lang: Optional[str], slug: Optional[str]) -
         pages = write_review_pages(config, lang, [slug] if slug else None)
     for path, page in pages:
         counts = page.counts
-        click.echo(f"wrote {relative(config, path)}: {counts['translated']} translated, "
-                   f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
-                   f"{page.error_count} error(s); review: {page.review.state}")
+        echo(f"wrote {relative(config, path)}: {counts['translated']} translated, "
+             f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
+             f"{page.error_count} error(s); review: {page.review.state}")
     if not pages:
-        click.echo(f"no PO files for {lang} yet; run 'tmkit update' first")
+        echo(f"no PO files for {lang} yet; run 'tmkit update' first")
 
 
 @review_group.command("approve")
@@ -55,12 +55,12 @@ def approve_command(project, lang: str, slug: str, reviewer: str, despite_findin
         path, record = approve(config, lang, slug, reviewer, despite_findings, expect)
     except ReviewRefused as refused:
         for finding in refused.findings:
-            click.echo(finding.format())
+            echo(finding.format())
         raise
     despite = (f" despite {record.error_findings} error-level finding(s)"
                if record.despite_findings else "")
-    click.echo(f"wrote {relative(config, path)}: {lang}/{slug} approved by {record.reviewer} "
-               f"at {record.approved_at}{despite} ({record.fingerprint[:19]}…)")
+    echo(f"wrote {relative(config, path)}: {lang}/{slug} approved by {record.reviewer} "
+         f"at {record.approved_at}{despite} ({record.fingerprint[:19]}…)")
 
 
 commands = [review_group]

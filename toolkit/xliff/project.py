@@ -64,6 +64,7 @@ def export_project(config: Config, lang: str, output: os.PathLike | str,
         raise XliffError(f"--for must be one of {', '.join(FLAVOURS)}")
     (lang,) = config.select_languages([lang])
     out = check_output(config, output, "-o")
+    check_output(config, out / lang, "-o")     # out/<lang> may be a symlink into po/
     glossary = load_glossary(config)
     catalogs = []
     for path in article_paths(config, list(slugs) if slugs else None):
@@ -208,8 +209,7 @@ def apply_to_catalog(po_shown: str, data: bytes, xfiles: list[tuple[int, str, Xl
     that a translator saved while the import ran.
     """
     po = parse_po_bytes(data, po_shown)          # refuses what is not valid UTF-8 PO
-    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    catalog = CatalogImport(po_shown, text, po)
+    catalog = CatalogImport(po_shown, data.decode("utf-8"), po)
     results = []
     for order, shown, xfile in xfiles:
         counts, messages = apply_file(xfile, catalog, shown, stale)
