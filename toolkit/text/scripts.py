@@ -109,15 +109,28 @@ def word_bounds(text: str, lang: str = "") -> frozenset[int]:
     return frozenset(bounds)
 
 
+def _hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
 def line_pieces(text: str, lang: str = "") -> list[str]:
     """``text`` cut at its UAX #14 line-break opportunities.
 
     Each piece is what may stand at the end of a line, with the spaces that
-    follow it (a line is never broken inside a piece).
+    follow it (a line is never broken inside a piece).  Korean is kept whole
+    between spaces (CSS ``word-break: keep-all``): UAX #14 lets Hangul break
+    between any two syllables, which splits words (ICU4C offers no keep-all
+    option), while Korean separates words by spaces.
     """
     if not text:
         return []
-    return list(LineBreaker(text, _icu_locale(lang)))
+    pieces: list[str] = []
+    for piece in LineBreaker(text, _icu_locale(lang)):
+        if pieces and _hangul(pieces[-1][-1]) and _hangul(piece[0]):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def character_count(text: str) -> int:
