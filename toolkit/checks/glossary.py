@@ -119,6 +119,7 @@ class LanguageTerms:
     terms: list[Term]
     lang: str = ""
     any_term: Optional[re.Pattern] = None
+    _containing: dict[Term, list[Term]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.terms:
@@ -136,6 +137,17 @@ class LanguageTerms:
                 found.append((match.start(), term))
         return [t for _, t in sorted(found, key=lambda p: p[0])]
 
+    def _containers(self, term: Term) -> list[Term]:
+        """Other terms with a rendering that holds one of ``term``'s (computed once per term)."""
+        found = self._containing.get(term)
+        if found is None:
+            mine = {scripts.fold(r, self.lang) for r in term.translations}
+            found = self._containing[term] = [
+                other for other in self.terms if other != term and any(
+                    len(theirs) > len(r) and r in theirs
+                    for theirs in (scripts.fold(x, self.lang) for x in other.translations) for r in mine)]
+        return found
+
     def unrendered(self, wanted: list[Term], translation: str) -> list[Term]:
         """The ``wanted`` terms no occurrence of which in ``translation`` counts.
 
@@ -148,12 +160,19 @@ class LanguageTerms:
         count against it ("back pain" = "dolor de espalda" holds "pain" = "dolor").
         """
         text = scripts.fold(translation, self.lang)
-        spans = {t: _occurrences(t, text, self.lang) for t in self.terms}
-        every = [(s, e, t in wanted) for t, found in spans.items() for s, e in found]
+        near = dict.fromkeys(wanted + [c for t in wanted for c in self._containers(t)])
+        spans = {t: _occurrences(t, text, self.lang) for t in near}
+        starting: dict[int, list[tuple[int, bool]]] = {}     # start -> (end, a wanted term's)
+        for term, found in spans.items():
+            for s, e in found:
+                starting.setdefault(s, []).append((e, term in wanted))
+        longest = max((e - s for found in spans.values() for s, e in found), default=0)
 
         def counts(s: int, e: int) -> bool:
-            # The longest rendering around the occurrence decides whose it is.
-            around = [(oe - os, ours) for os, oe, ours in every if os <= s and e <= oe and oe - os > e - s]
+            # The longest rendering around the occurrence decides whose it is (an
+            # enclosing one starts at most `longest` characters before it).
+            around = [(oe - os, ours) for os in range(max(s - longest, 0), s + 1)
+                      for oe, ours in starting.get(os, ()) if e <= oe and oe - os > e - s]
             return not around or max(around)[1]
 
         return [t for t in wanted if not any(counts(s, e) for s, e in spans.get(t, []))]
