@@ -27,8 +27,17 @@ import pytest
 from conftest import CHROMIUM, render_in_chromium, run_cli
 from test_checks_support import SEED_SLUG, write_po
 
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM) and not shutil.which("chromium"),
-                                reason="Chromium not installed (apt-get install -y chromium)")
+#: The faces the measurements compare (Debian's fonts-noto-core and fonts-noto-cjk).
+FONTS = [Path("/usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf"),
+         Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf"),
+         Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")]
+
+pytestmark = [
+    pytest.mark.skipif(not shutil.which(CHROMIUM) and not shutil.which("chromium"),
+                       reason="Chromium not installed (apt-get install -y chromium)"),
+    pytest.mark.skipif(not all(f.exists() for f in FONTS),
+                       reason="Noto fonts for Chromium missing (apt-get install -y fonts-noto-core fonts-noto-cjk)"),
+]
 
 #: The issue's 24 languages and one more: 25 targets, 26 columns with English.
 LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans", "he", "fa", "ur", "hi", "bn", "th", "ja", "ko", "ru",
