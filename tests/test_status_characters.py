@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 import polib
+from lxml import html as lxml_html
 from translate.tools import pocount
 
 from conftest import run_cli
@@ -55,3 +56,8 @@ def test_thai_status_shows_characters_beside_words(runner, project):
     csv_lines = run_cli(runner, project, "status", "--format", "csv").output.splitlines()
     assert csv_lines[0].endswith(",target_characters")
     assert next(line for line in csv_lines if line.startswith("th,")).endswith(f",{characters}")
+
+    run_cli(runner, project, "status", "--format", "html")
+    page = lxml_html.parse(str(project / "exports" / "status.html")).getroot()
+    assert [e.text_content() for e in page.xpath("//small[@class='chars']")] == [f"{characters:,} characters"]
+    assert page.xpath("//small[@class='chars']/@data-lang") == ["th"]
