@@ -193,6 +193,8 @@ def term_pattern(term: str) -> re.Pattern:
           "acronyms and names listed in checks.do_not_translate stay as they are")
 def check_do_not_translate(entry: Entry, env: LanguageEnv) -> list[Problem]:
     source, target = inline.plain_text(entry.source), inline.plain_text(entry.target)
+    # NFKC: full-width ＭＲＩ in Japanese or Chinese text is the acronym kept.
+    target = unicodedata.normalize("NFKC", target)
     lost = [t for t in env.do_not_translate
             if term_pattern(t).search(source) and not term_pattern(t).search(target)]
     return [Problem(f"'{t}' must stay as it is, translation lacks it") for t in lost]
