@@ -8,7 +8,10 @@ Two counts, each named for what it counts, because people compare both:
   markup).  ``words`` and ``target_words`` are ``pocount``'s word counts of
   those entries (its own ``wordcount``: Unicode word boundaries, so CJK counts
   by character).  Without a PO file the entries are the template's, all
-  untranslated.
+  untranslated.  In languages written without spaces (Thai, Japanese,
+  Chinese...) a "word" is a phrase or a single character, which tells a
+  manager little: ``target_characters`` (letters, marks and digits of the
+  translated entries, counted as a reader counts them) is shown beside it.
 * **places**: the segments on the page, from
   :func:`toolkit.segment.segments_by_unit`, each judged by
   :func:`toolkit.catalog.translated.entry_status` (so one whose markup differs from the
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -50,6 +52,8 @@ from toolkit.catalog.translated import catalog_index, entry_status
 from toolkit.publish.gate import GateResult, evaluate_gate
 from toolkit.publish.signoff import ReviewState, review_state
 from toolkit.text.languages import get_language
+from toolkit.text.xmlchars import json_shown, shown
+from toolkit.text.scripts import character_count, unspaced
 from toolkit.model import SegmentStatus
 from toolkit.project.layout import relative
 from toolkit.readers.sources import iter_articles
@@ -108,6 +112,7 @@ class ArticleStatus:
     gate: GateResult
     catalog: bool        # False when po/<lang>/<slug>.po does not exist
     review: Optional[ReviewState] = None
+    target_characters: int = 0   # letters, marks and digits of the translated entries
 
     @property
     def blockers(self) -> list[str]:
@@ -121,7 +126,8 @@ class ArticleStatus:
     def as_dict(self) -> dict:
         return {"slug": self.slug, "entries": self.entries.as_dict(ENTRY_STATES), "places": self.places.as_dict(),
                 "words": self.words.as_dict(ENTRY_STATES),
-                "target_words": self.target_words, "errors": self.errors, "catalog": self.catalog,
+                "target_words": self.target_words, "target_characters": self.target_characters,
+                "errors": self.errors, "catalog": self.catalog,
                 "gate": {"passed": self.gate.passed, "percent": round(self.gate.percent, 1),
                          "reasons": self.gate.reasons},
                 "review": self.review.as_dict() if self.review else None}
@@ -159,6 +165,19 @@ class LanguageStatus:
         return sum(a.errors for a in self.articles)
 
     @property
+    def target_words(self) -> int:
+        return sum(a.target_words for a in self.articles)
+
+    @property
+    def target_characters(self) -> int:
+        return sum(a.target_characters for a in self.articles)
+
+    @property
+    def unspaced(self) -> bool:
+        """Written without spaces between words: characters say more than words."""
+        return unspaced(self.lang)
+
+    @property
     def passed(self) -> int:
         return sum(a.gate.passed for a in self.articles)
 
@@ -166,7 +185,7 @@ class LanguageStatus:
         return {"lang": self.lang, "name": self.name, "rtl": self.rtl,
                 "entries": self.entries.as_dict(ENTRY_STATES), "places": self.places.as_dict(),
                 "words": self.words.as_dict(ENTRY_STATES),
-                "target_words": sum(a.target_words for a in self.articles),
+                "target_words": self.target_words, "target_characters": self.target_characters,
                 "errors": self.errors, "published": self.passed,
                 "articles": [a.as_dict() for a in self.articles]}
 
@@ -226,16 +245,17 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                     places.add(status.value)
             if po is not None:
                 entries, words, target_words = count_entries(po)
+                characters = sum(character_count(t) for t in translated_targets(po))
             else:
                 distinct = {s.key: s.text for _unit, unit_segments in units for s in unit_segments}
                 entries = Tally(untranslated=len(distinct))
                 words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
-                target_words = 0
+                target_words = characters = 0
             review = review_state(config, language.lang, article.slug, units, index)
             gate = evaluate_gate(config, units, statuses, review)
             language.articles.append(ArticleStatus(
                 language.lang, article.slug, entries, places, words, target_words,
-                errors.get((language.lang, article.slug), 0), gate, po is not None, review))
+                errors.get((language.lang, article.slug), 0), gate, po is not None, review, characters))
     return report
 
 
@@ -253,22 +273,31 @@ def count_entries(po: polib.POFile) -> tuple[Tally, Tally, int]:
     The header and obsolete entries are not counted; plural entries count
     the words of both English forms and of every translated form.
     """
-    entries, words, target_words = Tally(), Tally(), 0
+    entries, words = Tally(), Tally()
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
         state = entry_state(entry)
         entries.add(state)
         words.add(state, wordcount(entry.msgid) + (wordcount(entry.msgid_plural) if entry.msgid_plural else 0))
-        if state == "translated":
-            targets = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
-            target_words += sum(wordcount(t) for t in targets)
-    return entries, words, target_words
+    return entries, words, sum(wordcount(t) for t in translated_targets(po))
+
+
+def translated_targets(po: polib.POFile) -> list[str]:
+    """The translations (every plural form) of the entries pocount counts as translated."""
+    out: list[str] = []
+    for entry in po:
+        if not entry.obsolete and entry.msgid and entry_state(entry) == "translated":
+            out += [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+    return out
 
 
 # -- renderings ----------------------------------------------------------------
 
 def _fit(text: str, width: int) -> str:
+    """``text`` in ``width`` columns, its control characters shown escaped (a cell
+    of the table is one line on a terminal, whatever the file held)."""
+    text = shown(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -317,6 +346,7 @@ def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
             lines.append(row(language.lang, f"(all {total})", language.entries,
                              language.places.percent(), language.words,
                              language.errors, share, language.passed == total))
+    lines += character_lines(report)
     passed = sum(lang.passed for lang in report.languages)
     total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
@@ -325,6 +355,19 @@ def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
     lines.append("pct: share of the page's segments translated; (all N): of all articles together.")
     lines += review_lines(report)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def character_lines(report: StatusReport) -> list[str]:
+    """Translated words and characters of the languages written without spaces."""
+    shown = [lang for lang in report.languages if lang.unspaced]
+    if not shown:
+        return []
+    lines = ["-" * 79, "{:<29} {:>12} {:>12}".format("translated (no spaces)", "words", "characters")]
+    for language in shown:
+        for a in language.articles:
+            lines.append("{:<29} {:>12,} {:>12,}".format(_fit(f"{a.lang}/{a.slug}", 29), a.target_words,
+                                                          a.target_characters))
+    return lines
 
 
 def review_lines(report: StatusReport) -> list[str]:
@@ -342,20 +385,36 @@ def review_lines(report: StatusReport) -> list[str]:
         state = a.review.state + ("!" if signoff and signoff.despite_findings else "")
         lines.append("{:<29} {:<10} {:<18} {}".format(
             _fit(f"{a.lang}/{a.slug}", 29), state, _fit(signoff.reviewer if signoff else "-", 18),
-            signoff.approved_at if signoff else "-"))
+            shown(signoff.approved_at) if signoff else "-"))
     if any(a.review.signoff and a.review.signoff.despite_findings for a in rows):
         lines.append("! approved despite error-level check findings (--despite-findings)")
     return lines
 
 
 def render_json(report: StatusReport) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    return json_shown(report.as_dict())
 
 
 CSV_COLUMNS = ["lang", "article", "entries_total", *[f"entries_{s}" for s in ENTRY_STATES],
                "words_total", *[f"words_{s}" for s in ENTRY_STATES], "target_words",
                "places_total", *[f"places_{s}" for s in STATES], "errors", "percent", "gate",
-               "review", "reviewer", "approved_at"]
+               "review", "reviewer", "approved_at", "target_characters"]
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's
+#: "CSV injection" list: ``=HYPERLINK(...)`` would be a live link).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: numbers as they are; text with its
+    control characters shown escaped and, when it starts like a formula,
+    prefixed with ``'`` as OWASP and the spreadsheet makers recommend."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return shown(value)
 
 
 def render_csv(report: StatusReport) -> str:
@@ -365,11 +424,11 @@ def render_csv(report: StatusReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for language in report.languages:
         for a in language.articles:
-            writer.writerow([a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
+            writer.writerow(map(csv_cell, [a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
                              a.words.total, *[getattr(a.words, s) for s in ENTRY_STATES], a.target_words,
                              a.places.total, *[getattr(a.places, s) for s in STATES],
                              a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held",
-                             *_review_cells(a)])
+                             *_review_cells(a), a.target_characters]))
     return out.getvalue()
 
 

@@ -26,6 +26,8 @@ class TermSource(Protocol):
 
     def matches(self, source_markup: str, lang: str) -> Sequence[Any]: ...
 
+    def unrendered(self, source_markup: str, target_markup: str, lang: str) -> Sequence[Any]: ...
+
 
 @dataclass(frozen=True)
 class Entry:

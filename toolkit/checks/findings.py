@@ -46,7 +46,7 @@ class Finding:
 #: How to accept a deliberate change, per check, beyond the comment every check honours.
 _ACCEPT_ALSO = {
     "numbers": "or list numbers a translation may localise (emergency numbers such as 999 -> 112) "
-               "in [checks] localisable_numbers of tmkit.toml",
+               "in [checks] localisable_numbers of tmkit.toml",   # the finding names the comment too
     "do-not-translate": "or take the term out of [checks] do_not_translate in tmkit.toml",
 }
 

@@ -24,7 +24,7 @@ from toolkit.checks import glossary as _glossary
 from toolkit.checks import medical as _medical  # noqa: F401 - registers the medical checks
 from toolkit.checks import ttk
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_severity
-from toolkit.checks.findings import ERROR, Finding, FindingsReport, sort_findings, summary
+from toolkit.checks.findings import ERROR, WARNING, Finding, FindingsReport, sort_findings, summary
 from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
 from toolkit.checks.pofiles import msgstr_lines
@@ -153,8 +153,20 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
                     report.findings.append(Finding(entry.path, entry.line, name,
                                                    problem.severity or severities[name],
                                                    problem.message, lang, slug))
+    if glossary is not None:
+        report.findings += glossary_tag_findings(config, glossary)
     report.findings = sort_findings(report.findings)
     return report
+
+
+def glossary_tag_findings(config: Config, glossary: _glossary.Glossary) -> list[Finding]:
+    """A warning for each glossary language tag that no configured language matches."""
+    shown = relative(config, Path(glossary.path))
+    known = ", ".join(config.languages)
+    return [Finding(shown, line, "glossary", WARNING,
+                    f"glossary language '{tag}' matches no configured language ({known}): "
+                    "its rows are never used")
+            for tag, line in glossary.unmatched_tags(list(config.languages))]
 
 
 def errors_by_catalog(report: CheckReport) -> dict[tuple[str, str], int]:

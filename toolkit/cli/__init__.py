@@ -4,7 +4,8 @@ Each module of this package holds one group of commands and lists them in
 ``commands``; :data:`COMMANDS` is the one place they are registered.  A
 module is imported only when one of its commands runs, so ``tmkit build``
 does not pay for numpy (TM) or translate-toolkit (checks).
-Commands parse options, call one library function, and print.  A
+Commands parse options, call one library function, and print through
+:func:`echo` (or :func:`echo_block`), never ``click.echo`` directly.  A
 :class:`~toolkit.errors.TmkitError` becomes ``tmkit: error: <file>:<line>:
 <what>`` with exit code 2, never a traceback.
 """
@@ -22,6 +23,7 @@ import click
 
 from toolkit import __version__
 from toolkit.errors import TmkitError
+from toolkit.text.xmlchars import shown
 
 if TYPE_CHECKING:   # settings are read only by commands that need them
     from toolkit.project.config import Config
@@ -53,7 +55,7 @@ COMMANDS = {
 #: commands then imports none of their modules (numpy, translate-toolkit, Jinja2).
 #: A test checks these against the commands; one left out is imported to be listed.
 COMMAND_HELP = {
-    "init": "Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver).",
+    "init": "Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver), .gitignore.",
     "language": "Languages of the project: add one later (settings and PO files).",
     "article": "Rename or retire an article with its template, PO files and sign-offs.",
     "extract": "Write po/templates/<slug>.pot for every article in source/.",
@@ -69,6 +71,30 @@ COMMAND_HELP = {
     "pseudo": "Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.",
     "merge-po": "Merge two versions of a PO/POT file entry by entry; the result replaces OURS.",
 }
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """Print one line, every control character in it shown escaped.
+
+    Names, paths, reviewers, translations and check messages come from files
+    anyone can commit: an ESC sequence in them must not recolour the terminal
+    or move its cursor, and a newline must not fake a line of tmkit's own
+    output (``held back: ...``).  So one call prints exactly one line; a
+    newline inside ``message`` is shown as ``\\n``
+    (:func:`toolkit.text.xmlchars.shown`).
+    """
+    click.echo(shown(message), err=err)
+
+
+def echo_block(text: str) -> None:
+    """Print a rendering of several lines (a status table, JSON) as it is.
+
+    Its producer escaped every value from a file where it put it in (the
+    status table's cells, :func:`toolkit.text.xmlchars.json_shown`), so the
+    only control characters left are its own line breaks and colours, which
+    click strips off a pipe.
+    """
+    click.echo(text, color=None)
 
 
 class OneLineUsageError(click.UsageError):
@@ -89,7 +115,7 @@ class OneLineUsageError(click.UsageError):
             usage = usage[len("Usage: "):] if usage.startswith("Usage: ") else usage
             hint = f" (usage: {usage}; see '{self.ctx.command_path} --help')"
         message = self.format_message().rstrip(".")
-        click.echo(f"tmkit: error: {message}{hint}", err=True)
+        echo(f"tmkit: error: {message}{hint}", err=True)
 
 
 class TmkitGroup(click.Group):
@@ -147,16 +173,16 @@ class TmkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TmkitError as exc:
-            click.echo(f"tmkit: error: {exc}", err=True)
+            echo(f"tmkit: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("tmkit: interrupted", err=True)
+            echo("tmkit: interrupted", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            click.echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
+            echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(2)
         except click.UsageError as exc:
             raise OneLineUsageError.of(exc) from None
@@ -165,8 +191,8 @@ class TmkitGroup(click.Group):
         except Exception as exc:  # a bug, not the user's fault: still no traceback by default
             if os.environ.get("TMKIT_DEBUG"):
                 raise
-            click.echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
-                       "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
+            echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
+                 "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
             ctx.exit(INTERNAL_ERROR)
 
 
@@ -175,7 +201,7 @@ def _report_broken(ctx: click.Context, found: list[str], code: int) -> None:
     if not found:
         return
     for message in found:
-        click.echo(f"tmkit: error: {message}", err=True)
+        echo(f"tmkit: error: {message}", err=True)
     ctx.exit(max(code, 2))
 
 
@@ -235,19 +261,19 @@ def echo_rewrites(root: Path, redone: list, left: list, command: str) -> int:
     ``redone``: paths merged again from the saved file; ``left``: items with
     ``path`` and ``reason``, files left as saved (the run is incomplete: 1).
     """
-    def shown(path: Path) -> str:
+    def name(path: Path) -> str:
         try:
             return path.relative_to(root).as_posix()
         except ValueError:
             return str(path)
 
     for path in redone:
-        click.echo(f"merged again {shown(path)}: saved by someone while tmkit ran")
+        echo(f"merged again {name(path)}: saved by someone while tmkit ran")
     for item in left:
-        click.echo(f"tmkit: warning: {shown(item.path)}: {item.reason}; run 'tmkit {command}' again",
-                   err=True)
+        echo(f"tmkit: warning: {name(item.path)}: {item.reason}; run 'tmkit {command}' again",
+             err=True)
     if redone or left:
-        click.echo(f"{len(redone)} files saved during the run merged again, {len(left)} left as saved")
+        echo(f"{len(redone)} files saved during the run merged again, {len(left)} left as saved")
     return INCOMPLETE if left else 0
 
 #: Commands that write project files: each runs holding the project lock

@@ -8,31 +8,31 @@ from typing import Optional
 import click
 
 from toolkit.publish.report import COMPLETENESS, BuildReport
-from toolkit.cli import ProgressBar
+from toolkit.cli import ProgressBar, echo
 
 
 def _print_report(report: BuildReport, root: Path) -> None:
     for warning in report.warnings:
-        click.echo(f"tmkit: warning: {warning}", err=True)
+        echo(f"tmkit: warning: {warning}", err=True)
     for held in report.held_back:
         kept = "; its last approved version stays published" if held.kept else ""
-        click.echo(f"held back: {held.lang}/{held.slug}: {'; '.join(held.reasons)}{kept}")
+        echo(f"held back: {held.lang}/{held.slug}: {'; '.join(held.reasons)}{kept}")
     rows = report.summary()
-    click.echo(f"{'language':<10} {'published':>9} {'held back':>9} {'complete':>9}")
+    echo(f"{'language':<10} {'published':>9} {'held back':>9} {'complete':>9}")
     for row in rows:
-        click.echo(f"{row.lang:<10} {row.published:>9} {row.held_back:>9} {row.completeness:>8.1f}%")
+        echo(f"{row.lang:<10} {row.published:>9} {row.held_back:>9} {row.completeness:>8.1f}%")
     if rows:
-        click.echo(f"({COMPLETENESS}, as tmkit status counts it)")
+        echo(f"({COMPLETENESS}, as tmkit status counts it)")
     if report.kept:
         names = ", ".join(f"{r.lang}/{r.slug}" for r in report.kept)
-        click.echo(f"kept: {len(report.kept)} held-back article-language(s) keep their last "
-                   f"approved pages until a new sign-off: {names}")
+        echo(f"kept: {len(report.kept)} held-back article-language(s) keep their last "
+             f"approved pages until a new sign-off: {names}")
     try:
         where = report.output.relative_to(root.resolve())
     except ValueError:
         where = report.output
-    click.echo(f"{len(report.written)} file(s) written, {len(report.removed)} removed, "
-               f"{report.unchanged} of {report.articles} article(s) unchanged, in {where}/")
+    echo(f"{len(report.written)} file(s) written, {len(report.removed)} removed, "
+         f"{report.unchanged} of {report.articles} article(s) unchanged, in {where}/")
 
 
 @click.command("build")
@@ -67,7 +67,7 @@ def build_command(ctx: click.Context, languages: tuple[str, ...], formats: tuple
         if result.broken:
             broken.note(result.broken)
     for hint in _hints(project, report):
-        click.echo(f"tmkit: hint: {hint}", err=True)
+        echo(f"tmkit: hint: {hint}", err=True)
 
 
 def _hints(project, report: BuildReport) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import ProjectContext, pass_project
+from toolkit.cli import ProjectContext, echo, pass_project
 
 
 @click.command("init")
@@ -17,7 +17,7 @@ from toolkit.cli import ProjectContext, pass_project
 @click.option("--name", default=None, help="Project name (default: the folder's name).")
 @click.pass_context
 def init_command(ctx: click.Context, directory: Path, languages: tuple[str, ...], name: str | None) -> None:
-    """Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver).
+    """Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver), .gitignore.
 
     Refused inside an existing project (commands find the project from any of
     its subfolders). On an existing project, --lang adds languages."""
@@ -31,10 +31,10 @@ def init_command(ctx: click.Context, directory: Path, languages: tuple[str, ...]
         _added(ctx, created, list(languages))
         return
     for path in created:
-        click.echo(f"created {path}")
+        echo(f"created {path}")
     if not created:
-        click.echo(f"{directory}: already a tmkit project, nothing to do "
-                   "(add a language with 'tmkit language add TAG')")
+        echo(f"{directory}: already a tmkit project, nothing to do "
+             "(add a language with 'tmkit language add TAG')")
 
 
 def _added(ctx: click.Context, changed: list[Path], languages: list[str]) -> None:
@@ -43,13 +43,13 @@ def _added(ctx: click.Context, changed: list[Path], languages: list[str]) -> Non
 
     project = ctx.find_object(ProjectContext)
     if not changed:
-        click.echo(f"already configured: {', '.join(languages)}; nothing to add")
+        echo(f"already configured: {', '.join(languages)}; nothing to add")
         return
-    click.echo(f"added {', '.join(languages)} to {project.root / 'tmkit.toml'}")
+    echo(f"added {', '.join(languages)} to {project.root / 'tmkit.toml'}")
     if project.config.template_path.is_dir() and any(project.config.template_path.glob("*.pot")):
         ctx.invoke(update_command, languages=tuple(languages), slugs=())
     else:
-        click.echo("no templates yet: 'tmkit extract' then 'tmkit update' create the PO files")
+        echo("no templates yet: 'tmkit extract' then 'tmkit update' create the PO files")
 
 
 @click.group("language")
@@ -102,12 +102,12 @@ def article_rename_command(ctx: click.Context, project: ProjectContext, old: str
     with project_lock(project.config):
         change = rename_article(project.config, old, new)
     for before, after in change.moved:
-        click.echo(f"moved {before} -> {after}")
+        echo(f"moved {before} -> {after}")
     if change.signoffs_kept:
-        click.echo(f"sign-off still valid: {', '.join(change.signoffs_kept)}")
+        echo(f"sign-off still valid: {', '.join(change.signoffs_kept)}")
     if change.signoffs_to_redo:
-        click.echo(f"sign-off to approve again (it did not cover the current version): "
-                   f"{', '.join(change.signoffs_to_redo)}")
+        echo(f"sign-off to approve again (it did not cover the current version): "
+             f"{', '.join(change.signoffs_to_redo)}")
     _refresh(ctx, new)
 
 
@@ -125,9 +125,9 @@ def article_remove_command(project: ProjectContext, slug: str) -> None:
     with project_lock(project.config):
         change = remove_article(project.config, slug)
     for path in change.removed:
-        click.echo(f"removed {path}")
-    click.echo(f"the TM keeps its translations ({change.tm_units} new unit(s) fed first); "
-               "run 'tmkit build' to remove its pages")
+        echo(f"removed {path}")
+    echo(f"the TM keeps its translations ({change.tm_units} new unit(s) fed first); "
+         "run 'tmkit build' to remove its pages")
 
 
 commands = [init_command, language_group, article_group]

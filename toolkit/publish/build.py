@@ -37,7 +37,7 @@ from toolkit.project.config import Config
 from toolkit.errors import CatalogError, ConfigError, TmkitError
 from toolkit.publish.report import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
 from toolkit.project.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
-from toolkit.text.languages import get_language
+from toolkit.text.languages import PSEUDO_LANGUAGES, Language, get_language
 from toolkit.publish.merge import merge, source_article
 from toolkit.model import TranslatedArticle
 from toolkit.project.nochange import code_fingerprint
@@ -65,7 +65,7 @@ class _Plan:
     config: Config
     output: Path
     targets: list[str]                 # target languages to write
-    all_targets: list[str]             # every configured target (for the switcher)
+    all_targets: list[str]             # every configured target, and pseudo-languages being built
     include_source: bool
     writers: list[Writer]
     force: bool
@@ -135,7 +135,13 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     source = config.source_language
     include_source = not wanted or source in wanted
     chosen = [w for w in wanted if w != source]
-    targets = config.select_languages(chosen) if chosen else ([] if wanted else list(config.languages))
+    # Pseudo-languages (tmkit pseudo) are built when asked for, configured or not.
+    pseudo = [w for w in dict.fromkeys(chosen) if w in PSEUDO_LANGUAGES and w not in config.languages]
+    real = [w for w in chosen if w not in pseudo]
+    if chosen:
+        targets = (config.select_languages(real) if real else []) + pseudo
+    else:
+        targets = [] if wanted else list(config.languages)
     writers = [get_writer(name) for name in dict.fromkeys(formats or config.export.formats)]
     override = None
     if config.export.templates:
@@ -149,7 +155,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         "forced": targets if force else [],   # --force applies to the languages built
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
-    return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
+    return _Plan(config, out, targets, list(config.languages) + pseudo, include_source, writers, force,
                  _digest(settings), override, broken.skipping())
 
 
@@ -324,7 +330,7 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
         if outcome.lang not in wanted:
             continue
         language = get_language(outcome.lang)
-        page = PageContext(language, published, plan.config.source_language,
+        page = PageContext(language, switcher(published, language), plan.config.source_language,
                            plan.config.export.text_width, GENERATOR, plan.templates)
         for writer in plan.writers:
             rel = f"{outcome.lang}/{slug}{writer.extension}"
@@ -339,6 +345,15 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
                 writes.remove(target)
     langs = {o.lang: asdict(o) for o in outcomes}
     return {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
+
+
+def switcher(published: list[Language], page: Language) -> list[Language]:
+    """The languages a page links to (switcher, ``hreflang``): the published ones.
+
+    Pseudo-languages are layout tests, never a language for readers: no real
+    page links to them; a pseudo page lists the real languages and itself.
+    """
+    return [lang for lang in published if lang.tag not in PSEUDO_LANGUAGES or lang.tag == page.tag]
 
 
 def _plain(markup: str) -> str:
@@ -538,7 +553,8 @@ def _write_index(plan: _Plan, records: dict, report: BuildReport) -> None:
 
     if not any(w.name == "html" for w in plan.writers):
         return
-    languages = [get_language(plan.config.source_language)] + [get_language(t) for t in plan.all_targets]
+    languages = [get_language(plan.config.source_language)] + [
+        get_language(t) for t in plan.all_targets if t not in PSEUDO_LANGUAGES]
     entries = [records[slug] for slug in sorted(records)]
     data = render_index(entries, languages, plan.templates, plan.config.name, GENERATOR)
     target = plan.output / "index.html"

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Optional
 
 from toolkit.publish.report import BuildReport
 from toolkit.project.nochange import Stamp, command_key
+from toolkit.text.languages import PSEUDO_LANGUAGES
 
 
 def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[str] = (),
@@ -44,14 +45,15 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
     config = load_config(root)
     with project_lock(config):
         out = check_output(config, output) if output else config.export_path
+        built = [*config.languages, *(t for t in languages if t in PSEUDO_LANGUAGES and t not in config.languages)]
         inputs = [relative(config, p) for p in [config.source_path]
-                  + [config.po_path / lang for lang in config.languages]]
+                  + [config.po_path / lang for lang in built]]
         if config.export.templates:
             inputs.append(config.export.templates)
         # the exports: their names (an export deleted by hand is written again), as the
         # build itself checks them (a directory listing, not 18,000 stats)
         exported = [relative(config, out)] + [relative(config, out / lang) for lang in
-                                              [config.source_language, *config.languages]]
+                                              [config.source_language, *built]]
         stamp.begin(inputs, ["tmkit.toml"], exported)
         total, done = len(article_paths(config, slugs or None)), 0
 

@@ -43,6 +43,7 @@ from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.catalog.translated import entry_status
 from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
 from toolkit.text.inline import plain_text
+from toolkit.text.xmlchars import visible
 from toolkit.text.languages import Language, get_language
 from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
 from toolkit.tm.pretranslate import COMMENT_TAG
@@ -158,7 +159,7 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
             line = lines[id(entry)]
             previous = entry.previous_msgid if state == "fuzzy" and entry.previous_msgid else None
             rows.append(ReviewSegment(
-                segment.id, segment.comment, segment.text, entry.msgstr, state,
+                segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
                 by_line.get(line, []), _tm_origin(entry), segment.id in changed))

@@ -29,6 +29,7 @@ from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
+from toolkit.text.xmlchars import publishable
 
 _ID_RE = re.compile(r"^id:\s*(\S+)", re.MULTILINE)
 _PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
@@ -60,7 +61,12 @@ def _revision_date(po: polib.POFile) -> str:
 
 
 def po_units(po: polib.POFile, source_lang: str, target_lang: str, article: str) -> list[TMUnit]:
-    """The TM units a PO file offers (translated, non-fuzzy, non-obsolete, singular)."""
+    """The TM units a PO file offers (translated, non-fuzzy, non-obsolete, singular).
+
+    A translation holding a control character no page may carry is not
+    offered: the build refuses it, and the TM would hand it on to other
+    articles.
+    """
     translator = po.metadata.get("Last-Translator", "").strip()
     if translator == _PLACEHOLDER_TRANSLATOR:
         translator = ""
@@ -68,7 +74,7 @@ def po_units(po: polib.POFile, source_lang: str, target_lang: str, article: str)
     units = []
     for entry in po:
         if (entry.obsolete or entry.fuzzy or entry.msgid_plural or not entry.msgid
-                or not entry.msgstr):
+                or not entry.msgstr or not publishable(entry.msgid + entry.msgstr)):
             continue
         units.append(TMUnit(entry.msgid, entry.msgstr, source_lang, target_lang, article,
                             segment_of(entry), translator,
