@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import deque
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Optional
