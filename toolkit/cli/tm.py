@@ -126,7 +126,9 @@ def conflicts(project, lang: str, as_json: bool) -> None:
 @pass_project
 def migrate(project) -> None:
     """Create or upgrade the TM's schema (also done on first use)."""
-    where, version = tmp.migrate_tm(project.config)
+    where, version, repaired = tmp.migrate_tm(project.config)
+    for note in repaired:
+        click.echo(f"{where}: repaired: {note}")
     click.echo(f"{where}: TM schema version {version}")
 
 
