@@ -135,11 +135,12 @@ class AddResult:
     unchanged: int = 0   # already known from the same place
     revised: int = 0     # places whose current translation was replaced
     withdrawn: int = 0   # places of a fed catalog that no longer have a translation
+    refed: int = 0       # unchanged catalogs fed again: the TM had lost their units (a restore)
     pairs: set = field(default_factory=set)
 
     def merge(self, other: "AddResult") -> None:
         """Add ``other``'s counters to these (results of several files)."""
-        for name in ("added", "counted", "unchanged", "revised", "withdrawn"):
+        for name in ("added", "counted", "unchanged", "revised", "withdrawn", "refed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.pairs |= other.pairs
 
