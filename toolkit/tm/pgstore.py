@@ -187,7 +187,7 @@ class PostgresStore(SQLStore):
                         f"SET LOCAL lock_timeout = {write}")
         try:
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        except psycopg.errors.LockNotAvailable:
+        except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled):
             self.db.execute("ROLLBACK")
             raise TMError(self._holder_message(), self.location) from None
 
