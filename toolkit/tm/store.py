@@ -206,6 +206,10 @@ class TMStore(abc.ABC):
         from an older backup since then, no id given to another unit)."""
         return True
 
+    def has_units(self, source_lang: str, target_lang: str) -> bool:
+        """Whether the pair has any unit (asked of the units themselves, not of ``pairs``)."""
+        return False
+
     def known_pairs(self, keys: Iterable[int]) -> set[int]:
         """Which of these pair hashes (``normalize.pair_key``) the TM holds a unit of."""
         return set()
@@ -588,6 +592,10 @@ XX
         rows = self._read("SELECT checksum FROM pair_log WHERE source_lang = ? AND target_lang = ? "
                           "AND max_id = ?", (source_lang, target_lang, checkpoint.max_id))
         return bool(rows) and rows[0][0] == checkpoint.checksum
+
+    def has_units(self, source_lang: str, target_lang: str) -> bool:
+        return bool(self._read("SELECT 1 FROM units WHERE source_lang = ? AND target_lang = ? LIMIT 1",
+                               (source_lang, target_lang)))
 
     def known_pairs(self, keys: Iterable[int]) -> set[int]:
         keys, found = sorted(set(keys)), set()
