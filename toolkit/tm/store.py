@@ -670,8 +670,16 @@ XX
         if not tables:
             return SchemaState(tables, None, [])
         problems: list[str] = []
+        # one round trip for what the tables present can answer (a server may be far away)
+        asks = {"version": ("schema_version", "SELECT max(version) FROM schema_version"),
+                "tm_id": ("meta", "SELECT count(*) FROM meta WHERE key = 'tm_id'"),
+                "units": ("units", "SELECT count(*) FROM (SELECT 1 FROM units LIMIT 1) AS u"),
+                "pairs": ("pairs", "SELECT count(*) FROM (SELECT 1 FROM pairs LIMIT 1) AS p")}
+        asked = [name for name, (table, _) in asks.items() if table in tables]
+        row = self._fetchall("SELECT " + ", ".join(f"({asks[name][1]})" for name in asked))[0]
+        found = dict(zip(asked, row))
         if "schema_version" in tables:
-            version = self._fetchall("SELECT max(version) FROM schema_version")[0][0]
+            version = found["version"]
             if version is None:
                 problems.append("table schema_version is empty")
         else:
@@ -683,10 +691,9 @@ XX
         expected = SCHEMA_VERSION if version is None else version
         problems += [f"table {name} is missing" for name in TABLES
                      if name != "schema_version" and name not in tables and SINCE[name] <= expected]
-        if "meta" in tables and not self._fetchall("SELECT 1 FROM meta WHERE key = 'tm_id'"):
+        if "meta" in tables and not found["tm_id"]:
             problems.append("table meta has no tm_id")
-        if ({"units", "pairs"} <= tables and self._fetchall("SELECT 1 FROM units LIMIT 1")
-                and not self._fetchall("SELECT 1 FROM pairs LIMIT 1")):
+        if found.get("units") and "pairs" in tables and not found["pairs"]:
             problems.append("table pairs is empty but units is not")
         return SchemaState(tables, version, problems)
 
