@@ -45,6 +45,9 @@ def _honest(matches, query, pairs) -> None:
 
 
 def _restore_scenario(project, runner, tmp_path, pg_server, monkeypatch, restore):
+    for tool in ("pg_dump", "pg_restore", "psql"):
+        if not (pg_server.bindir / tool).exists():
+            pytest.skip(f"no {tool} beside initdb in {pg_server.bindir}; install 'postgresql-client'")
     url = pg_server.new_database()
     monkeypatch.setenv("TMKIT_TM_URL", url)
     run_cli(runner, project, "extract")
