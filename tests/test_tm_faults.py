@@ -85,6 +85,11 @@ def test_a_writer_stopped_mid_transaction_blocks_no_reader_and_fails_writers_wit
     _settings(reader, write_timeout=3, read_timeout=10)
     assert _tmkit(reader, "tm", "import", str(_tmx(tmp_path / "first.tmx", 300, "x")), url=url).returncode == 0
     assert _tmkit(reader, "extract", url=url).returncode == 0
+    query = ("tm", "lookup", "Sentence number 7x about back pain and posture", "--lang", "es")
+    _tmkit(reader, *query, url=url)                                   # builds the index cache
+    start = time.perf_counter()
+    _tmkit(reader, *query, url=url)
+    alone = time.perf_counter() - start
     proc = _start(stalled, "tm", "import", str(_tmx(tmp_path / "big.tmx", 60_000)), url=url)
     try:
         with psycopg.connect(url, autocommit=True) as db:
@@ -93,9 +98,12 @@ def test_a_writer_stopped_mid_transaction_blocks_no_reader_and_fails_writers_wit
             time.sleep(0.5)
             assert _writer_lock_held(db)
             # readers never wait: lookups, and an update that has nothing to feed
-            found = _tmkit(reader, "tm", "lookup", "Sentence number 7x about back pain and posture", "--lang",
-                           "es", url=url, timeout=120)
+            start = time.perf_counter()
+            found = _tmkit(reader, *query, url=url, timeout=120)
+            stopped = time.perf_counter() - start
             assert found.returncode == 0 and "Frase 7x." in found.stdout, found.stderr
+            print(f"lookup: {alone:.2f} s alone, {stopped:.2f} s while a writer holding the lock is stopped")
+            assert stopped < 8 * alone, (alone, stopped)
             update = _tmkit(reader, "update", "--lang", "es", url=url, timeout=120)
             assert update.returncode == 0, update.stderr
             # a writer gives up after its write_timeout, naming the stalled one
