@@ -157,3 +157,31 @@ def test_a_unit_whose_source_changed_behind_tmkit_is_not_offered(tmp_path, pg_se
         matches = tm.lookup(sentences[7] + " Today.", "en", "es")
     assert "Frase 7" not in [m.unit.target for m in matches]
     assert all(score(normalize(sentences[7] + " Today."), normalize(m.unit.source)) for m in matches)
+
+
+def test_a_sqlite_tm_restored_from_an_older_copy(tmp_path):
+    """The same guard for the file TM: its index beside the file is a cache too."""
+    import shutil
+
+    from toolkit.errors import TmkitWarning
+    from toolkit.tm import TranslationMemory
+
+    path, backup = tmp_path / "tm.sqlite", tmp_path / "backup.sqlite"
+    article = [f"Article sentence {i} on the sciatic nerve and the lumbar discs." for i in range(40)]
+    with TranslationMemory.open(path) as tm:
+        tm.add(TMUnit(f"Filler sentence {i} about posture at the desk.", f"Relleno {i}.", "en", "es",
+                      "filler", f"b{i}") for i in range(300))
+    shutil.copy(path, backup)                 # closed: the WAL is checkpointed into the file
+    with TranslationMemory.open(path) as tm:
+        tm.add(TMUnit(s, f"ARTICLE {i}", "en", "es", "article", f"b{i}") for i, s in enumerate(article))
+        assert tm.lookup(article[5] + " Again.", "en", "es")[0].unit.target == "ARTICLE 5"
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    shutil.copy(backup, path)
+    with TranslationMemory.open(path) as tm:
+        tm.add(TMUnit(OTHER.format(j), f"OTRO {j}", "en", "es", "other", f"b{j}") for j in range(80))
+    with TranslationMemory.open(path) as tm, pytest.warns(TmkitWarning, match="did not match the TM"):
+        matches = tm.lookup(article[5] + " Again.", "en", "es")
+        pairs = {(normalize(u.source), u.target) for u in tm.units()}
+    assert not [m for m in matches if m.unit.target.startswith(("OTRO", "ARTICLE"))]
+    assert all((normalize(m.unit.source), m.unit.target) in pairs for m in matches)
