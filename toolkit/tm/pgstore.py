@@ -13,7 +13,13 @@ lose one.  Writers also take one transaction-scoped advisory lock: they
 queue for the length of a short transaction, and in exchange unit ids become
 visible in increasing order, which is what lets each checkout keep the
 trigram index as a local cache and bring it up to date by asking only for
-ids above the ones it has (:mod:`toolkit.tm.index`).  Readers never wait.
+ids above the ones it has (:mod:`toolkit.tm.index`).  Readers never wait:
+opening the TM only reads the schema (the lock is taken only to create,
+migrate or repair it).  Every statement has a timeout (``[tm] read_timeout``,
+``write_timeout`` inside a write transaction, which also bounds the wait for
+the lock); a writer that gives up names the one holding the lock, whose
+``application_name`` says ``tmkit <command> @<host> pid <pid>``, and the
+server ends a write transaction whose client stalled after ``write_timeout``.
 
 Lookups: the fuzzy index is the same local trigram index as for SQLite, kept
 in the project's ``.tmkit/tm-cache/``; the server answers exact lookups and
