@@ -77,7 +77,8 @@ def update(root: Path, languages: Optional[Sequence[str]] = None,
                     close()
         from toolkit.catalog import broken
 
-        if (config.tm.prefill != "off" and _remote_tm(config)) or report.left or broken.found():
+        if ((config.tm.prefill != "off" and _remote_tm(config)) or report.left or report.late_errors
+                or broken.found()):
             stamp.forget()     # a shared TM changes without a file here to watch, or files were left: no replay
         else:
             stamp.finish(report.as_rerun(), [*report.written, *ours])

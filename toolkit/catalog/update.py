@@ -44,7 +44,7 @@ from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
 from toolkit.project.fsutil import AtomicBatch
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.project.config import Config
-from toolkit.errors import CatalogError
+from toolkit.errors import CatalogError, TmkitError
 from toolkit.text.languages import Language
 from toolkit.text.plurals import parse_rule
 
@@ -511,7 +511,10 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     for hook in hooks:
         after_write = getattr(hook, "after_write", None)
         if after_write is not None and written:
-            after_write(written)
+            try:
+                after_write(written)
+            except TmkitError as exc:   # the files are written: say so, do not lose the summary
+                report.late_errors.append(str(exc))
     return report
 
 

@@ -216,6 +216,28 @@ def cli(ctx: click.Context, project_dir: Path) -> None:
     """tmkit: translate health articles with PO files and a translation memory,
     and publish them as HTML, XML and text in every language."""
     ctx.obj = ProjectContext(project_dir)
+    _show_warnings()
+
+
+def _show_warnings() -> None:
+    """Show :class:`TmkitWarning` s from the library as ``tmkit: warning: ...`` on stderr."""
+    import warnings
+
+    from toolkit.errors import TmkitWarning
+
+    shown = warnings.showwarning
+    if getattr(shown, "_tmkit", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, TmkitWarning):
+            echo(f"tmkit: warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    show._tmkit = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
+    warnings.simplefilter("always", TmkitWarning)
 
 
 class ProjectContext:

@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from toolkit.cli import ProgressBar, ProjectContext, echo, echo_rewrites, pass_project
+from toolkit.cli import INCOMPLETE, ProgressBar, ProjectContext, echo, echo_rewrites, pass_project
 
 #: Proofreading findings ``extract`` prints before summing up the rest: quiet at scale.
 EXTRACT_FINDINGS_SHOWN = 20
@@ -84,8 +84,16 @@ def update_command(ctx: click.Context, project: ProjectContext, languages: tuple
         cells = "  ".join(f"{counts.get(n, 0):>{w}}" for n, w in zip(names, widths))
         echo(f"{tag:<{width}}  {cells}")
     echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
+    code = 0
     if report.redone or report.left:
-        ctx.exit(echo_rewrites(project.config.root, report.redone, report.left, "update"))
+        code = echo_rewrites(project.config.root, report.redone, report.left, "update")
+    for error in report.late_errors:
+        echo(f"tmkit: warning: {error}", err=True)
+        echo("tmkit: warning: the PO files above were written and are complete; the TM was "
+             "not fed them and catches up on the next 'tmkit update' or 'tmkit tm update'",
+             err=True)
+        code = INCOMPLETE
+    ctx.exit(code)
 
 
 def _shown(project: ProjectContext, path) -> str:

@@ -24,8 +24,9 @@ def update(project, languages: tuple[str, ...]) -> None:
     """Add the translated (non-fuzzy) entries of every project PO file to the TM."""
     results = tmp.update_tm(project.config, languages)
     for lang, result in results.items():
-        changes = "".join(f", {n} {what}" for n, what in ((result.revised, "revised"),
-                                                            (result.withdrawn, "withdrawn")) if n)
+        changes = "".join(f", {n} {what}" for n, what in (
+            (result.revised, "revised"), (result.withdrawn, "withdrawn"),
+            (result.refed, "catalogs fed again (the TM had lost their units)")) if n)
         echo(f"{lang}: {result.added} new units, {result.counted} seen in new places, "
              f"{result.unchanged} unchanged{changes}")
     if not results:
@@ -128,7 +129,9 @@ def conflicts(project, lang: str, as_json: bool) -> None:
 @pass_project
 def migrate(project) -> None:
     """Create or upgrade the TM's schema (also done on first use)."""
-    where, version = tmp.migrate_tm(project.config)
+    where, version, repaired = tmp.migrate_tm(project.config)
+    for note in repaired:
+        echo(f"{where}: repaired: {note}")
     echo(f"{where}: TM schema version {version}")
 
 

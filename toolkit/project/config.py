@@ -40,6 +40,8 @@ class TMSettings:
     prefill: str = "fuzzy"            # "fuzzy": msgstr + #, fuzzy; "comment": suggestions only; "off"
     exact_as: str = "translated"      # exact matches: "translated" or "fuzzy" (review everything)
     suggestions: int = 3              # matches listed in a comment in "comment" mode
+    read_timeout: float = 30.0        # seconds a TM server statement may take (lookups, checks)
+    write_timeout: float = 300.0      # seconds a TM write statement, or the wait for the write lock, may take
 
 
 @dataclass
@@ -297,6 +299,9 @@ def _validate(config: Config, text: str) -> None:
         where = (TM_URL_ENV, None) if os.environ.get(TM_URL_ENV, "").strip() else (path, _line_of(text, "url"))
         raise ConfigError("the TM URL must start with postgresql:// (a SQLite TM is set with "
                           "'tm.path')", *where)
+    for key in ("read_timeout", "write_timeout"):
+        if not getattr(config.tm, key) > 0:
+            raise ConfigError(f"'tm.{key}' must be a number of seconds above 0", path, _line_of(text, key))
     if not 0 <= config.tm.min_score <= 100:
         raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
     if not 0 <= config.publish.min_translated <= 100:
