@@ -195,7 +195,7 @@ def test_build_and_status_give_the_same_complete(runner, fresh):
     assert row[-1] == "22.2%" and total[-2] == "22%"
     assert "(all N): of all articles together" in status
     index = (fresh / "exports" / "index.html").read_text("utf-8")
-    assert "the translated share of each page's segments" in index and ">100%</a>" in index
+    assert "the share of the article's segments translated" in index and ">100%</a>" in index
 
 
 # -- 6. a broken PO file fails alone -----------------------------------------------------
