@@ -40,7 +40,9 @@ import polib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
+from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding
 from toolkit.checks.proofread import proofread_project
 from toolkit.checks.runner import errors_by_catalog, run_checks
@@ -227,7 +229,12 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
             path = config.po_file(language.lang, article.slug)
-            po = read_po(path, relative(config, path)) if path.is_file() else None
+            try:
+                po = read_po(path, relative(config, path)) if path.is_file() else None
+            except CatalogError as exc:   # reported by the caller; the rest goes on
+                if not broken.skip(exc):
+                    raise
+                continue
             index = catalog_index(po)
             places = Tally()
             statuses: dict[str, SegmentStatus] = {}
@@ -294,22 +301,36 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_HEAD = ("{:<7} {:<20} {:>15} {:>18} {:>4} {:>5} {:<4}")
-_ROW = ("{:<7} {:<20} {:>5}{:>5}{:>5} {:>6}{:>6}{:>6} {:>4} {:>4}% {:<4}")
+_HEAD = ("{:<7} {:<{w}} {:>15} {:>18} {:>4} {:>5} {:<4}")
+_ROW = ("{:<7} {:<{w}} {:>5}{:>5}{:>5} {:>6}{:>6}{:>6} {:>4} {:>4}% {:<4}")
+#: The article column in 80 columns; a wider terminal gives long slugs the room they need.
+SLUG_WIDTH = 20
 
 
-def render_table(report: StatusReport) -> str:
-    """A table that fits 80 columns; pass/held and errors styled (stripped off a TTY by click)."""
-    lines = [_HEAD.format("lang", "article", "entries", "words", "err", "pct", "gate"),
-             _HEAD.format("", "", " done fuzz todo", "  done  fuzz  todo", "", "", ""),
-             "-" * 79]
+def slug_width(report: StatusReport, columns: Optional[int] = None) -> int:
+    """Width of the article column: 20 in 80 columns, up to the longest slug on a wider terminal."""
+    import shutil
+
+    columns = columns or shutil.get_terminal_size((80, 24)).columns
+    longest = max([len(slug) for slug in report.slugs] + [len(f"(all {len(report.slugs)})")])
+    return max(SLUG_WIDTH, min(longest, SLUG_WIDTH + columns - 80))
+
+
+def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
+    """A table that fits 80 columns (or the terminal's width, for long slugs); pass/held and
+    errors styled (stripped off a TTY by click)."""
+    width = slug_width(report, columns)
+    extra = width - SLUG_WIDTH
+    lines = [_HEAD.format("lang", "article", "entries", "words", "err", "pct", "gate", w=width),
+             _HEAD.format("", "", " done fuzz todo", "  done  fuzz  todo", "", "", "", w=width),
+             "-" * (79 + extra)]
 
     def row(lang: str, name: str, entries: Tally, pct: float, words: Tally, errors: int, gate: str,
             ok: bool) -> str:
-        text = _ROW.format(_fit(lang, 7), _fit(name, 20), entries.translated, entries.fuzzy, entries.todo,
+        text = _ROW.format(_fit(lang, 7), _fit(name, width), entries.translated, entries.fuzzy, entries.todo,
                            words.translated, words.fuzzy, words.todo, errors,
-                           f"{pct:.0f}", gate)
-        head, err, tail = text[:62], text[62:67], text[67:]
+                           f"{pct:.0f}", gate, w=width)
+        head, err, tail = text[:62 + extra], text[62 + extra:67 + extra], text[67 + extra:]
         err = click.style(err, fg="red", bold=True) if errors else err
         return head + err + tail[:-4] + click.style(tail[-4:], fg="green" if ok else "red")
 
@@ -329,8 +350,9 @@ def render_table(report: StatusReport) -> str:
     passed = sum(lang.passed for lang in report.languages)
     total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
-                 f"(pct: places translated, min {report.min_translated:g}%"
+                 f"(min {report.min_translated:g}% translated"
                  f"{', signed off' if report.require_review else ''}).")
+    lines.append("pct: share of the page's segments translated; (all N): of all articles together.")
     lines += review_lines(report)
     return "\n".join(line.rstrip() for line in lines)
 

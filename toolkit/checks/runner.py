@@ -25,10 +25,11 @@ from toolkit.checks import medical as _medical  # noqa: F401 - registers the med
 from toolkit.checks import ttk
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_severity
 from toolkit.checks.findings import ERROR, WARNING, Finding, FindingsReport, sort_findings, summary
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.project.config import Config
-from toolkit.errors import ConfigError
+from toolkit.errors import CatalogError, ConfigError
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
 from toolkit.catalog.pseudo import resolve_languages
@@ -133,11 +134,17 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
             if not path.is_file():
                 continue
             shown = relative(config, path)
-            entries = translated_entries(path, shown, read_po(path, shown))
+            try:
+                entries = translated_entries(path, shown, read_po(path, shown))
+            except CatalogError as exc:   # a broken file fails alone (toolkit.catalog.broken)
+                if not broken.skip(exc):
+                    raise
+                continue
             catalogs.append((slug, entries))
         all_entries = [e for _, entries in catalogs for e in entries]
         env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary,
-                          _medical.usual_ratio(all_entries))
+                          _medical.usual_ratio(all_entries),
+                          localisable_numbers=frozenset(config.checks.localisable_numbers))
         for slug, entries in catalogs:
             report.files += 1
             report.entries += len(entries)

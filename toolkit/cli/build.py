@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from toolkit.publish.report import BuildReport
+from toolkit.publish.report import COMPLETENESS, BuildReport
 from toolkit.cli import ProgressBar, echo
 
 
@@ -21,6 +21,8 @@ def _print_report(report: BuildReport, root: Path) -> None:
     echo(f"{'language':<10} {'published':>9} {'held back':>9} {'complete':>9}")
     for row in rows:
         echo(f"{row.lang:<10} {row.published:>9} {row.held_back:>9} {row.completeness:>8.1f}%")
+    if rows:
+        echo(f"({COMPLETENESS}, as tmkit status counts it)")
     if report.kept:
         names = ", ".join(f"{r.lang}/{r.slug}" for r in report.kept)
         echo(f"kept: {len(report.kept)} held-back article-language(s) keep their last "
@@ -42,16 +44,44 @@ def _print_report(report: BuildReport, root: Path) -> None:
               help="Export folder (default: export_dir of tmkit.toml).")
 @click.option("--force", is_flag=True,
               help="Also export article-languages the publishing gate holds back (with a warning).")
+@click.option("--article", "slugs", multiple=True, metavar="SLUG",
+              help="Only this article (repeatable); the others' pages stay as they are.")
 @click.pass_context
 def build_command(ctx: click.Context, languages: tuple[str, ...], formats: tuple[str, ...],
-                  output: Optional[Path], force: bool) -> None:
-    """Merge PO files into every article and export them (only what changed)."""
+                  output: Optional[Path], force: bool, slugs: tuple[str, ...]) -> None:
+    """Merge PO files into every article and export them (only what changed).
+
+    Before any article is in source/ there is nothing to build: a hint says
+    what to do, exit 0. An article-language without a PO file yet (before
+    'tmkit extract' and 'tmkit update') is held back like any untranslated one,
+    with a hint."""
     from toolkit.publish.run import build_project
 
     project = ctx.obj
     with ProgressBar("building") as bar:
-        report = build_project(project.root, languages, formats, output, force, bar.update)
+        report = build_project(project.root, languages, formats, output, force, bar.update, slugs)
     _print_report(report, project.root)
+    from toolkit.catalog import broken
+
+    for result in report.results:
+        if result.broken:
+            broken.note(result.broken)
+    for hint in _hints(project, report):
+        echo(f"tmkit: hint: {hint}", err=True)
+
+
+def _hints(project, report: BuildReport) -> list[str]:
+    """What a new user should do next when the build had (almost) nothing to work with."""
+    if not report.articles:
+        return ["no articles in source/ yet: copy them there, then 'tmkit extract' and "
+                "'tmkit update' (README, Workflow)"]
+    empty = sorted({r.lang for r in report.held_back if not r.translated}) if report.held_back else []
+    if not empty:
+        return []
+    config = project.config
+    missing = [lang for lang in empty if not any((config.po_path / lang).glob("*.po"))]
+    return [f"no PO files for {', '.join(missing)} yet: run 'tmkit extract' then 'tmkit update'"] \
+        if missing else []
 
 
 commands = [build_command]

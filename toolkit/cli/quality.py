@@ -42,7 +42,21 @@ def check_command(ctx: click.Context, project, languages, slugs, fmt: str, sourc
         for finding in report.findings:
             echo(finding.format())
         echo(report.summary())
+        for hint in _check_hints(project.config, report, source):
+            echo(f"tmkit: hint: {hint}", err=True)
     ctx.exit(report.exit_code)
+
+
+def _check_hints(config, report, source: bool) -> list[str]:
+    """How to accept a deliberate change the checks flag, and what to do when nothing was checked."""
+    from toolkit.catalog import broken
+    from toolkit.checks.findings import accept_hint
+
+    if not source and not report.files and not broken.found():
+        return ["no PO files to check yet: run 'tmkit extract' then 'tmkit update' "
+                "(exit 0: nothing is wrong, there is nothing to check)"]
+    names = dict.fromkeys(f.check for f in report.findings if f.is_error)
+    return [accept_hint(name, source) for name in names if accept_hint(name, source)]
 
 
 @click.command("status")

@@ -32,9 +32,9 @@ from typing import Callable, Iterable, Iterator, Optional
 
 
 from toolkit import __version__
-from toolkit.catalog import pofile as catalog_po
+from toolkit.catalog import broken, pofile as catalog_po
 from toolkit.project.config import Config
-from toolkit.errors import ConfigError, TmkitError
+from toolkit.errors import CatalogError, ConfigError, TmkitError
 from toolkit.publish.report import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
 from toolkit.project.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
 from toolkit.text.languages import PSEUDO_LANGUAGES, Language, get_language
@@ -71,6 +71,7 @@ class _Plan:
     force: bool
     settings_key: str
     templates_override: Optional[Path]
+    go_on: bool = False                # a broken PO file fails its own article-language only
     _templates: object = None          # jinja2.Environment, made on first use
     _po_dirs: dict = field(default_factory=dict)   # lang -> (folder, folder as shown)
 
@@ -155,7 +156,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
     return _Plan(config, out, targets, list(config.languages) + pseudo, include_source, writers, force,
-                 _digest(settings), override)
+                 _digest(settings), override, broken.skipping())
 
 
 def _load_manifest(output: Path) -> dict:
@@ -280,7 +281,15 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]
     for lang in plan.all_targets:
         po_path, shown = plan.po_file(lang, article.slug)
-        translated = merge(article, read_po(po_path, shown), lang, config, shown, units)
+        try:
+            entries = read_po(po_path, shown)
+        except CatalogError as exc:
+            if not plan.go_on:
+                raise
+            outcomes.append(_unreadable(article.slug, lang, exc, record))
+            merged.append(None)
+            continue
+        translated = merge(article, entries, lang, config, shown, units)
         gate = translated.gate
         passed = gate.passed
         forced = not passed and gate.review_passed and plan.force and lang in plan.targets
@@ -296,9 +305,18 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
         outcomes.append(ArticleLanguage(
             article.slug, lang, passed or forced, round(gate.percent, 1),
             forced=forced, reasons=gate.reasons,
-            rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved))
+            rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved,
+            segments=gate.total, translated=gate.translated))
         merged.append(translated)
     return article.title, merged, outcomes
+
+
+def _unreadable(slug: str, lang: str, exc: CatalogError, record: Optional[dict]) -> ArticleLanguage:
+    """A broken PO file fails its own article-language: held back, its last pages kept
+    (:mod:`toolkit.catalog.broken`; the command reports the file and exits 2)."""
+    kept = any(rel.startswith(f"{lang}/") for rel in (record or {}).get("outputs", {}))
+    return ArticleLanguage(slug, lang, False, 0.0, reasons=[f"unreadable PO file {exc}"], kept=kept,
+                           broken=str(exc))
 
 
 def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
@@ -346,8 +364,9 @@ def _plain(markup: str) -> str:
 
 def build(config: Config, languages: Optional[Iterable[str]] = None,
           formats: Optional[Iterable[str]] = None, output: Optional[os.PathLike | str] = None,
-          force: bool = False, progress: Optional[Callable[[str], None]] = None) -> BuildReport:
-    """Export every article in every (selected) language and format.
+          force: bool = False, progress: Optional[Callable[[str], None]] = None,
+          slugs: Optional[Iterable[str]] = None) -> BuildReport:
+    """Export every article (or those of ``slugs``) in every (selected) language and format.
 
     ``languages`` may include the source language (its original is exported
     too, for the language switcher; it is always published).  ``force``
@@ -358,7 +377,8 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     report = BuildReport(plan.output)
     manifest = _load_manifest(plan.output)
     records: dict[str, dict] = manifest["articles"]
-    paths = article_paths(config)
+    every = article_paths(config)
+    paths = article_paths(config, list(slugs)) if slugs else every
     listing = _Listing(plan.output)
     po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
     # With require_review a sign-off file is an input too: approving republishes.
@@ -391,7 +411,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     for path in paths:
         report.results.extend(_results(records[path.stem], plan))
         report.articles += 1
-    stale = _drop_stale(plan, records, {p.stem for p in paths}, report)
+    stale = _drop_stale(plan, records, {p.stem for p in every}, report)
     manifest_path = plan.output / MANIFEST_NAME
     if rendered or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
         _write_index(plan, records, report)

@@ -24,14 +24,15 @@ from toolkit.text.languages import PSEUDO_LANGUAGES
 
 def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[str] = (),
                   output: Optional[Path] = None, force: bool = False,
-                  progress: Optional[Callable[[int, int], None]] = None) -> BuildReport:
+                  progress: Optional[Callable[[int, int], None]] = None,
+                  slugs: Iterable[str] = ()) -> BuildReport:
     """Export the project at ``root`` (see :func:`toolkit.publish.build.build`).
 
     ``progress(done, total)`` is called as articles are done (not on a replay).
     """
-    languages, formats = list(languages), list(formats)
+    languages, formats, slugs = list(languages), list(formats), list(slugs)
     stamp = Stamp(root, command_key("build", languages, formats, [os.fspath(output or "")],
-                                    ["force" if force else ""]))
+                                    ["force" if force else ""], slugs))
     stored = stamp.replay()
     if stored is not None:
         return BuildReport.rerun(stored)
@@ -54,13 +55,13 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
         exported = [relative(config, out)] + [relative(config, out / lang) for lang in
                                               [config.source_language, *built]]
         stamp.begin(inputs, ["tmkit.toml"], exported)
-        total, done = len(article_paths(config)), 0
+        total, done = len(article_paths(config, slugs or None)), 0
 
         def each(_slug: str) -> None:
             nonlocal done
             done += 1
             progress(done, total)
 
-        report = build(config, languages, formats, output, force, each if progress else None)
+        report = build(config, languages, formats, output, force, each if progress else None, slugs)
         stamp.finish(report.as_rerun(), [*report.written, *report.removed, out / MANIFEST_NAME])
     return report

@@ -88,3 +88,16 @@ def approve(config: Config, lang: str, slug: str, reviewer: str, despite_finding
     path, _shown = signoff_file(config, lang, slug)
     write_signoff(path, record)
     return path, record
+
+
+def translated_percent(config: Config, lang: str, slug: str) -> float:
+    """The translated share of the article-language's segments, as the gate counts it."""
+    from toolkit.catalog.translated import entry_status
+    from toolkit.model import SegmentStatus
+
+    catalog = reviewed_catalog(config, lang, slug)
+    index = catalog.index
+    statuses = [entry_status(index.get(s.key), s.text) for _unit, segments in catalog.units for s in segments]
+    if not statuses:
+        return 100.0
+    return 100.0 * sum(s is SegmentStatus.TRANSLATED for s in statuses) / len(statuses)

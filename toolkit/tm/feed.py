@@ -21,6 +21,7 @@ from typing import Iterable, Mapping, Optional
 
 import polib
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError, TmkitWarning
@@ -209,8 +210,13 @@ def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None,
         if known is not None and state.intact(lang):
             total.unchanged += known     # what feeding it again would report
             continue
-        units = po_units(po if po is not None else parse_po_bytes(data, shown),
-                         config.source_language, lang, slug)
+        try:
+            units = po_units(po if po is not None else parse_po_bytes(data, shown),
+                             config.source_language, lang, slug)
+        except CatalogError as exc:   # a broken PO file fails alone (toolkit.catalog.broken)
+            if not broken.skip(exc):
+                raise
+            continue
         if known is not None:            # the TM changed under us: were this file's units lost?
             if not _lost_units(tm, units):
                 total.unchanged += known

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Optional, Sequence
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.catalog.rewrite import Rewrite, RewriteReport, rewrite_catalogs
 from toolkit.project.config import Config
@@ -71,7 +72,12 @@ def export_project(config: Config, lang: str, output: os.PathLike | str,
         po_path = config.po_file(lang, path.stem)
         if not po_path.is_file():
             raise CatalogError("no PO file; run 'tmkit update' first", relative(config, po_path))
-        po = read_po(po_path, relative(config, po_path))
+        try:
+            po = read_po(po_path, relative(config, po_path))
+        except CatalogError as exc:   # a broken PO file fails alone (toolkit.catalog.broken)
+            if not broken.skip(exc):
+                raise
+            continue
         covered = signed_off(lang, path.stem) if signed_off is not None else set()
         entries, skipped = [], 0
         for entry in po:
