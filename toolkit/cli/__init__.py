@@ -104,7 +104,7 @@ class TmkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TmkitError as exc:
-            click.echo(f"tmkit: error: {exc}", err=True)
+            click.echo(_no_secret(f"tmkit: error: {exc}", ctx), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("tmkit: interrupted", err=True)
@@ -113,16 +113,33 @@ class TmkitGroup(click.Group):
             ctx.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            click.echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
+            click.echo(_no_secret(f"tmkit: error: {where}{exc.strerror or exc}", ctx), err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug, not the user's fault: still no traceback by default
             if os.environ.get("TMKIT_DEBUG"):
                 raise
-            click.echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
-                       "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
+            click.echo(_no_secret(f"tmkit: internal error: {type(exc).__name__}: {exc} "
+                                  "(set TMKIT_DEBUG=1 for a traceback; please report it)", ctx), err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+def _no_secret(message: str, ctx: click.Context) -> str:
+    """``message`` without the TM password, whatever raised it (a last line of defence:
+    the TM's own messages are scrubbed where they are made, :mod:`toolkit.project.dburl`)."""
+    urls = [os.environ.get("TMKIT_TM_URL", "").strip()]
+    project = ctx.find_object(ProjectContext)
+    if project is not None and project._config is not None:
+        urls.append(project._config.tm.url)
+    urls = [url for url in urls if url]
+    if not urls:
+        return message
+    from toolkit.project.dburl import scrub
+
+    for url in urls:
+        message = scrub(message, url)
+    return message
 
 
 @click.group(cls=TmkitGroup, context_settings={"help_option_names": ["-h", "--help"]})

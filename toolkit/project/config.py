@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from toolkit.errors import ConfigError, TmkitError
+from toolkit.project.dburl import URLProblem, check_url
 from toolkit.project.fsutil import inside, read_text
 from toolkit.text.languages import Language, get_language
 from toolkit.text.plurals import parse_rule
@@ -244,6 +245,13 @@ def load_config(root: os.PathLike | str = ".") -> Config:
     return config
 
 
+def _url_source(path: Path, text: str) -> tuple:
+    """Where the TM URL was written: the environment variable, or the line of ``tmkit.toml``."""
+    if os.environ.get(TM_URL_ENV, "").strip():
+        return TM_URL_ENV, None
+    return path, _line_of(text, "url")
+
+
 def _validate(config: Config, text: str) -> None:
     path = config.path
     for tag in config.languages:
@@ -271,9 +279,14 @@ def _validate(config: Config, text: str) -> None:
             raise ConfigError(f"'{key}' must be one of {', '.join(allowed)}", path,
                               _line_of(text, key.split(".")[-1]))
     if config.tm.url and not config.tm.url.lower().startswith(TM_URL_SCHEMES):
-        where = (TM_URL_ENV, None) if os.environ.get(TM_URL_ENV, "").strip() else (path, _line_of(text, "url"))
+        where = _url_source(path, text)
         raise ConfigError("the TM URL must start with postgresql:// (a SQLite TM is set with "
                           "'tm.path')", *where)
+    if config.tm.url:
+        try:
+            check_url(config.tm.url)
+        except URLProblem as exc:
+            raise ConfigError(str(exc), *_url_source(path, text)) from None
     if not 0 <= config.tm.min_score <= 100:
         raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
     if not 0 <= config.publish.min_translated <= 100:

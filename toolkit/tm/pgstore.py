@@ -28,7 +28,8 @@ from typing import Iterable, Optional
 import psycopg
 
 from toolkit.errors import TMError
-from toolkit.tm.backends import redact_url, scrub
+from toolkit.project.dburl import URLProblem, check_url, scrub
+from toolkit.tm.backends import redact_url
 from toolkit.tm.store import (INCOMING, SCHEMA_VERSION, AddResult, SQLStore, TMUnit, _INHERITED,
                               newer_schema_error, now_iso)
 
@@ -87,6 +88,10 @@ class PostgresStore(SQLStore):
 
     def _connect(self) -> psycopg.Connection:
         try:
+            check_url(self.url)       # refused before libpq connects somewhere unintended
+        except URLProblem as exc:
+            raise TMError(str(exc), self.location) from None
+        try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                    application_name="tmkit")
         except psycopg.Error as exc:
@@ -95,6 +100,9 @@ class PostgresStore(SQLStore):
         except ValueError as exc:     # psycopg's conninfo parser: a malformed URL
             raise TMError(f"not a usable TM URL: {scrub(_one_line(exc), self.url)}",
                           self.location) from None
+        except Exception as exc:      # anything else from the driver: its message, scrubbed
+            raise TMError(f"cannot connect to the TM server: {type(exc).__name__}: "
+                          f"{scrub(_one_line(exc), self.url)}", self.location) from None
 
     def _migrate(self) -> None:
         """Create or upgrade the schema; the write lock keeps two first uses apart."""
