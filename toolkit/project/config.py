@@ -18,7 +18,7 @@ from typing import Any, Optional
 from toolkit.errors import ConfigError, TmkitError
 from toolkit.project.dburl import URLProblem, check_url
 from toolkit.project.fsutil import inside, read_text
-from toolkit.text.languages import Language, get_language
+from toolkit.text.languages import Language, get_language, known_tag
 from toolkit.text.plurals import parse_rule
 
 CONFIG_NAME = "tmkit.toml"
@@ -134,6 +134,9 @@ class Config:
         return self.template_path / f"{slug}.pot"
 
     def po_file(self, lang: str, slug: str) -> Path:
+        """``po/<lang>/<slug>.po``; the language folder checked to stay inside ``po/``
+        (tags are validated where they enter, this is the last line of defence)."""
+        inside(self.po_path, lang)
         return self.po_path / lang / f"{slug}.po"
 
     def language(self, tag: str) -> Language:
@@ -142,6 +145,13 @@ class Config:
         if tag in self.plural_forms:
             return replace(language, plural_forms=self.plural_forms[tag])
         return language
+
+    def _setting_line(self, key: str) -> Optional[int]:
+        """The line of ``key =`` in ``tmkit.toml`` (None if unreadable)."""
+        try:
+            return _line_of(read_text(self.path), key)
+        except Exception:
+            return None
 
     def line_mentioning(self, word: str) -> Optional[int]:
         """First line of ``tmkit.toml`` containing ``word``, for error messages."""
@@ -154,17 +164,24 @@ class Config:
                 return number
         return None
 
+    def target_language(self, tag: str) -> str:
+        """The configured tag ``tag`` names (``ES`` -> ``es``), or the error every command gives:
+        a malformed tag, an unknown one (with the nearest known tag) or one not in ``languages``."""
+        try:
+            canonical = known_tag(tag)
+        except ConfigError as exc:
+            raise ConfigError(f"--lang: {exc.message}") from None
+        if canonical not in self.languages:
+            listed = ", ".join(self.languages) or "none"
+            raise ConfigError(f"language not configured in {CONFIG_NAME}: {canonical} "
+                              f"(configured: {listed})", self.path, self._setting_line("languages"))
+        return canonical
+
     def select_languages(self, wanted: Optional[list[str]] | tuple[str, ...] = None) -> list[str]:
-        """The configured languages, or the subset asked for with ``--lang``."""
+        """The configured languages, or the subset asked for with ``--lang`` (canonical tags)."""
         if not wanted:
             return list(self.languages)
-        unknown = [w for w in wanted if w not in self.languages]
-        for tag in unknown:
-            get_language(tag)  # unknown tag -> clear error
-        if unknown:
-            raise ConfigError(f"language not configured in {CONFIG_NAME}: {', '.join(unknown)}",
-                              self.path)
-        return [w for w in wanted]
+        return list(dict.fromkeys(self.target_language(tag) for tag in wanted))
 
 
 _SECTIONS = {"tm": TMSettings, "publish": PublishSettings, "checks": CheckSettings,
@@ -254,11 +271,19 @@ def _url_source(path: Path, text: str) -> tuple:
 
 def _validate(config: Config, text: str) -> None:
     path = config.path
-    for tag in config.languages:
-        try:
-            get_language(tag)
-        except ConfigError as exc:
-            raise ConfigError(exc.message, path, _line_of(text, "languages")) from None
+    try:
+        config.languages = [known_tag(tag) for tag in config.languages]
+    except ConfigError as exc:
+        raise ConfigError(f"'languages': {exc.message}", path, _line_of(text, "languages")) from None
+    try:
+        config.source_language = known_tag(config.source_language)
+    except ConfigError as exc:
+        raise ConfigError(f"'source_language': {exc.message}", path,
+                          _line_of(text, "source_language")) from None
+    try:
+        config.plural_forms = {known_tag(tag): rule for tag, rule in config.plural_forms.items()}
+    except ConfigError as exc:
+        raise ConfigError(f"'plural_forms': {exc.message}", path, _line_of(text, "plural_forms")) from None
     for tag, rule in config.plural_forms.items():
         if tag not in config.languages:
             raise ConfigError(f"'plural_forms' names {tag!r}, which is not in 'languages'", path,

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Optional
 
 from toolkit.project.config import CONFIG_NAME, DEFAULT_CONFIG, Config, load_config
-from toolkit.errors import TmkitError
+from toolkit.errors import ConfigError, TmkitError
 from toolkit.project.fsutil import atomic_write_text
-from toolkit.text.languages import get_language
+from toolkit.text.languages import known_tag
 
 DEFAULT_LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
 
@@ -26,9 +26,10 @@ def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = 
     ``.gitattributes`` only gains the lines for tmkit's PO merge driver.
     """
     root = Path(directory)
-    languages = languages or DEFAULT_LANGUAGES
-    for tag in languages:
-        get_language(tag)
+    try:   # written in canonical case (ES -> es), refused with a suggestion if unknown
+        languages = list(dict.fromkeys(known_tag(tag) for tag in languages or DEFAULT_LANGUAGES))
+    except ConfigError as exc:
+        raise ConfigError(f"--lang: {exc.message}") from None
     created: list[Path] = []
     root.mkdir(parents=True, exist_ok=True)
     config = root / CONFIG_NAME

@@ -42,7 +42,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 
 from toolkit.errors import TMError
-from toolkit.project.fsutil import atomic_write_bytes
+from toolkit.project.fsutil import atomic_write_bytes, inside
 from toolkit.tm.match import Match, match_many
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import TMStore
@@ -271,7 +271,8 @@ class IndexedMatcher:
         self.candidates = candidates
         keep_freed_memory()
         max_id, units = store.generation(source_lang, target_lang)
-        path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
+        # the tags come from the TM (a TMX file, an option): the name must stay in index_dir
+        path = inside(index_dir, f"{source_lang}_{target_lang}.idx") if index_dir else None
         data = load(path) if path and path.exists() else None
         identity = store.identity()
         if data is not None and (data.tm_id != identity or data.max_id > max_id
