@@ -78,6 +78,20 @@ class ExportSettings:
 
 
 @dataclass
+class SourceSettings:
+    """``[sources]``: how much of a source file tmkit agrees to unpack.
+
+    A ``.docx`` is a zip: a 3 MB file can inflate to gigabytes.  Each XML part
+    is read through a bounded stream and refused past ``docx_part_mib``; all
+    of them together past ``docx_total_mib``.  Images and other media are
+    never unpacked (docs/formats.md).
+    """
+
+    docx_part_mib: int = 64
+    docx_total_mib: int = 256
+
+
+@dataclass
 class Config:
     """Everything ``tmkit.toml`` says, with defaults for what it leaves out."""
 
@@ -98,6 +112,7 @@ class Config:
     tm: TMSettings = field(default_factory=TMSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    sources: SourceSettings = field(default_factory=SourceSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
 
     # -- derived paths -------------------------------------------------------
@@ -185,7 +200,7 @@ class Config:
 
 
 _SECTIONS = {"tm": TMSettings, "publish": PublishSettings, "checks": CheckSettings,
-             "export": ExportSettings}
+             "export": ExportSettings, "sources": SourceSettings}
 
 
 def _line_of(text: str, key: str) -> Optional[int]:
@@ -312,6 +327,9 @@ def _validate(config: Config, text: str) -> None:
             check_url(config.tm.url)
         except URLProblem as exc:
             raise ConfigError(str(exc), *_url_source(path, text)) from None
+    for key in ("docx_part_mib", "docx_total_mib"):
+        if not 1 <= getattr(config.sources, key) <= 4096:
+            raise ConfigError(f"'sources.{key}' must be between 1 and 4096 (MiB)", path, _line_of(text, key))
     if not 0 <= config.tm.min_score <= 100:
         raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
     if not 0 <= config.publish.min_translated <= 100:

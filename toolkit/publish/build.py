@@ -268,7 +268,7 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     approved version, if an earlier build published one.
     """
     config = plan.config
-    article = read_article(path, relative(config, path))
+    article = read_article(path, relative(config, path), config.sources)
     units = segments_by_unit(article, config.segmentation)
     merged = [source_article(article, config, units)]
     outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]

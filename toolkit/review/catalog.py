@@ -46,7 +46,7 @@ def reviewed_catalog(config: Config, lang: str, slug: str) -> ReviewedCatalog:
     """Read ``source/<slug>.*`` and ``po/<lang>/<slug>.po`` (which must exist)."""
     lang = config.target_language(lang)
     (path,) = article_paths(config, [slug])
-    article = read_article(path, relative(config, path))
+    article = read_article(path, relative(config, path), config.sources)
     units = segments_by_unit(article, config.segmentation)
     po_path = config.po_file(lang, slug)
     shown = relative(config, po_path)
