@@ -187,3 +187,19 @@ def test_init_writes_canonical_tags_and_refuses_unknown_ones(tmp_path):
     run = tmkit(tmp_path, "init", str(tmp_path / "other"), "--lang", "es_MX")
     assert_clean_error(run, "did you mean 'es-MX'?")
     assert not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize("tag", [EVIL, "es_MX", "it"])
+def test_xliff_with_a_bad_or_unconfigured_target_language_is_refused(root, tag):
+    """An agency's XLIFF names its language: only a configured one maps to a PO folder."""
+    run = tmkit(root, "xliff", "export", "--lang", "es", "-o", "xl")
+    assert run.code == 0, run.err
+    path = root / "xl" / "es" / f"{SLUG}.xlf"
+    text = path.read_text(encoding="utf-8")
+    assert 'target-language="es"' in text
+    path.write_text(text.replace('target-language="es"', f'target-language="{tag}"'), encoding="utf-8")
+    before = tree_hash(root)
+    line = assert_clean_error(tmkit(root, "xliff", "import", str(path)), f"{SLUG}.xlf:")
+    assert "which tmkit.toml does not list" in line or "BCP 47" in line
+    assert_unchanged(before, tree_hash(root))
+    _nothing_outside(root)

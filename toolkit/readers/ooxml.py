@@ -54,6 +54,11 @@ class _Defaults:
     docx_total_mib = 256
 
 
+def shown(name: str) -> str:
+    """A part name from the zip as it may be printed: control characters escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)[:200]
+
+
 def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, path: str) -> bytes:
     """A member's bytes, decompressed chunk by chunk, refused past ``limit`` whatever it declares."""
     chunks, size = [], 0
@@ -65,12 +70,12 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, p
                     break
                 size += len(chunk)
                 if size > limit:
-                    raise SourceError(f"{info.filename} inflates to more than {limit // MIB} MiB "
+                    raise SourceError(f"{shown(info.filename)} inflates to more than {limit // MIB} MiB "
                                       "([sources] docx_part_mib in tmkit.toml); refused", path)
                 chunks.append(chunk)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError,
             RuntimeError) as exc:  # damaged member, bad CRC, encryption, unknown compression
-        raise SourceError(f"not a readable Word document (.docx): {info.filename}: {exc}", path) from None
+        raise SourceError(f"not a readable Word document (.docx): {shown(info.filename)}: {exc}", path) from None
     return b"".join(chunks)
 
 
@@ -160,6 +165,6 @@ def screen_package(data: bytes, path: str, limits: Optional[Limits] = None) -> b
             if total > total_limit:
                 raise SourceError(f"its XML parts inflate to more than {limits.docx_total_mib} MiB "
                                   "([sources] docx_total_mib in tmkit.toml); refused", path)
-            check_part(part, info.filename, path)
+            check_part(part, shown(info.filename), path)
             rebuilt.writestr(info.filename, part)
     return out.getvalue()
