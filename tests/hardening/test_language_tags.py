@@ -189,9 +189,10 @@ def test_init_writes_canonical_tags_and_refuses_unknown_ones(tmp_path):
     assert not (tmp_path / "other").exists()
 
 
-@pytest.mark.parametrize("tag", [EVIL, "es_MX", "it"])
+@pytest.mark.parametrize("tag", [EVIL, "es-../../../x", "it"])
 def test_xliff_with_a_bad_or_unconfigured_target_language_is_refused(root, tag):
-    """An agency's XLIFF names its language: only a configured one maps to a PO folder."""
+    """An agency's XLIFF names its language: it must be well-formed BCP 47 (before the
+    region fallback, which would read ``es-../../../x`` as ``es``), and map to a configured one."""
     run = tmkit(root, "xliff", "export", "--lang", "es", "-o", "xl")
     assert run.code == 0, run.err
     path = root / "xl" / "es" / f"{SLUG}.xlf"
