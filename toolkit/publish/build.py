@@ -132,8 +132,9 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
           output: Optional[os.PathLike | str], force: bool) -> _Plan:
     wanted = list(languages or [])
     source = config.source_language
-    include_source = not wanted or source in wanted
-    chosen = [w for w in wanted if w != source]
+    is_source = [isinstance(w, str) and w.lower() == source.lower() for w in wanted]   # --lang EN
+    include_source = not wanted or any(is_source)
+    chosen = [w for w, src in zip(wanted, is_source) if not src]
     targets = config.select_languages(chosen) if chosen else ([] if wanted else list(config.languages))
     writers = [get_writer(name) for name in dict.fromkeys(formats or config.export.formats)]
     override = None
