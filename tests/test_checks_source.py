@@ -446,7 +446,7 @@ def test_binary_source_formats_use_the_readers_lines(project, monkeypatch):
     path.write_bytes(b"PK\x03\x04\xff\xfe binary")
     article = Article("leaflet", "source/leaflet.txt", "docx", "Leaflet", 1,
                       blocks=[Block(BlockKind.PARAGRAPH, "Rest and and walk.", 3)])
-    monkeypatch.setattr(proofread, "read_article", lambda p, shown: article)
+    monkeypatch.setattr(proofread, "read_article", lambda p, shown, limits=None: article)
     result = proofread.proofread_article(load_config(project), path, proofread.source_env(load_config(project)))
     assert [(f["line"], f["check"]) for f in result.findings] == [(3, "repeated-word")]
 

@@ -195,7 +195,7 @@ def test_tm_migrate_command_reports_the_version(project, runner, tm_backend):
     result = run_cli(runner, project, "tm", "migrate")
     assert result.output.strip().endswith("TM schema version 3")
     if tm_backend.name == "postgresql":
-        assert "s3cret" not in result.output and "***@127.0.0.1" in result.output
+        assert "s3cret" not in result.output and "tmkit@127.0.0.1" in result.output
 
 
 def _revise(path, sentence, new):

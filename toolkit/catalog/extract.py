@@ -47,7 +47,7 @@ def build_article_template(config: Config, path: Path, pot_path: Path, source_ha
     from toolkit.readers import read_article
     from toolkit.segment import segment_article
 
-    article = read_article(path, relative(config, path))
+    article = read_article(path, relative(config, path), config.sources)
     pot = build_template(article, segment_article(article, config.segmentation), config)
     old_text = pot_path.read_text(encoding="utf-8", errors="replace") if pot_path.is_file() else None
     old_date = creation_date_of(old_text) if old_text else None

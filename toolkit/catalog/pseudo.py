@@ -58,9 +58,8 @@ def resolve_languages(config: Config, wanted: Optional[Sequence[str]] = None) ->
     """
     if not wanted:
         return list(config.languages)
-    real = [w for w in wanted if w not in PSEUDO_LANGUAGES]
-    config.select_languages(real)  # raises for unknown/unconfigured tags
-    return list(dict.fromkeys(wanted))
+    # unknown/unconfigured tags raise; configured ones in canonical case (ES -> es)
+    return list(dict.fromkeys(w if w in PSEUDO_LANGUAGES else config.target_language(w) for w in wanted))
 
 
 @lru_cache(maxsize=None)

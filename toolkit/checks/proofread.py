@@ -183,7 +183,7 @@ def _raw_text(path: Path) -> str:
 def proofread_article(config: Config, path: Path, env: SourceEnv) -> CachedArticle:
     """Check one article: its findings (as dicts, sorted) and what was looked at."""
     shown = relative(config, path)
-    article = read_article(path, shown)
+    article = read_article(path, shown, config.sources)
     names = enabled_source_checks(config, article.slug)
     severities = {n: chosen_severity(config, SOURCE_CHECKS[n]) for n in names}
     lines = SourceLines(_raw_text(path))

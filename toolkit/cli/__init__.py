@@ -173,7 +173,7 @@ class TmkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TmkitError as exc:
-            echo(f"tmkit: error: {exc}", err=True)
+            echo(_no_secret(f"tmkit: error: {exc}", ctx), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             echo("tmkit: interrupted", err=True)
@@ -182,7 +182,7 @@ class TmkitGroup(click.Group):
             ctx.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
+            echo(_no_secret(f"tmkit: error: {where}{exc.strerror or exc}", ctx), err=True)
             ctx.exit(2)
         except click.UsageError as exc:
             raise OneLineUsageError.of(exc) from None
@@ -191,9 +191,26 @@ class TmkitGroup(click.Group):
         except Exception as exc:  # a bug, not the user's fault: still no traceback by default
             if os.environ.get("TMKIT_DEBUG"):
                 raise
-            echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
-                 "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
+            echo(_no_secret(f"tmkit: internal error: {type(exc).__name__}: {exc} "
+                            "(set TMKIT_DEBUG=1 for a traceback; please report it)", ctx), err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+def _no_secret(message: str, ctx: click.Context) -> str:
+    """``message`` without the TM password, whatever raised it (a last line of defence:
+    the TM's own messages are scrubbed where they are made, :mod:`toolkit.project.dburl`)."""
+    urls = [os.environ.get("TMKIT_TM_URL", "").strip()]
+    project = ctx.find_object(ProjectContext)
+    if project is not None and project._config is not None:
+        urls.append(project._config.tm.url)
+    urls = [url for url in urls if url]
+    if not urls:
+        return message
+    from toolkit.project.dburl import scrub
+
+    for url in urls:
+        message = scrub(message, url)
+    return message
 
 
 def _report_broken(ctx: click.Context, found: list[str], code: int) -> None:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 from toolkit.errors import ConfigError, TmkitError
+from toolkit.project.dburl import URLProblem, check_url
 from toolkit.project.fsutil import inside, read_text
-from toolkit.text.languages import Language, get_language
+from toolkit.text.languages import Language, get_language, known_tag
 from toolkit.text.plurals import parse_rule
 
 CONFIG_NAME = "tmkit.toml"
@@ -82,6 +83,20 @@ class ExportSettings:
 
 
 @dataclass
+class SourceSettings:
+    """``[sources]``: how much of a source file tmkit agrees to unpack.
+
+    A ``.docx`` is a zip: a 3 MB file can inflate to gigabytes.  Each XML part
+    is read through a bounded stream and refused past ``docx_part_mib``; all
+    of them together past ``docx_total_mib``.  Images and other media are
+    never unpacked (docs/formats.md).
+    """
+
+    docx_part_mib: int = 64
+    docx_total_mib: int = 256
+
+
+@dataclass
 class Config:
     """Everything ``tmkit.toml`` says, with defaults for what it leaves out."""
 
@@ -102,6 +117,7 @@ class Config:
     tm: TMSettings = field(default_factory=TMSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    sources: SourceSettings = field(default_factory=SourceSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
 
     # -- derived paths -------------------------------------------------------
@@ -138,6 +154,9 @@ class Config:
         return self.template_path / f"{slug}.pot"
 
     def po_file(self, lang: str, slug: str) -> Path:
+        """``po/<lang>/<slug>.po``; the language folder checked to stay inside ``po/``
+        (tags are validated where they enter, this is the last line of defence)."""
+        inside(self.po_path, lang)
         return self.po_path / lang / f"{slug}.po"
 
     def language(self, tag: str) -> Language:
@@ -146,6 +165,13 @@ class Config:
         if tag in self.plural_forms:
             return replace(language, plural_forms=self.plural_forms[tag])
         return language
+
+    def _setting_line(self, key: str) -> Optional[int]:
+        """The line of ``key =`` in ``tmkit.toml`` (None if unreadable)."""
+        try:
+            return _line_of(read_text(self.path), key)
+        except Exception:
+            return None
 
     def line_mentioning(self, word: str) -> Optional[int]:
         """First line of ``tmkit.toml`` containing ``word``, for error messages."""
@@ -158,21 +184,28 @@ class Config:
                 return number
         return None
 
+    def target_language(self, tag: str) -> str:
+        """The configured tag ``tag`` names (``ES`` -> ``es``), or the error every command gives:
+        a malformed tag, an unknown one (with the nearest known tag) or one not in ``languages``."""
+        try:
+            canonical = known_tag(tag)
+        except ConfigError as exc:
+            raise ConfigError(f"--lang: {exc.message}") from None
+        if canonical not in self.languages:
+            listed = ", ".join(self.languages) or "none"
+            raise ConfigError(f"language not configured in {CONFIG_NAME}: {canonical} "
+                              f"(configured: {listed})", self.path, self._setting_line("languages"))
+        return canonical
+
     def select_languages(self, wanted: Optional[list[str]] | tuple[str, ...] = None) -> list[str]:
-        """The configured languages, or the subset asked for with ``--lang``."""
+        """The configured languages, or the subset asked for with ``--lang`` (canonical tags)."""
         if not wanted:
             return list(self.languages)
-        unknown = [w for w in wanted if w not in self.languages]
-        for tag in unknown:
-            get_language(tag)  # unknown tag -> clear error
-        if unknown:
-            raise ConfigError(f"language not configured in {CONFIG_NAME}: {', '.join(unknown)}",
-                              self.path)
-        return [w for w in wanted]
+        return list(dict.fromkeys(self.target_language(tag) for tag in wanted))
 
 
 _SECTIONS = {"tm": TMSettings, "publish": PublishSettings, "checks": CheckSettings,
-             "export": ExportSettings}
+             "export": ExportSettings, "sources": SourceSettings}
 
 
 def _line_of(text: str, key: str) -> Optional[int]:
@@ -265,13 +298,28 @@ def load_config(root: os.PathLike | str = ".") -> Config:
     return config
 
 
+def _url_source(path: Path, text: str) -> tuple:
+    """Where the TM URL was written: the environment variable, or the line of ``tmkit.toml``."""
+    if os.environ.get(TM_URL_ENV, "").strip():
+        return TM_URL_ENV, None
+    return path, _line_of(text, "url")
+
+
 def _validate(config: Config, text: str) -> None:
     path = config.path
-    for tag in config.languages:
-        try:
-            get_language(tag)
-        except ConfigError as exc:
-            raise ConfigError(exc.message, path, _line_of(text, "languages")) from None
+    try:
+        config.languages = [known_tag(tag) for tag in config.languages]
+    except ConfigError as exc:
+        raise ConfigError(f"'languages': {exc.message}", path, _line_of(text, "languages")) from None
+    try:
+        config.source_language = known_tag(config.source_language)
+    except ConfigError as exc:
+        raise ConfigError(f"'source_language': {exc.message}", path,
+                          _line_of(text, "source_language")) from None
+    try:
+        config.plural_forms = {known_tag(tag): rule for tag, rule in config.plural_forms.items()}
+    except ConfigError as exc:
+        raise ConfigError(f"'plural_forms': {exc.message}", path, _line_of(text, "plural_forms")) from None
     for tag, rule in config.plural_forms.items():
         if tag not in config.languages:
             raise ConfigError(f"'plural_forms' names {tag!r}, which is not in 'languages'", path,
@@ -296,12 +344,20 @@ def _validate(config: Config, text: str) -> None:
             raise ConfigError(f"'{key}' must be one of {', '.join(allowed)}", path,
                               _line_of(text, key.split(".")[-1]))
     if config.tm.url and not config.tm.url.lower().startswith(TM_URL_SCHEMES):
-        where = (TM_URL_ENV, None) if os.environ.get(TM_URL_ENV, "").strip() else (path, _line_of(text, "url"))
+        where = _url_source(path, text)
         raise ConfigError("the TM URL must start with postgresql:// (a SQLite TM is set with "
                           "'tm.path')", *where)
     for key in ("read_timeout", "write_timeout"):
         if not getattr(config.tm, key) > 0:
             raise ConfigError(f"'tm.{key}' must be a number of seconds above 0", path, _line_of(text, key))
+    if config.tm.url:
+        try:
+            check_url(config.tm.url)
+        except URLProblem as exc:
+            raise ConfigError(str(exc), *_url_source(path, text)) from None
+    for key in ("docx_part_mib", "docx_total_mib"):
+        if not 1 <= getattr(config.sources, key) <= 4096:
+            raise ConfigError(f"'sources.{key}' must be between 1 and 4096 (MiB)", path, _line_of(text, key))
     if not 0 <= config.tm.min_score <= 100:
         raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
     if not 0 <= config.publish.min_translated <= 100:

@@ -7,16 +7,15 @@ Which files under ``source/`` are articles is the readers' business
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 from pathlib import Path
 from typing import Optional
 
-import re
-import tomllib
-
 from toolkit.project.config import CONFIG_NAME, DEFAULT_CONFIG, Config, find_root, load_config
-from toolkit.errors import TmkitError
+from toolkit.errors import ConfigError, TmkitError
 from toolkit.project.fsutil import atomic_write_text
-from toolkit.text.languages import get_language
+from toolkit.text.languages import known_tag
 
 DEFAULT_LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
 
@@ -39,11 +38,13 @@ def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = 
         raise TmkitError(f"{root} is inside the tmkit project {outer} (its {CONFIG_NAME}); "
                          f"run commands from anywhere inside it, or create the new project elsewhere",
                          outer / CONFIG_NAME)
+    try:   # written in canonical case (ES -> es), refused with a suggestion if unknown
+        languages = list(dict.fromkeys(known_tag(tag) for tag in languages)) if languages else []
+    except ConfigError as exc:
+        raise ConfigError(f"--lang: {exc.message}") from None
     if (root / CONFIG_NAME).is_file() and languages:
         return add_languages(root, languages)
-    languages = languages or DEFAULT_LANGUAGES
-    for tag in languages:
-        get_language(tag)
+    languages = languages or list(DEFAULT_LANGUAGES)
     created: list[Path] = []
     root.mkdir(parents=True, exist_ok=True)
     config = root / CONFIG_NAME
@@ -84,8 +85,7 @@ def add_languages(directory: os.PathLike | str, languages: list[str]) -> list[Pa
     when it changed, else ``[]``.  The PO files come from ``tmkit update``.
     """
     config = load_config(directory)
-    for tag in languages:
-        get_language(tag)
+    languages = [known_tag(tag) for tag in languages]   # canonical case; unknown ones refused
     new = [tag for tag in dict.fromkeys(languages) if tag not in config.languages]
     if not new:
         return []

@@ -133,8 +133,9 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
           output: Optional[os.PathLike | str], force: bool) -> _Plan:
     wanted = list(languages or [])
     source = config.source_language
-    include_source = not wanted or source in wanted
-    chosen = [w for w in wanted if w != source]
+    is_source = [isinstance(w, str) and w.lower() == source.lower() for w in wanted]   # --lang EN
+    include_source = not wanted or any(is_source)
+    chosen = [w for w, src in zip(wanted, is_source) if not src]
     # Pseudo-languages (tmkit pseudo) are built when asked for, configured or not.
     pseudo = [w for w in dict.fromkeys(chosen) if w in PSEUDO_LANGUAGES and w not in config.languages]
     real = [w for w in chosen if w not in pseudo]
@@ -275,7 +276,7 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     approved version, if an earlier build published one.
     """
     config = plan.config
-    article = read_article(path, relative(config, path))
+    article = read_article(path, relative(config, path), config.sources)
     units = segments_by_unit(article, config.segmentation)
     merged = [source_article(article, config, units)]
     outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]

@@ -2,7 +2,7 @@
 
 A reader is a function ``read(text, path, slug) -> Article``; a reader of a
 binary format (``.docx``) has ``binary = True`` and is given the file's bytes
-instead of its text.  Adding a format is one new module and one line here.
+instead of its text, and the project's ``[sources]`` limits as a fourth argument.  Adding a format is one new module and one line here.
 :data:`READERS` is the one list of the extensions tmkit reads; :data:`REFUSED`
 names files that look like articles but cannot be read, so that they get an
 error saying what to do instead of being passed over.
@@ -29,8 +29,8 @@ def _lazy(module: str, function: str = "read", binary: bool = False) -> Reader:
     articles does not pay for importing markdown-it, PyYAML, lxml.html or
     python-docx (about 40 ms per command)."""
 
-    def read(text, path: str, slug: str) -> Article:
-        return getattr(importlib.import_module(f"toolkit.readers.{module}"), function)(text, path, slug)
+    def read(text, path: str, slug: str, *limits) -> Article:
+        return getattr(importlib.import_module(f"toolkit.readers.{module}"), function)(text, path, slug, *limits)
 
     read.__qualname__ = f"{module}.{function}"
     read.binary = binary  # type: ignore[attr-defined]
@@ -66,11 +66,13 @@ def is_source(path: os.PathLike | str) -> bool:
     return suffix in READERS or suffix in REFUSED
 
 
-def read_article(path: os.PathLike | str, display_path: str | None = None) -> Article:
+def read_article(path: os.PathLike | str, display_path: str | None = None, limits=None) -> Article:
     """Read one source file into an :class:`Article`.
 
     ``display_path`` is how the file is named in PO references and errors
-    (relative to the project), defaulting to ``path`` itself.
+    (relative to the project), defaulting to ``path`` itself.  ``limits``
+    (``[sources]`` of tmkit.toml, :class:`toolkit.readers.ooxml.Limits`) bounds
+    what a binary reader unpacks; binary readers take it as a fourth argument.
     """
     p = Path(path)
     shown = display_path or os.fspath(path)
@@ -89,7 +91,8 @@ def read_article(path: os.PathLike | str, display_path: str | None = None) -> Ar
         raise
     except Exception as exc:  # TmkitError from read_text: re-label with the shown path
         raise SourceError(getattr(exc, "message", str(exc)), shown, getattr(exc, "line", None)) from None
-    article = reader(content, shown, p.stem)
+    binary = getattr(reader, "binary", False)
+    article = reader(content, shown, p.stem, limits) if binary else reader(content, shown, p.stem)
     article.format = name
     refuse_controls(article)
     return article

@@ -77,4 +77,4 @@ def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Pat
 def iter_articles(config: Config, slugs: Optional[list[str]] = None) -> Iterator[Article]:
     """Read the project's articles one at a time (memory stays flat)."""
     for path in article_paths(config, slugs):
-        yield read_article(path, relative(config, path))
+        yield read_article(path, relative(config, path), config.sources)

@@ -38,6 +38,7 @@ from toolkit.text.inline import footnote_ref
 from toolkit.text.xmlchars import bad_control
 from toolkit.model import Article, Block, BlockKind, Cell, Meta
 from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, require_content
+from toolkit.readers.ooxml import Limits, screen_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -60,22 +61,24 @@ FORMATS = ("strong", "em", "s", "sup", "sub", "code")
 ALIGN = {"left": "left", "start": "left", "center": "center", "right": "right", "end": "right"}
 
 
-def open_document(data: bytes, path: str):
+def open_document(data: bytes, path: str, limits: Optional[Limits] = None):
     """The python-docx ``Document``; every way a file can fail to be one is an
-    error naming it."""
+    error naming it.  python-docx is given the package as :func:`screen_package`
+    rebuilt it: XML parts bounded and checked, media never unpacked."""
     import docx
 
     if data.startswith(OLE_MAGIC):
         raise SourceError("password-protected (encrypted) Word file, or an old .doc renamed .docx: "
                           "remove the password or save it as .docx", path)
+    screened = screen_package(data, path, limits)
     try:
-        return docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(screened))
     except Exception as exc:  # python-docx and zipfile raise many kinds for a damaged package
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SourceError(f"not a readable Word document (.docx): {reason}", path) from None
 
 
-def refuse_doc(data: bytes, path: str, slug: str) -> Article:
+def refuse_doc(data: bytes, path: str, slug: str, limits: Optional[Limits] = None) -> Article:
     """A Word 97-2003 ``.doc``: not read (its binary format needs a converter)."""
     raise SourceError("Word 97-2003 document (.doc) is not read: open it in Word or LibreOffice "
                       "and save it as .docx", path)
@@ -412,9 +415,23 @@ def _captions(blocks: list[Block], kinds: list[str]) -> list[Block]:
     return [b for i, b in enumerate(blocks) if i not in taken]
 
 
-def _properties(document, article: Article) -> None:
+def _core_properties(document):
+    """The file's core properties (docProps/core.xml), or None when it has none.
+
+    python-docx makes up default properties for a package without them, with
+    the title "Word Document": a file without title or text was published
+    under that name instead of being refused like other empty sources.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    package = document.part.package
+    if not any(rel.reltype == RELATIONSHIP_TYPE.CORE_PROPERTIES for rel in package.rels.values()):
+        return None
+    return document.core_properties
+
+
+def _properties(props, article: Article) -> None:
     """Author, date, subject, keywords, language: metadata, not translated."""
-    props = document.core_properties
     created = props.created
     for key, value in (("author", props.author), ("date", created.date().isoformat() if created else ""),
                        ("subject", props.subject), ("keywords", props.keywords),
@@ -423,17 +440,18 @@ def _properties(document, article: Article) -> None:
             article.meta.append(Meta(key, normalise(value), 1, translatable=False))
 
 
-def read(data: bytes, path: str, slug: str) -> Article:
-    """Read a ``.docx`` file's bytes into an :class:`Article`."""
+def read(data: bytes, path: str, slug: str, limits: Optional[Limits] = None) -> Article:
+    """Read a ``.docx`` file's bytes into an :class:`Article` (``limits``: ``[sources]``)."""
     if not data:
         raise SourceError("the article is empty", path)
-    document = open_document(data, path)
+    document = open_document(data, path, limits)
     article = Article(slug=slug, path=path, format="docx")
     reader = _Reader(document, path)
     reader.body()
     notes = reader.footnotes()
     blocks, kinds = reader.blocks, reader.kinds
-    core_title = normalise(document.core_properties.title or "")
+    core = _core_properties(document)
+    core_title = normalise(core.title or "") if core is not None else ""
     title_at = next((i for i, k in enumerate(kinds) if k == "title"), None)
     shift = 1
     if title_at is not None:
@@ -457,6 +475,7 @@ def read(data: bytes, path: str, slug: str) -> Article:
     article.blocks = _captions(article.blocks, kinds)
     if notes is not None:
         article.blocks.append(notes)
-    _properties(document, article)
+    if core is not None:
+        _properties(core, article)
     mark_roles(article)
     return require_content(article)

@@ -67,6 +67,7 @@ def approve(config: Config, lang: str, slug: str, reviewer: str, despite_finding
     changed since.
     """
     name = reviewer_name(reviewer)
+    lang = config.target_language(lang)
     catalog = reviewed_catalog(config, lang, slug)
     state = catalog.review
     if expect is not None:

@@ -44,9 +44,9 @@ class ReviewedCatalog:
 
 def reviewed_catalog(config: Config, lang: str, slug: str) -> ReviewedCatalog:
     """Read ``source/<slug>.*`` and ``po/<lang>/<slug>.po`` (which must exist)."""
-    config.select_languages([lang])
+    lang = config.target_language(lang)
     (path,) = article_paths(config, [slug])
-    article = read_article(path, relative(config, path))
+    article = read_article(path, relative(config, path), config.sources)
     units = segments_by_unit(article, config.segmentation)
     po_path = config.po_file(lang, slug)
     shown = relative(config, po_path)
@@ -72,5 +72,5 @@ def signed_off_segments(config: Config, lang: str, slug: str) -> set[str]:
 
 def slugs_with_catalogs(config: Config, lang: str) -> list[str]:
     """Articles that have a PO file in ``lang`` (what ``tmkit review --lang`` covers)."""
-    config.select_languages([lang])
+    lang = config.target_language(lang)
     return [p.stem for p in article_paths(config) if config.po_file(lang, p.stem).is_file()]

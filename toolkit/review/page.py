@@ -198,6 +198,7 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     Every page is rendered before the first is written, so bad input (a
     damaged PO or sign-off file) leaves no page half-updated.
     """
+    lang = config.target_language(lang)
     wanted = list(slugs) if slugs else slugs_with_catalogs(config, lang)
     catalogs = []
     for slug in wanted:

@@ -11,11 +11,14 @@ table does not know.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
 import babel
+from babel import localedata
 from babel.messages.plurals import get_plural
 
 from toolkit.errors import ConfigError
@@ -45,6 +48,111 @@ PSEUDO_LANGUAGES = {
     "qps-rtl": Language("qps-rtl", "qps_RTL", "Pseudo (RTL)", "Pseudo RTL", True,
                         "nplurals=2; plural=(n != 1);"),
 }
+
+
+#: RFC 5646 ``langtag`` (well-formedness; grandfathered tags are not accepted):
+#: language[-extlang] / 4-8 letters, script, region, variants, extensions, private use.
+_BCP47 = re.compile(r"""
+    (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})   # language (and extended language subtags)
+    (?:-[a-z]{4})?                               # script
+    (?:-(?:[a-z]{2}|[0-9]{3}))?                  # region
+    (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*     # variants
+    (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*          # extensions
+    (?:-x(?:-[a-z0-9]{1,8})+)?                   # private use
+    """, re.VERBOSE | re.ASCII)
+#: Country codes people write for a language; what they most likely mean.
+_COUNTRY_FOR_LANGUAGE = {"sp": "es", "jp": "ja", "cn": "zh", "gr": "el", "dk": "da", "ua": "uk",
+                         "kr": "ko", "cz": "cs", "vn": "vi", "ir": "fa", "il": "he", "se": "sv",
+                         "gb": "en", "us": "en", "rs": "sr", "in": "hi", "cat": "ca"}
+#: A tag shown in a message is cut to this many characters (it came from a file).
+_SHOWN = 40
+
+
+def _shown(tag: object) -> str:
+    text = repr(tag) if not isinstance(tag, str) else repr(tag[:_SHOWN] + ("..." if len(tag) > _SHOWN else ""))
+    return text
+
+
+def canonical_tag(tag: str) -> str:
+    """``tag`` in BCP 47 canonical case (``ES`` -> ``es``, ``zh-hans`` -> ``zh-Hans``,
+    ``pt-br`` -> ``pt-BR``) if it is a well-formed tag; else :class:`ConfigError`.
+
+    Well-formed (RFC 5646) means letters, digits and hyphens in the subtag
+    shapes of the grammar, so a tag is always safe as a folder or file name:
+    ``../es``, ``es/x`` and ``es\\x`` can never pass.  A gettext locale name
+    (``es_MX``) is refused with the tag to write instead: tmkit's folders,
+    settings and HTML speak BCP 47, and accepting both would let ``po/es_MX/``
+    and ``po/es-MX/`` stand side by side.
+    """
+    if not isinstance(tag, str) or not tag.strip():
+        raise ConfigError(f"invalid language tag: {_shown(tag)}")
+    lowered = tag.lower()
+    if not _BCP47.fullmatch(lowered):
+        fixed = lowered.replace("_", "-")
+        if "_" in tag and _BCP47.fullmatch(fixed):
+            raise ConfigError(f"{_shown(tag)} is a gettext locale name, not a BCP 47 language tag: "
+                              f"did you mean {_case(fixed)!r}?")
+        raise ConfigError(f"not a BCP 47 language tag: {_shown(tag)} (e.g. 'es', 'pt-BR', 'zh-Hans')")
+    return _case(lowered)
+
+
+def _case(lowered: str) -> str:
+    """RFC 5646 §2.1.1 case: language lower, script title, region upper (up to the first singleton)."""
+    parts = lowered.split("-")
+    out = [parts[0]]
+    for index, part in enumerate(parts[1:], 1):
+        if len(out[-1]) == 1:          # after an extension or private-use singleton: as is
+            out.extend(parts[index:])
+            break
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part)
+    return "-".join(out)
+
+
+def suggest_tag(tag: str) -> Optional[str]:
+    """The known tag most likely meant by an unknown ``tag`` (``sp`` -> ``es``), or None."""
+    lowered = tag.lower().replace("_", "-")
+    if lowered in _COUNTRY_FOR_LANGUAGE:
+        return _COUNTRY_FOR_LANGUAGE[lowered]
+    names = _english_names()
+    if len(lowered) >= 2:
+        by_name = sorted(code for name, code in names.items() if name.startswith(lowered))
+        if by_name:
+            return by_name[0]
+    codes = sorted(set(names.values()))
+    close = difflib.get_close_matches(lowered, codes, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(lowered, list(names), n=1, cutoff=0.75)
+        close = [names[close[0]]] if close else []
+    return close[0] if close else None
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """English language name (lower case) -> language code, from CLDR."""
+    names = babel.Locale("en").languages
+    known = {ident.split("_")[0] for ident in localedata.locale_identifiers()}
+    return {name.lower(): code for code, name in names.items() if code in known}
+
+
+def known_tag(tag: str) -> str:
+    """The canonical form of ``tag`` if CLDR knows its language; else :class:`ConfigError`
+    with the nearest known tag as a suggestion.  Used wherever a tag enters tmkit
+    (settings, ``--lang``, TMX, XLIFF)."""
+    if isinstance(tag, str) and tag in PSEUDO_LANGUAGES:
+        return tag
+    canonical = canonical_tag(tag)
+    try:
+        get_language(canonical)
+    except ConfigError:
+        hint = suggest_tag(canonical)
+        raise ConfigError(f"unknown language tag: {_shown(tag)}"
+                          + (f"; did you mean {hint!r}?" if hint else "")) from None
+    return canonical
 
 
 @lru_cache(maxsize=None)

@@ -24,7 +24,7 @@ import polib
 from toolkit.catalog import broken
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.project.config import Config
-from toolkit.errors import CatalogError, TmkitWarning
+from toolkit.errors import CatalogError, ConfigError, TmkitWarning
 from toolkit.project.fsutil import atomic_write_text
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
@@ -89,7 +89,22 @@ def po_language(po: polib.POFile, path: Path, given: Optional[str] = None) -> st
     lang = given or po.metadata.get("Language", "").strip()
     if not lang:
         raise CatalogError("no Language header; say which language with --lang", path)
-    return lang_tag(lang)
+    try:
+        return lang_tag(lang)
+    except ConfigError as exc:
+        raise CatalogError(exc.message, path, None if given else _header_line(path)) from None
+
+
+def _header_line(path: Path) -> Optional[int]:
+    """The line of the ``Language:`` header in a PO file, for an error message."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.startswith('"Language:'):
+                    return number
+    except OSError:
+        return None
+    return None
 
 
 def project_po_files(config: Config, languages: Optional[Iterable[str]] = None,

@@ -44,7 +44,7 @@ import numpy as np
 import warnings
 
 from toolkit.errors import TMError, TmkitWarning
-from toolkit.project.fsutil import atomic_write_bytes
+from toolkit.project.fsutil import atomic_write_bytes, inside
 from toolkit.tm.match import Match, match_many
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import Checkpoint, TMStore
@@ -283,7 +283,8 @@ class IndexedMatcher:
         self.store = store
         self.source_lang, self.target_lang = source_lang, target_lang
         self.candidates = candidates
-        self.path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
+        # the tags come from the TM (a TMX file, an option): the name must stay in index_dir
+        self.path = inside(index_dir, f"{source_lang}_{target_lang}.idx") if index_dir else None
         keep_freed_memory()
         self._open()
 

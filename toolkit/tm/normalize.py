@@ -13,6 +13,8 @@ import hashlib
 import re
 import unicodedata
 
+from toolkit.text.languages import canonical_tag
+
 _SPACE_RE = re.compile(r"\s+")
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -51,9 +53,7 @@ def pair_key(source_lang: str, target_lang: str, source: str, target: str) -> in
 
 
 def lang_tag(tag: str) -> str:
-    """BCP 47 casing (``pt_br`` -> ``pt-BR``) so TMX tags match the project's."""
-    parts = tag.replace("_", "-").split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
-    return "-".join(out)
+    """A tag from a TMX or PO file in BCP 47 canonical case (``pt_br`` -> ``pt-BR``) so
+    it matches the project's; :class:`~toolkit.errors.ConfigError` if it is not
+    a well-formed tag (``../x`` never becomes a folder or an index file name)."""
+    return canonical_tag(tag.replace("_", "-") if isinstance(tag, str) else tag)

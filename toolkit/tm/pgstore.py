@@ -36,9 +36,10 @@ from typing import Iterable, Iterator, Optional
 import psycopg
 
 from toolkit.errors import TMError
-from toolkit.tm.backends import redact_url, scrub
-from toolkit.tm.store import (INCOMING, TABLES as TABLE_NAMES, AddResult, SQLStore, StoreOptions,
-                              TMUnit, _INHERITED)
+from toolkit.project.dburl import URLProblem, check_url, scrub
+from toolkit.tm.backends import redact_url
+from toolkit.tm.store import (INCOMING, TABLES as TABLE_NAMES, AddResult, SQLStore,
+                              StoreOptions, TMUnit, _INHERITED)
 
 CONNECT_TIMEOUT_S = 10
 WRITE_LOCK = 0x746D6B6974   # advisory lock key of tmkit's writers ("tmkit")
@@ -130,6 +131,10 @@ class PostgresStore(SQLStore):
         settings = (f"-c statement_timeout={read} -c lock_timeout={read} "
                     f"-c idle_in_transaction_session_timeout={write}")
         try:
+            check_url(self.url)       # refused before libpq connects somewhere unintended
+        except URLProblem as exc:
+            raise TMError(str(exc), self.location) from None
+        try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                    application_name=self.options.client or client_name(),
                                    options=settings, keepalives=1, keepalives_idle=15,
@@ -140,6 +145,9 @@ class PostgresStore(SQLStore):
         except ValueError as exc:     # psycopg's conninfo parser: a malformed URL
             raise TMError(f"not a usable TM URL: {scrub(_one_line(exc), self.url)}",
                           self.location) from None
+        except Exception as exc:      # anything else from the driver: its message, scrubbed
+            raise TMError(f"cannot connect to the TM server: {type(exc).__name__}: "
+                          f"{scrub(_one_line(exc), self.url)}", self.location) from None
 
     def _tables(self) -> set[str]:
         return {r[0] for r in self._fetchall(

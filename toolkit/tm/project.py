@@ -55,6 +55,7 @@ def import_files(config: Config, files: Iterable[Path], lang: Optional[str] = No
     """Import TMX, PO/POT-with-translations or compendium files (``tmkit tm import``)."""
     from toolkit.tm.tmx import TMXResult, import_tmx
 
+    lang = config.target_language(lang) if lang else None
     results = []
     # all files in one transaction: an interrupted import leaves the TM as it was
     with open_project_tm(config) as tm, tm.store.transaction():
@@ -76,6 +77,7 @@ def export_file(config: Config, lang: Optional[str], output: Path, history: bool
     superseded translations only with ``history``."""
     from toolkit.tm.tmx import export_tmx
 
+    lang = config.target_language(lang) if lang else None
     target = check_output(config, output)
     with open_project_tm(config, create=False) as tm:
         return export_tmx(tm, target, config.source_language, lang, history)
@@ -84,6 +86,7 @@ def export_file(config: Config, lang: Optional[str], output: Path, history: bool
 def lookup_text(config: Config, text: str, lang: str, min_score: Optional[float] = None,
                 limit: int = 5) -> list[Match]:
     """Matches for one English text (``tmkit tm lookup``)."""
+    lang = config.target_language(lang)
     if min_score is None:
         min_score = config.tm.min_score
     with open_project_tm(config, create=False) as tm:
@@ -92,5 +95,6 @@ def lookup_text(config: Config, text: str, lang: str, min_score: Optional[float]
 
 def find_conflicts(config: Config, lang: str) -> list[Conflict]:
     """Sources translated in more than one way (``tmkit tm conflicts``)."""
+    lang = config.target_language(lang)
     with open_project_tm(config, create=False) as tm:
         return tm.conflicts(config.source_language, lang)

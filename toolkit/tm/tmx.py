@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Optional
 from lxml import etree
 
 from toolkit import __version__
-from toolkit.errors import TMError, TmkitError
+from toolkit.errors import ConfigError, TMError, TmkitError
 from toolkit.project.fsutil import atomic_write_bytes, open_regular
 from toolkit.text.inline_codes import Codes, read_tmx as read_seg, write_tmx as write_seg
 from toolkit.tm.normalize import lang_tag
@@ -138,14 +138,22 @@ def _read_units(path: Path, handle, source_lang: Optional[str],
         raise TMError(f"cannot read: {exc.strerror or exc}", path) from None
 
 
+def _tag(path: Path, element: etree._Element, tag: str) -> str:
+    """The canonical form of a language tag read from ``element``, or an error at its line."""
+    try:
+        return lang_tag(tag)
+    except ConfigError as exc:
+        raise TMError(exc.message, path, element.sourceline) from None
+
+
 def _tu_units(path: Path, tu: etree._Element, header_lang: Optional[str],
               warn: Optional[Callable[[str], None]] = None) -> Iterable[TMUnit]:
     source_lang = tu.get("srclang") or header_lang
     if not source_lang or source_lang == "*all*":
         raise TMError("no source language (srclang); give one with --source-lang", path,
                       tu.sourceline)
-    wanted = lang_tag(source_lang)
-    tuvs = [(lang_tag(t.get(XML_LANG) or t.get("lang") or ""), t) for t in tu.findall("tuv")]
+    wanted = _tag(path, tu, source_lang)
+    tuvs = [(_tag(path, t, t.get(XML_LANG) or t.get("lang") or ""), t) for t in tu.findall("tuv")]
     sources = [t for lang, t in tuvs if lang == wanted]
     source = _seg_text(sources[0]) if sources else None
     props = _unit_props(tu)

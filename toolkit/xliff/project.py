@@ -11,11 +11,11 @@ from toolkit.catalog import broken
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.catalog.rewrite import Rewrite, RewriteReport, rewrite_catalogs
 from toolkit.project.config import Config
-from toolkit.errors import CatalogError, XliffError
+from toolkit.errors import CatalogError, ConfigError, XliffError
 from toolkit.project.fsutil import AtomicBatch
 from toolkit.project.layout import check_output, relative
 from toolkit.readers.sources import article_paths
-from toolkit.text.languages import lookup_tag
+from toolkit.text.languages import canonical_tag, lookup_tag
 from toolkit.xliff.apply import STALE_POLICIES, CatalogImport, ImportCounts, apply_file
 from toolkit.xliff.reader import XliffFile, read_document
 from toolkit.catalog.template import segment_ids
@@ -230,6 +230,11 @@ def _po_for(config: Config, xfile: XliffFile, shown: str) -> Path:
     is used (never the path the file claims), and the PO file must exist: an
     XLIFF file cannot make tmkit write elsewhere.
     """
+    for given, what in ((xfile.target_lang, "target-language"), (xfile.source_lang, "source-language")):
+        try:    # well-formed BCP 47 first (gettext's "_" read as "-"): never a path, never "es-../x"
+            canonical_tag(given.replace("_", "-"))
+        except ConfigError as exc:
+            raise XliffError(f"{what}: {exc.message}", shown, xfile.line) from None
     lang = lookup_tag(xfile.target_lang, config.languages)
     if lang is None:
         raise XliffError(f"file for language {xfile.target_lang!r}, which tmkit.toml does "
