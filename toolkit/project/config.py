@@ -49,6 +49,7 @@ class PublishSettings:
     min_translated: float = 80.0      # percent of segments translated (not fuzzy)
     required: list[str] = field(default_factory=list)  # roles, segment ids or English texts
     require_review: bool = False      # publish only with a matching sign-off (tmkit review approve)
+    hold_on_check_errors: bool = True  # hold back an article-language tmkit check finds an error in
 
 
 @dataclass

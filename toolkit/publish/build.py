@@ -71,7 +71,9 @@ class _Plan:
     force: bool
     settings_key: str
     templates_override: Optional[Path]
+    ratios: dict = field(default_factory=dict)     # lang -> usual length ratio, when the gate needs it
     _templates: object = None          # jinja2.Environment, made on first use
+    _checks: dict = field(default_factory=dict)    # lang -> LanguageChecks, made on first use
     _po_dirs: dict = field(default_factory=dict)   # lang -> (folder, folder as shown)
 
     def po_file(self, lang: str, slug: str) -> tuple[Path, str]:
@@ -88,6 +90,26 @@ class _Plan:
         if os.path.islink(path):       # shown by where it points, as relative() does
             return path, relative(self.config, path)
         return path, f"{shown}/{slug}.po"
+
+    def check_errors(self, lang: str, slug: str, path: Path, shown: str) -> list:
+        """The error-level findings of ``tmkit check`` in one PO file (none when not held on them).
+
+        The same run as ``tmkit check`` (:mod:`toolkit.checks.runner`), with
+        only the checks whose severity is ``error``: the gate needs no more.
+        """
+        if not self.config.publish.hold_on_check_errors:
+            return []
+        from toolkit.checks import runner
+
+        if lang not in self._checks:
+            glossary = None
+            if "glossary" in runner.language_checks(self.config, lang, only_errors=True).names:
+                from toolkit.checks.glossary import load_glossary
+
+                glossary = load_glossary(self.config)
+            self._checks[lang] = runner.language_checks(self.config, lang, glossary,
+                                                        self.ratios.get(lang), only_errors=True)
+        return runner.catalog_errors(self._checks[lang], path, shown, slug)
 
     @property
     def templates(self):
@@ -141,7 +163,17 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         override = inside(config.root, config.export.templates)
         if not override.is_dir():
             raise ConfigError(f"templates folder not found: {config.export.templates}", config.path)
+    ratios: dict[str, Optional[float]] = {}
+    checks = ""
+    if config.publish.hold_on_check_errors:
+        # What decides a catalog's check errors besides its bytes is part of every key.
+        from toolkit.checks import runner
+
+        checks = runner.gate_inputs(config)
+        ratios = {lang: runner.language_ratio(config, lang) for lang in config.languages
+                  if runner.gate_needs_ratio(config, lang)}
     settings = json.dumps({
+        "checks": checks, "ratios": ratios,
         "version": __version__, "code": code_fingerprint(), "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
@@ -149,7 +181,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
     return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
-                 _digest(settings), override)
+                 _digest(settings), override, ratios)
 
 
 def _load_manifest(output: Path) -> dict:
@@ -274,7 +306,8 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]
     for lang in plan.all_targets:
         po_path, shown = plan.po_file(lang, article.slug)
-        translated = merge(article, read_po(po_path, shown), lang, config, shown, units)
+        translated = merge(article, read_po(po_path, shown), lang, config, shown, units,
+                           plan.check_errors(lang, article.slug, po_path, shown))
         gate = translated.gate
         passed = gate.passed
         forced = not passed and gate.review_passed and plan.force and lang in plan.targets
@@ -283,16 +316,31 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
             forced = bool(before.get("forced")) and (plan.output / lang / f"{path.stem}.html").exists()
         approved = gate.review.fingerprint if gate.review and gate.review.approved else ""
         kept = False
-        if not (passed or forced) and gate.review is not None and before.get("approved"):
-            # Held back for review: the pages of the last approved version stay.
+        if not (passed or forced) and _keeps_last(gate, before):
+            # Held back for review or for check errors: the last pages that
+            # passed the gate stay.
             kept = any(rel.startswith(f"{lang}/") for rel in record.get("outputs", {}))
-            approved = before["approved"] if kept else ""
+            approved = before.get("approved", "") if kept else ""
         outcomes.append(ArticleLanguage(
             article.slug, lang, passed or forced, round(gate.percent, 1),
             forced=forced, reasons=gate.reasons,
             rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved))
         merged.append(translated)
     return article.title, merged, outcomes
+
+
+def _keeps_last(gate, before: dict) -> bool:
+    """Whether a held-back article-language keeps the pages an earlier build published.
+
+    Under ``require_review``, the pages of the last approved version stay.
+    Held back for check errors, the last pages that passed the gate (not
+    forced) stay: a correction that brings an error in must not take the
+    correct page down, nor publish the error.
+    """
+    if gate.review is not None and before.get("approved"):
+        return True
+    last_good = (before.get("published") and not before.get("forced")) or before.get("kept")
+    return bool(gate.check_errors) and bool(last_good)
 
 
 def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
