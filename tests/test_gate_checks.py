@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lhtml
 
-from tests.conftest import REPO
+from tests.conftest import clone_demo
 
 SLUG = "failed-back-syndrome"
 ES = f"po/es/{SLUG}.po"
@@ -23,13 +23,7 @@ ES = f"po/es/{SLUG}.po"
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
     """A clone of the demo project: settings, glossary, word list, article and PO files."""
-    root = tmp_path / "demo"
-    root.mkdir()
-    for name in ("tmkit.toml", "glossary.csv", "words.txt"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "po", root / "po")
-    return root
+    return clone_demo(tmp_path / "demo")
 
 
 def _edit(root: Path, rel: str, old: str, new: str) -> int:
