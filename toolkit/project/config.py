@@ -323,6 +323,9 @@ required = ["disclaimer"]
 # true: publish an article-language only while a clinician's sign-off
 # (`tmkit review approve`) covers exactly its current English and translation.
 require_review = false
+# true: hold back an article-language in which `tmkit check` finds an error
+# (a wrong number, a lost term...); its last published pages stay.
+hold_on_check_errors = true
 
 [checks]
 # See docs/quality.md for the check names.  Silence one entry with a
