@@ -117,6 +117,8 @@ def test_a_wrong_number_holds_the_page_back_keeps_the_last_one_and_force_publish
 
 
 def test_without_an_earlier_page_none_is_written(runner, demo):
+    """Also: holding on check errors is the default when tmkit.toml does not mention it."""
+    _edit(demo, "tmkit.toml", "\nhold_on_check_errors = true", "")
     _edit(demo, ES, '"Se estima que más del 60%', '"Se estima que más del 70%')
     out = run(runner, demo, "build").output
     assert f"held back: es/{SLUG}: 1 check error" in out
@@ -137,7 +139,7 @@ def test_fixing_the_error_publishes_again(runner, demo):
 
 
 def test_the_setting_turns_the_hold_off(runner, demo):
-    _edit(demo, "tmkit.toml", "require_review = false", "require_review = false\nhold_on_check_errors = false")
+    _edit(demo, "tmkit.toml", "hold_on_check_errors = true", "hold_on_check_errors = false")
     _edit(demo, ES, '"Se estima que más del 60%', '"Se estima que más del 70%')
     out = run(runner, demo, "build").output
     assert _summary(out)["es"] == (1, 0) and "check error" not in out

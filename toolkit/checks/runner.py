@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -133,6 +133,9 @@ class LanguageChecks:
     names: list[str]
     severities: dict[str, str]
     env: LanguageEnv
+    #: (source, target, context, ignored) -> what the checks said: a check sees only the
+    #: entry and the language, so a footer shared by a thousand articles is checked once.
+    _said: dict = field(default_factory=dict, repr=False)
 
     def catalog(self, path: Path, shown: str, slug: str) -> tuple[int, list[Finding]]:
         """(entries checked, findings) for one PO file."""
@@ -141,7 +144,11 @@ class LanguageChecks:
     def entries(self, entries: Sequence[Entry], slug: str) -> tuple[int, list[Finding]]:
         findings = []
         for entry in entries:
-            for name, problem in check_entry(entry, self.env, self.names):
+            key = (entry.source, entry.target, entry.context, entry.ignored)
+            said = self._said.get(key)
+            if said is None:
+                said = self._said[key] = check_entry(entry, self.env, self.names)
+            for name, problem in said:
                 findings.append(Finding(entry.path, entry.line, name,
                                         _severity(problem, self.severities[name]),
                                         problem.message, self.lang, slug))
