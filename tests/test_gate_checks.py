@@ -167,3 +167,19 @@ def test_a_changed_glossary_rechecks_and_unchanged_catalogs_are_not_rechecked(ru
     assert "0 of 2 article(s) unchanged" in out
     assert re.search(rf"held back: es/{SLUG}: \d+ check errors? \(tmkit check\): {ES}:\d+: \[glossary\]", out)
     assert [e["check"] for e in _check_errors(runner, demo)][:1] == ["glossary"]
+
+
+def test_a_check_made_an_error_by_the_settings_holds_too(runner, demo):
+    """``length`` set to ``error``: the gate compares with the language's usual ratio,
+    computed over all its catalogs as ``tmkit check`` does."""
+    _edit(demo, "tmkit.toml", 'glossary = "glossary.csv"',
+          'glossary = "glossary.csv"\nseverity = {length = "error"}')
+    assert _check_errors(runner, demo) == []
+    assert _summary(run(runner, demo, "build").output)["es"] == (1, 0)
+    _edit(demo, ES, '"El tabaquismo es un factor de riesgo de mala recuperación tras este tipo de "\n"operación."',
+          '"Fumar."')
+    [error] = _check_errors(runner, demo)
+    assert (error["path"], error["check"]) == (ES, "length")
+    out = run(runner, demo, "build").output
+    assert f"held back: es/{SLUG}: 1 check error (tmkit check): {ES}:{error['line']}: [length]" in out
+    assert "Fumar." not in _page_text(demo, "es")
