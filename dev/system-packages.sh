@@ -2,13 +2,16 @@
 # Debian packages the tests use as reference clients and real servers: GNU gettext (msgfmt -c,
 # msginit), Chromium + Noto fonts (pages rendered as a browser shows them), PostgreSQL (the team
 # TM's server), php-symfony-translation (only for the OASIS xliff-core-1.2-strict.xsd and xml.xsd
-# it ships, which tests/test_xliff.py validates every XLIFF export against). Installs what is missing when it can (root with apt-get, as on CI and the project's
+# it ships, which tests/test_xliff.py validates every XLIFF export against), omegat (OmegaT 3.6,
+# the volunteers' CAT tool: tests/test_xliff_tools.py runs it in console mode on `tmkit xliff
+# export --for omegat`). Installs what is missing when it can (root with apt-get, as on CI and the project's
 # machines); otherwise says what is missing, and the tests that need it skip with a reason.
 # Usage: dev/system-packages.sh [--bench]   (--bench adds po4a, the benchmarks' anchor)
 set -u
 want=(gettext:msgfmt chromium:chromium fonts-noto-core:/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
       fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc postgresql:/usr/lib/postgresql
-      php-symfony-translation:/usr/share/php/Symfony/Component/Translation/Resources/schemas/xliff-core-1.2-strict.xsd)
+      php-symfony-translation:/usr/share/php/Symfony/Component/Translation/Resources/schemas/xliff-core-1.2-strict.xsd
+      omegat:/usr/share/omegat/OmegaT.jar)
 [ "${1:-}" = "--bench" ] && want+=(po4a:po4a)
 missing=()
 for item in "${want[@]}"; do

@@ -127,7 +127,7 @@ def render_in_chromium(page: Path, tmp_path: Path, shot: Path, size: str) -> str
 # sets TMKIT_REQUIRE_TOOLS=1: then such a skip fails the run, so a broken install
 # cannot turn the browser or database tests into silent skips.
 _TOOL_WORDS = ("chromium", "gettext", "msginit", "msgfmt", "postgresql", "git and make",
-               "php-symfony-translation")
+               "php-symfony-translation", "omegat")
 _tool_skips: list[str] = []
 
 

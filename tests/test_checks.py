@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 from test_checks_support import SEED_SLUG, TRANSLATIONS, copy_demo, write_all, write_po
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv
-from toolkit.checks.medical import check_length, compare_numbers, usual_ratio
+from toolkit.checks.medical import ACCEPT_HINT, check_length, compare_numbers, usual_ratio
 from toolkit.checks.runner import check_entry, enabled_checks, run_checks
 from toolkit.project.config import load_config
 
@@ -47,7 +47,7 @@ def test_six_for_sixty_is_reported_with_file_and_line(runner, project):
     result = run_cli(runner, project, "check", expect=1)
     line = _msgstr_line(paths["es"], "más del 6%")
     assert result.output.splitlines() == [
-        f"{PO_ES}:{line}: [numbers] source has 60%, translation has 6%",
+        f"{PO_ES}:{line}: [numbers] source has 60%, translation has 6%; {ACCEPT_HINT}",
         "1 error, 0 warnings in 4 files (32 translated entries checked)"]
 
 
@@ -217,6 +217,6 @@ def test_demo_six_for_sixty_is_exactly_one_error(runner, project):
     result = run_cli(runner, project, "check", expect=1)
     line = _msgstr_line(paths["es"], "más del 6%")
     new = [l for l in result.output.splitlines() if l not in baseline]
-    assert new == [f"{PO_ES}:{line}: [numbers] source has 60%, translation has 6%",
+    assert new == [f"{PO_ES}:{line}: [numbers] source has 60%, translation has 6%; {ACCEPT_HINT}",
                    new[-1]]
     assert new[-1].startswith("1 error, ")

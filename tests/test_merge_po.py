@@ -193,7 +193,7 @@ def test_git_merges_a_translators_branch_with_an_update_branch(tmp_path: Path):
     repo = _repository(tmp_path / "proj")
     assert tmkit(repo, "extract").code == 0 and tmkit(repo, "update").code == 0
     _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "catalogs as update writes them")
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "catalogs as update writes them")   # .tmkit/ is ignored
     es = repo / "po" / "es" / f"{SLUG}.po"
     sentence = next(e for e in read_po(es) if e.msgid.startswith("Smoking is a risk"))
     _commit_on(repo, "translator", "main", es, {sentence.msgid: "Fumar es un riesgo grave.", "Home": "Portada"},

@@ -197,8 +197,10 @@ def test_demo_export_is_valid_with_one_unit_per_entry(demo, runner):
     assert any(SMOKING in n for n in notes)                   # the English it was made for
     done = _unit(path, "Failed back syndrome (FBS) is defined")
     assert done.find("x:target", NS).get("state") == "translated"
-    assert any(n.text.startswith("Glossary: failed back syndrome = síndrome de espalda fallida")
-               for n in done.findall("x:note", NS))
+    assert done.get("approved") == "yes"
+    assert fuzzy.get("approved") is None
+    assert any(n.text.startswith("glossary: failed back syndrome = síndrome de espalda fallida")
+               and n.get("from") == "translator" for n in done.findall("x:note", NS))
     refs = done.findall("x:context-group[@purpose='location']/x:context", NS)
     assert [c.get("context-type") for c in refs] == ["sourcefile", "linenumber"]
     assert refs[0].text == f"source/{SLUG}.txt" and refs[1].text.isdigit()
@@ -431,7 +433,7 @@ def test_translation_with_wrong_tags_is_refused(marked, runner):
     }
     for inner, message in cases.items():
         _set_target(path, "b1.s1", inner)
-        result = run_cli(runner, marked, "xliff", "import", str(path))
+        result = run_cli(runner, marked, "xliff", "import", str(path), expect=1)
         assert "1 refused" in result.output and message in result.output, result.output
         assert tree_hash(marked / "po") == po_before
 
@@ -545,19 +547,21 @@ msgstr "Portada"
 
 def test_msgctxt_reviewed_and_line_breaks_round_trip(tmp_path):
     from toolkit.catalog.pofile import parse_po
-    from toolkit.tm.feed import is_reviewed
     from toolkit.xliff.apply import CatalogImport, apply_file
     from toolkit.xliff.reader import read_document
     from toolkit.xliff.writer import ExportEntry, render_document
 
     po = parse_po(CATALOG, "t.po")
-    data = render_document([ExportEntry(e, is_reviewed(e)) for e in po], original="po/es/t.po",
-                           source_lang="en", target_lang="es")
+    data = render_document([ExportEntry(e, signed_off=e.msgctxt == "breadcrumb") for e in po],
+                           original="po/es/t.po", source_lang="en", target_lang="es")
     path = tmp_path / "t.xlf"
     path.write_bytes(data)
     doc = assert_valid(path)
     crumb, marked, home = doc.findall(".//x:trans-unit", NS)
-    assert crumb.get("approved") == "yes" and home.get("approved") is None
+    # every finished translation is approved; a sign-off makes it signed-off
+    assert crumb.get("approved") == home.get("approved") == "yes" and marked.get("approved") is None
+    assert crumb.find("x:target", NS).get("state") == "signed-off"
+    assert home.find("x:target", NS).get("state") == "translated"
     assert crumb.find("x:context-group[@purpose='match']/x:context", NS).text == "breadcrumb"
     assert home.find("x:context-group[@purpose='match']", NS) is None
     source = marked.find("x:source", NS)
@@ -573,7 +577,7 @@ def test_msgctxt_reviewed_and_line_breaks_round_trip(tmp_path):
     assert source_xml in text
     text = text.replace(source_xml, source_xml + '<target>Use <g id="1">x</g>, H<g id="2">2</g>O y '
                         '<g id="3">9</g> 10<g id="4">3</g><x id="5"/>por línea<x id="6"/>.</target>')
-    text = text.replace("<target state=\"translated\">Inicio</target>",
+    text = text.replace("<target state=\"signed-off\">Inicio</target>",
                         "<target state=\"translated\">Página de inicio</target>")
     path.write_text(text, encoding="utf-8")
     (xfile,) = read_document(path)
@@ -591,6 +595,7 @@ def test_msgctxt_reviewed_and_line_breaks_round_trip(tmp_path):
     (xfile,) = read_document(path)
     counts, messages = apply_file(xfile, CatalogImport("t.po", CATALOG, parse_po(CATALOG, "t.po")), "t.xlf")
     assert counts.refused == 1 and "stands for <br> in the source" in messages[0]
+    assert '(missing <x id="5"/>; extra <g id="5">)' in messages[0]
 
 
 def test_export_never_writes_into_the_project_inputs(demo, runner):

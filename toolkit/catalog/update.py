@@ -51,6 +51,14 @@ from toolkit.text.plurals import parse_rule
 FUZZY_CUTOFF = 60.0
 #: Header fields that belong to the translators, never replaced by update.
 TRANSLATOR_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team")
+#: Header fields tmkit keeps as the template says (as ``msgmerge`` does); with
+#: ``Language`` (from the settings) and ``Plural-Forms`` (kept when valid) the only
+#: ones update writes into an existing catalog.  Every other field (``X-Generator``,
+#: ``Last-Translator``, ``Language-Team``, any ``X-...``) stays as the translator's
+#: tool left it, in its order: a Poedit or Lokalize save followed by ``tmkit update``
+#: changes nothing in the header.
+TEMPLATE_FIELDS = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
+                   "MIME-Version", "Content-Type", "Content-Transfer-Encoding")
 
 #: ``hook(po, lang, slug) -> {counter: n}``: runs on each updated catalog.
 UpdateHook = Callable[[polib.POFile, str, str], dict]
@@ -171,11 +179,10 @@ def merge_catalog(pot: polib.POFile, old: Optional[polib.POFile], language: Lang
     if old is not None:
         po.header = old.header
         po.metadata_is_fuzzy = bool(old.metadata_is_fuzzy)
-        for key in TRANSLATOR_FIELDS:
-            if key in old.metadata:
-                metadata[key] = old.metadata[key]
-        for key, value in old.metadata.items():
-            metadata.setdefault(key, value)
+        metadata = dict(old.metadata)
+        for key in TEMPLATE_FIELDS:
+            if key in pot.metadata:
+                metadata[key] = pot.metadata[key]
     else:
         po.header = pot.header
         po.metadata_is_fuzzy = False
@@ -194,17 +201,34 @@ def _body(text: str) -> str:
     return text.partition("\n\n")[2]
 
 
+def _content(po: polib.POFile) -> list[tuple]:
+    """The entries as a translator reads them: strings, flags, references, comments.
+
+    Comments compare with their white space collapsed: a tool that wrapped
+    a long comment line (polib does, at 79 columns) changed its layout, not
+    its content.
+    """
+    def words(text: Optional[str]) -> str:
+        return " ".join((text or "").split())
+
+    return [(e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr,
+             sorted(e.msgstr_plural.items()), e.flags, e.previous_msgctxt, e.previous_msgid,
+             e.previous_msgid_plural, e.occurrences, words(e.comment), words(e.tcomment))
+            for e in po]
+
+
 def render_updated(po: polib.POFile, old_text: Optional[str],
                    old: Optional[polib.POFile] = None) -> str:
     """The text to write: ``PO-Revision-Date`` moves only when entries changed.
 
     A file that only changes layout (written by another tool, re-wrapped in
-    gettext's layout) keeps its date: ``old`` is compared in our layout too.
+    gettext's layout, a wrapped comment joined again) keeps its date:
+    ``old`` is compared entry by entry (:func:`_content`).
     """
     text = format_po(po)
     if old_text is None or text == old_text or _body(text) == _body(old_text):
         return text
-    if old is not None and _body(text) == _body(format_po(old)):
+    if old is not None and _content(po) == _content(old):
         return text
     po.metadata["PO-Revision-Date"] = now_stamp()
     return format_po(po)

@@ -233,19 +233,58 @@ def check_glossary(entry: Entry, env: LanguageEnv) -> list[Problem]:
             for t in glossary.matches(entry.source, env.lang) if not t.rendered_in(entry.target)]
 
 
-def annotate(entry: polib.POEntry, terms: list[Term]) -> bool:
+def annotate(entry: polib.POEntry, terms: list[Term], known: Optional[list[Term]] = None) -> bool:
     """Make ``entry``'s glossary comment lines exactly ``terms``; True if it changed.
 
     Other translator comments (including ``tmkit-ignore``) are kept in place;
-    the glossary lines go last, so repeated runs never pile them up.
+    the glossary lines go last, so repeated runs never pile them up.  A
+    glossary line that another tool wrapped (polib wraps comments at 79
+    columns: ``# glossary: ... (ISA house`` / ``# term)``) is recognised
+    with its continuation lines (:func:`glossary_lines`), so it is replaced
+    whole instead of leaving a ``# term)`` line behind at every update.
+    ``known``: every term that may have written a line (default ``terms``).
     """
     lines = entry.tcomment.splitlines() if entry.tcomment else []
-    kept = [line for line in lines if not line.startswith(COMMENT_PREFIX)]
+    owned = glossary_lines(lines, lambda: [t.comment() for t in (known if known is not None else terms)])
+    kept = [line for line, mine in zip(lines, owned) if not mine]
     wanted = kept + [t.comment() for t in terms]
     if wanted == lines:
         return False
     entry.tcomment = "\n".join(wanted)
     return True
+
+
+def glossary_lines(lines: list[str], known: Callable[[], list[str]]) -> list[bool]:
+    """Which comment lines are glossary lines, wrapped continuations included.
+
+    A line starting with ``glossary:`` is one; the lines after it continue
+    it while, joined, they still spell the start of a comment the glossary
+    writes (compared without white space: a tool may wrap at any space or
+    after a hyphen), or while a note's parenthesis is still open (a term
+    since removed from the glossary).  ``known()`` gives the comments the
+    glossary writes; it is called only for a file another tool wrapped.
+    """
+    keys: Optional[set[str]] = None
+    owned = [False] * len(lines)
+    index = 0
+    while index < len(lines):
+        if not lines[index].startswith(COMMENT_PREFIX.rstrip()):
+            index += 1
+            continue
+        owned[index] = True
+        text = "".join(lines[index].split())
+        index += 1
+        while index < len(lines) and not lines[index].startswith(COMMENT_PREFIX.rstrip()):
+            joined = text + "".join(lines[index].split())
+            if keys is None:
+                keys = {"".join(comment.split()) for comment in known()}
+            if text in keys or not (any(k.startswith(joined) for k in keys)
+                                    or text.count("(") > text.count(")")):
+                break
+            owned[index] = True
+            text = joined
+            index += 1
+    return owned
 
 
 Hook = Callable[[polib.POFile, str, str], dict[str, int]]
@@ -299,5 +338,5 @@ class GlossaryHook:
                 continue
             terms = self._matches(entry.msgid, lang)
             annotated += bool(terms)
-            changed += annotate(entry, terms)
+            changed += annotate(entry, terms, self.glossary.for_language(lang))
         return {"glossary": annotated, "glossary updated": changed}

@@ -3,158 +3,179 @@
 A wrong number ("over 6%" for "over 60%"), a lost acronym or a dropped clause
 is worse than no translation, so these run on every entry by default.
 
-Numbers are compared by *value*, not by spelling, so every script and
-convention a correct translation may use passes: Arabic-Indic (٠-٩) and
-Eastern Arabic-Indic (۰-۹) digits, full-width digits (０-９) in CJK text,
-decimal commas, thousands separators including the narrow no-break space of
-French, and a percent sign written ``%``, ``٪`` or ``％`` with or without a
-(no-break) space (``60 %``).  The decimal and group symbols of the target
-language come from CLDR (Babel); English-style ``2.5`` is accepted in a
-comma-decimal language only when it cannot be read the local way.
+Numbers are compared by *value* and *what they count*, not by spelling:
+:mod:`toolkit.checks.numerals` reads them the way the target language writes
+them (CLDR digits and separators, percent and large-number words) and pairs
+each with its unit.  A source number must find a translation number of the
+same value whose unit does not contradict its own, so "2.5 mg for 6 days"
+translated "6 mg durante 2,5 días" is an error although the same values are
+there.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Iterable, Optional
-
-import babel
-from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
 from toolkit.checks.findings import ERROR, WARNING
+from toolkit.checks.numerals import PERCENT, Number, dual_nouns, read_numbers
 from toolkit.text.inline import markup_matches
 
-_SPACES = " \u00a0\u202f"
-_PERCENT = "%\u066a\uff05"          # ASCII, Arabic percent sign, full-width percent
-_NUMBER_RE = re.compile(
-    rf"(?P<pre>[{_PERCENT}][{_SPACES}]?)?"
-    rf"(?<!\d)(?P<num>\d+(?:[.,\u066b\u066c'\u2019]\d+|[{_SPACES}]\d{{3}}(?!\d))*)"
-    rf"(?P<post>[{_SPACES}]?[{_PERCENT}])?"
-)
-_PART_RE = re.compile(r"(\d+)")
+#: How a translator accepts a deliberate change of number (said in every numbers error).
+ACCEPT_HINT = "if intended, add the translator comment '# tmkit-ignore: numbers' to the entry"
 
 
-@dataclass(frozen=True)
-class Number:
-    """A number as written (``text``) and the values it can stand for."""
+def units_agree(source: Optional[str], target: Optional[str]) -> bool:
+    """Whether a source number's unit allows a translation number's unit.
 
-    text: str
-    values: frozenset[Decimal]
-    percent: bool
-
-
-@dataclass(frozen=True)
-class Symbols:
-    """Decimal and group separators a language writes numbers with."""
-
-    decimals: frozenset[str]
-    groups: frozenset[str]
+    A percentage must stay one (the sign or word is reliably recognised in
+    every language); a plain number may become anything (``10-20%`` becomes
+    ``10 a 20 %``).  A unit word the tables do not know leaves the number
+    unpaired (None), which agrees with anything; two *known* units must be
+    the same class: that is what catches a swapped quantity.
+    """
+    if source == PERCENT:
+        return target == PERCENT
+    return source is None or target is None or source == target
 
 
-ENGLISH = Symbols(frozenset("."), frozenset(","))
+@dataclass
+class NumberComparison:
+    """What the numbers check found in one entry."""
+
+    missing: list[Number] = field(default_factory=list)   # source numbers not in the translation
+    extra: list[Number] = field(default_factory=list)     # translation numbers not in the source
+    duals: list[tuple[Number, str]] = field(default_factory=list)  # a source 2 as a dual noun
+    reordered: list[tuple[Number, Number]] = field(default_factory=list)  # unverified pairs out of order
+    pairs: list[tuple[Number, Number]] = field(default_factory=list)
 
 
-@lru_cache(maxsize=None)
-def language_symbols(tag: str) -> Symbols:
-    """Decimal and group symbols of ``tag`` in its Latin and native digits (CLDR)."""
-    try:
-        locale = babel.Locale.parse(tag, sep="-")
-    except (ValueError, TypeError, babel.UnknownLocaleError):
-        return ENGLISH  # pseudo-languages: English conventions
-    decimals, groups = set(), set(_SPACES)
-    systems = {"latn", "default", *dict(locale.other_numbering_systems).values()}
-    for system in sorted(systems):
-        try:
-            decimals.add(get_decimal_symbol(locale, numbering_system=system))
-            groups.add(get_group_symbol(locale, numbering_system=system))
-        except Exception:  # numbering system unknown for this locale
-            continue
-    # U+066B/U+066C are the Arabic decimal/thousands separators in any Arabic-script text.
-    if "\u066b" in decimals:
-        groups.add("\u066c")
-    return Symbols(frozenset(decimals), frozenset(groups - decimals))
+#: Above this many candidate pairs after the greedy pass, no augmenting is tried (hostile input):
+#: the greedy matching can only report more numbers missing, never fewer.
+PAIRING_BUDGET = 2_000_000
 
 
-def _digits(text: str) -> str:
-    """Any script's decimal digits as ASCII digits."""
-    return "".join(str(unicodedata.decimal(ch)) for ch in text)
+def _pair(wanted: list[Number], have: list[Number]) -> dict[int, int]:
+    """A maximum matching source index -> target index (same value, agreeing units).
+
+    Greedy first (each number takes its first free candidate, the very same
+    unit before an unknown one, then in order), then augmenting paths for the
+    numbers left over: with units that may be unknown, the first candidate
+    can strand a later number ("2.5 mg ... 2.5" where the unit-less 2.5 was
+    the only place for the second).  Breadth-first and iterative, so a long
+    entry cannot exhaust the stack.
+    """
+    by_value: dict[Decimal, list[int]] = {}
+    for j, number in enumerate(have):
+        for value in number.values:
+            by_value.setdefault(value, []).append(j)
+    options = []
+    for s in wanted:
+        found = {j for v in s.values for j in by_value.get(v, ()) if units_agree(s.unit, have[j].unit)}
+        options.append(sorted(found, key=lambda j, s=s: (have[j].unit != s.unit, j)))
+    owner: dict[int, int] = {}   # target -> source
+    taken: dict[int, int] = {}   # source -> target
+    for i, candidates in enumerate(options):
+        free = next((j for j in candidates if j not in owner), None)
+        if free is not None:
+            owner[free], taken[i] = i, free
+    left = [i for i in range(len(wanted)) if i not in taken and options[i]]
+    if len(left) * sum(map(len, options)) > PAIRING_BUDGET:
+        return taken
+    for i in left:
+        parent: dict[int, int] = {}
+        queue = deque([i])
+        while queue:
+            s = queue.popleft()
+            free = None
+            for j in options[s]:
+                if j in parent:
+                    continue
+                parent[j] = s
+                if j not in owner:
+                    free = j
+                    break
+                queue.append(owner[j])
+            if free is not None:
+                j = free
+                while True:  # flip the path back to i
+                    s = parent[j]
+                    previous = taken.get(s)
+                    owner[j], taken[s] = s, j
+                    if s == i:
+                        break
+                    j = previous
+                break
+    return taken
 
 
-def _readings(token: str, symbols: Symbols) -> set[Decimal]:
-    """Values ``token`` (digits and separators) can be read as with ``symbols``."""
-    parts = _PART_RE.split(token)[1:-1]
-    groups = [_digits(p) for p in parts[0::2]]
-    seps = parts[1::2]
-    if not seps:
-        return {Decimal(groups[0])}
-    out: set[Decimal] = set()
-    if all(s in symbols.groups for s in seps) and all(len(g) == 3 for g in groups[1:]):
-        out.add(Decimal("".join(groups)))
-    *lead, last = seps
-    if (last in symbols.decimals and all(s in symbols.groups for s in lead)
-            and all(len(g) == 3 for g in groups[1:-1])):
-        out.add(Decimal("".join(groups[:-1]) + "." + groups[-1]))
-    return out
+def _unverified(source: Number, target: Number) -> bool:
+    """A pair the units could not confirm: one side has a unit, the other none."""
+    return source.unit != target.unit and PERCENT not in (source.unit, target.unit)
 
 
-def find_numbers(text: str, symbols: Symbols, fallback: Optional[Symbols] = None) -> list[Number]:
-    """Numbers in plain ``text``; unreadable tokens ("1.2.3") give one number per digit group."""
-    found: list[Number] = []
-    for match in _NUMBER_RE.finditer(text):
-        token = match.group("num")
-        values = _readings(token, symbols)
-        if not values and fallback is not None:
-            values = _readings(token, fallback)
-        percent = bool(match.group("pre") or match.group("post"))
-        if values:
-            found.append(Number(match.group(0).strip(), frozenset(values), percent))
-        else:
-            for group in re.findall(r"\d+", token):
-                found.append(Number(group, frozenset({Decimal(_digits(group))}), False))
-    return found
+def compare_entry(source: str, target: str, lang: str) -> NumberComparison:
+    """Pair the numbers of an English ``source`` with those of its translation into ``lang``."""
+    wanted = read_numbers(source, "en", side="source")
+    have = read_numbers(target, lang, side="target")
+    matched = _pair(wanted, have)
+    result = NumberComparison()
+    result.pairs = [(wanted[i], have[j]) for i, j in sorted(matched.items())]
+    result.missing = [n for i, n in enumerate(wanted) if i not in matched]
+    used = set(matched.values())
+    result.extra = [n for j, n in enumerate(have) if j not in used]
+    twos = [n for n in result.missing if n.values == {Decimal(2)} and n.unit != PERCENT]
+    duals = dual_nouns(target, lang) if twos else []
+    for number in twos:
+        word = next((d for d in duals if units_agree(number.unit, d[0])), None)
+        if word:
+            duals.remove(word)
+            result.missing.remove(number)
+            result.duals.append((number, word[1]))
+    loose = [(s, t) for s, t in result.pairs if _unverified(s, t)] if len(result.pairs) <= 50 else []
+    for s1, t1 in loose:
+        for s2, t2 in result.pairs:
+            if s1.start < s2.start and t1.start > t2.start and not (s1.values & s2.values):
+                result.reordered.append((s1, s2))
+    return result
 
 
 def compare_numbers(source: str, target: str, lang: str) -> tuple[list[Number], list[Number]]:
-    """Source numbers missing from the translation, and translation numbers not in the source.
-
-    A percentage must stay a percentage; a plain number may become one
-    (``60-70%`` is often written ``60 %-70 %``).
-    """
-    wanted = find_numbers(source, ENGLISH)
-    have = find_numbers(target, language_symbols(lang), ENGLISH)
-    missing: list[Number] = []
-    for number in wanted:
-        for index, candidate in enumerate(have):
-            if number.values & candidate.values and (candidate.percent or not number.percent):
-                del have[index]
-                break
-        else:
-            missing.append(number)
-    return missing, have
+    """Source numbers missing from the translation, and translation numbers not in the source."""
+    result = compare_entry(source, target, lang)
+    return result.missing, result.extra
 
 
 def _listed(numbers: Iterable[Number]) -> str:
-    return ", ".join(n.text for n in numbers)
+    return ", ".join(n.label for n in numbers)
 
 
 @register("numbers", ERROR, True,
-          "every number, percentage, range and dose of the source is in the translation")
+          "every number, percentage, range and dose of the source is in the translation, "
+          "with what it counts")
 def check_numbers(entry: Entry, env: LanguageEnv) -> list[Problem]:
-    missing, extra = compare_numbers(inline.plain_text(entry.source), inline.plain_text(entry.target),
-                                     env.lang)
-    if missing:
-        theirs = f"translation has {_listed(extra)}" if extra else "translation has none of them"
-        return [Problem(f"source has {_listed(missing)}, {theirs}")]
-    if extra:
-        return [Problem(f"translation has {_listed(extra)}, not in the source", WARNING)]
-    return []
+    found = compare_entry(inline.plain_text(entry.source), inline.plain_text(entry.target), env.lang)
+    problems: list[Problem] = []
+    if found.missing:
+        theirs = f"translation has {_listed(found.extra)}" if found.extra else "translation has none of them"
+        swapped = any(s.values & t.values for s in found.missing for t in found.extra)
+        note = " (the same numbers count other things: swapped?)" if swapped else ""
+        problems.append(Problem(f"source has {_listed(found.missing)}, {theirs}{note}; {ACCEPT_HINT}"))
+    elif found.extra:
+        problems.append(Problem(f"translation has {_listed(found.extra)}, not in the source", WARNING))
+    for number, word in found.duals:
+        problems.append(Problem(f"source has {number.label}, translation says it with the dual {word}: "
+                                f"check it counts the same", WARNING))
+    for first, second in found.reordered[:1]:
+        problems.append(Problem(f"{first.label} and {second.label} come in the other order in the "
+                                f"translation: check each still counts the same thing", WARNING))
+    return problems
 
 
 def term_pattern(term: str) -> re.Pattern:

@@ -51,7 +51,7 @@ COMMANDS = {
 #: commands then imports none of their modules (numpy, translate-toolkit, Jinja2).
 #: A test checks these against the commands; one left out is imported to be listed.
 COMMAND_HELP = {
-    "init": "Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver).",
+    "init": "Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver), .gitignore.",
     "extract": "Write po/templates/<slug>.pot for every article in source/.",
     "update": "Create or update po/<lang>/<slug>.po from the templates, keeping all work.",
     "check": "Check translations (or, with --source, the English); exit 1 when an error-level "

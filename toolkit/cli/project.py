@@ -14,7 +14,7 @@ from toolkit.project.layout import init_project
               help="Target language (BCP 47), repeatable. Default: es fr de ar zh-Hans.")
 @click.option("--name", default=None, help="Project name (default: the folder's name).")
 def init_command(directory: Path, languages: tuple[str, ...], name: str | None) -> None:
-    """Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver)."""
+    """Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver), .gitignore."""
     created = init_project(directory, list(languages) or None, name)
     for path in created:
         click.echo(f"created {path}")

@@ -20,10 +20,12 @@ DEFAULT_LANGUAGES = ["es", "fr", "de", "ar", "zh-Hans"]
 
 def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = None,
                  name: Optional[str] = None) -> list[Path]:
-    """Create ``tmkit.toml``, the project folders and ``.gitattributes``; returns what was created.
+    """Create ``tmkit.toml``, the project folders, ``.gitattributes`` and ``.gitignore``.
 
-    An existing ``tmkit.toml`` is never overwritten; an existing
-    ``.gitattributes`` only gains the lines for tmkit's PO merge driver.
+    Returns what was created or extended.  An existing ``tmkit.toml`` is
+    never overwritten; an existing ``.gitattributes`` only gains the lines
+    for tmkit's PO merge driver, an existing ``.gitignore`` only the
+    patterns it lacks (:data:`GIT_IGNORE`).
     """
     root = Path(directory)
     languages = languages or DEFAULT_LANGUAGES
@@ -44,6 +46,8 @@ def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = 
             created.append(path)
     if _add_git_attributes(root / ".gitattributes"):
         created.append(root / ".gitattributes")
+    if add_git_ignores(root / ".gitignore"):
+        created.append(root / ".gitignore")
     load_config(root)  # what we wrote must read back
     return created
 
@@ -64,6 +68,26 @@ def _add_git_attributes(path: Path) -> bool:
         return False
     separator = "\n" if old and not old.endswith("\n") else ""
     atomic_write_text(path, old + separator + GIT_ATTRIBUTES)
+    return True
+
+
+#: What a project's ``.gitignore`` keeps out of git: tmkit's state and TM
+#: (``.tmkit/``), built pages (``exports/``), what PO editors and gettext leave
+#: beside the PO files (Poedit's compiled ``.mo``, msgmerge's ``.po~`` backups),
+#: and the virtual environment.
+GIT_IGNORE = (".tmkit/", "exports/", "*.mo", "*.po~", ".venv/")
+
+
+def add_git_ignores(path: Path) -> bool:
+    """Add the patterns of :data:`GIT_IGNORE` that ``path`` lacks (others' lines kept as they are)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in old.splitlines()}
+    missing = [pattern for pattern in GIT_IGNORE if pattern not in present]
+    if not missing:
+        return False
+    header = "" if old else "# tmkit: state and TM, built pages, PO editors' by-products\n"
+    separator = "\n" if old and not old.endswith("\n") else ""
+    atomic_write_text(path, old + separator + header + "".join(f"{p}\n" for p in missing))
     return True
 
 

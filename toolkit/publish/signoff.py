@@ -222,6 +222,15 @@ class ReviewState:
         before = self.signoff.segments if self.signoff else {}
         return [s for s, h in self.hashes.items() if before.get(s) != h[:SEGMENT_HASH_CHARS]]
 
+    def covered_segments(self) -> set[str]:
+        """Ids of segments exactly as signed off (none without a sign-off).
+
+        What an export may call ``signed-off``: a later edit elsewhere in the
+        article does not undo the review of a segment that did not change.
+        """
+        before = self.signoff.segments if self.signoff else {}
+        return {s for s, h in self.hashes.items() if before.get(s) == h[:SEGMENT_HASH_CHARS]}
+
     def removed_segments(self) -> list[str]:
         """Ids the signed-off version had that the current one has not."""
         return [s for s in (self.signoff.segments if self.signoff else {}) if s not in self.hashes]

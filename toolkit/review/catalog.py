@@ -17,7 +17,7 @@ from toolkit.catalog.pofile import read_po
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError
 from toolkit.catalog.translated import catalog_index
-from toolkit.publish.signoff import ReviewState, review_state
+from toolkit.publish.signoff import ReviewState, review_state, signoff_file
 from toolkit.model import Article, Segment
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
@@ -55,6 +55,19 @@ def reviewed_catalog(config: Config, lang: str, slug: str) -> ReviewedCatalog:
     po = read_po(po_path, shown)
     return ReviewedCatalog(lang, article, units, po, po_path, shown,
                            review_state(config, lang, slug, units, catalog_index(po)))
+
+
+def signed_off_segments(config: Config, lang: str, slug: str) -> set[str]:
+    """Segment ids of ``slug`` in ``lang`` that a recorded sign-off covers as they are now.
+
+    What ``tmkit xliff export`` marks ``state="signed-off"`` (the XLIFF code
+    sits below publishing and is handed this function).  Cheap without a
+    sign-off file: nothing is read.
+    """
+    path, _ = signoff_file(config, lang, slug)
+    if not path.is_file():
+        return set()
+    return reviewed_catalog(config, lang, slug).review.covered_segments()
 
 
 def slugs_with_catalogs(config: Config, lang: str) -> list[str]:

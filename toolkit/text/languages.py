@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable, Optional
 
 import babel
 from babel.messages.plurals import get_plural
@@ -71,3 +72,29 @@ def get_language(tag: str) -> Language:
         rtl=locale.character_order == "right-to-left",
         plural_forms=plural_forms,
     )
+
+
+def lookup_tag(tag: str, available: Iterable[str]) -> Optional[str]:
+    """The tag of ``available`` that ``tag`` falls back to (RFC 4647 "lookup"), or None.
+
+    Agencies' tools write region tags (Trados and memoQ: ``es-ES``,
+    ``en-US``; ``po2xliff``: ``en-US``) where a project configures the
+    language alone (``es``, ``en``): ``es-ES`` falls back to ``es``,
+    ``zh-Hans-CN`` to ``zh-Hans``.  Tags compare case-insensitively and
+    ``_`` counts as ``-`` (gettext's ``es_ES``); an exact match wins.  Never
+    the other way round: ``es`` does not match a configured ``es-MX``.
+    """
+    by_key = {_tag_key(item): item for item in available}
+    subtags = _tag_key(tag).split("-")
+    while subtags:
+        found = by_key.get("-".join(subtags))
+        if found is not None:
+            return found
+        subtags.pop()
+        while subtags and len(subtags[-1]) == 1:     # never end on a singleton ("x", "u")
+            subtags.pop()
+    return None
+
+
+def _tag_key(tag: str) -> str:
+    return tag.strip().replace("_", "-").lower()

@@ -15,3 +15,6 @@ The subset of XLIFF tmkit writes is ``toolkit/schema/xliff.rng``.
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF_VERSION = "1.2"
+#: XLIFF 1.1 (what translate-toolkit's ``po2xliff`` writes) is read too: for the
+#: elements tmkit uses (file, trans-unit, source, target, g, x, context) it is 1.2.
+XLIFF_READ = {"1.2": XLIFF_NS, "1.1": "urn:oasis:names:tc:xliff:document:1.1"}

@@ -7,7 +7,9 @@ For each ``<trans-unit>`` of a file:
 * if the unit's ``<source>`` is still the entry's English (same text, same
   tags, same msgctxt), its ``<target>`` is applied: as translated when the
   agency's ``state`` says so (``translated``, ``final``, ``signed-off``, none,
-  or ``approved="yes"``), else as fuzzy;
+  or ``approved="yes"``), else as fuzzy: a ``state`` asking for work
+  (``new``, ``needs-...``) or ``approved="no"`` (translate-toolkit's
+  ``po2xliff`` for a fuzzy entry) wins over the rest;
 * if the English changed since the export (``stale``), the old translation is
   never applied as translated: it becomes a fuzzy translation with the English
   it was made for as ``#| msgid`` (as ``update`` does with changed English),
@@ -15,7 +17,10 @@ For each ``<trans-unit>`` of a file:
   hold stale units back;
 * a unit whose segment no longer exists is ``unknown``; a translation whose
   tags do not pair up or differ from the source's is ``refused`` (the build's
-  rule, :func:`toolkit.text.inline.markup_matches`).
+  rule, :func:`toolkit.text.inline.markup_matches`), its message naming the
+  tags missing and extra (:func:`tag_difference`);
+* a ``<target>`` that is only the ``<source>`` copied (OmegaT 3 leaves the
+  English in units nobody translated) is untranslated (:func:`_copy_of_source`).
 
 Only the entries that change are rewritten, in place, in gettext's layout;
 every other byte of the PO file stays as it was (no re-wrapping, no header
@@ -24,7 +29,7 @@ date), so a second import of the same file changes nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -89,7 +94,9 @@ def _source_plain(unit: XliffUnit) -> str:
 
 
 def _final(unit: XliffUnit) -> bool:
-    return unit.approved or unit.state is None or unit.state in FINAL_STATES
+    if unit.approved is False or (unit.state or "").startswith("needs-") or unit.state == "new":
+        return False
+    return bool(unit.approved) or unit.state is None or unit.state in FINAL_STATES
 
 
 def _reads_as(element: etree._Element, entry: polib.POEntry, ns: Optional[str]) -> Optional[str]:
@@ -148,13 +155,16 @@ def _apply_unit(unit: XliffUnit, entry: polib.POEntry, current: bool, ns: Option
     """The rules of the module docstring for one unit whose entry was found."""
     if unit.target is None or not "".join(unit.target.itertext()).strip():
         return Outcome("empty")
+    if _copy_of_source(unit):
+        return Outcome("empty")
     try:
         target = read_xliff(unit.target, Codes.of(entry.msgid), ns)
     except CodeError as exc:
-        return Outcome("refused", f"{exc}; not applied")
+        return Outcome("refused", f"{exc}{tag_difference(unit.target, entry.msgid)}; not applied")
     if not markup_matches(entry.msgid, target):
         return Outcome("refused", "the translation's tags do not pair up or differ from the "
-                                  "source's (as 'tmkit build' requires); not applied")
+                                  "source's (as 'tmkit build' requires)"
+                                  f"{tag_difference(unit.target, entry.msgid)}; not applied")
     if current:
         fuzzy = not _final(unit)
         previous = ((entry.previous_msgctxt, entry.previous_msgid) if "fuzzy" in entry.flags
@@ -172,6 +182,54 @@ def _apply_unit(unit: XliffUnit, entry: polib.POEntry, current: bool, ns: Option
     changed = _set(entry, target, True, (unit.msgctxt, _old_english(unit, entry, ns)))
     return Outcome("stale", changed_english + ("applied as fuzzy (review it)" if changed
                                                else "already in the PO as fuzzy"), changed)
+
+
+#: States that say a ``<target>`` holds no translation yet (XLIFF 1.2).
+UNTRANSLATED_STATES = frozenset({"new", "needs-translation"})
+
+
+def _copy_of_source(unit: XliffUnit) -> bool:
+    """A ``<target>`` that is the ``<source>`` copied, with no state saying it was translated.
+
+    Tools of the "source = target" kind (OmegaT 3's XLIFF filter, which
+    translates the target; ``tmkit xliff export --for omegat``; a CAT tool's
+    "copy source to target") leave the English in units nobody translated.
+    That is not a translation: the unit counts as untranslated.  A target
+    equal to its source is still applied when the tool says it is done
+    (``approved="yes"``, ``state="translated"``...): "FBS" is "FBS".
+    """
+    if unit.approved or (unit.state is not None and unit.state not in UNTRANSLATED_STATES):
+        return False
+    return _same_content(unit.source, unit.target)
+
+
+def _same_content(a: etree._Element, b: etree._Element) -> bool:
+    """Same text and inline elements (name, attributes, content), whatever the namespace prefix."""
+    if (a.text or "") != (b.text or "") or len(a) != len(b):
+        return False
+    return all(isinstance(x.tag, str) and isinstance(y.tag, str)
+               and etree.QName(x).localname == etree.QName(y).localname
+               and dict(x.attrib) == dict(y.attrib) and (x.tail or "") == (y.tail or "")
+               and _same_content(x, y) for x, y in zip(a, b))
+
+
+def tag_difference(target: etree._Element, english: str) -> str:
+    """`` (missing <g id="2">; extra <x id="5"/>)``: a translation's tags against the English's.
+
+    Empty when the same tags are there (then they nest or pair differently).
+    """
+    wanted = Counter(_tag_name("x" if key[0] in inline.VOID else "g", code_id)
+                     for code_id, key in Codes.of(english).by_id.items())
+    found = Counter(_tag_name(etree.QName(child).localname, child.get("id") or "")
+                    for child in target.iterdescendants()
+                    if isinstance(child.tag, str) and etree.QName(child).localname in ("g", "x"))
+    parts = [f"{what} {' '.join(sorted(tags.elements()))}"
+             for what, tags in (("missing", wanted - found), ("extra", found - wanted)) if tags]
+    return f" ({'; '.join(parts)})" if parts else " (same tags, nested or ordered differently)"
+
+
+def _tag_name(name: str, code_id: str) -> str:
+    return f'<x id="{code_id}"/>' if name == "x" else f'<g id="{code_id}">'
 
 
 def _locate(unit: XliffUnit, by_segment: dict, by_text: dict, ns: Optional[str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.catalog.rewrite import Rewrite, RewriteReport, rewrite_catalogs
@@ -14,10 +14,13 @@ from toolkit.errors import CatalogError, XliffError
 from toolkit.project.fsutil import AtomicBatch
 from toolkit.project.layout import check_output, relative
 from toolkit.readers.sources import article_paths
+from toolkit.text.languages import lookup_tag
 from toolkit.xliff.apply import STALE_POLICIES, CatalogImport, ImportCounts, apply_file
 from toolkit.xliff.reader import XliffFile, read_document
-from toolkit.xliff.writer import (TRANSLATED, ExportEntry, Suggestion, carries, entry_state,
-                                  render_document)
+from toolkit.catalog.template import segment_ids
+from toolkit.xliff import omegat
+from toolkit.xliff.writer import (FLAVOURS, TRANSLATED, ExportEntry, Suggestion, carries,
+                                  entry_state, render_document)
 
 
 # -- export ------------------------------------------------------------------------
@@ -33,21 +36,32 @@ class ExportedFile:
 class ExportReport:
     files: list[ExportedFile] = field(default_factory=list)
     nothing_to_do: list[str] = field(default_factory=list)   # slugs left out (--untranslated-only)
+    project: Optional[Path] = None      # the OmegaT project written (--for omegat)
+
+
+#: ``signed_off(lang, slug) -> segment ids a clinical sign-off covers``: the sign-off
+#: lives on a higher floor (``toolkit.publish.signoff``), so the caller passes it in.
+SignedOff = Callable[[str, str], set[str]]
 
 
 def export_project(config: Config, lang: str, output: os.PathLike | str,
                    slugs: Optional[Sequence[str]] = None, untranslated_only: bool = False,
-                   use_tm: bool = True) -> ExportReport:
+                   use_tm: bool = True, flavour: str = "xliff",
+                   signed_off: Optional[SignedOff] = None) -> ExportReport:
     """Write ``<output>/<lang>/<slug>.xlf`` for each article (all, or ``slugs``).
 
     ``untranslated_only`` keeps the entries that still need work (empty,
     fuzzy, or with tags that differ from the source's); articles with none
     are not written.  With a TM in the project, entries that need work get
     its matches as ``<alt-trans>`` (``[tm] min_score``, ``suggestions``).
+    ``flavour="omegat"`` writes an OmegaT project in ``<output>/<lang>/``
+    instead (:mod:`toolkit.xliff.omegat`).  ``signed_off`` names the segments
+    a sign-off covers (``state="signed-off"``); without it none is.
     """
     from toolkit.checks.glossary import COMMENT_PREFIX, load_glossary
-    from toolkit.tm.feed import is_reviewed
 
+    if flavour not in FLAVOURS:
+        raise XliffError(f"--for must be one of {', '.join(FLAVOURS)}")
     (lang,) = config.select_languages([lang])
     out = check_output(config, output, "-o")
     glossary = load_glossary(config)
@@ -57,6 +71,7 @@ def export_project(config: Config, lang: str, output: os.PathLike | str,
         if not po_path.is_file():
             raise CatalogError("no PO file; run 'tmkit update' first", relative(config, po_path))
         po = read_po(po_path, relative(config, po_path))
+        covered = signed_off(lang, path.stem) if signed_off is not None else set()
         entries, skipped = [], 0
         for entry in po:
             if entry.obsolete or not entry.msgid or entry.msgid_plural:
@@ -67,23 +82,48 @@ def export_project(config: Config, lang: str, output: os.PathLike | str,
             if untranslated_only and entry_state(entry) == TRANSLATED:
                 continue
             terms = glossary.matches(entry.msgid, lang) if glossary else []
-            entries.append(ExportEntry(entry, is_reviewed(entry),
+            ids = segment_ids(entry)
+            entries.append(ExportEntry(entry, bool(ids) and covered.issuperset(ids),
                                        [t.comment()[len(COMMENT_PREFIX):] for t in terms]))
         catalogs.append((path.stem, relative(config, po_path), entries, skipped))
     if use_tm:
         _suggest(config, lang, [item for _, _, entries, _ in catalogs for item in entries])
     report = ExportReport()
+    omegat = flavour == "omegat"
+    folder = out / lang
     with AtomicBatch() as batch:
         for slug, shown, entries, skipped in catalogs:
             if not entries and untranslated_only:
                 report.nothing_to_do.append(slug)
                 continue
-            target = out / lang / f"{slug}.xlf"
+            target = (folder / "source" if omegat else folder) / f"{slug}.xlf"
             batch.add(target, render_document(entries, original=shown,
                                               source_lang=config.source_language,
-                                              target_lang=lang, product=config.name))
+                                              target_lang=lang, product=config.name,
+                                              flavour=flavour))
             report.files.append(ExportedFile(target, len(entries), skipped))
+        if omegat and report.files:
+            items = [item for _, _, entries, _ in catalogs for item in entries]
+            rows = ([(t.term, translation, t.note) for t in glossary.for_language(lang)
+                     for translation in t.translations] if glossary else [])
+            report.project = _omegat_project(batch, folder, config.source_language, lang, items, rows)
     return report
+
+
+def _omegat_project(batch: AtomicBatch, folder: Path, source_lang: str, lang: str,
+                    items: list[ExportEntry], glossary_rows: list[tuple[str, str, str]]) -> Path:
+    """The rest of the OmegaT project around ``source/``: settings, TMX, glossary, folders."""
+    finished, matches = omegat.tmx_pairs(items)
+    for name in omegat.FOLDERS:
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    batch.add(folder / omegat.PROJECT_FILE, omegat.project_file(source_lang, lang))
+    batch.add(folder / "tm" / "auto" / f"tmkit-{lang}.tmx",
+              omegat.tmx_document(finished, source_lang, lang))
+    batch.add(folder / "tm" / f"tmkit-{lang}-matches.tmx",
+              omegat.tmx_document(matches, source_lang, lang))
+    if glossary_rows:
+        batch.add(folder / "glossary" / f"tmkit-{lang}.utf8", omegat.glossary_file(glossary_rows))
+    return folder
 
 
 def _suggest(config: Config, lang: str, items: list[ExportEntry]) -> None:
@@ -117,6 +157,7 @@ class FileResult:
     po: str                 # the PO file it went into
     counts: ImportCounts
     messages: list[str]
+    notes: list[str] = field(default_factory=list)   # not problems: how the file was read
 
 
 def import_files(config: Config, files: Iterable[os.PathLike | str],
@@ -172,7 +213,7 @@ def apply_to_catalog(po_shown: str, data: bytes, xfiles: list[tuple[int, str, Xl
     results = []
     for order, shown, xfile in xfiles:
         counts, messages = apply_file(xfile, catalog, shown, stale)
-        results.append((order, FileResult(shown, po_shown, counts, messages)))
+        results.append((order, FileResult(shown, po_shown, counts, messages, list(xfile.notes))))
     return catalog.render(), results
 
 
@@ -183,14 +224,19 @@ def _po_for(config: Config, xfile: XliffFile, shown: str) -> Path:
     is used (never the path the file claims), and the PO file must exist: an
     XLIFF file cannot make tmkit write elsewhere.
     """
-    languages = {tag.lower().replace("_", "-"): tag for tag in config.languages}
-    lang = languages.get(xfile.target_lang.lower().replace("_", "-"))
+    lang = lookup_tag(xfile.target_lang, config.languages)
     if lang is None:
         raise XliffError(f"file for language {xfile.target_lang!r}, which tmkit.toml does "
                          f"not list ({', '.join(config.languages)})", shown, xfile.line)
-    if xfile.source_lang.lower() != config.source_language.lower():
+    source = lookup_tag(xfile.source_lang, [config.source_language])
+    if source is None:
         raise XliffError(f"source language {xfile.source_lang!r} is not the project's "
                          f"({config.source_language!r})", shown, xfile.line)
+    for given, taken, what in ((xfile.source_lang, source, "source-language"),
+                               (xfile.target_lang, lang, "target-language")):
+        if given.replace("_", "-").lower() != taken.lower():
+            xfile.notes.append(f"{shown}:{xfile.line}: {what} {given!r} read as the project's "
+                               f"{taken!r} (BCP 47 fallback)")
     original, line = xfile.original, xfile.line
     name = PurePosixPath(original.replace("\\", "/")).name
     slug = name[:-3] if name.endswith(".po") else ""

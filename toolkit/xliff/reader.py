@@ -1,12 +1,14 @@
 """Reading XLIFF 1.2 files that come back from an agency: untrusted input.
 
 The file is parsed with entities, DTDs and network off; a document with a
-DOCTYPE, of another XLIFF version, without languages, with a unit lacking
+DOCTYPE, of another XLIFF version than 1.2 or 1.1, without languages, with a unit lacking
 ``<source>``, or larger than :data:`MAX_BYTES` is refused with
 :class:`~toolkit.errors.XliffError` naming the file and line, before any
 PO file is touched.  Units keep their ``<source>``/``<target>`` elements:
 turning them into tmkit markup needs the current entry's tags
-(:func:`toolkit.text.inline_codes.read_xliff`).
+(:func:`toolkit.text.inline_codes.read_xliff`).  The PO-header unit that
+``po2xliff`` writes (``restype="x-gettext-domain-header"``) is left out
+quietly: a PO header is never imported.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Optional
 from lxml import etree
 
 from toolkit.errors import XliffError
-from toolkit.xliff import XLIFF_NS, XLIFF_VERSION
+from toolkit.xliff import XLIFF_READ, XLIFF_VERSION
 
 #: Largest file read (bytes); an export of one article is a few hundred kilobytes.
 MAX_BYTES = 64 * 1024 * 1024
@@ -34,7 +36,7 @@ class XliffUnit:
     source: etree._Element
     target: Optional[etree._Element] = None
     state: Optional[str] = None
-    approved: bool = False
+    approved: Optional[bool] = None    # approved="yes" / "no" / absent
     resname: str = ""
     msgctxt: Optional[str] = None
 
@@ -50,6 +52,7 @@ class XliffFile:
     target_lang: str
     ns: Optional[str] = None       # the XLIFF namespace, or None for a file written without it
     units: list[XliffUnit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # how it was read (a language tag fallen back)
 
 
 def _parser() -> etree.XMLParser:
@@ -90,9 +93,10 @@ def read_document(path: os.PathLike | str, shown: Optional[str] = None) -> list[
     if name.localname != "xliff":
         raise XliffError(f"not an XLIFF file (root element <{name.localname}>)", shown,
                          root.sourceline)
-    if root.get("version") != XLIFF_VERSION or name.namespace not in (XLIFF_NS, None):
-        raise XliffError(f"unsupported XLIFF version {root.get('version')!r} "
-                         f"(tmkit reads XLIFF {XLIFF_VERSION})", shown, root.sourceline)
+    version = root.get("version")
+    if version not in XLIFF_READ or name.namespace not in (XLIFF_READ[version], None):
+        raise XliffError(f"unsupported XLIFF version {version!r} "
+                         f"(tmkit reads XLIFF {XLIFF_VERSION}, and 1.1)", shown, root.sourceline)
     ns = name.namespace
     files = [_file(path, shown, element, ns) for element in root.iterchildren(_q(ns, "file"))]
     if not files:
@@ -116,6 +120,8 @@ def _file(path: Path, shown: str, element: etree._Element, ns: Optional[str]) ->
         unit_id = unit.get("id")
         if not unit_id:
             raise XliffError("<trans-unit> without an id", shown, unit.sourceline)
+        if "gettext-domain-header" in (unit.get("restype") or ""):
+            continue                                  # po2xliff's PO header: never imported
         source = unit.find(_q(ns, "source"))
         if source is None:
             raise XliffError(f"unit {unit_id!r} has no <source>", shown, unit.sourceline)
@@ -127,5 +133,6 @@ def _file(path: Path, shown: str, element: etree._Element, ns: Optional[str]) ->
         result.units.append(XliffUnit(
             unit_id, unit.sourceline, source, target,
             target.get("state") if target is not None else None,
-            unit.get("approved") == "yes", unit.get("resname") or "", msgctxt))
+            {"yes": True, "no": False}.get(unit.get("approved") or ""), unit.get("resname") or "",
+            msgctxt))
     return result
