@@ -93,6 +93,8 @@ def test_a_wrong_number_holds_the_page_back_keeps_the_last_one_and_force_publish
     page = _page_text(demo, "es")
     assert "más del 60%" in page and "70%" not in page
     assert (demo / "exports" / "es" / f"{SLUG}.xml").read_text("utf-8").count("70%") == 0
+    index = lhtml.document_fromstring((demo / "exports" / "index.html").read_bytes())
+    assert index.xpath(f"//td[@class='kept']/a[@href='es/{SLUG}.html']")     # still linked, marked
 
     # status says the same
     status = run(runner, demo, "status").output
