@@ -185,3 +185,29 @@ def test_a_check_made_an_error_by_the_settings_holds_too(runner, demo):
     out = run(runner, demo, "build").output
     assert f"held back: es/{SLUG}: 1 check error (tmkit check): {ES}:{error['line']}: [length]" in out
     assert "Fumar." not in _page_text(demo, "es")
+
+
+def test_only_the_changed_catalog_is_checked_again(runner, demo, monkeypatch):
+    """The build counts the catalogs it really checks (the runner itself, spied on)."""
+    from toolkit.checks import runner as checks_runner
+
+    checked: list[str] = []
+    real = checks_runner.catalog_errors
+
+    def spy(checks, path, shown, slug):
+        checked.append(shown)
+        return real(checks, path, shown, slug)
+
+    monkeypatch.setattr(checks_runner, "catalog_errors", spy)
+    run(runner, demo, "build")
+    assert sorted(checked) == sorted(f"po/{lang}/{SLUG}.po" for lang in ("es", "fr", "de", "ar", "zh-Hans"))
+    checked.clear()
+    _edit(demo, ES, '"Se estima que más del 60%', '"Se estima que más del 70%')
+    out = run(runner, demo, "build").output
+    assert checked == [ES] and f"held back: es/{SLUG}: 1 check error" in out
+    checked.clear()
+    _edit(demo, "glossary.csv", "ar,متلازمة فشل جراحة الظهر,ISA house term", "ar,متلازمة فشل جراحة الظهر,ISA term")
+    run(runner, demo, "build")
+    assert len(checked) == 5
+    checked.clear()
+    assert "held back: es/" in run(runner, demo, "build").output and checked == []
