@@ -63,8 +63,9 @@ def _run_as() -> Optional[pwd.struct_passwd]:
 class PGServer:
     """One cluster for the test session; :meth:`new_database` gives each test its own database."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable      # fsync on: for tests that kill the server
         self.root = Path(tempfile.mkdtemp(prefix="tmkit-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -87,11 +88,59 @@ class PGServer:
                 os.chown(path, self.account.pw_uid, self.account.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, f"--pwfile={password_file}",
                   "--auth=scram-sha-256", "-E", "UTF8", "--no-locale")
-        options = (f"-h 127.0.0.1 -p {self.port} -k '' -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=60")
+        self.launch()
+        return self
+
+    def launch(self) -> None:
+        """Start the postmaster on the cluster (again, after :meth:`kill`)."""
+        options = f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=60"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", options,
                   "-w", "-t", "60", "start")
-        return self
+
+    def restart(self) -> None:
+        """Start again after :meth:`kill`: crash recovery runs; retried while the killed
+        server's last backends still hold its shared memory."""
+        import time
+
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                self.launch()
+                return
+            except subprocess.CalledProcessError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def kill(self) -> None:
+        """kill -9 the postmaster (its backends end when they notice), as a crash would."""
+        import signal
+        import time
+
+        pid = self.postmaster_pid()
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(600):            # until the port is free and every backend gone
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        for _ in range(600):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) != 0:
+                    break
+            time.sleep(0.05)
+
+    def tool(self, name: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        """Run a client tool (pg_dump, pg_restore, psql) against the cluster, password from the env."""
+        env = {**os.environ, "PGPASSWORD": PASSWORD, "LC_ALL": "C"}
+        return subprocess.run([str(self.bindir / name), *args], check=True, capture_output=True,
+                              env=env, timeout=300, **kwargs)
 
     def url(self, database: str = "postgres", password: str = PASSWORD) -> str:
         return f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{self.port}/{database}"

@@ -115,7 +115,7 @@ def test_control_character_in_a_translation_is_rejected_not_a_crash(project, run
     write_po(project, "es", lambda s: "Lea\x01 esto." if "Read" in s.text else f"ES {s.text}", slug="ctl")
     result = run_cli(runner, project, "build", "--lang", "es", "--force")
     assert "tmkit: warning: po/es/ctl.po:" in result.output
-    assert "translation holds a control character, English used" in result.output
+    assert "translation holds a control character (U+0001), English used" in result.output
     xml = (project / "exports" / "es" / "ctl.xml").read_bytes()
     assert validate(xml) == [] and b"Read this first." in xml and b"\x01" not in xml
     assert "\x01" not in (project / "exports" / "es" / "ctl.html").read_text(encoding="utf-8")

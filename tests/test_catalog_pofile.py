@@ -155,7 +155,8 @@ def test_invalid_utf8_names_the_line(tmp_path: Path):
     ('msgid "Home\nmsgstr ""\n', "not a valid PO file"),
     ("charset", "charset"),
 ])
-def test_update_refuses_bad_po_writes_nothing(runner, project, damage, what):
+def test_update_leaves_a_bad_po_as_it_is_and_updates_the_rest(runner, project, damage, what):
+    """Issue 26: a broken catalog fails its own file only (it was: nothing written at all)."""
     run_cli(runner, project, "extract")
     run_cli(runner, project, "update")
     before = {p: p.read_bytes() for p in (project / "po").rglob("*.po")}
@@ -169,10 +170,14 @@ def test_update_refuses_bad_po_writes_nothing(runner, project, damage, what):
         SEED.read_text(encoding="utf-8").replace("Smoking is a risk", "Smoking is a major risk"), encoding="utf-8")
     run_cli(runner, project, "extract")
     result = run_cli(runner, project, "update", expect=2)
-    assert result.output.startswith(f"tmkit: error: po/fr/{SEED.stem}.po:")
-    assert what in result.output and "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
-    assert {p: p.read_bytes() for p in (project / "po").rglob("*.po")} == before
+    assert result.stderr.startswith(f"tmkit: error: po/fr/{SEED.stem}.po:")
+    assert what in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    after = {p: p.read_bytes() for p in (project / "po").rglob("*.po")}
+    assert after[target] == before[target]                              # left exactly as it was
+    changed = sorted(p.parent.name for p in before if after[p] != before[p])
+    assert changed == ["ar", "de", "es", "zh-Hans"]                     # the others were updated
+    assert "Smoking is a major risk" in after[project / "po" / "es" / f"{SEED.stem}.po"].decode()
 
 
 def test_parser_agrees_with_polib_and_keeps_obsolete_previous_strings(tmp_path: Path):

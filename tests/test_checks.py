@@ -46,9 +46,11 @@ def test_six_for_sixty_is_reported_with_file_and_line(runner, project):
     paths["es"].write_text(text.replace("más del 60%", "más del 6%"), encoding="utf-8")
     result = run_cli(runner, project, "check", expect=1)
     line = _msgstr_line(paths["es"], "más del 6%")
-    assert result.output.splitlines() == [
+    assert result.stdout.splitlines() == [
         f"{PO_ES}:{line}: [numbers] source has 60%, translation has 6%; {ACCEPT_HINT}",
         "1 error, 0 warnings in 4 files (32 translated entries checked)"]
+    # and how to accept a deliberate change (issue 26)
+    assert "'# tmkit-ignore: numbers'" in result.stderr and "localisable_numbers" in result.stderr
 
 
 def test_translator_comment_silences_one_entry(runner, project):
@@ -186,8 +188,8 @@ def test_bad_input_is_one_line_exit_2(runner, project):
     result = run_cli(runner, project, "check", "--lang", "it", expect=2)
     assert "not configured" in result.output
     path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "x"\nbroken\n', encoding="utf-8")
-    result = run_cli(runner, project, "check", expect=2)
-    assert result.output.startswith(f"tmkit: error: {PO_ES}:{len(path.read_text().splitlines())}: ")
+    result = run_cli(runner, project, "check", expect=2)   # the other catalogs are checked first
+    assert result.stderr.startswith(f"tmkit: error: {PO_ES}:{len(path.read_text().splitlines())}: ")
     assert "Traceback" not in result.output
 
 
@@ -216,7 +218,7 @@ def test_demo_six_for_sixty_is_exactly_one_error(runner, project):
     paths["es"].write_text(text.replace("más del 60%", "más del 6%"), encoding="utf-8")
     result = run_cli(runner, project, "check", expect=1)
     line = _msgstr_line(paths["es"], "más del 6%")
-    new = [l for l in result.output.splitlines() if l not in baseline]
+    new = [l for l in result.stdout.splitlines() if l not in baseline]
     assert new == [f"{PO_ES}:{line}: [numbers] source has 60%, translation has 6%; {ACCEPT_HINT}",
                    new[-1]]
     assert new[-1].startswith("1 error, ")

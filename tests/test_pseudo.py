@@ -62,3 +62,31 @@ def test_pseudo_languages_stay_out_of_default_runs(runner, project):
     data = json.loads(run_cli(runner, project, "status", "--format", "json").output)
     assert "qps" not in [lang["lang"] for lang in data["languages"]]
     assert "Invalid value for '--lang'" in run_cli(runner, project, "pseudo", "--lang", "de", expect=2).output
+
+
+def _links(page) -> set[str]:
+    """Language tags a page links to: hreflang links in the head, the switcher's links."""
+    from lxml import html as lhtml
+
+    tree = lhtml.fromstring(page.read_bytes())
+    return set(tree.xpath("//link[@rel='alternate']/@hreflang")) | set(
+        tree.xpath("//nav[contains(@class, 'languages')]//@lang"))
+
+
+def test_pseudo_languages_build_without_configuring_and_stay_off_real_pages(runner, project):
+    from test_checks_support import write_all
+
+    write_all(project)
+    run_cli(runner, project, "pseudo")
+    run_cli(runner, project, "build", "--lang", "qps", "--lang", "qps-rtl", "--lang", "es", "--force")
+    exports = project / "exports"
+    for lang in ("qps", "qps-rtl"):
+        assert (exports / lang / f"{SEED_SLUG}.txt").is_file()
+        assert _links(exports / lang / f"{SEED_SLUG}.html") == {"en", "es", lang, "x-default"}
+    assert 'dir="rtl"' in (exports / "qps-rtl" / f"{SEED_SLUG}.html").read_text(encoding="utf-8")
+    run_cli(runner, project, "build", "--force")       # every real language, the pseudo pages kept
+    assert (exports / "qps" / f"{SEED_SLUG}.html").is_file()
+    for lang in ("en", "es", "fr", "de", "ar", "zh-Hans"):
+        links = _links(exports / lang / f"{SEED_SLUG}.html")
+        assert {"en", "es", "fr"} <= links and not any(tag.startswith("qps") for tag in links)
+    assert "qps" not in (exports / "index.html").read_text(encoding="utf-8")

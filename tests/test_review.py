@@ -275,7 +275,7 @@ def test_approve_with_fingerprint_refuses_a_version_changed_since_the_page(runne
 
 @pytest.mark.parametrize("args, message", [
     (["--lang", "es", "--article", SEED_SLUG, "--by", "  "], "--by: the reviewer's name is empty"),
-    (["--lang", "es", "--article", SEED_SLUG, "--by", "A\u202eB"], "control characters"),
+    (["--lang", "es", "--article", SEED_SLUG, "--by", "A\u202eB"], "invisible character U+202E"),
     (["--lang", "xx", "--article", SEED_SLUG, "--by", "R"], "unknown language tag"),
     (["--lang", "es", "--article", "nope", "--by", "R"], "no article named nope"),
     (["--lang", "es", "--article", SEED_SLUG, "--by", "R", "--fingerprint", "xyz"], "8 hex digits"),

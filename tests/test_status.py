@@ -106,7 +106,8 @@ def test_table_fits_80_columns_without_colour_off_a_tty(runner, project):
     assert "\x1b[" not in out
     es = next(line for line in lines if line.startswith("es "))
     assert es.split()[1:5] == [SEED_SLUG, "10", "0", "22"] and es.endswith("held")
-    assert lines[-1] == "0 of 5 article-languages pass the gate (pct: places translated, min 80%)."
+    assert lines[-2] == "0 of 5 article-languages pass the gate (min 80% translated)."
+    assert lines[-1].startswith("pct: share of the page's segments translated")
     coloured = render_table(compute_status(load_config(project), ["es"]))
     assert "\x1b[31m" in coloured  # click strips it only when the output is not a terminal
 
@@ -117,7 +118,7 @@ def test_totals_per_language_with_several_articles(runner, project):
     run_cli(runner, project, "pseudo", "--lang", "qps")
     lines = run_cli(runner, project, "status", "--lang", "es", "--lang", "qps").output.splitlines()
     assert max(len(line) for line in lines) <= 80
-    rows = [line.split() for line in lines[3:-1]]
+    rows = [line.split() for line in lines[3:-2]]
     assert [r[:2] for r in rows] == [["es", "another-article-wit…"], ["es", SEED_SLUG], ["es", "(all"],
                                      ["qps", "another-article-wit…"], ["qps", SEED_SLUG], ["qps", "(all"]]
     assert rows[2][3:] == ["10", "0", "54", "122", "0", "940", "0", "15%", "0/2"]   # entries; pct counts places

@@ -83,7 +83,7 @@ def test_schema_newer_than_this_tmkit(project, runner, monkeypatch, pg_server):
     with psycopg.connect(url, autocommit=True) as db:
         db.execute("INSERT INTO schema_version VALUES (99, 'later')")
     output = _refused(runner, project, url, monkeypatch, "tm", "update")
-    assert "TM schema version 99 is newer than this tmkit's (2)" in output
+    assert "TM schema version 99 is newer than this tmkit's (3)" in output
 
 
 def test_sqlite_schema_newer_than_this_tmkit(project, runner, monkeypatch):
@@ -92,7 +92,7 @@ def test_sqlite_schema_newer_than_this_tmkit(project, runner, monkeypatch):
     with sqlite3.connect(project / ".tmkit" / "tm.sqlite") as db:
         db.execute("INSERT INTO schema_version VALUES (99, 'later')")
     result = run_cli(runner, project, "tm", "update", expect=2)
-    assert "TM schema version 99 is newer than this tmkit's (2)" in result.output
+    assert "TM schema version 99 is newer than this tmkit's (3)" in result.output
 
 
 def test_bad_url_in_config(project, runner, monkeypatch):

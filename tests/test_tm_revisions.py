@@ -181,19 +181,19 @@ def test_a_version_1_sqlite_tm_is_migrated(tmp_path):
     path = tmp_path / "tm.sqlite"
     _version1_tm(path)
     with TranslationMemory.open(path) as tm:
-        assert tm.store.schema_version() == 2
+        assert tm.store.schema_version() == 3
         assert tm.store.identity() == "abc"
         assert {u.target: u.current for u in tm.units()} == {OLD: False, NEW: True}
         assert [m.unit.target for m in tm.lookup(SENTENCE, "en", "es")] == [NEW]
         assert tm.conflicts("en", "es") == []
     db = sqlite3.connect(path)
-    assert db.execute("SELECT version FROM schema_version ORDER BY version").fetchall() == [(1,), (2,)]
+    assert db.execute("SELECT version FROM schema_version ORDER BY version").fetchall() == [(1,), (2,), (3,)]
     assert db.execute("SELECT count(*) FROM meta WHERE key = 'schema'").fetchone() == (0,)
 
 
 def test_tm_migrate_command_reports_the_version(project, runner, tm_backend):
     result = run_cli(runner, project, "tm", "migrate")
-    assert result.output.strip().endswith("TM schema version 2")
+    assert result.output.strip().endswith("TM schema version 3")
     if tm_backend.name == "postgresql":
         assert "s3cret" not in result.output and "***@127.0.0.1" in result.output
 

@@ -433,7 +433,7 @@ def test_translation_with_wrong_tags_is_refused(marked, runner):
     }
     for inner, message in cases.items():
         _set_target(path, "b1.s1", inner)
-        result = run_cli(runner, marked, "xliff", "import", str(path), expect=1)
+        result = run_cli(runner, marked, "xliff", "import", str(path), expect=1)   # refused: exit 1
         assert "1 refused" in result.output and message in result.output, result.output
         assert tree_hash(marked / "po") == po_before
 

@@ -49,3 +49,11 @@ class TMError(TmkitError):
 
 class XliffError(TmkitError):
     """An XLIFF file brought back for import is unusable (nothing is applied)."""
+
+
+class TmkitWarning(UserWarning):
+    """Something the user should know that did not stop the command.
+
+    Library code raises it with :func:`warnings.warn`; the CLI shows it as
+    ``tmkit: warning: <what>`` on stderr (every time, not once per place).
+    """

@@ -68,20 +68,30 @@ def article_units(article: Article) -> list[Unit]:
     heading = ""
     counts: dict[str, int] = defaultdict(int)
     placed: dict[str, int] = {}      # unit id -> the line it sorts by, when not its own
+    top = min((b.level for b in article.blocks if b.kind is BlockKind.HEADING), default=0)
+    parents: dict[int, str] = {}     # heading level -> the last heading of that level
+    in_section = 0                   # paragraphs since the last heading (numbered per section)
     for index, block in enumerate(article.blocks, 1):
         bid = f"b{index}"
         if block.kind is BlockKind.HEADING:
             counts["heading"] += 1
             heading = plain_text(block.text)
+            in_section = 0
+            parent = next((parents[level] for level in sorted(parents, reverse=True)
+                           if level < block.level), "")
+            parents = {level: text for level, text in parents.items() if level < block.level}
+            parents[block.level] = heading
+            where = f" (under '{_first_words(parent)}')" if block.level > top and parent else ""
             units.append(Unit(bid, "heading", block.text, block.line,
-                              f"Heading {counts['heading']} (level {block.level})", block.role,
+                              f"Heading {counts['heading']}{where}", block.role,
                               f"level {block.level}"))
         elif block.kind is BlockKind.PARAGRAPH:
             counts["paragraph"] += 1
-            where = f" under '{heading}'" if heading else ""
+            in_section += 1
+            label = (f"Paragraph {in_section} under '{heading}'" if heading
+                     else f"Paragraph {counts['paragraph']}")
             units.append(Unit(bid, "paragraph", block.text, block.line,
-                              f"Paragraph {counts['paragraph']}{where}: "
-                              f"'{_first_words(block.text)}'", block.role))
+                              f"{label}: '{_first_words(block.text)}'", block.role))
         elif block.kind is BlockKind.LIST:
             counts["list"] += 1
             owner = f"'{heading}'" if heading else f"list {counts['list']}"

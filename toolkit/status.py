@@ -8,7 +8,10 @@ Two counts, each named for what it counts, because people compare both:
   markup).  ``words`` and ``target_words`` are ``pocount``'s word counts of
   those entries (its own ``wordcount``: Unicode word boundaries, so CJK counts
   by character).  Without a PO file the entries are the template's, all
-  untranslated.
+  untranslated.  In languages written without spaces (Thai, Japanese,
+  Chinese...) a "word" is a phrase or a single character, which tells a
+  manager little: ``target_characters`` (letters, marks and digits of the
+  translated entries, counted as a reader counts them) is shown beside it.
 * **places**: the segments on the page, from
   :func:`toolkit.segment.segments_by_unit`, each judged by
   :func:`toolkit.catalog.translated.entry_status` (so one whose markup differs from the
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -38,7 +40,9 @@ import polib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
+from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding
 from toolkit.checks.proofread import proofread_project
 from toolkit.checks.runner import run_checks
@@ -48,6 +52,8 @@ from toolkit.catalog.translated import catalog_index, entry_status
 from toolkit.publish.gate import GateResult, evaluate_gate
 from toolkit.publish.signoff import ReviewState, review_state
 from toolkit.text.languages import get_language
+from toolkit.text.xmlchars import json_shown, shown
+from toolkit.text.scripts import character_count, unspaced
 from toolkit.model import SegmentStatus
 from toolkit.project.layout import relative
 from toolkit.readers.sources import iter_articles
@@ -106,6 +112,7 @@ class ArticleStatus:
     gate: GateResult
     catalog: bool        # False when po/<lang>/<slug>.po does not exist
     review: Optional[ReviewState] = None
+    target_characters: int = 0   # letters, marks and digits of the translated entries
 
     @property
     def blockers(self) -> list[str]:
@@ -119,7 +126,8 @@ class ArticleStatus:
     def as_dict(self) -> dict:
         return {"slug": self.slug, "entries": self.entries.as_dict(ENTRY_STATES), "places": self.places.as_dict(),
                 "words": self.words.as_dict(ENTRY_STATES),
-                "target_words": self.target_words, "errors": self.errors, "catalog": self.catalog,
+                "target_words": self.target_words, "target_characters": self.target_characters,
+                "errors": self.errors, "catalog": self.catalog,
                 "gate": {"passed": self.gate.passed, "percent": round(self.gate.percent, 1),
                          "reasons": self.gate.reasons},
                 "review": self.review.as_dict() if self.review else None}
@@ -157,6 +165,19 @@ class LanguageStatus:
         return sum(a.errors for a in self.articles)
 
     @property
+    def target_words(self) -> int:
+        return sum(a.target_words for a in self.articles)
+
+    @property
+    def target_characters(self) -> int:
+        return sum(a.target_characters for a in self.articles)
+
+    @property
+    def unspaced(self) -> bool:
+        """Written without spaces between words: characters say more than words."""
+        return unspaced(self.lang)
+
+    @property
     def passed(self) -> int:
         return sum(a.gate.passed for a in self.articles)
 
@@ -164,7 +185,7 @@ class LanguageStatus:
         return {"lang": self.lang, "name": self.name, "rtl": self.rtl,
                 "entries": self.entries.as_dict(ENTRY_STATES), "places": self.places.as_dict(),
                 "words": self.words.as_dict(ENTRY_STATES),
-                "target_words": sum(a.target_words for a in self.articles),
+                "target_words": self.target_words, "target_characters": self.target_characters,
                 "errors": self.errors, "published": self.passed,
                 "articles": [a.as_dict() for a in self.articles]}
 
@@ -214,7 +235,12 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
             path = config.po_file(language.lang, article.slug)
-            po = read_po(path, relative(config, path)) if path.is_file() else None
+            try:
+                po = read_po(path, relative(config, path)) if path.is_file() else None
+            except CatalogError as exc:   # reported by the caller; the rest goes on
+                if not broken.skip(exc):
+                    raise
+                continue
             index = catalog_index(po)
             places = Tally()
             statuses: dict[str, SegmentStatus] = {}
@@ -225,17 +251,18 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                     places.add(status.value)
             if po is not None:
                 entries, words, target_words = count_entries(po)
+                characters = sum(character_count(t) for t in translated_targets(po))
             else:
                 distinct = {s.key: s.text for _unit, unit_segments in units for s in unit_segments}
                 entries = Tally(untranslated=len(distinct))
                 words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
-                target_words = 0
+                target_words = characters = 0
             review = review_state(config, language.lang, article.slug, units, index)
             gate = evaluate_gate(config, units, statuses, review,
                                  held.get((language.lang, article.slug), []))
             language.articles.append(ArticleStatus(
                 language.lang, article.slug, entries, places, words, target_words,
-                errors.get((language.lang, article.slug), 0), gate, po is not None, review))
+                errors.get((language.lang, article.slug), 0), gate, po is not None, review, characters))
     return report
 
 
@@ -253,41 +280,64 @@ def count_entries(po: polib.POFile) -> tuple[Tally, Tally, int]:
     The header and obsolete entries are not counted; plural entries count
     the words of both English forms and of every translated form.
     """
-    entries, words, target_words = Tally(), Tally(), 0
+    entries, words = Tally(), Tally()
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
         state = entry_state(entry)
         entries.add(state)
         words.add(state, wordcount(entry.msgid) + (wordcount(entry.msgid_plural) if entry.msgid_plural else 0))
-        if state == "translated":
-            targets = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
-            target_words += sum(wordcount(t) for t in targets)
-    return entries, words, target_words
+    return entries, words, sum(wordcount(t) for t in translated_targets(po))
+
+
+def translated_targets(po: polib.POFile) -> list[str]:
+    """The translations (every plural form) of the entries pocount counts as translated."""
+    out: list[str] = []
+    for entry in po:
+        if not entry.obsolete and entry.msgid and entry_state(entry) == "translated":
+            out += [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+    return out
 
 
 # -- renderings ----------------------------------------------------------------
 
 def _fit(text: str, width: int) -> str:
+    """``text`` in ``width`` columns, its control characters shown escaped (a cell
+    of the table is one line on a terminal, whatever the file held)."""
+    text = shown(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_HEAD = ("{:<7} {:<20} {:>15} {:>18} {:>4} {:>5} {:<4}")
-_ROW = ("{:<7} {:<20} {:>5}{:>5}{:>5} {:>6}{:>6}{:>6} {:>4} {:>4}% {:<4}")
+_HEAD = ("{:<7} {:<{w}} {:>15} {:>18} {:>4} {:>5} {:<4}")
+_ROW = ("{:<7} {:<{w}} {:>5}{:>5}{:>5} {:>6}{:>6}{:>6} {:>4} {:>4}% {:<4}")
+#: The article column in 80 columns; a wider terminal gives long slugs the room they need.
+SLUG_WIDTH = 20
 
 
-def render_table(report: StatusReport) -> str:
-    """A table that fits 80 columns; pass/held and errors styled (stripped off a TTY by click)."""
-    lines = [_HEAD.format("lang", "article", "entries", "words", "err", "pct", "gate"),
-             _HEAD.format("", "", " done fuzz todo", "  done  fuzz  todo", "", "", ""),
-             "-" * 79]
+def slug_width(report: StatusReport, columns: Optional[int] = None) -> int:
+    """Width of the article column: 20 in 80 columns, up to the longest slug on a wider terminal."""
+    import shutil
+
+    columns = columns or shutil.get_terminal_size((80, 24)).columns
+    longest = max([len(slug) for slug in report.slugs] + [len(f"(all {len(report.slugs)})")])
+    return max(SLUG_WIDTH, min(longest, SLUG_WIDTH + columns - 80))
+
+
+def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
+    """A table that fits 80 columns (or the terminal's width, for long slugs); pass/held and
+    errors styled (stripped off a TTY by click)."""
+    width = slug_width(report, columns)
+    extra = width - SLUG_WIDTH
+    lines = [_HEAD.format("lang", "article", "entries", "words", "err", "pct", "gate", w=width),
+             _HEAD.format("", "", " done fuzz todo", "  done  fuzz  todo", "", "", "", w=width),
+             "-" * (79 + extra)]
 
     def row(lang: str, name: str, entries: Tally, pct: float, words: Tally, errors: int, gate: str,
             ok: bool) -> str:
-        text = _ROW.format(_fit(lang, 7), _fit(name, 20), entries.translated, entries.fuzzy, entries.todo,
+        text = _ROW.format(_fit(lang, 7), _fit(name, width), entries.translated, entries.fuzzy, entries.todo,
                            words.translated, words.fuzzy, words.todo, errors,
-                           f"{pct:.0f}", gate)
-        head, err, tail = text[:62], text[62:67], text[67:]
+                           f"{pct:.0f}", gate, w=width)
+        head, err, tail = text[:62 + extra], text[62 + extra:67 + extra], text[67 + extra:]
         err = click.style(err, fg="red", bold=True) if errors else err
         return head + err + tail[:-4] + click.style(tail[-4:], fg="green" if ok else "red")
 
@@ -303,11 +353,13 @@ def render_table(report: StatusReport) -> str:
             lines.append(row(language.lang, f"(all {total})", language.entries,
                              language.places.percent(), language.words,
                              language.errors, share, language.passed == total))
+    lines += character_lines(report)
     passed = sum(lang.passed for lang in report.languages)
     total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
-                 f"(pct: places translated, min {report.min_translated:g}%"
+                 f"(min {report.min_translated:g}% translated"
                  f"{', signed off' if report.require_review else ''}).")
+    lines.append("pct: share of the page's segments translated; (all N): of all articles together.")
     lines += check_error_lines(report)
     lines += review_lines(report)
     return "\n".join(line.rstrip() for line in lines)
@@ -322,6 +374,19 @@ def check_error_lines(report: StatusReport) -> list[str]:
     for a in held:
         lines += [_fit(f"  {a.lang}/{a.slug}: {f.path}:{f.line}: [{f.check}] {f.message}", 79)
                   for f in a.gate.check_errors]
+    return lines
+
+
+def character_lines(report: StatusReport) -> list[str]:
+    """Translated words and characters of the languages written without spaces."""
+    shown = [lang for lang in report.languages if lang.unspaced]
+    if not shown:
+        return []
+    lines = ["-" * 79, "{:<29} {:>12} {:>12}".format("translated (no spaces)", "words", "characters")]
+    for language in shown:
+        for a in language.articles:
+            lines.append("{:<29} {:>12,} {:>12,}".format(_fit(f"{a.lang}/{a.slug}", 29), a.target_words,
+                                                          a.target_characters))
     return lines
 
 
@@ -340,20 +405,36 @@ def review_lines(report: StatusReport) -> list[str]:
         state = a.review.state + ("!" if signoff and signoff.despite_findings else "")
         lines.append("{:<29} {:<10} {:<18} {}".format(
             _fit(f"{a.lang}/{a.slug}", 29), state, _fit(signoff.reviewer if signoff else "-", 18),
-            signoff.approved_at if signoff else "-"))
+            shown(signoff.approved_at) if signoff else "-"))
     if any(a.review.signoff and a.review.signoff.despite_findings for a in rows):
         lines.append("! approved despite error-level check findings (--despite-findings)")
     return lines
 
 
 def render_json(report: StatusReport) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    return json_shown(report.as_dict())
 
 
 CSV_COLUMNS = ["lang", "article", "entries_total", *[f"entries_{s}" for s in ENTRY_STATES],
                "words_total", *[f"words_{s}" for s in ENTRY_STATES], "target_words",
                "places_total", *[f"places_{s}" for s in STATES], "errors", "percent", "gate",
-               "review", "reviewer", "approved_at"]
+               "review", "reviewer", "approved_at", "target_characters"]
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's
+#: "CSV injection" list: ``=HYPERLINK(...)`` would be a live link).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: numbers as they are; text with its
+    control characters shown escaped and, when it starts like a formula,
+    prefixed with ``'`` as OWASP and the spreadsheet makers recommend."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return shown(value)
 
 
 def render_csv(report: StatusReport) -> str:
@@ -363,11 +444,11 @@ def render_csv(report: StatusReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for language in report.languages:
         for a in language.articles:
-            writer.writerow([a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
+            writer.writerow(map(csv_cell, [a.lang, a.slug, a.entries.total, *[getattr(a.entries, s) for s in ENTRY_STATES],
                              a.words.total, *[getattr(a.words, s) for s in ENTRY_STATES], a.target_words,
                              a.places.total, *[getattr(a.places, s) for s in STATES],
                              a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held",
-                             *_review_cells(a)])
+                             *_review_cells(a), a.target_characters]))
     return out.getvalue()
 
 

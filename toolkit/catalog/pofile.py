@@ -25,8 +25,8 @@ import polib
 
 from toolkit.catalog import poread
 from toolkit.catalog.wrap import PAGE_WIDTH, format_string
-from toolkit.errors import CatalogError
-from toolkit.project.fsutil import atomic_write_many, atomic_write_text
+from toolkit.errors import CatalogError, TmkitError
+from toolkit.project.fsutil import atomic_write_many, atomic_write_text, open_regular
 
 _CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.IGNORECASE)
 
@@ -170,7 +170,7 @@ def read_po(path: os.PathLike | str, display: Optional[str] = None) -> polib.POF
     loses or merges entries silently would lose a translator's work.
     """
     shown = display or os.fspath(path)
-    return parse_po(_decode(_read_bytes(path, shown), shown), shown)
+    return parse_po(_decode(read_po_bytes(path, shown), shown), shown)
 
 
 def read_translations(path: os.PathLike | str, display: Optional[str] = None) -> list:
@@ -182,7 +182,7 @@ def read_translations(path: os.PathLike | str, display: Optional[str] = None) ->
     ``linenum`` and ``obsolete`` (see :func:`toolkit.catalog.poread.parse_translations`).
     """
     shown = display or os.fspath(path)
-    text = _decode(_read_bytes(path, shown), shown)
+    text = _decode(read_po_bytes(path, shown), shown)
     with _conflicts_named(text, shown):
         _check_charset(text, shown)
         entries = poread.parse_translations(text, shown)
@@ -195,9 +195,13 @@ def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
     return parse_po(_decode(data, shown), shown)
 
 
-def _read_bytes(path: os.PathLike | str, shown: str) -> bytes:
+def read_po_bytes(path: os.PathLike | str, shown: str) -> bytes:
+    """The bytes of a PO file, or a :class:`CatalogError` naming it as ``shown``."""
     try:
-        return Path(path).read_bytes()
+        with open_regular(path, shown) as handle:   # a FIFO is refused, never waited on
+            return handle.read()
+    except TmkitError as exc:
+        raise CatalogError(exc.message, shown) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", shown) from None
 

@@ -75,6 +75,9 @@ class UpdateReport:
     redone: list[Path] = field(default_factory=list)     # saved by someone during the run: merged again
     left: list = field(default_factory=list)             # LeftFile: saved during the run, left as saved
     redone_written: list[Path] = field(default_factory=list)   # the redone files that were replaced
+    #: errors of hooks' work after every file was written (the TM feed: the server went
+    #: away); the files stand, the hook catches up on the next run
+    late_errors: list[str] = field(default_factory=list)
 
     def as_rerun(self) -> dict:
         """What a rerun with nothing changed reports (stored by :mod:`toolkit.project.nochange`)."""

@@ -75,7 +75,10 @@ def update(root: Path, languages: Optional[Sequence[str]] = None,
                 close = getattr(hook, "close", None)
                 if close is not None:
                     close()
-        if (config.tm.prefill != "off" and _remote_tm(config)) or report.left:
+        from toolkit.catalog import broken
+
+        if ((config.tm.prefill != "off" and _remote_tm(config)) or report.left or report.late_errors
+                or broken.found()):
             stamp.forget()     # a shared TM changes without a file here to watch, or files were left: no replay
         else:
             stamp.finish(report.as_rerun(), [*report.written, *ours])

@@ -37,8 +37,9 @@ from typing import Hashable, Optional
 
 import polib
 
-from toolkit.catalog.pofile import format_po, parse_po, parse_po_bytes
+from toolkit.catalog.pofile import format_po, parse_po, parse_po_bytes, read_po_bytes
 from toolkit.project.fsutil import atomic_write_text
+from toolkit.text.xmlchars import shown
 
 #: The translator comment that carries the other side's translation of a conflict.
 OTHER_TRANSLATION = "merge: other translation:"
@@ -113,7 +114,8 @@ def _shown_translation(entry: polib.POEntry) -> str:
         text = " | ".join(f"[{n}] {value}" for n, value in sorted(entry.msgstr_plural.items()))
     else:
         text = entry.msgstr
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
+    # One comment line: a raw \r or \n (or any control) would end it or hide text.
+    return shown(text.replace("\\", "\\\\"))
 
 
 def _has_translation(entry: polib.POEntry) -> bool:
@@ -272,7 +274,8 @@ def merge_po_files(base: Path, ours: Path, theirs: Path, name: Optional[str] = N
     and nothing is written (git then reports a conflict and keeps ours).
     """
     def read(path: Path, side: str) -> polib.POFile:
-        return parse_po_bytes(path.read_bytes(), f"{name} ({side})" if name else str(path))
+        shown = f"{name} ({side})" if name else str(path)
+        return parse_po_bytes(read_po_bytes(path, shown), shown)
 
     result = merge_catalogs(read(base, "base"), read(ours, "ours"), read(theirs, "theirs"))
     atomic_write_text(ours, result.text)

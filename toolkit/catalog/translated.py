@@ -2,7 +2,8 @@
 
 A segment counts as translated only when its PO entry has a msgstr, is not
 fuzzy, and its inline markup matches the source's (same tags, same link
-targets) without a character no export may carry.  The build's merge, the
+targets) without a character no export may carry (a C0 or C1 control other
+than tab and newline, DEL: :func:`toolkit.text.xmlchars.publishable`).  The build's merge, the
 gate, ``tmkit status``, the review page and the sign-off fingerprint all ask
 :func:`entry_status`, so they always agree.
 """
@@ -15,7 +16,7 @@ import polib
 
 from toolkit.model import SegmentStatus
 from toolkit.text.inline import markup_matches
-from toolkit.text.xmlchars import xml_safe
+from toolkit.text.xmlchars import bad_control
 
 
 def entry_status(entry: Optional[polib.POEntry], source: str) -> SegmentStatus:
@@ -31,8 +32,9 @@ def entry_status(entry: Optional[polib.POEntry], source: str) -> SegmentStatus:
 
 def rejection(source: str, translation: str) -> Optional[str]:
     """Why ``translation`` cannot be published for ``source`` (``None``: it can)."""
-    if not xml_safe(translation):   # a PO file may hold it; no export can
-        return "translation holds a control character"
+    control = bad_control(translation)   # a PO file may hold it; no export may
+    if control is not None:
+        return f"translation holds a control character ({control})"
     if not markup_matches(source, translation):
         return "translation markup does not match the source"
     return None

@@ -35,6 +35,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import polib
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import (format_entry, format_header, format_po, parse_po_bytes as _parse,
                                     tcomment_lines)
 from toolkit.catalog.poread import make_entry, parse_translations
@@ -43,7 +44,7 @@ from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
 from toolkit.project.fsutil import AtomicBatch
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.project.config import Config
-from toolkit.errors import CatalogError
+from toolkit.errors import CatalogError, TmkitError
 from toolkit.text.languages import Language
 from toolkit.text.plurals import parse_rule
 
@@ -296,6 +297,7 @@ class _Job:
     po: Optional[polib.POFile] = None
     old: Optional[polib.POFile] = None
     counts: Optional[MergeCounts] = None
+    broken: bool = False      # the PO file does not parse: left as it is (toolkit.catalog.broken)
 
 
 class _Template:
@@ -448,7 +450,9 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
 
     Every catalog is merged (and every hook run) before the first file is
     replaced, so a malformed PO file stops the run with nothing changed
-    (texts wait in temporary files, renamed into place at the end).
+    (texts wait in temporary files, renamed into place at the end); inside
+    :func:`toolkit.catalog.broken.going_on` (the command line) it is left
+    as it is instead, recorded, and the other catalogs are updated.
     Catalogs whose template and PO file are byte for byte what the last run
     left are skipped without parsing.  Hooks with ``apply_many`` get the
     catalogs of many articles at once (each distinct text handled once);
@@ -507,7 +511,10 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     for hook in hooks:
         after_write = getattr(hook, "after_write", None)
         if after_write is not None and written:
-            after_write(written)
+            try:
+                after_write(written)
+            except TmkitError as exc:   # the files are written: say so, do not lose the summary
+                report.late_errors.append(str(exc))
     return report
 
 
@@ -597,7 +604,13 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
         if id(job) in texts or (job.old_bytes is None and not hooks):
             continue
         shown_po = _shown(config, job.po_path)
-        old = _parse(job.old_bytes, shown_po) if job.old_bytes is not None else None
+        try:
+            old = _parse(job.old_bytes, shown_po) if job.old_bytes is not None else None
+        except CatalogError as exc:   # a broken PO file is left as it is, the rest goes on
+            if not broken.skip(exc):
+                raise
+            job.broken = True
+            continue
         job.po, job.counts = merge_catalog(job.template.pot, old, config.language(job.tag), shown_po)
         job.old = old
         if old is None and entry_hooks.usable and entry_hooks.found:
@@ -617,6 +630,8 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
             for name, value in (counters or {}).items():
                 job.counts.extra[name] = job.counts.extra.get(name, 0) + int(value)
     for job in jobs:
+        if job.broken:
+            continue
         old_text = job.old_bytes.decode("utf-8") if job.old_bytes is not None else None
         if id(job) in texts:
             text = texts[id(job)]

@@ -26,6 +26,8 @@ class TermSource(Protocol):
 
     def matches(self, source_markup: str, lang: str) -> Sequence[Any]: ...
 
+    def unrendered(self, source_markup: str, target_markup: str, lang: str) -> Sequence[Any]: ...
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -53,6 +55,7 @@ class LanguageEnv:
     do_not_translate: list[str] = field(default_factory=list)
     glossary: Optional[TermSource] = None
     length_ratio: Optional[float] = None
+    localisable_numbers: frozenset[str] = frozenset()   # [checks] localisable_numbers
     extra: dict = field(default_factory=dict)  # per-check caches (e.g. the ttk checker)
 
 

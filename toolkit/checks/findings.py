@@ -43,6 +43,23 @@ class Finding:
         return asdict(self)
 
 
+#: How to accept a deliberate change, per check, beyond the comment every check honours.
+_ACCEPT_ALSO = {
+    "numbers": "or list numbers a translation may localise (emergency numbers such as 999 -> 112) "
+               "in [checks] localisable_numbers of tmkit.toml",   # the finding names the comment too
+    "do-not-translate": "or take the term out of [checks] do_not_translate in tmkit.toml",
+}
+
+
+def accept_hint(check: str, source: bool = False) -> str:
+    """How to accept a deliberate translation that ``check`` flags ("" for the English checks)."""
+    if source:
+        return ""
+    also = _ACCEPT_ALSO.get(check, f'or switch the check off: [checks] disable = ["{check}"]')
+    return (f"[{check}] a deliberate change? add the translator comment '# tmkit-ignore: {check}' "
+            f"to that entry in its PO file, {also}")
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Findings in file, line, check order (stable output for diffs and CI)."""
     return sorted(set(findings))

@@ -27,7 +27,7 @@ from typing import Callable, Optional
 
 import polib
 
-from toolkit.text import inline
+from toolkit.text import inline, scripts
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
 from toolkit.checks.findings import WARNING
 from toolkit.project.config import Config
@@ -54,18 +54,8 @@ class Term:
         return re.compile(_whole_words(_term_words(self.term)), re.IGNORECASE)
 
     def applies_to(self, lang: str) -> bool:
-        """``es`` applies to ``es`` and ``es-MX``; tags compare case-insensitively."""
-        mine, theirs = self.lang.lower(), lang.lower()
-        return theirs == mine or theirs.startswith(mine + "-")
-
-    def rendered_in(self, translation: str) -> bool:
-        """True when ``translation`` uses one of the required renderings.
-
-        A substring test, case-insensitive: Arabic prefixes (ال، ب) and
-        French elision attach to the term and must not hide it.
-        """
-        text = _fold(translation)
-        return any(_fold(t) in text for t in self.translations)
+        """``es`` applies to ``es`` and ``es-MX``; ``pt_BR`` is ``pt-BR``; any case."""
+        return _tag_covers(self.lang, lang)
 
     def comment(self) -> str:
         """``glossary: term = translation | alternative (note)``: one line per term.
@@ -77,8 +67,32 @@ class Term:
         return f"{COMMENT_PREFIX}{self.term} = {' | '.join(self.translations)}{note}"
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+def _tag_covers(mine: str, theirs: str) -> bool:
+    """A glossary tag covers the language itself and its regional variants."""
+    mine, theirs = scripts.same_tag(mine), scripts.same_tag(theirs)
+    return theirs == mine or theirs.startswith(mine + "-")
+
+
+def _occurrences(term: Term, text: str, lang: str) -> list[tuple[int, int]]:
+    """Where a rendering of ``term`` occurs in ``text`` (already folded for ``lang``).
+
+    In languages written with spaces a rendering may sit inside a longer word:
+    Arabic prefixes (ال، ب), French elision and Turkish or Korean suffixes
+    attach to the term and must not hide it.  In languages written without
+    spaces (Thai, Japanese, Chinese) an occurrence must start and end on a
+    word boundary of ICU's word break iterator: ``手術`` (surgery) inside
+    ``手術室`` (operating room) is another word.
+    """
+    found = []
+    for rendering in {scripts.fold(t, lang) for t in term.translations}:
+        start = text.find(rendering) if rendering else -1
+        while start >= 0:
+            found.append((start, start + len(rendering)))
+            start = text.find(rendering, start + 1)
+    if found and scripts.unspaced(lang):
+        bounds = scripts.word_bounds(text, lang)
+        found = [(s, e) for s, e in found if s in bounds and e in bounds]
+    return found
 
 
 def _term_words(term: str) -> str:
@@ -103,7 +117,9 @@ class LanguageTerms:
     """
 
     terms: list[Term]
+    lang: str = ""
     any_term: Optional[re.Pattern] = None
+    _containing: dict[Term, list[Term]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.terms:
@@ -111,6 +127,7 @@ class LanguageTerms:
                                        re.IGNORECASE)
 
     def matches(self, plain: str) -> list[Term]:
+        plain = scripts.clean(plain)
         if self.any_term is None or self.any_term.search(plain) is None:
             return []
         found = []
@@ -120,6 +137,46 @@ class LanguageTerms:
                 found.append((match.start(), term))
         return [t for _, t in sorted(found, key=lambda p: p[0])]
 
+    def _containers(self, term: Term) -> list[Term]:
+        """Other terms with a rendering that holds one of ``term``'s (computed once per term)."""
+        found = self._containing.get(term)
+        if found is None:
+            mine = {scripts.fold(r, self.lang) for r in term.translations}
+            found = self._containing[term] = [
+                other for other in self.terms if other != term and any(
+                    len(theirs) > len(r) and r in theirs
+                    for theirs in (scripts.fold(x, self.lang) for x in other.translations) for r in mine)]
+        return found
+
+    def unrendered(self, wanted: list[Term], translation: str) -> list[Term]:
+        """The ``wanted`` terms no occurrence of which in ``translation`` counts.
+
+        An occurrence inside a longer rendering of another term of the
+        glossary that the English does not contain is that other term: with
+        both "scar" = ``แผลเป็น`` and "festering wound" = ``แผลเป็นหนอง`` in
+        the glossary, ``แผลเป็นหนอง`` does not render "scar" (ICU's Thai
+        dictionary splits both into แผล|เป็น(|หนอง), so word boundaries alone
+        cannot tell them apart).  The English's own longer terms do not
+        count against it ("back pain" = "dolor de espalda" holds "pain" = "dolor").
+        """
+        text = scripts.fold(translation, self.lang)
+        near = dict.fromkeys(wanted + [c for t in wanted for c in self._containers(t)])
+        spans = {t: _occurrences(t, text, self.lang) for t in near}
+        starting: dict[int, list[tuple[int, bool]]] = {}     # start -> (end, a wanted term's)
+        for term, found in spans.items():
+            for s, e in found:
+                starting.setdefault(s, []).append((e, term in wanted))
+        longest = max((e - s for found in spans.values() for s, e in found), default=0)
+
+        def counts(s: int, e: int) -> bool:
+            # The longest rendering around the occurrence decides whose it is (an
+            # enclosing one starts at most `longest` characters before it).
+            around = [(oe - os, ours) for os in range(max(s - longest, 0), s + 1)
+                      for oe, ours in starting.get(os, ()) if e <= oe and oe - os > e - s]
+            return not around or max(around)[1]
+
+        return [t for t in wanted if not any(counts(s, e) for s, e in spans.get(t, []))]
+
 
 @dataclass
 class Glossary:
@@ -127,6 +184,8 @@ class Glossary:
 
     terms: list[Term]
     path: str = ""
+    #: The first line of the glossary file naming each language tag (for warnings).
+    tag_lines: dict[str, int] = field(default_factory=dict)
     _by_language: dict[str, LanguageTerms] = field(default_factory=dict, repr=False, compare=False)
 
     def for_language(self, lang: str) -> list[Term]:
@@ -135,19 +194,42 @@ class Glossary:
     def _language(self, lang: str) -> LanguageTerms:
         found = self._by_language.get(lang)
         if found is None:
-            found = self._by_language[lang] = LanguageTerms([t for t in self.terms if t.applies_to(lang)])
+            found = self._by_language[lang] = LanguageTerms([t for t in self.terms if t.applies_to(lang)],
+                                                            lang)
         return found
 
     def matches(self, source_markup: str, lang: str) -> list[Term]:
         """Terms of ``lang`` whose English occurs in the source, in text order."""
         return self._language(lang).matches(inline.plain_text(source_markup))
 
+    def unrendered(self, source_markup: str, target_markup: str, lang: str) -> list[Term]:
+        """Terms of the English that the translation does not render as the glossary says."""
+        terms = self.matches(source_markup, lang)
+        if not terms:
+            return []
+        return self._language(lang).unrendered(terms, inline.plain_text(target_markup))
+
+    def unmatched_tags(self, languages: list[str]) -> list[tuple[str, int]]:
+        """(tag, line) of the glossary's language tags that apply to none of ``languages``.
+
+        Rows tagged so never reach a check or a PO file: a typo (``pt_br``
+        for ``pt-BR`` is fine, ``pt-BT`` is not) would go unnoticed.
+        """
+        return [(tag, line) for tag, line in sorted(self.tag_lines.items(), key=lambda p: p[1])
+                if not any(_tag_covers(tag, lang) for lang in languages)]
+
+
+def _note_tag(tag_lines: dict[str, int], tag: str, line: int) -> None:
+    """Remember the first line of each language (``pt_BR`` and ``pt-BR`` are one)."""
+    if not any(scripts.same_tag(seen) == scripts.same_tag(tag) for seen in tag_lines):
+        tag_lines[tag] = line
+
 
 def _merge(rows: list[tuple[str, str, str, str]]) -> list[Term]:
     """Rows (term, lang, translation, note) -> one Term per (term, lang), alternatives kept."""
     merged: dict[tuple[str, str], Term] = {}
     for term, lang, translation, note in rows:
-        key = (term.casefold(), lang.lower())
+        key = (term.casefold(), scripts.same_tag(lang))
         old = merged.get(key)
         if old is None:
             merged[key] = Term(term, lang, (translation,), note)
@@ -164,6 +246,7 @@ def read_csv_glossary(path: Path) -> Glossary:
         raise TmkitError(f"glossary header must be '{','.join(CSV_FIELDS)}'", path, 1)
     reader.fieldnames = header
     rows = []
+    tag_lines: dict[str, int] = {}
     for record in reader:
         values = {k: (record.get(k) or "").strip() for k in CSV_FIELDS}
         if not any(values.values()):
@@ -172,7 +255,8 @@ def read_csv_glossary(path: Path) -> Glossary:
             if not values[key]:
                 raise TmkitError(f"glossary row has no {key}", path, reader.line_num)
         rows.append((values["term"], values["lang"], values["translation"], values["note"]))
-    return Glossary(_merge(rows), str(path))
+        _note_tag(tag_lines, values["lang"], reader.line_num)
+    return Glossary(_merge(rows), str(path), tag_lines)
 
 
 def read_tbx_glossary(path: Path, source_language: str = "en") -> Glossary:
@@ -188,10 +272,13 @@ def read_tbx_glossary(path: Path, source_language: str = "en") -> Glossary:
         raise TmkitError(f"glossary is not valid TBX {exc}".strip(), path) from None
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     rows = []
+    tag_lines: dict[str, int] = {}
     for unit in store.units:
         by_lang: dict[str, list[str]] = {}
         for node in unit.getlanguageNodes():
             lang = node.get(xml_lang) or node.get("lang") or ""
+            if lang != source_language:
+                _note_tag(tag_lines, lang, node.sourceline or 0)
             texts = [t.strip() for t in node.xpath(".//*[local-name()='term']/text()") if t.strip()]
             by_lang.setdefault(lang, []).extend(texts)
         notes = unit.xmlelement.xpath(".//*[local-name()='descrip' or local-name()='note']/text()")
@@ -200,7 +287,7 @@ def read_tbx_glossary(path: Path, source_language: str = "en") -> Glossary:
         for term in english:
             for lang, translations in by_lang.items():
                 rows.extend((term, lang, t, note) for t in translations)
-    return Glossary(_merge(rows), str(path))
+    return Glossary(_merge(rows), str(path), tag_lines)
 
 
 def load_glossary(config: Config) -> Optional[Glossary]:
@@ -230,7 +317,7 @@ def check_glossary(entry: Entry, env: LanguageEnv) -> list[Problem]:
     if glossary is None:
         return []
     return [Problem(f"'{t.term}' should be rendered '{' | '.join(t.translations)}'")
-            for t in glossary.matches(entry.source, env.lang) if not t.rendered_in(entry.target)]
+            for t in glossary.unrendered(entry.source, entry.target, env.lang)]
 
 
 def annotate(entry: polib.POEntry, terms: list[Term], known: Optional[list[Term]] = None) -> bool:

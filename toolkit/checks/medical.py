@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import deque
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Optional
@@ -161,6 +162,8 @@ def _listed(numbers: Iterable[Number]) -> str:
           "with what it counts")
 def check_numbers(entry: Entry, env: LanguageEnv) -> list[Problem]:
     found = compare_entry(inline.plain_text(entry.source), inline.plain_text(entry.target), env.lang)
+    if env.localisable_numbers:
+        found.missing, found.extra = _localised(found.missing, found.extra, env)
     problems: list[Problem] = []
     if found.missing:
         theirs = f"translation has {_listed(found.extra)}" if found.extra else "translation has none of them"
@@ -178,6 +181,27 @@ def check_numbers(entry: Entry, env: LanguageEnv) -> list[Problem]:
     return problems
 
 
+def _localised(missing: list[Number], extra: list[Number],
+               env: LanguageEnv) -> tuple[list[Number], list[Number]]:
+    """What :func:`compare_entry` found, less the localised numbers of ``[checks] localisable_numbers``.
+
+    A source number of the list missing from the translation is accepted when
+    the translation has another number of the list in its place (999 -> 112),
+    one for one; 999 -> 113 is still reported.  The comparison itself is the
+    same with or without the setting.
+    """
+    allowed = {Decimal(v) for v in env.localisable_numbers}
+
+    def listed(number: Number) -> bool:
+        return not number.percent and bool(number.values & allowed)
+
+    gone = [n for n in missing if listed(n)]
+    instead = [n for n in extra if listed(n)]
+    pairs = min(len(gone), len(instead))
+    drop = {id(n) for n in gone[:pairs] + instead[:pairs]}
+    return [n for n in missing if id(n) not in drop], [n for n in extra if id(n) not in drop]
+
+
 def term_pattern(term: str) -> re.Pattern:
     """``term`` as a whole word: not glued to letters or digits of the same kind.
 
@@ -193,6 +217,8 @@ def term_pattern(term: str) -> re.Pattern:
           "acronyms and names listed in checks.do_not_translate stay as they are")
 def check_do_not_translate(entry: Entry, env: LanguageEnv) -> list[Problem]:
     source, target = inline.plain_text(entry.source), inline.plain_text(entry.target)
+    # NFKC: full-width ＭＲＩ in Japanese or Chinese text is the acronym kept.
+    target = unicodedata.normalize("NFKC", target)
     lost = [t for t in env.do_not_translate
             if term_pattern(t).search(source) and not term_pattern(t).search(target)]
     return [Problem(f"'{t}' must stay as it is, translation lacks it") for t in lost]

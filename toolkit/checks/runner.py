@@ -26,10 +26,11 @@ from toolkit.checks import medical as _medical  # noqa: F401 - registers the med
 from toolkit.checks import ttk
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_severity
 from toolkit.checks.findings import ERROR, WARNING, Finding, FindingsReport, sort_findings, summary
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.project.config import Config
-from toolkit.errors import ConfigError
+from toolkit.errors import CatalogError, ConfigError
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
 from toolkit.catalog.pseudo import resolve_languages
@@ -176,7 +177,8 @@ def language_checks(config: Config, lang: str, glossary: Optional[object] = None
     severities = {n: severity_of(config, n) for n in names}
     if only_errors:
         names = [n for n in names if severities[n] == ERROR]
-    env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary, ratio)
+    env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary, ratio,
+                      localisable_numbers=frozenset(config.checks.localisable_numbers))
     return LanguageChecks(lang, names, severities, env)
 
 
@@ -195,19 +197,37 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
             count, findings = checks.entries(entries, slug)
             report.entries += count
             report.findings.extend(findings)
+    if glossary is not None:
+        report.findings += glossary_tag_findings(config, glossary)
     report.findings = sort_findings(report.findings)
     return report
 
 
 def _catalog_entries(config: Config, lang: str, slugs: Sequence[str]) -> list[tuple[str, list[Entry]]]:
-    """(slug, translated entries) of each existing PO file of ``lang``."""
+    """(slug, translated entries) of each existing PO file of ``lang``; a broken one is left
+    out when the command goes on past broken files (:mod:`toolkit.catalog.broken`)."""
     catalogs: list[tuple[str, list[Entry]]] = []
     for slug in slugs:
         path = config.po_file(lang, slug)
-        if path.is_file():
-            shown = relative(config, path)
+        if not path.is_file():
+            continue
+        shown = relative(config, path)
+        try:
             catalogs.append((slug, translated_entries(path, shown, read_po(path, shown))))
+        except CatalogError as exc:   # a broken file fails alone (toolkit.catalog.broken)
+            if not broken.skip(exc):
+                raise
     return catalogs
+
+
+def glossary_tag_findings(config: Config, glossary: _glossary.Glossary) -> list[Finding]:
+    """A warning for each glossary language tag that no configured language matches."""
+    shown = relative(config, Path(glossary.path))
+    known = ", ".join(config.languages)
+    return [Finding(shown, line, "glossary", WARNING,
+                    f"glossary language '{tag}' matches no configured language ({known}): "
+                    "its rows are never used")
+            for tag, line in glossary.unmatched_tags(list(config.languages))]
 
 
 def gate_needs_ratio(config: Config, lang: str) -> bool:

@@ -88,8 +88,31 @@ _BRITISH = [(re.compile(pattern), american) for pattern, american in (
 )]
 
 
+#: British words no regular correspondence covers (a patient leaflet's usual ones).
+BRITISH_WORDS = {
+    "jewellery": "jewelry", "grey": "gray", "greys": "grays", "aluminium": "aluminum",
+    "mould": "mold", "moulds": "molds", "mouldy": "moldy", "tyre": "tire", "tyres": "tires",
+    "ageing": "aging", "judgement": "judgment", "judgements": "judgments",
+    "acknowledgement": "acknowledgment", "sceptical": "skeptical", "manoeuvre": "maneuver",
+    "manoeuvres": "maneuvers", "pyjamas": "pajamas", "plough": "plow", "cheque": "check",
+    "cheques": "checks", "draught": "draft", "draughts": "drafts", "kerb": "curb", "storey": "story",
+    "storeys": "stories", "fulfil": "fulfill", "fulfils": "fulfills", "fulfilment": "fulfillment",
+    "enrol": "enroll", "enrols": "enrolls", "enrolment": "enrollment", "skilful": "skillful",
+    "wilful": "willful", "instalment": "installment", "instalments": "installments",
+    "dyspnoea": "dyspnea", "apnoea": "apnea", "oesophagus": "esophagus", "oestrogen": "estrogen",
+    "gynaecology": "gynecology", "anaemia": "anemia", "leukaemia": "leukemia", "haem": "hem",
+    "practise": "practice", "practised": "practiced", "practising": "practicing",
+    "whilst": "while", "amongst": "among", "towards": "toward", "learnt": "learned",
+    "spelt": "spelled", "burnt": "burned",
+}
+
+
 def american(word: str) -> str:
-    """``word`` with British spellings turned American (``tumours`` -> ``tumors``)."""
+    """``word`` with British spellings turned American (``tumours`` -> ``tumors``,
+    ``jewellery`` -> ``jewelry``)."""
+    exact = BRITISH_WORDS.get(word.lower())
+    if exact is not None:
+        return exact
     for pattern, replacement in _BRITISH:
         word = pattern.sub(replacement, word)
     return word

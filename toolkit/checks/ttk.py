@@ -14,6 +14,7 @@ the others warnings.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -103,6 +104,50 @@ def _bracket_table() -> dict[int, str]:
     return table
 
 
+#: Native punctuation -> the ASCII mark of the English source it renders.
+#: translate-toolkit's language data converts the source's marks for some
+#: languages (Bengali ``.`` -> ``।``, Urdu ``?`` -> ``؟``) but not for others
+#: (Hindi keeps ``.``): a Hindi sentence ending in ``।`` got ``endpunc``.
+NATIVE_PUNCTUATION = {
+    "\u0964": ".", "\u0965": ".",            # Devanagari/Bengali danda, double danda
+    "\u06d4": ".", "\u0589": ".", "\u1362": ".", "\u104b": ".",  # Urdu, Armenian, Ethiopic, Myanmar
+    "\u061f": "?", "\u060c": ",", "\u061b": ";",  # Arabic script
+    "\u1363": ",", "\u1364": ";", "\u104a": ",",  # Ethiopic, Myanmar
+}
+#: Double quotation marks of other conventions (German „“, Russian «», Japanese
+#: 「」): the same quotes to translate-toolkit's ``doublequoting``, which only
+#: counts ``"“”«»`` one by one.
+DOUBLE_QUOTES = "\u201e\u201c\u201d\u00ab\u00bb\u201f\u300c\u300d\u300e\u300f\u301d\u301e\uff02"
+#: A ``"`` between Hebrew letters is a gershayim (מ"ג, milligram), not a quote.
+_GERSHAYIM_RE = re.compile(r'(?<=[\u05d0-\u05ea])"(?=[\u05d0-\u05ea])')
+_FULL_WIDTH_ALNUM_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+
+
+@lru_cache(maxsize=64)
+def _native_map(ttk_language: str) -> dict[int, str]:
+    """What to map in a translation before translate-toolkit judges it.
+
+    Only what the language's own data would not produce from the English: a
+    native mark it converts to (``।`` for Bengali) is left for it to compare,
+    and French ``« »`` (which it expects) stay.
+    """
+    lang = ttk_checks.CheckerConfig(targetlanguage=ttk_language).lang
+    table = {ord(native): ascii_mark for native, ascii_mark in NATIVE_PUNCTUATION.items()
+             if native not in lang.punctranslate(f"a{ascii_mark} b")}
+    if lang.punctranslate('a "b" c') == 'a "b" c':
+        table.update({ord(q): '"' for q in DOUBLE_QUOTES})
+    return table
+
+
+def native_punctuation(text: str, ttk_language: str) -> str:
+    """``text`` with the native punctuation translate-toolkit does not know for
+    the language written as the English marks it renders; Hebrew gershayim and
+    full-width Latin letters and digits (``ＭＲＩ``) in their usual forms."""
+    text = _GERSHAYIM_RE.sub("\u05f4", text)
+    text = _FULL_WIDTH_ALNUM_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    return text.translate(_native_map(ttk_language))
+
+
 #: translate-toolkit's sentence and punctuation tests are quadratic in the text:
 #: a hostile 3 MB msgstr kept ``tmkit status`` busy for minutes.  No real
 #: segment is this long; longer entries skip those tests (tmkit's own still run).
@@ -120,7 +165,8 @@ def run_ttk(entry: Entry, env: LanguageEnv, wanted: set[str]) -> dict[str, str]:
         return {}
     checker = _checker(env, wanted)
     unit = pypo.pounit(inline.unescape(entry.source))
-    unit.target = _ascii_brackets(inline.unescape(entry.target))
+    unit.target = native_punctuation(_ascii_brackets(inline.unescape(entry.target)),
+                                     _ttk_language(env.lang))
     failures = checker.run_filters(unit, categorised=True)
     return {name: str(info["message"]) for name, info in failures.items() if name in wanted}
 

@@ -4,7 +4,8 @@ Each module of this package holds one group of commands and lists them in
 ``commands``; :data:`COMMANDS` is the one place they are registered.  A
 module is imported only when one of its commands runs, so ``tmkit build``
 does not pay for numpy (TM) or translate-toolkit (checks).
-Commands parse options, call one library function, and print.  A
+Commands parse options, call one library function, and print through
+:func:`echo` (or :func:`echo_block`), never ``click.echo`` directly.  A
 :class:`~toolkit.errors.TmkitError` becomes ``tmkit: error: <file>:<line>:
 <what>`` with exit code 2, never a traceback.
 """
@@ -22,6 +23,7 @@ import click
 
 from toolkit import __version__
 from toolkit.errors import TmkitError
+from toolkit.text.xmlchars import shown
 
 if TYPE_CHECKING:   # settings are read only by commands that need them
     from toolkit.project.config import Config
@@ -34,6 +36,8 @@ INCOMPLETE = 1
 #: Command name -> the module of this package defining it, in ``tmkit --help`` order.
 COMMANDS = {
     "init": "project",
+    "language": "project",
+    "article": "project",
     "extract": "catalog",
     "update": "catalog",
     "check": "quality",
@@ -52,6 +56,8 @@ COMMANDS = {
 #: A test checks these against the commands; one left out is imported to be listed.
 COMMAND_HELP = {
     "init": "Create a project: tmkit.toml, source/, po/, exports/, .gitattributes (PO merge driver), .gitignore.",
+    "language": "Languages of the project: add one later (settings and PO files).",
+    "article": "Rename or retire an article with its template, PO files and sign-offs.",
     "extract": "Write po/templates/<slug>.pot for every article in source/.",
     "update": "Create or update po/<lang>/<slug>.po from the templates, keeping all work.",
     "check": "Check translations (or, with --source, the English); exit 1 when an error-level "
@@ -65,6 +71,51 @@ COMMAND_HELP = {
     "pseudo": "Write pseudo-translated PO files (po/<lang>/<slug>.po) for layout testing.",
     "merge-po": "Merge two versions of a PO/POT file entry by entry; the result replaces OURS.",
 }
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """Print one line, every control character in it shown escaped.
+
+    Names, paths, reviewers, translations and check messages come from files
+    anyone can commit: an ESC sequence in them must not recolour the terminal
+    or move its cursor, and a newline must not fake a line of tmkit's own
+    output (``held back: ...``).  So one call prints exactly one line; a
+    newline inside ``message`` is shown as ``\\n``
+    (:func:`toolkit.text.xmlchars.shown`).
+    """
+    click.echo(shown(message), err=err)
+
+
+def echo_block(text: str) -> None:
+    """Print a rendering of several lines (a status table, JSON) as it is.
+
+    Its producer escaped every value from a file where it put it in (the
+    status table's cells, :func:`toolkit.text.xmlchars.json_shown`), so the
+    only control characters left are its own line breaks and colours, which
+    click strips off a pipe.
+    """
+    click.echo(text, color=None)
+
+
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as tmkit shows every error: one line, with the usage and where help is.
+
+    ``tmkit: error: No such option '--bogus' (usage: tmkit status [OPTIONS]; see 'tmkit status --help')``
+    instead of click's three lines; exit code 2.
+    """
+
+    @classmethod
+    def of(cls, exc: click.UsageError) -> "OneLineUsageError":
+        return exc if isinstance(exc, cls) else cls(exc.format_message(), exc.ctx)
+
+    def show(self, file=None) -> None:  # noqa: D401 - click API
+        hint = ""
+        if self.ctx is not None:
+            usage = " ".join(self.ctx.get_usage().split())
+            usage = usage[len("Usage: "):] if usage.startswith("Usage: ") else usage
+            hint = f" (usage: {usage}; see '{self.ctx.command_path} --help')"
+        message = self.format_message().rstrip(".")
+        echo(f"tmkit: error: {message}{hint}", err=True)
 
 
 class TmkitGroup(click.Group):
@@ -92,6 +143,12 @@ class TmkitGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise OneLineUsageError.of(exc) from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         module = COMMANDS.get(cmd_name)
         if module is None:
@@ -101,47 +158,112 @@ class TmkitGroup(click.Group):
         return _prepare(command) if command is not None else None
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
+        from toolkit.catalog import broken
+
+        with broken.going_on() as found:
+            try:
+                result = self._invoke(ctx)
+            except click.exceptions.Exit as exc:
+                _report_broken(ctx, found, exc.exit_code)
+                raise
+            _report_broken(ctx, found, 0)
+            return result
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except TmkitError as exc:
-            click.echo(f"tmkit: error: {exc}", err=True)
+            echo(f"tmkit: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("tmkit: interrupted", err=True)
+            echo("tmkit: interrupted", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            click.echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
+            echo(f"tmkit: error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(2)
+        except click.UsageError as exc:
+            raise OneLineUsageError.of(exc) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug, not the user's fault: still no traceback by default
             if os.environ.get("TMKIT_DEBUG"):
                 raise
-            click.echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
-                       "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
+            echo(f"tmkit: internal error: {type(exc).__name__}: {exc} "
+                 "(set TMKIT_DEBUG=1 for a traceback; please report it)", err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+def _report_broken(ctx: click.Context, found: list[str], code: int) -> None:
+    """Name every PO file that could not be read (the rest was processed); exit 2."""
+    if not found:
+        return
+    for message in found:
+        echo(f"tmkit: error: {message}", err=True)
+    ctx.exit(max(code, 2))
 
 
 @click.group(cls=TmkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tmkit")
 @click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=".", show_default=True, help="Project folder (holding tmkit.toml).")
+              default=".", show_default=True,
+              help="Project folder (holding tmkit.toml, or any folder inside the project); "
+                   "also accepted after the command name.")
 @click.pass_context
 def cli(ctx: click.Context, project_dir: Path) -> None:
     """tmkit: translate health articles with PO files and a translation memory,
     and publish them as HTML, XML and text in every language."""
     ctx.obj = ProjectContext(project_dir)
+    _show_warnings()
+
+
+def _show_warnings() -> None:
+    """Show :class:`TmkitWarning` s from the library as ``tmkit: warning: ...`` on stderr."""
+    import warnings
+
+    from toolkit.errors import TmkitWarning
+
+    shown = warnings.showwarning
+    if getattr(shown, "_tmkit", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, TmkitWarning):
+            echo(f"tmkit: warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    show._tmkit = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
+    warnings.simplefilter("always", TmkitWarning)
 
 
 class ProjectContext:
-    """Lazily loaded project settings shared by the commands of one run."""
+    """Lazily loaded project settings shared by the commands of one run.
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    ``root`` is the project holding the folder given with ``-C`` (default: the
+    current one): the nearest folder at or above it with ``tmkit.toml``, as git
+    finds its repository, so ``cd source && tmkit status`` works.
+    """
+
+    def __init__(self, start: Path) -> None:
+        self.start = start
+        self._root: Optional[Path] = None
         self._config: Optional["Config"] = None
+
+    def move_to(self, start: Path) -> None:
+        """``-C DIR`` given after the command name: the project is looked for from there."""
+        self.start, self._root, self._config = start, None, None
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            from toolkit.project.config import find_root
+
+            self._root = find_root(self.start) or self.start
+        return self._root
 
     @property
     def config(self) -> "Config":
@@ -161,19 +283,19 @@ def echo_rewrites(root: Path, redone: list, left: list, command: str) -> int:
     ``redone``: paths merged again from the saved file; ``left``: items with
     ``path`` and ``reason``, files left as saved (the run is incomplete: 1).
     """
-    def shown(path: Path) -> str:
+    def name(path: Path) -> str:
         try:
             return path.relative_to(root).as_posix()
         except ValueError:
             return str(path)
 
     for path in redone:
-        click.echo(f"merged again {shown(path)}: saved by someone while tmkit ran")
+        echo(f"merged again {name(path)}: saved by someone while tmkit ran")
     for item in left:
-        click.echo(f"tmkit: warning: {shown(item.path)}: {item.reason}; run 'tmkit {command}' again",
-                   err=True)
+        echo(f"tmkit: warning: {name(item.path)}: {item.reason}; run 'tmkit {command}' again",
+             err=True)
     if redone or left:
-        click.echo(f"{len(redone)} files saved during the run merged again, {len(left)} left as saved")
+        echo(f"{len(redone)} files saved during the run merged again, {len(left)} left as saved")
     return INCOMPLETE if left else 0
 
 #: Commands that write project files: each runs holding the project lock
@@ -202,11 +324,31 @@ def _locked(command: click.Command) -> None:
     command.callback = callback
 
 
+#: Commands that do not work on a project, so take no ``-C`` of their own.
+NO_PROJECT = frozenset({"init", "merge-po"})
+
+
+def _project_option(ctx: click.Context, _param: click.Parameter, value: Optional[Path]) -> None:
+    if value is not None:
+        ctx.find_object(ProjectContext).move_to(value)
+
+
+def _add_project_option(command: click.Command) -> None:
+    """``-C DIR`` after the command name too (``tmkit status -C DIR``), as before it."""
+    command.params.append(click.Option(
+        ["-C", "--project"], type=click.Path(file_okay=False, path_type=Path), default=None,
+        expose_value=False, callback=_project_option,
+        help="Project folder (holding tmkit.toml, or a folder inside the project)."))
+
+
 def _prepare(command: click.Command, prefix: str = "") -> click.Command:
-    """Wrap the writing commands (and sub-commands) of a freshly loaded module, once."""
+    """Wrap the writing commands (and sub-commands) of a freshly loaded module, once,
+    and give each command of a project its own ``-C``."""
     if getattr(command, "_tmkit_prepared", False):
         return command
     name = f"{prefix}{command.name}"
+    if name.split()[0] not in NO_PROJECT:
+        _add_project_option(command)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _prepare(sub, f"{name} ")

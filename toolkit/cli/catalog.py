@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from toolkit.cli import ProgressBar, ProjectContext, echo_rewrites, pass_project
+from toolkit.cli import INCOMPLETE, ProgressBar, ProjectContext, echo, echo_rewrites, pass_project
 
 #: Proofreading findings ``extract`` prints before summing up the rest: quiet at scale.
 EXTRACT_FINDINGS_SHOWN = 20
@@ -37,22 +37,22 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
     with ProgressBar("extracting") as bar:
         report = rerun.extract(project.root, list(slugs) or None, bar.update)
     for warning in report.warnings:
-        click.echo(f"tmkit: warning: {warning}", err=True)
+        echo(f"tmkit: warning: {warning}", err=True)
     if verbose:
         for path in report.written:
-            click.echo(f"wrote {_shown(project, path)}")
-    click.echo(f"{report.total} templates, {report.entries} entries: "
-               f"{len(report.written)} written, {report.unchanged} unchanged")
+            echo(f"wrote {_shown(project, path)}")
+    echo(f"{report.total} templates, {report.entries} entries: "
+         f"{len(report.written)} written, {report.unchanged} unchanged")
     if source_checks:
         from toolkit.checks.proofread import proofread_project
 
         findings = proofread_project(project.config, list(slugs) or None, use_cache=True).findings
         shown = findings if verbose else findings[:EXTRACT_FINDINGS_SHOWN]
         for finding in shown:
-            click.echo(finding.format(), err=True)
+            echo(finding.format(), err=True)
         if len(shown) < len(findings):
-            click.echo(f"tmkit: warning: {len(findings) - len(shown)} more findings in the English "
-                       "(all with -v, or 'tmkit check --source')", err=True)
+            echo(f"tmkit: warning: {len(findings) - len(shown)} more findings in the English "
+                 "(all with -v, or 'tmkit check --source')", err=True)
 
 
 @click.command("update")
@@ -72,20 +72,28 @@ def update_command(ctx: click.Context, project: ProjectContext, languages: tuple
 
     report = rerun.update(project.root, list(languages) or None, list(slugs) or None)
     for warning in report.total.warnings:
-        click.echo(f"tmkit: warning: {warning}", err=True)
+        echo(f"tmkit: warning: {warning}", err=True)
     rows = [(tag, counts.as_dict()) for tag, counts in report.languages.items()]
     rows.append(("total", report.total.as_dict()))
     names = list(dict.fromkeys(name for _, counts in rows for name in counts))
     width = max([len("language")] + [len(tag) for tag, _ in rows])
     widths = [max(len(name), 5) for name in names]
     headers = [name.replace(" ", "-") for name in names]
-    click.echo(f"{'language':<{width}}  " + "  ".join(f"{h:>{w}}" for h, w in zip(headers, widths)))
+    echo(f"{'language':<{width}}  " + "  ".join(f"{h:>{w}}" for h, w in zip(headers, widths)))
     for tag, counts in rows:
         cells = "  ".join(f"{counts.get(n, 0):>{w}}" for n, w in zip(names, widths))
-        click.echo(f"{tag:<{width}}  {cells}")
-    click.echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
+        echo(f"{tag:<{width}}  {cells}")
+    echo(f"{len(report.written)} files written, {report.unchanged} unchanged")
+    code = 0
     if report.redone or report.left:
-        ctx.exit(echo_rewrites(project.config.root, report.redone, report.left, "update"))
+        code = echo_rewrites(project.config.root, report.redone, report.left, "update")
+    for error in report.late_errors:
+        echo(f"tmkit: warning: {error}", err=True)
+        echo("tmkit: warning: the PO files above were written and are complete; the TM was "
+             "not fed them and catches up on the next 'tmkit update' or 'tmkit tm update'",
+             err=True)
+        code = INCOMPLETE
+    ctx.exit(code)
 
 
 def _shown(project: ProjectContext, path) -> str:
@@ -119,10 +127,10 @@ def merge_po_command(ctx: click.Context, base: Path, ours: Path, theirs: Path, n
     result = merge_po_files(base, ours, theirs, name)
     shown = name or str(ours)
     for conflict in result.conflicts:
-        click.echo(f"{shown}:{conflict.line}: translated differently on both sides: kept "
-                   f"{conflict.kept!r} marked fuzzy, the other in '# {OTHER_TRANSLATION}'")
+        echo(f"{shown}:{conflict.line}: translated differently on both sides: kept "
+             f"{conflict.kept!r} marked fuzzy, the other in '# {OTHER_TRANSLATION}'")
     if result.conflicts:
-        click.echo(f"{shown}: {len(result.conflicts)} entries to review (search for '#, fuzzy')")
+        echo(f"{shown}: {len(result.conflicts)} entries to review (search for '#, fuzzy')")
     ctx.exit(1 if result.conflicts else 0)
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from toolkit.checks.runner import run_checks
 from toolkit.errors import TmkitError
-from toolkit.cli import echo_rewrites, pass_project
+from toolkit.cli import echo, echo_block, echo_rewrites, pass_project
 from toolkit.catalog.pseudo import make_pseudo
 from toolkit.project.layout import relative
 from toolkit.status import RENDERERS, compute_status, write_html
+from toolkit.text.xmlchars import json_shown
 
 _lang_option = click.option("--lang", "languages", multiple=True, metavar="TAG",
                             help="Only this language (repeatable); pseudo-languages qps, qps-rtl too.")
@@ -38,12 +37,26 @@ def check_command(ctx: click.Context, project, languages, slugs, fmt: str, sourc
     else:
         report = run_checks(project.config, list(languages), list(slugs))
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        echo_block(json_shown(report.as_dict()))
     else:
         for finding in report.findings:
-            click.echo(finding.format())
-        click.echo(report.summary())
+            echo(finding.format())
+        echo(report.summary())
+        for hint in _check_hints(project.config, report, source):
+            echo(f"tmkit: hint: {hint}", err=True)
     ctx.exit(report.exit_code)
+
+
+def _check_hints(config, report, source: bool) -> list[str]:
+    """How to accept a deliberate change the checks flag, and what to do when nothing was checked."""
+    from toolkit.catalog import broken
+    from toolkit.checks.findings import accept_hint
+
+    if not source and not report.files and not broken.found():
+        return ["no PO files to check yet: run 'tmkit extract' then 'tmkit update' "
+                "(exit 0: nothing is wrong, there is nothing to check)"]
+    names = dict.fromkeys(f.check for f in report.findings if f.is_error)
+    return [accept_hint(name, source) for name in names if accept_hint(name, source)]
 
 
 @click.command("status")
@@ -57,9 +70,9 @@ def status_command(project, languages, slugs, fmt: str) -> None:
     config = project.config
     report = compute_status(config, list(languages), list(slugs))
     if fmt == "html":
-        click.echo(f"wrote {relative(config, write_html(config, report))}")
+        echo(f"wrote {relative(config, write_html(config, report))}")
     else:
-        click.echo(RENDERERS[fmt](report), color=None)
+        echo_block(RENDERERS[fmt](report))
 
 
 @click.command("pseudo")
@@ -76,7 +89,7 @@ def pseudo_command(ctx: click.Context, project, lang: str, slugs) -> None:
     config = project.config
     report = make_pseudo(config, lang, list(slugs))
     for path in report.files:
-        click.echo(f"wrote {relative(config, path)}")
+        echo(f"wrote {relative(config, path)}")
     ctx.exit(echo_rewrites(config.root, [], report.left, "pseudo"))
 
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from toolkit.cli import ProjectContext, pass_project
+from toolkit.cli import ProjectContext, echo, pass_project
 from toolkit.project.layout import relative
 
 
@@ -29,11 +29,13 @@ def review_group(ctx: click.Context, lang: Optional[str], slug: Optional[str]) -
         pages = write_review_pages(config, lang, [slug] if slug else None)
     for path, page in pages:
         counts = page.counts
-        click.echo(f"wrote {relative(config, path)}: {counts['translated']} translated, "
-                   f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
-                   f"{page.error_count} error(s); review: {page.review.state}")
-    if not pages:
-        click.echo(f"no PO files for {lang} yet; run 'tmkit update' first")
+        echo(f"wrote {relative(config, path)}: {counts['translated']} translated, "
+             f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
+             f"{page.error_count} error(s); review: {page.review.state}")
+    from toolkit.catalog import broken
+
+    if not pages and not broken.found():
+        echo(f"no PO files for {lang} yet; run 'tmkit update' first")
 
 
 @review_group.command("approve")
@@ -55,12 +57,23 @@ def approve_command(project, lang: str, slug: str, reviewer: str, despite_findin
         path, record = approve(config, lang, slug, reviewer, despite_findings, expect)
     except ReviewRefused as refused:
         for finding in refused.findings:
-            click.echo(finding.format())
+            echo(finding.format())
         raise
     despite = (f" despite {record.error_findings} error-level finding(s)"
                if record.despite_findings else "")
-    click.echo(f"wrote {relative(config, path)}: {lang}/{slug} approved by {record.reviewer} "
-               f"at {record.approved_at}{despite} ({record.fingerprint[:19]}…)")
+    echo(f"wrote {relative(config, path)}: {lang}/{slug} approved by {record.reviewer} "
+         f"at {record.approved_at}{despite} ({record.fingerprint[:19]}…)")
+    from toolkit.review.approve import translated_percent
+    from toolkit.review.page import review_path, write_review_pages
+
+    percent = translated_percent(config, lang, slug)
+    if percent + 1e-9 < config.publish.min_translated:
+        echo(f"tmkit: warning: {lang}/{slug} is only {percent:.0f}% translated (the gate needs "
+             f"{config.publish.min_translated:g}%): this sign-off covers its untranslated "
+             "segments as untranslated; approve again once it is translated", err=True)
+    if review_path(config, lang, slug).exists():   # the page must not say "Not signed off yet"
+        for page_path, _page in write_review_pages(config, lang, [slug]):
+            echo(f"updated {relative(config, page_path)}")
 
 
 commands = [review_group]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from toolkit.cli import echo_rewrites, pass_project
+from toolkit.cli import echo, echo_block, echo_rewrites, pass_project
 from toolkit.tm import project as tmp
 from toolkit.tm.pretranslate import pretranslate_project
+from toolkit.text.xmlchars import json_shown
 
 
 @click.group("tm")
@@ -24,12 +24,13 @@ def update(project, languages: tuple[str, ...]) -> None:
     """Add the translated (non-fuzzy) entries of every project PO file to the TM."""
     results = tmp.update_tm(project.config, languages)
     for lang, result in results.items():
-        changes = "".join(f", {n} {what}" for n, what in ((result.revised, "revised"),
-                                                            (result.withdrawn, "withdrawn")) if n)
-        click.echo(f"{lang}: {result.added} new units, {result.counted} seen in new places, "
-                   f"{result.unchanged} unchanged{changes}")
+        changes = "".join(f", {n} {what}" for n, what in (
+            (result.revised, "revised"), (result.withdrawn, "withdrawn"),
+            (result.refed, "catalogs fed again (the TM had lost their units)")) if n)
+        echo(f"{lang}: {result.added} new units, {result.counted} seen in new places, "
+             f"{result.unchanged} unchanged{changes}")
     if not results:
-        click.echo("no PO files yet; run 'tmkit update' first")
+        echo("no PO files yet; run 'tmkit update' first")
 
 
 @tm_group.command("import")
@@ -40,9 +41,11 @@ def update(project, languages: tuple[str, ...]) -> None:
 def import_(project, files: tuple[Path, ...], lang: str, source_lang: str) -> None:
     """Import TMX 1.4, PO/POT files with translations, or compendia."""
     for path, result in tmp.import_files(project.config, files, lang, source_lang):
+        for warning in result.warnings:
+            echo(f"tmkit: warning: {warning}", err=True)
         skipped = f", {result.skipped} skipped" if result.skipped else ""
-        click.echo(f"{path}: {result.units} units read, {result.added} new, "
-                   f"{result.counted} counted again{skipped}")
+        echo(f"{path}: {result.units} units read, {result.added} new, "
+             f"{result.counted} counted again{skipped}")
 
 
 @tm_group.command("export")
@@ -56,7 +59,7 @@ def export(project, lang: str, output: Path, history: bool) -> None:
     """Write the TM as TMX 1.4b (readable by OmegaT, Trados, translate-toolkit)."""
     result = tmp.export_file(project.config, lang, output, history)
     skipped = f" ({result.skipped} skipped: characters XML cannot carry)" if result.skipped else ""
-    click.echo(f"{output}: {result.units} units{skipped}")
+    echo(f"{output}: {result.units} units{skipped}")
 
 
 @tm_group.command("lookup")
@@ -71,17 +74,17 @@ def lookup(project, text: str, lang: str, min_score: float, limit: int, as_json:
     """Show the TM matches for TEXT, best first, with score and origin."""
     matches = tmp.lookup_text(project.config, text, lang, min_score, limit)
     if as_json:
-        click.echo(json.dumps([m.as_dict() for m in matches], ensure_ascii=False, indent=2))
+        echo_block(json_shown([m.as_dict() for m in matches]))
         return
     if not matches:
-        click.echo("no match")
+        echo("no match")
     for match in matches:
         kind = "exact" if match.exact else "fuzzy"
         notes = f"  [{', '.join(match.penalties)}]" if match.penalties else ""
-        click.echo(f"{match.score:5.1f}% {kind}  {match.unit.origin}  "
-                   f"({match.unit.status}, used {match.unit.count}x){notes}")
-        click.echo(f"    source: {match.unit.source}")
-        click.echo(f"    target: {match.unit.target}")
+        echo(f"{match.score:5.1f}% {kind}  {match.unit.origin}  "
+             f"({match.unit.status}, used {match.unit.count}x){notes}")
+        echo(f"    source: {match.unit.source}")
+        echo(f"    target: {match.unit.target}")
 
 
 @tm_group.command("pretranslate")
@@ -99,7 +102,7 @@ def pretranslate(ctx: click.Context, project, languages: tuple[str, ...], slugs:
     idle = "TM prefill is off ([tm] prefill)" if project.config.tm.prefill == "off" else "no PO files"
     for lang, counters in report.languages.items():
         text = ", ".join(f"{value} {key}" for key, value in counters.items()) or idle
-        click.echo(f"{lang}: {text}")
+        echo(f"{lang}: {text}")
     ctx.exit(echo_rewrites(project.config.root, report.redone, report.left, "tm pretranslate"))
 
 
@@ -111,23 +114,25 @@ def conflicts(project, lang: str, as_json: bool) -> None:
     """List sources with different current translations in different places."""
     found = tmp.find_conflicts(project.config, lang)
     if as_json:
-        click.echo(json.dumps([{"source": c.source, "translations": [
+        echo_block(json_shown([{"source": c.source, "translations": [
             {"target": u.target, "count": u.count, "origin": u.origin, "translator": u.translator,
-             "status": u.status} for u in c.units]} for c in found], ensure_ascii=False, indent=2))
+             "status": u.status} for u in c.units]} for c in found]))
         return
     for conflict in found:
-        click.echo(conflict.source)
+        echo(conflict.source)
         for unit in conflict.units:
-            click.echo(f"    {unit.count}x  {unit.target}  ({unit.origin})")
-    click.echo(f"{len(found)} source(s) with more than one translation")
+            echo(f"    {unit.count}x  {unit.target}  ({unit.origin})")
+    echo(f"{len(found)} source(s) with more than one translation")
 
 
 @tm_group.command("migrate")
 @pass_project
 def migrate(project) -> None:
     """Create or upgrade the TM's schema (also done on first use)."""
-    where, version = tmp.migrate_tm(project.config)
-    click.echo(f"{where}: TM schema version {version}")
+    where, version, repaired = tmp.migrate_tm(project.config)
+    for note in repaired:
+        echo(f"{where}: repaired: {note}")
+    echo(f"{where}: TM schema version {version}")
 
 
 commands = [tm_group]

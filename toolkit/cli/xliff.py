@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import INCOMPLETE, ProjectContext, echo_rewrites, pass_project
+from toolkit.cli import INCOMPLETE, ProjectContext, echo, echo_rewrites, pass_project
 
 
 @click.group("xliff")
@@ -45,12 +45,12 @@ def export(project: ProjectContext, lang: str, slugs: tuple[str, ...], untransla
                             signed_off=lambda tag, slug: signed_off_segments(config, tag, slug))
     for item in report.files:
         skipped = (f" ({item.skipped} skipped: characters XML cannot carry)" if item.skipped else "")
-        click.echo(f"{_shown(item.path)}: {item.units} units{skipped}")
+        echo(f"{_shown(item.path)}: {item.units} units{skipped}")
     for slug in report.nothing_to_do:
-        click.echo(f"{slug}: nothing to translate, no file written")
-    click.echo(f"{len(report.files)} files, {sum(f.units for f in report.files)} units")
+        echo(f"{slug}: nothing to translate, no file written")
+    echo(f"{len(report.files)} files, {sum(f.units for f in report.files)} units")
     if report.project is not None:
-        click.echo(f"OmegaT project: {_shown(report.project)} (translated files come back in "
+        echo(f"OmegaT project: {_shown(report.project)} (translated files come back in "
                    f"{_shown(report.project / 'target')})")
 
 
@@ -63,23 +63,25 @@ def export(project: ProjectContext, lang: str, slugs: tuple[str, ...], untransla
 def import_(ctx: click.Context, project: ProjectContext, files: tuple[Path, ...], stale: str) -> None:
     """Bring the translations of XLIFF files back into the PO files.
 
-    Exit code 1 when units were refused (tags missing or extra: each is
-    named), or when a PO file a translator saved during the import had to
-    be left as saved; the rest is imported.
+    A unit refused (tags missing or extra: each is named; a control
+    character) is named with its file and line and the import exits 1; the
+    other units are applied.  A PO file a translator saved during the import
+    gets the import again, applied to the saved file, or is left as saved
+    with a warning (exit 1).
     """
     from toolkit.xliff.project import import_files
 
     results, report = import_files(project.config, files, stale)
     for result in results:
         for note in result.notes:
-            click.echo(f"tmkit: note: {note}", err=True)
+            echo(f"tmkit: note: {note}", err=True)
         for message in result.messages:
-            click.echo(f"tmkit: warning: {message}", err=True)
-        click.echo(f"{result.path}: {result.counts.summary()} -> {result.po}")
-    click.echo(f"{len(report.written)} PO files written")
+            echo(f"tmkit: warning: {message}", err=True)
+        echo(f"{result.path}: {result.counts.summary()} -> {result.po}")
+    echo(f"{len(report.written)} PO files written")
     refused = sum(result.counts.refused for result in results)
     if refused:
-        click.echo(f"{refused} unit{'s' * (refused != 1)} refused (see the warnings above): "
+        echo(f"{refused} unit{'s' * (refused != 1)} refused (see the warnings above): "
                    "fix their tags in the CAT tool and import again")
     status = echo_rewrites(project.config.root, report.redone, report.left, "xliff import")
     ctx.exit(max(status, INCOMPLETE if refused else 0))

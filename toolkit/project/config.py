@@ -40,6 +40,8 @@ class TMSettings:
     prefill: str = "fuzzy"            # "fuzzy": msgstr + #, fuzzy; "comment": suggestions only; "off"
     exact_as: str = "translated"      # exact matches: "translated" or "fuzzy" (review everything)
     suggestions: int = 3              # matches listed in a comment in "comment" mode
+    read_timeout: float = 30.0        # seconds a TM server statement may take (lookups, checks)
+    write_timeout: float = 300.0      # seconds a TM write statement, or the wait for the write lock, may take
 
 
 @dataclass
@@ -58,7 +60,10 @@ class CheckSettings:
 
     enable: list[str] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
-    do_not_translate: list[str] = field(default_factory=lambda: ["MRI", "CT", "FBS", "FBSS"])
+    do_not_translate: list[str] = field(default_factory=list)   # acronyms/names kept as written
+    #: Numbers a translation may localise (emergency numbers such as 999 -> 112):
+    #: the numbers check neither misses them in a translation nor flags them as extra.
+    localisable_numbers: list[str] = field(default_factory=list)
     glossary: str = ""                # path to CSV or TBX, relative to the project
     per_language: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)  # check name -> "error" | "warning"
@@ -225,12 +230,28 @@ def parse_toml(text: str, shown: os.PathLike | str, error: type[TmkitError] = Co
         raise error(f"invalid TOML: {message}", shown, line) from None
 
 
+def find_root(start: os.PathLike | str = ".") -> Optional[Path]:
+    """The project holding ``start``: the nearest folder, ``start`` or above, with ``tmkit.toml``.
+
+    Like git finding ``.git``, so every command works from any subfolder of a
+    project (``cd source && tmkit status``); None outside any project.
+    """
+    folder = Path(start).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    return None
+
+
 def load_config(root: os.PathLike | str = ".") -> Config:
-    """Read and validate ``<root>/tmkit.toml``."""
-    root = Path(root).resolve()
+    """Read and validate the ``tmkit.toml`` of the project holding ``root`` (see :func:`find_root`)."""
+    start = Path(root).resolve()
+    found = find_root(start)
+    if found is None:
+        raise ConfigError(f"no {CONFIG_NAME} in this folder or any folder above it; "
+                          "create a project with 'tmkit init'", start)
+    root = found
     path = root / CONFIG_NAME
-    if not path.is_file():
-        raise ConfigError(f"no {CONFIG_NAME} here; run 'tmkit init' first", path)
     text = read_text(path)
     data = parse_toml(text, path)
     # Accept settings either at top level or under [project].
@@ -259,6 +280,10 @@ def _validate(config: Config, text: str) -> None:
         if not isinstance(rule, str) or parse_rule(rule) is None:
             raise ConfigError(f"'plural_forms' for {tag!r} is not a valid rule such as "
                               f"'nplurals=2; plural=(n != 1);'", path, _line_of(text, "plural_forms"))
+    for number in config.checks.localisable_numbers:
+        if not re.fullmatch(r"\d+", number):
+            raise ConfigError(f"'checks.localisable_numbers' holds {number!r}: write numbers as digits "
+                              'only, e.g. ["999", "112"]', path, _line_of(text, "localisable_numbers"))
     if len(set(config.languages)) != len(config.languages):
         raise ConfigError("a language is listed twice", path, _line_of(text, "languages"))
     if config.source_language in config.languages:
@@ -275,6 +300,9 @@ def _validate(config: Config, text: str) -> None:
         where = (TM_URL_ENV, None) if os.environ.get(TM_URL_ENV, "").strip() else (path, _line_of(text, "url"))
         raise ConfigError("the TM URL must start with postgresql:// (a SQLite TM is set with "
                           "'tm.path')", *where)
+    for key in ("read_timeout", "write_timeout"):
+        if not getattr(config.tm, key) > 0:
+            raise ConfigError(f"'tm.{key}' must be a number of seconds above 0", path, _line_of(text, key))
     if not 0 <= config.tm.min_score <= 100:
         raise ConfigError("'tm.min_score' must be between 0 and 100", path, _line_of(text, "min_score"))
     if not 0 <= config.publish.min_translated <= 100:
@@ -328,9 +356,12 @@ require_review = false
 hold_on_check_errors = true
 
 [checks]
-# See docs/quality.md for the check names.  Silence one entry with a
-# translator comment "# tmkit-ignore: numbers".
-do_not_translate = ["MRI", "CT", "FBS", "FBSS"]
+# See docs/quality.md for the check names.  Accept a deliberate change in one
+# entry with a translator comment "# tmkit-ignore: numbers" (or the check's name).
+# Acronyms and names every translation keeps as written, e.g. ["MRI", "ACME Clinic"]:
+do_not_translate = []
+# Numbers a translation may localise, e.g. emergency numbers ["999", "112", "911"]:
+localisable_numbers = []
 # CSV (term,lang,translation,note) or TBX; its terms are added to PO files as comments.
 glossary = ""
 enable = []

@@ -17,9 +17,10 @@ import functools
 import hashlib
 import itertools
 import os
+import stat
 import tempfile
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import BinaryIO, Iterable, Optional, Union
 
 from toolkit.errors import TmkitError
 
@@ -310,17 +311,40 @@ def atomic_write_many(items: Iterable[tuple[os.PathLike | str, bytes]], sync_new
             batch.add(path, data)
 
 
-def read_bytes(path: os.PathLike | str) -> bytes:
-    """Read a file's bytes, or raise a :class:`TmkitError` naming it."""
+def open_regular(path: os.PathLike | str, shown: Optional[str] = None) -> BinaryIO:
+    """Open a regular file for reading, or raise a :class:`TmkitError` naming it.
+
+    A FIFO, socket or device given where a file is expected would make a
+    plain ``open`` wait forever (or read without end): it is opened without
+    blocking, looked at, and refused.  ``shown`` names the file in errors.
+    """
     p = Path(path)
+    name = shown or p
     try:
-        return p.read_bytes()
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise TmkitError("no such file", p) from None
+        raise TmkitError("no such file", name) from None
     except IsADirectoryError:
-        raise TmkitError("is a directory, not a file", p) from None
+        raise TmkitError("is a directory, not a file", name) from None
     except OSError as exc:
-        raise TmkitError(f"cannot read: {exc.strerror}", p) from None
+        raise TmkitError(f"cannot read: {exc.strerror}", name) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise TmkitError("is a directory, not a file", name)
+        raise TmkitError("not a regular file (a FIFO, socket or device); give a file", name)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes(path: os.PathLike | str) -> bytes:
+    """Read a regular file's bytes, or raise a :class:`TmkitError` naming it."""
+    with open_regular(path) as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise TmkitError(f"cannot read: {exc.strerror}", path) from None
 
 
 def read_text(path: os.PathLike | str) -> str:

@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from toolkit.project.config import CONFIG_NAME, DEFAULT_CONFIG, Config, load_config
+import re
+import tomllib
+
+from toolkit.project.config import CONFIG_NAME, DEFAULT_CONFIG, Config, find_root, load_config
 from toolkit.errors import TmkitError
 from toolkit.project.fsutil import atomic_write_text
 from toolkit.text.languages import get_language
@@ -23,11 +26,21 @@ def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = 
     """Create ``tmkit.toml``, the project folders, ``.gitattributes`` and ``.gitignore``.
 
     Returns what was created or extended.  An existing ``tmkit.toml`` is
-    never overwritten; an existing ``.gitattributes`` only gains the lines
-    for tmkit's PO merge driver, an existing ``.gitignore`` only the
-    patterns it lacks (:data:`GIT_IGNORE`).
+    never overwritten (languages named for an existing project are added to
+    it: :func:`add_languages`); an existing ``.gitattributes`` only gains the
+    lines for tmkit's PO merge driver, an existing ``.gitignore`` only the
+    patterns it lacks (:data:`GIT_IGNORE`).  A folder inside another project
+    is refused: a second ``tmkit.toml`` there would split the project in two
+    (commands run from a subfolder find the project above them, as git does).
     """
     root = Path(directory)
+    outer = find_root(root) if root.exists() else find_root(_existing_parent(root))
+    if outer is not None and outer != root.resolve():
+        raise TmkitError(f"{root} is inside the tmkit project {outer} (its {CONFIG_NAME}); "
+                         f"run commands from anywhere inside it, or create the new project elsewhere",
+                         outer / CONFIG_NAME)
+    if (root / CONFIG_NAME).is_file() and languages:
+        return add_languages(root, languages)
     languages = languages or DEFAULT_LANGUAGES
     for tag in languages:
         get_language(tag)
@@ -50,6 +63,46 @@ def init_project(directory: os.PathLike | str, languages: Optional[list[str]] = 
         created.append(root / ".gitignore")
     load_config(root)  # what we wrote must read back
     return created
+
+
+def _existing_parent(path: Path) -> Path:
+    """The nearest folder of ``path`` that exists (where a new project would be created)."""
+    path = path.resolve()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+_LANGUAGES_RE = re.compile(r"^(?P<head>[ \t]*languages[ \t]*=[ \t]*)\[(?P<body>[^\]]*)\]", re.MULTILINE)
+
+
+def add_languages(directory: os.PathLike | str, languages: list[str]) -> list[Path]:
+    """Add target languages to the ``languages`` list of an existing ``tmkit.toml``.
+
+    Only that list is rewritten (comments and the rest of the file stay as
+    they are); languages already there are skipped.  Returns ``[tmkit.toml]``
+    when it changed, else ``[]``.  The PO files come from ``tmkit update``.
+    """
+    config = load_config(directory)
+    for tag in languages:
+        get_language(tag)
+    new = [tag for tag in dict.fromkeys(languages) if tag not in config.languages]
+    if not new:
+        return []
+    text = config.path.read_text(encoding="utf-8")
+    found = _LANGUAGES_RE.search(text)
+    if found is None:
+        raise TmkitError("cannot find the 'languages = [...]' list to add to; add "
+                         f"{', '.join(new)} by hand", config.path)
+    tags = config.languages + new
+    changed = (text[:found.start()] + found.group("head") + "[" + ", ".join(f'"{t}"' for t in tags)
+               + "]" + text[found.end():])
+    if tomllib.loads(changed).get("project", {}).get("languages", tomllib.loads(changed).get("languages")) != tags:
+        raise TmkitError("cannot rewrite the 'languages' list safely; add "
+                         f"{', '.join(new)} by hand", config.path)
+    atomic_write_text(config.path, changed)
+    load_config(config.root)   # what we wrote must read back
+    return [config.path]
 
 
 #: Lines of ``.gitattributes`` that send PO and POT files to ``tmkit merge-po``

@@ -35,12 +35,12 @@ from typing import Callable, Iterable, Iterator, Optional
 
 
 from toolkit import __version__
-from toolkit.catalog import pofile as catalog_po
+from toolkit.catalog import broken, pofile as catalog_po
 from toolkit.project.config import Config
-from toolkit.errors import ConfigError, TmkitError
+from toolkit.errors import CatalogError, ConfigError, TmkitError
 from toolkit.publish.report import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
 from toolkit.project.fsutil import AtomicBatch, atomic_write_bytes, inside, sync_filesystem
-from toolkit.text.languages import get_language
+from toolkit.text.languages import PSEUDO_LANGUAGES, Language, get_language
 from toolkit.publish.merge import merge, source_article
 from toolkit.model import TranslatedArticle
 from toolkit.project.nochange import code_fingerprint
@@ -68,12 +68,13 @@ class _Plan:
     config: Config
     output: Path
     targets: list[str]                 # target languages to write
-    all_targets: list[str]             # every configured target (for the switcher)
+    all_targets: list[str]             # every configured target, and pseudo-languages being built
     include_source: bool
     writers: list[Writer]
     force: bool
     settings_key: str
     templates_override: Optional[Path]
+    go_on: bool = False                # a broken PO file fails its own article-language only
     ratios: dict = field(default_factory=dict)     # lang -> usual length ratio, when the gate needs it
     checks_key: str = ""               # what decides check errors besides a PO file's bytes
     _templates: object = None          # jinja2.Environment, made on first use
@@ -179,7 +180,13 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     source = config.source_language
     include_source = not wanted or source in wanted
     chosen = [w for w in wanted if w != source]
-    targets = config.select_languages(chosen) if chosen else ([] if wanted else list(config.languages))
+    # Pseudo-languages (tmkit pseudo) are built when asked for, configured or not.
+    pseudo = [w for w in dict.fromkeys(chosen) if w in PSEUDO_LANGUAGES and w not in config.languages]
+    real = [w for w in chosen if w not in pseudo]
+    if chosen:
+        targets = (config.select_languages(real) if real else []) + pseudo
+    else:
+        targets = [] if wanted else list(config.languages)
     writers = [get_writer(name) for name in dict.fromkeys(formats or config.export.formats)]
     override = None
     if config.export.templates:
@@ -203,8 +210,8 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         "forced": targets if force else [],   # --force applies to the languages built
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
-    return _Plan(config, out, targets, list(config.languages), include_source, writers, force,
-                 _digest(settings), override, ratios,
+    return _Plan(config, out, targets, list(config.languages) + pseudo, include_source, writers, force,
+                 _digest(settings), override, broken.skipping(), ratios,
                  _digest(checks, json.dumps(ratios, sort_keys=True), __version__, code_fingerprint()))
 
 
@@ -332,9 +339,17 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     checked: dict[str, list] = {}
     for lang in plan.all_targets:
         po_path, shown = plan.po_file(lang, article.slug)
+        try:
+            entries = read_po(po_path, shown)
+        except CatalogError as exc:
+            if not plan.go_on:
+                raise
+            outcomes.append(_unreadable(article.slug, lang, exc, record))
+            merged.append(None)
+            continue
         errors, checked[lang] = plan.check_errors(lang, article.slug, po_path, shown,
                                                   known.get(lang) if isinstance(known, dict) else None)
-        translated = merge(article, read_po(po_path, shown), lang, config, shown, units, errors)
+        translated = merge(article, entries, lang, config, shown, units, errors)
         gate = translated.gate
         passed = gate.passed
         forced = not passed and gate.review_passed and plan.force and lang in plan.targets
@@ -351,7 +366,8 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
         outcomes.append(ArticleLanguage(
             article.slug, lang, passed or forced, round(gate.percent, 1),
             forced=forced, reasons=gate.reasons,
-            rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved))
+            rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved,
+            segments=gate.total, translated=gate.translated))
         merged.append(translated)
     return article.title, merged, outcomes, checked
 
@@ -370,6 +386,14 @@ def _keeps_last(gate, before: dict) -> bool:
     return bool(gate.check_errors) and bool(last_good)
 
 
+def _unreadable(slug: str, lang: str, exc: CatalogError, record: Optional[dict]) -> ArticleLanguage:
+    """A broken PO file fails its own article-language: held back, its last pages kept
+    (:mod:`toolkit.catalog.broken`; the command reports the file and exits 2)."""
+    kept = any(rel.startswith(f"{lang}/") for rel in (record or {}).get("outputs", {}))
+    return ArticleLanguage(slug, lang, False, 0.0, reasons=[f"unreadable PO file {exc}"], kept=kept,
+                           broken=str(exc))
+
+
 def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
                    writes: _Writes) -> dict:
     title, merged, outcomes, checked = _merge_all(plan, path, record)
@@ -381,7 +405,7 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
         if outcome.lang not in wanted:
             continue
         language = get_language(outcome.lang)
-        page = PageContext(language, published, plan.config.source_language,
+        page = PageContext(language, switcher(published, language), plan.config.source_language,
                            plan.config.export.text_width, GENERATOR, plan.templates)
         for writer in plan.writers:
             rel = f"{outcome.lang}/{slug}{writer.extension}"
@@ -401,6 +425,15 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
     return out
 
 
+def switcher(published: list[Language], page: Language) -> list[Language]:
+    """The languages a page links to (switcher, ``hreflang``): the published ones.
+
+    Pseudo-languages are layout tests, never a language for readers: no real
+    page links to them; a pseudo page lists the real languages and itself.
+    """
+    return [lang for lang in published if lang.tag not in PSEUDO_LANGUAGES or lang.tag == page.tag]
+
+
 def _plain(markup: str) -> str:
     from toolkit.text.inline import plain_text
 
@@ -409,8 +442,9 @@ def _plain(markup: str) -> str:
 
 def build(config: Config, languages: Optional[Iterable[str]] = None,
           formats: Optional[Iterable[str]] = None, output: Optional[os.PathLike | str] = None,
-          force: bool = False, progress: Optional[Callable[[str], None]] = None) -> BuildReport:
-    """Export every article in every (selected) language and format.
+          force: bool = False, progress: Optional[Callable[[str], None]] = None,
+          slugs: Optional[Iterable[str]] = None) -> BuildReport:
+    """Export every article (or those of ``slugs``) in every (selected) language and format.
 
     ``languages`` may include the source language (its original is exported
     too, for the language switcher; it is always published).  ``force``
@@ -421,7 +455,8 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     report = BuildReport(plan.output)
     manifest = _load_manifest(plan.output)
     records: dict[str, dict] = manifest["articles"]
-    paths = article_paths(config)
+    every = article_paths(config)
+    paths = article_paths(config, list(slugs)) if slugs else every
     listing = _Listing(plan.output)
     po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
     # With require_review a sign-off file is an input too: approving republishes.
@@ -454,7 +489,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     for path in paths:
         report.results.extend(_results(records[path.stem], plan))
         report.articles += 1
-    stale = _drop_stale(plan, records, {p.stem for p in paths}, report)
+    stale = _drop_stale(plan, records, {p.stem for p in every}, report)
     manifest_path = plan.output / MANIFEST_NAME
     if rendered or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
         _write_index(plan, records, report)
@@ -596,7 +631,8 @@ def _write_index(plan: _Plan, records: dict, report: BuildReport) -> None:
 
     if not any(w.name == "html" for w in plan.writers):
         return
-    languages = [get_language(plan.config.source_language)] + [get_language(t) for t in plan.all_targets]
+    languages = [get_language(plan.config.source_language)] + [
+        get_language(t) for t in plan.all_targets if t not in PSEUDO_LANGUAGES]
     entries = [records[slug] for slug in sorted(records)]
     data = render_index(entries, languages, plan.templates, plan.config.name, GENERATOR)
     target = plan.output / "index.html"

@@ -24,6 +24,7 @@ missing sign-off.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -119,5 +120,6 @@ def evaluate_gate(config: Config, units: list[tuple[Unit, list[Segment]]],
             result.fuzzy += status is SegmentStatus.FUZZY
             result.rejected += status is SegmentStatus.REJECTED
             if status is not SegmentStatus.TRANSLATED and _is_required(unit, segment, config.publish.required):
-                result.missing_required.append(f"{segment.id} ('{inline.plain_text(segment.text)[:40]}')")
+                shown = textwrap.shorten(inline.plain_text(segment.text), 40, placeholder="…")
+                result.missing_required.append(f"{segment.id} ('{shown}')")
     return result

@@ -26,6 +26,9 @@ class ArticleLanguage:
     source: bool = False
     kept: bool = False       # held back, but its last approved pages stay published
     approved: str = ""       # sign-off fingerprint of the pages on disk (require_review)
+    segments: int = 0        # the places on the page (segments) the gate counts...
+    translated: int = 0      # ...and how many of them are translated
+    broken: str = ""         # the PO file's error when it cannot be read (toolkit.catalog.broken)
 
 
 @dataclass
@@ -35,7 +38,15 @@ class LanguageSummary:
     lang: str
     published: int = 0
     held_back: int = 0
-    completeness: float = 0.0          # mean translated share over the articles, percent
+    completeness: float = 0.0          # see COMPLETENESS
+    segments: int = 0
+    translated: int = 0
+
+
+#: What "complete" means in every report (build, status, the index page, the gate):
+#: the translated share of the segments on the page; for a language, of all its
+#: articles' segments together (a long article weighs more than a short one).
+COMPLETENESS = "complete: translated share of the segments on the page, all articles of a language together"
 
 
 @dataclass
@@ -83,14 +94,27 @@ class BuildReport:
                    articles=int(stored["articles"]), unchanged=int(stored["articles"]))
 
     def summary(self) -> list[LanguageSummary]:
-        """Per language: articles published, held back, mean completeness."""
+        """Per language: articles published, held back, completeness (:data:`COMPLETENESS`).
+
+        Completeness is counted over the segments of all the language's
+        articles together, as ``tmkit status`` counts it; a stored report from
+        before segments were recorded falls back to the mean over articles.
+        """
         rows: dict[str, LanguageSummary] = {}
-        totals: dict[str, float] = {}
+        means: dict[str, float] = {}
         for r in self.results:
             row = rows.setdefault(r.lang, LanguageSummary(r.lang))
             row.published += r.published
             row.held_back += not r.published
-            totals[r.lang] = totals.get(r.lang, 0.0) + r.percent
+            if r.broken:
+                continue        # unreadable: neither translated nor not
+            row.segments += r.segments
+            row.translated += r.translated
+            means[r.lang] = means.get(r.lang, 0.0) + r.percent
         for lang, row in rows.items():
-            row.completeness = totals[lang] / max(row.published + row.held_back, 1)
+            counted = all(r.segments or r.source or r.broken for r in self.results if r.lang == lang)
+            if counted and row.segments:
+                row.completeness = 100.0 * row.translated / row.segments
+            else:
+                row.completeness = means.get(lang, 0.0) / max(row.published + row.held_back, 1)
         return list(rows.values())

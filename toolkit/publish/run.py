@@ -19,18 +19,20 @@ from typing import Callable, Iterable, Optional
 
 from toolkit.publish.report import BuildReport
 from toolkit.project.nochange import Stamp, command_key
+from toolkit.text.languages import PSEUDO_LANGUAGES
 
 
 def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[str] = (),
                   output: Optional[Path] = None, force: bool = False,
-                  progress: Optional[Callable[[int, int], None]] = None) -> BuildReport:
+                  progress: Optional[Callable[[int, int], None]] = None,
+                  slugs: Iterable[str] = ()) -> BuildReport:
     """Export the project at ``root`` (see :func:`toolkit.publish.build.build`).
 
     ``progress(done, total)`` is called as articles are done (not on a replay).
     """
-    languages, formats = list(languages), list(formats)
+    languages, formats, slugs = list(languages), list(formats), list(slugs)
     stamp = Stamp(root, command_key("build", languages, formats, [os.fspath(output or "")],
-                                    ["force" if force else ""]))
+                                    ["force" if force else ""], slugs))
     stored = stamp.replay()
     if stored is not None:
         return BuildReport.rerun(stored)
@@ -43,25 +45,26 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
     config = load_config(root)
     with project_lock(config):
         out = check_output(config, output) if output else config.export_path
+        built = [*config.languages, *(t for t in languages if t in PSEUDO_LANGUAGES and t not in config.languages)]
         inputs = [relative(config, p) for p in [config.source_path]
-                  + [config.po_path / lang for lang in config.languages]]
+                  + [config.po_path / lang for lang in built]]
         if config.export.templates:
             inputs.append(config.export.templates)
         # the exports: their names (an export deleted by hand is written again), as the
         # build itself checks them (a directory listing, not 18,000 stats)
         exported = [relative(config, out)] + [relative(config, out / lang) for lang in
-                                              [config.source_language, *config.languages]]
+                                              [config.source_language, *built]]
         files = ["tmkit.toml"]
         if config.publish.hold_on_check_errors and config.checks.glossary:
             files.append(config.checks.glossary)   # the gate's checks read it
         stamp.begin(inputs, files, exported)
-        total, done = len(article_paths(config)), 0
+        total, done = len(article_paths(config, slugs or None)), 0
 
         def each(_slug: str) -> None:
             nonlocal done
             done += 1
             progress(done, total)
 
-        report = build(config, languages, formats, output, force, each if progress else None)
+        report = build(config, languages, formats, output, force, each if progress else None, slugs)
         stamp.finish(report.as_rerun(), [*report.written, *report.removed, out / MANIFEST_NAME])
     return report

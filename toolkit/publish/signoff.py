@@ -31,7 +31,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -53,6 +55,15 @@ HEADER = ("# Sign-off recorded by `tmkit review approve`; commit it with the PO 
           "# It says who reviewed exactly which version of the article-language.\n")
 _FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 _HASH_RE = re.compile(r"^[0-9a-f]{8,64}$")
+#: ``approved_at`` as ``review approve`` writes it: UTC, ISO 8601, ``Z``.
+_UTC_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$")
+#: Longest reviewer name recorded or read.
+MAX_REVIEWER = 200
+#: Joiners that Persian, Urdu and Indic names need inside a word: allowed
+#: between two letters (or marks) only.  Every other invisible format character
+#: (zero-width space, word joiner, BOM, direction marks, embeddings,
+#: overrides and isolates) could make one name display as another.
+_JOINERS = frozenset("\u200c\u200d")
 
 
 class SignOffError(CatalogError):
@@ -100,6 +111,47 @@ def _line_of(text: str, key: str) -> Optional[int]:
     return None
 
 
+def reviewer_problem(name: str) -> Optional[str]:
+    """Why ``name`` cannot stand as a reviewer's name (``None``: it can).
+
+    A name is one line of visible text: ``tmkit status`` and ``tmkit build``
+    print it, so a control character (a newline, an ESC sequence) would forge
+    their output, and an invisible one would let one name pass for another.
+    ``review approve`` and reading a sign-off file both ask this.
+    """
+    if not name.strip():
+        return "is empty"
+    if len(name) > MAX_REVIEWER:
+        return f"is longer than {MAX_REVIEWER} characters"
+    for index, char in enumerate(name):
+        category = unicodedata.category(char)
+        if category == "Cc":
+            return f"holds the control character U+{ord(char):04X}"
+        if category in ("Cs", "Co", "Cn"):
+            return f"holds U+{ord(char):04X}, a character that is not text"
+        if category in ("Cf", "Zl", "Zp") and not (
+                char in _JOINERS and 0 < index < len(name) - 1
+                and _in_word(name[index - 1]) and _in_word(name[index + 1])):
+            return f"holds the invisible character U+{ord(char):04X}"
+    return None
+
+
+def _in_word(char: str) -> bool:
+    """A letter or a combining mark (a virama before ZWJ in Devanagari)."""
+    return unicodedata.category(char)[0] in "LM"
+
+
+def valid_utc(stamp: str) -> bool:
+    """True for a real UTC time written ``2026-11-30T17:40:02Z`` (fractions allowed)."""
+    if not _UTC_RE.match(stamp):
+        return False
+    try:
+        datetime.fromisoformat(stamp[:-1])
+    except ValueError:                    # month 13, 30 February, hour 25...
+        return False
+    return True
+
+
 def parse_signoff(text: str, shown: str, lang: str, slug: str) -> SignOff:
     """Read and validate the text of a sign-off file for ``lang``/``slug``."""
     data = parse_toml(text, shown, SignOffError)
@@ -124,8 +176,12 @@ def parse_signoff(text: str, shown: str, lang: str, slug: str) -> SignOff:
     if data["lang"] != lang or data["article"] != slug:
         raise fail(f"this sign-off is for {data['lang']}/{data['article']}, not {lang}/{slug} "
                    "(copied from another file?)", "lang")
-    if not data["reviewer"].strip():
-        raise fail("'reviewer' is empty", "reviewer")
+    problem = reviewer_problem(data["reviewer"])
+    if problem:
+        raise fail(f"'reviewer' {problem}", "reviewer")
+    if not valid_utc(data["approved_at"]):
+        raise fail("'approved_at' must be a UTC time as 'review approve' writes it, "
+                   "e.g. 2026-11-30T17:40:02Z", "approved_at")
     if not _FINGERPRINT_RE.match(data["fingerprint"]):
         raise fail("'fingerprint' must be 'sha256:' and 64 hex digits", "fingerprint")
     segments = data["segments"]

@@ -19,6 +19,7 @@ from toolkit.errors import SourceError
 from toolkit.project.fsutil import read_bytes, read_text
 from toolkit.model import Article
 from toolkit.readers import webtext
+from toolkit.text.xmlchars import bad_control
 
 Reader = Callable[[str, str, str], Article]
 
@@ -90,4 +91,22 @@ def read_article(path: os.PathLike | str, display_path: str | None = None) -> Ar
         raise SourceError(getattr(exc, "message", str(exc)), shown, getattr(exc, "line", None)) from None
     article = reader(content, shown, p.stem)
     article.format = name
+    refuse_controls(article)
     return article
+
+
+def refuse_controls(article: Article) -> None:
+    """Refuse an article whose text holds a control character no page may carry.
+
+    The English is published too (and is every PO entry's msgid): DEL, a C1
+    control or a C0 one other than tab and newline is an error naming the
+    line of the block that holds it, whatever the format.
+    """
+    texts = [(article.title, article.title_line)]
+    texts += [(meta.value, meta.line) for meta in article.meta]
+    texts += [(block.text, block.line) for block in article.walk()]
+    for text, line in texts:
+        control = bad_control(text)
+        if control is not None:
+            raise SourceError(f"the text holds the control character {control}, which no page "
+                              "may carry", article.path, line or None)

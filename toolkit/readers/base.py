@@ -15,9 +15,27 @@ from toolkit.errors import SourceError
 from toolkit.text.inline import TAGS, escape, escape_attr
 from toolkit.model import Article, BlockKind
 
+#: A paragraph that reads like a medical disclaimer, inside a section already
+#: known to be the page's footer (its heading, or the reader, says so).
 _DISCLAIMER_RE = re.compile(
     r"\b(not (to )?replace|medical advice|disclaimer|physicians?|consult (your|a) (doctor|physician))\b",
     re.IGNORECASE)
+#: The same, strong enough on its own: an author's paragraph that merely
+#: mentions "your physician" is not a disclaimer.
+_STRONG_DISCLAIMER_RE = re.compile(
+    r"\b(not (intended )?(to )?replace|(is not|does not constitute|not a substitute for) medical advice"
+    r"|disclaimer|consult (your|a) (doctor|physician)|for (general )?information(al)? purposes only)\b",
+    re.IGNORECASE)
+#: Page furniture wherever it stands at the end: copyright lines and contact blocks.
+_BOILERPLATE_RE = re.compile(
+    r"(©|\(c\) ?\d{4}|\bcopyright\b|\ball rights reserved\b|\b[\w.+-]+@[\w-]+\.[\w.-]+\b"
+    r"|\b(tel|phone|fax|e-?mail)\s*:|\bcontact us\b)",
+    re.IGNORECASE)
+#: Headings web pages put over their footer (the seed's "Educational Partners"):
+#: only under one of these is a whole trailing section the footer.
+FOOTER_HEADINGS = ("educational partners", "partners", "our partners", "sponsors", "contact",
+                   "contact us", "about us", "about the association", "copyright", "disclaimer",
+                   "medical disclaimer", "legal notice", "terms of use", "privacy policy")
 
 _TAG_ALT = "|".join(TAGS)
 _ATTRS = r'(?:\s+(?:href|title|ref)="[^"<>]*")*'
@@ -139,31 +157,53 @@ def plain(text: str) -> str:
 
 
 def mark_roles(article: Article) -> None:
-    """Give the trailing disclaimer section its roles ``footer`` / ``disclaimer``.
+    """Give the page's footer and medical disclaimer their roles ``footer`` / ``disclaimer``.
 
-    The section after the last heading counts as the page footer when it holds
-    only paragraphs and at least one of them reads like a medical disclaimer;
-    the heading and the other paragraphs get ``footer``, the disclaimers
-    ``disclaimer``, so that the publishing gate can require them.  Blocks a
-    reader already marked ``footer`` (e.g. inside an HTML ``<footer>``) become
-    ``disclaimer`` when they read like one.
+    Only what a web page's footer shows is taken for one, never an author's
+    own section:
+
+    * a trailing section under a footer heading (:data:`FOOTER_HEADINGS`,
+      e.g. "Educational Partners") holding only paragraphs: the heading and
+      the paragraphs get ``footer``, those reading like a disclaimer
+      ``disclaimer``;
+    * otherwise only the last paragraphs that are page furniture by their
+      own words (a disclaimer such as "does not replace the advice of your
+      doctor", a copyright line, a contact block) get ``disclaimer`` or
+      ``footer``; the heading above them and the author's paragraphs stay
+      body text ("After the operation" keeps its recovery advice).
+
+    Blocks a reader already marked ``footer`` (an HTML ``<footer>``, a web
+    copy's ``[footer]`` line) become ``disclaimer`` when they read like one.
+    The publishing gate can require the disclaimers.
     """
     blocks = article.blocks
     for block in blocks:
         if block.role == "footer" and block.kind is BlockKind.PARAGRAPH and _DISCLAIMER_RE.search(block.text):
             block.role = "disclaimer"
     last = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kind is BlockKind.HEADING), None)
-    if last is None:
+    tail = [b for b in blocks[(last if last is not None else -1) + 1:]
+            if b.kind is not BlockKind.FOOTNOTES]  # notes sit apart
+    if (last is not None and tail and all(b.kind is BlockKind.PARAGRAPH for b in tail)
+            and is_footer_heading(blocks[last].text)):
+        blocks[last].role = blocks[last].role or "footer"
+        for block in tail:
+            block.role = block.role or ("disclaimer" if _DISCLAIMER_RE.search(block.text) else "footer")
         return
-    tail = [b for b in blocks[last + 1:] if b.kind is not BlockKind.FOOTNOTES]  # notes sit apart
-    if not tail or any(b.kind is not BlockKind.PARAGRAPH for b in tail):
-        return
-    disclaimers = [_DISCLAIMER_RE.search(b.text) is not None for b in tail]
-    if not any(disclaimers):
-        return
-    blocks[last].role = blocks[last].role or "footer"
-    for block, disclaimer in zip(tail, disclaimers):
-        block.role = "disclaimer" if disclaimer else (block.role or "footer")
+    for block in reversed(tail):
+        if block.kind is not BlockKind.PARAGRAPH or block.role:
+            break
+        if _STRONG_DISCLAIMER_RE.search(block.text):
+            block.role = "disclaimer"
+        elif _BOILERPLATE_RE.search(block.text):
+            block.role = "footer"
+        else:
+            break
+
+
+def is_footer_heading(markup: str) -> bool:
+    """True for a heading web pages put over their footer ("Educational Partners")."""
+    words = re.sub(r"<[^>]*>|&\w+;", " ", markup).replace(":", " ").split()
+    return " ".join(words).casefold() in FOOTER_HEADINGS
 
 
 def require_content(article: Article) -> Article:

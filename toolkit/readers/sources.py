@@ -18,6 +18,7 @@ from toolkit.project.config import Config
 from toolkit.project.fsutil import inside
 from toolkit.project.layout import relative
 from toolkit.readers import READERS, is_source, read_article
+from toolkit.text.xmlchars import has_control
 
 
 def _skipped_quietly(config: Config, path: Path) -> bool:
@@ -50,6 +51,9 @@ def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Pat
     paths = sorted(p for p in folder.iterdir() if p.is_file() and is_source(p)
                    and not _skipped_quietly(config, p))
     for path in paths:
+        if has_control(path.name):     # the slug names PO files, pages and XML attributes
+            raise SourceError("the file name holds a control character (or bytes that are not "
+                              "UTF-8); rename the article", relative(config, path))
         if path.is_symlink():
             try:
                 inside(config.root, path)

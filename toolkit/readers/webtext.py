@@ -17,9 +17,12 @@ Blocks are separated by blank lines.  A one-line block that does not end in
 sentence punctuation and is followed by prose is a heading.  NBSP and double
 spaces between sentences are normalised to one space.
 
-Paragraphs after the last heading that read like a medical disclaimer are given
-the role ``disclaimer`` (and the rest of that trailing section ``footer``), so
-the publishing gate can require them to be translated.
+The page footer is found as :func:`toolkit.readers.base.mark_roles` says (a
+trailing section under a footer heading such as "Educational Partners", or
+closing disclaimer, copyright and contact paragraphs); an author marks it
+explicitly with a line ``[footer]`` on its own: every block after it is the
+footer (disclaimers among them ``disclaimer``), so the publishing gate can
+require them to be translated.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ _BYLINE_RE = re.compile(r"^(?P<label>by)\s*:\s*(?P<who>.+)$", re.IGNORECASE)
 _CHROME_RE = re.compile(r"^(font size\s*:.*|print|share|email|text size\s*:.*)$", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", ")")
 _BLANK = " \t\u00a0"
+#: A line of its own marking the rest of the article as the page footer.
+FOOTER_MARK = "[footer]"
 
 TEXT, BULLET, NUMBER = "text", "bullet", "number"
 
@@ -156,7 +161,15 @@ def read(text: str, path: str, slug: str) -> Article:
             for item, line in chunks[index].items:
                 article.meta.append(Meta("alias", plain(item), line))
             index += 1
-    article.blocks.extend(_block(chunk) for chunk in chunks[index:])
+    footer = False
+    for chunk in chunks[index:]:
+        if chunk.kind == TEXT and len(chunk.lines) == 1 and chunk.lines[0].strip().lower() == FOOTER_MARK:
+            footer = True
+            continue
+        block = _block(chunk)
+        if footer:
+            block.role = "footer"
+        article.blocks.append(block)
     mark_roles(article)
     return require_content(article)
 

@@ -35,6 +35,7 @@ from lxml import etree
 
 from toolkit.errors import SourceError
 from toolkit.text.inline import footnote_ref
+from toolkit.text.xmlchars import bad_control
 from toolkit.model import Article, Block, BlockKind, Cell, Meta
 from toolkit.readers.base import InlineBuilder, mark_roles, normalise, plain, require_content
 
@@ -89,9 +90,12 @@ class _Runs:
     endnote references in the order they are met.
     """
 
-    def __init__(self, rels: dict[str, str], notes: dict[tuple[str, str], int]) -> None:
+    def __init__(self, rels: dict[str, str], notes: dict[tuple[str, str], int],
+                 path: str = "", part: str = "word/document.xml") -> None:
         self.rels = rels
         self.notes = notes
+        self.path = path          # the .docx, as errors name it
+        self.part = part          # the part read, e.g. word/footnotes.xml
         self.open: list[str] = []
 
     def paragraph(self, p: etree._Element, run: InlineBuilder) -> None:
@@ -141,7 +145,7 @@ class _Runs:
             tag = child.tag
             if tag == W + "t":
                 self.format(run, wanted)
-                run.text(child.text)
+                run.text(self.text(child))
             elif tag in (W + "tab", W + "ptab"):
                 run.text(" ")
             elif tag == W + "br" and child.get(W + "type") in ("page", "column"):
@@ -157,6 +161,16 @@ class _Runs:
                 number = self.notes.setdefault((kind, child.get(W + "id", "")), len(self.notes) + 1)
                 self.format(run, set())  # the mark's superscript is the exports' business
                 run.raw(footnote_ref(number))
+
+
+    def text(self, t: etree._Element) -> Optional[str]:
+        """The text of a ``<w:t>``; a control character no page may carry (XML
+        allows DEL and the C1 controls) is an error naming the part and line."""
+        control = bad_control(t.text) if t.text else None
+        if control is not None:
+            raise SourceError(f"{self.part}:{t.sourceline}: the text holds the control character "
+                              f"{control}, which no page may carry; remove it in Word", self.path)
+        return t.text
 
 
 def _on(props: Optional[etree._Element], name: str) -> bool:
@@ -190,7 +204,8 @@ class _Reader:
         self.document = document
         self.path = path
         self.notes: dict[tuple[str, str], int] = {}
-        self.runs = _Runs(_links(document.part), self.notes)
+        self.runs = _Runs(_links(document.part), self.notes, path,
+                          str(document.part.partname).lstrip("/"))
         self.styles = {s.style_id: s for s in document.styles}
         self.numbering = _numbering_formats(document.part)
         self.blocks: list[Block] = []
@@ -304,7 +319,7 @@ class _Reader:
             if part is None:
                 continue
             root = _parse_part(part.blob, self.path)
-            runs = _Runs(_links(part), self.notes)
+            runs = _Runs(_links(part), self.notes, self.path, str(part.partname).lstrip("/"))
             for note in root.iterchildren(W + kind):
                 run = InlineBuilder()
                 for index, p in enumerate(note.iter(W + "p")):

@@ -15,7 +15,7 @@ never touched.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -24,12 +24,9 @@ from toolkit.checks.findings import Finding
 from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
 from toolkit.errors import TmkitError
-from toolkit.publish.signoff import SEGMENT_HASH_CHARS, SignOff, signoff_file, write_signoff
+from toolkit.publish.signoff import (SEGMENT_HASH_CHARS, SignOff, reviewer_problem, signoff_file,
+                                     write_signoff)
 from toolkit.review.catalog import reviewed_catalog
-
-MAX_NAME = 200
-#: Embeddings, overrides and isolates: they could make a name display as another.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class ReviewRefused(TmkitError):
@@ -44,16 +41,17 @@ class ReviewRefused(TmkitError):
 
 
 def reviewer_name(name: str) -> str:
-    """The reviewer's name as recorded: one line of visible text."""
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise TmkitError("--by: the reviewer's name is empty")
-    if len(cleaned) > MAX_NAME:
-        raise TmkitError(f"--by: the reviewer's name is longer than {MAX_NAME} characters")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS
-           for ch in cleaned):
-        raise TmkitError("--by: the reviewer's name holds control characters")
-    return cleaned
+    """The reviewer's name as recorded: one line of visible text.
+
+    Runs of blanks become one space; a control or invisible character is
+    refused (:func:`toolkit.publish.signoff.reviewer_problem`, the rule the
+    sign-off file is read by), not removed: the name is recorded as typed.
+    """
+    typed = re.sub("[\t\n\r ]+", " ", name).strip()   # line breaks typed in a shell are blanks
+    problem = reviewer_problem(typed)
+    if problem:
+        raise TmkitError(f"--by: the reviewer's name {problem}")
+    return " ".join(typed.split())
 
 
 def utc_now() -> str:
@@ -90,3 +88,16 @@ def approve(config: Config, lang: str, slug: str, reviewer: str, despite_finding
     path, _shown = signoff_file(config, lang, slug)
     write_signoff(path, record)
     return path, record
+
+
+def translated_percent(config: Config, lang: str, slug: str) -> float:
+    """The translated share of the article-language's segments, as the gate counts it."""
+    from toolkit.catalog.translated import entry_status
+    from toolkit.model import SegmentStatus
+
+    catalog = reviewed_catalog(config, lang, slug)
+    index = catalog.index
+    statuses = [entry_status(index.get(s.key), s.text) for _unit, segments in catalog.units for s in segments]
+    if not statuses:
+        return 100.0
+    return 100.0 * sum(s is SegmentStatus.TRANSLATED for s in statuses) / len(statuses)

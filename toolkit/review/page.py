@@ -33,14 +33,17 @@ from typing import Optional, Sequence
 import polib
 
 from toolkit import __version__
+from toolkit.catalog import broken
+from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
 from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.catalog.translated import entry_status
-from toolkit.publish.signoff import ReviewState, signoff_file
+from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
 from toolkit.text.inline import plain_text
+from toolkit.text.xmlchars import visible
 from toolkit.text.languages import Language, get_language
 from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
 from toolkit.tm.pretranslate import COMMENT_TAG
@@ -156,7 +159,7 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
             line = lines[id(entry)]
             previous = entry.previous_msgid if state == "fuzzy" and entry.previous_msgid else None
             rows.append(ReviewSegment(
-                segment.id, segment.comment, segment.text, entry.msgstr, state,
+                segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
                 by_line.get(line, []), _tm_origin(entry), segment.id in changed))
@@ -196,7 +199,14 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     damaged PO or sign-off file) leaves no page half-updated.
     """
     wanted = list(slugs) if slugs else slugs_with_catalogs(config, lang)
-    catalogs = [reviewed_catalog(config, lang, slug) for slug in wanted]
+    catalogs = []
+    for slug in wanted:
+        try:
+            catalogs.append(reviewed_catalog(config, lang, slug))
+        except CatalogError as exc:   # a broken PO file fails its own page only
+            if isinstance(exc, SignOffError) or not broken.skip(exc):
+                raise
+    wanted = [catalog.article.slug for catalog in catalogs]
     findings = run_checks(config, [lang], wanted).findings if wanted else []
     env = environment(_override(config))
     rendered = []

@@ -180,8 +180,9 @@ def read_xliff(element: etree._Element, codes: Codes, ns: str) -> str:
                     raise CodeError(f'<{name} id="{child.get("id")}"> stands for <{key[0]}> in '
                                     f'the source, which is {"an empty" if name == "g" else "a"} '
                                     f'<{"x/" if name == "g" else "g"}> there')
-                if name == "x" and len(child):
-                    raise CodeError(f'<x id="{child.get("id")}"/> must be empty')
+                if name == "x" and (len(child) or child.text):
+                    raise CodeError(f'<x id="{child.get("id")}"/> must be empty (a placeholder '
+                                    f'for <{key[0]}>): the text inside it would be lost')
                 items.append(Element(key[0], dict(key[1]), walk(child) if name == "g" else []))
             elif name == "mrk":
                 for item in walk(child):

@@ -64,17 +64,19 @@ def scrub(text: str, url: str) -> str:
     return text
 
 
-def open_store(location: os.PathLike | str):
-    """The :class:`~toolkit.tm.store.TMStore` for a path or a URL (creating/migrating it)."""
+def open_store(location: os.PathLike | str, options=None, repair: bool = False):
+    """The :class:`~toolkit.tm.store.TMStore` for a path or a URL (creating/migrating it;
+    ``repair``: mending a damaged schema too, ``tmkit tm migrate``).  ``options``:
+    :class:`~toolkit.tm.store.StoreOptions` (timeouts, client name) for a server."""
     if not is_url(location):
         from toolkit.tm.store import SQLiteStore
-        return SQLiteStore(location)
+        return SQLiteStore(location, options, repair)
     scheme = str(location).split("://", 1)[0].lower()
     if scheme not in BACKENDS:
         raise TMError(f"unknown TM backend {scheme!r} (known: sqlite file path, "
                       f"{', '.join(sorted(BACKENDS))})", redact_url(str(location)))
     module, _, name = BACKENDS[scheme].partition(":")
-    return getattr(importlib.import_module(module), name)(str(location))
+    return getattr(importlib.import_module(module), name)(str(location), options, repair)
 
 
 def cache_dir(location: os.PathLike | str, base: Path) -> Optional[Path]:

@@ -14,20 +14,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 import polib
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.project.config import Config
-from toolkit.errors import CatalogError
+from toolkit.errors import CatalogError, TmkitWarning
 from toolkit.project.fsutil import atomic_write_text
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
-from toolkit.tm.normalize import lang_tag
-from toolkit.tm.store import AddResult, TMUnit
+from toolkit.tm.normalize import lang_tag, pair_key
+from toolkit.tm.store import AddResult, Checkpoint, TMUnit
+from toolkit.text.xmlchars import publishable
 
 _ID_RE = re.compile(r"^id:\s*(\S+)", re.MULTILINE)
 _PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
@@ -59,7 +62,12 @@ def _revision_date(po: polib.POFile) -> str:
 
 
 def po_units(po: polib.POFile, source_lang: str, target_lang: str, article: str) -> list[TMUnit]:
-    """The TM units a PO file offers (translated, non-fuzzy, non-obsolete, singular)."""
+    """The TM units a PO file offers (translated, non-fuzzy, non-obsolete, singular).
+
+    A translation holding a control character no page may carry is not
+    offered: the build refuses it, and the TM would hand it on to other
+    articles.
+    """
     translator = po.metadata.get("Last-Translator", "").strip()
     if translator == _PLACEHOLDER_TRANSLATOR:
         translator = ""
@@ -67,7 +75,7 @@ def po_units(po: polib.POFile, source_lang: str, target_lang: str, article: str)
     units = []
     for entry in po:
         if (entry.obsolete or entry.fuzzy or entry.msgid_plural or not entry.msgid
-                or not entry.msgstr):
+                or not entry.msgstr or not publishable(entry.msgid + entry.msgstr)):
             continue
         units.append(TMUnit(entry.msgid, entry.msgstr, source_lang, target_lang, article,
                             segment_of(entry), translator,
@@ -102,41 +110,76 @@ class FedState:
     """Which project PO files (by content hash) were fed into one TM already.
 
     Lives beside the TM (``<tm>.fed.json``): ``{path: [sha256, units]}`` for
-    the TM ``identity``.  Losing it only costs one full re-feed.
+    the TM ``identity``, and for each language the TM's checkpoint
+    (:class:`~toolkit.tm.store.Checkpoint`) when it was saved.  A file is
+    skipped as fed only while the TM still holds that checkpoint: after a
+    restore from an older backup (or a rebuilt ``pairs`` table) the files of
+    the language are checked against the server's units and those whose units
+    are missing are fed again.  Losing the file only costs one full re-feed.
     """
 
     def __init__(self, config: Config, tm) -> None:
         self.path = Path(str(config.tm_path) + ".fed.json")
+        self.store = tm.store
+        self.source_lang = config.source_language
         self.identity = tm.store.identity()
-        self.files = self._load()
+        self.files, self.checkpoints = self._load()
         self.dirty = False
+        self.intact_langs: dict[str, bool] = {}
+        self.touched: set[str] = set()     # languages whose files this run fed or checked
 
-    def _load(self) -> dict[str, list]:
+    def _load(self) -> tuple[dict[str, list], dict[str, list]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
+            return {}, {}
         if (not isinstance(data, dict) or data.get("identity") != self.identity
                 or not isinstance(data.get("files"), dict)):
-            return {}
-        return {k: v for k, v in data["files"].items()
-                if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], int)}
+            return {}, {}
+        files = {k: v for k, v in data["files"].items()
+                 if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], int)}
+        marks = data.get("checkpoints") if isinstance(data.get("checkpoints"), dict) else {}
+        marks = {k: v for k, v in marks.items()
+                 if isinstance(v, list) and len(v) == 3 and all(isinstance(n, int) for n in v)}
+        return files, marks
+
+    def intact(self, lang: str) -> bool:
+        """True when the TM still holds every unit it held when this state was saved."""
+        if lang not in self.intact_langs:
+            mark = self.checkpoints.get(lang)
+            self.intact_langs[lang] = mark is not None and self.store.holds(
+                self.source_lang, lang, Checkpoint(*mark))
+        return self.intact_langs[lang]
 
     def known(self, shown: str, digest: str) -> Optional[int]:
         """The units the file gave when fed with these bytes, or None if not fed so."""
         record = self.files.get(shown)
         return record[1] if record and record[0] == digest else None
 
-    def put(self, shown: str, digest: str, units: int) -> None:
+    def put(self, shown: str, digest: str, units: int, lang: str) -> None:
+        self.touched.add(lang)
         if self.files.get(shown) != [digest, units]:
             self.files[shown] = [digest, units]
             self.dirty = True
 
     def save(self) -> None:
+        """Write the state, with the TM's checkpoint now for each language fed or checked."""
+        for lang in sorted(self.touched):
+            now = self.store.checkpoint(self.source_lang, lang)
+            mark = [now.max_id, now.units, now.checksum]
+            if self.checkpoints.get(lang) != mark:
+                self.checkpoints[lang] = mark
+                self.dirty = True
         if self.dirty:
-            atomic_write_text(self.path, json.dumps({"identity": self.identity, "files": self.files},
-                                                    sort_keys=True))
+            atomic_write_text(self.path, json.dumps({"identity": self.identity, "files": self.files,
+                                                     "checkpoints": self.checkpoints}, sort_keys=True))
             self.dirty = False
+
+
+def _lost_units(tm, units: list[TMUnit]) -> int:
+    """How many of ``units`` the TM does not hold (by pair)."""
+    keys = {pair_key(u.source_lang, u.target_lang, u.source, u.target) for u in units}
+    return len(keys - tm.store.known_pairs(keys)) if keys else 0
 
 
 def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None,
@@ -144,31 +187,51 @@ def feed_project(config: Config, tm, languages: Optional[Iterable[str]] = None,
     """Add the finished entries of every project PO file to ``tm``; results per language.
 
     A PO file whose bytes are unchanged since it was last fed into this same
-    TM (same ``identity``) is skipped: feeding it again would add nothing, and
+    TM (same ``identity``, and the TM still holds what it held then: see
+    :class:`FedState`) is skipped: feeding it again would add nothing, and
     ``tmkit update`` feeds the TM on every run, so re-parsing thousands of
     unchanged catalogs would dominate it (``update`` also records the files
-    it writes, see :func:`record_written`).  ``read``: catalogs the caller has
-    already read and parsed (path -> (bytes, catalog), not yet changed), used
-    instead of reading them again.
+    it writes, see :func:`record_written`).  When the TM lost units (restored
+    from an older backup), the unchanged files whose units are missing are
+    fed again and counted in ``refed`` (with a warning).  ``read``: catalogs
+    the caller has already read and parsed (path -> (bytes, catalog), not yet
+    changed), used instead of reading them again.
     """
     results: dict[str, AddResult] = {}
     state = FedState(config, tm)
+    refed: list[str] = []
     for lang, slug, path in project_po_files(config, languages):
         shown = relative(config, path)
         data, po = read[path] if read and path in read else (path.read_bytes(), None)
         digest = hashlib.sha256(data).hexdigest()
         total = results.setdefault(lang, AddResult())
         known = state.known(shown, digest)
-        if known is not None:
+        state.touched.add(lang)
+        if known is not None and state.intact(lang):
             total.unchanged += known     # what feeding it again would report
             continue
-        units = po_units(po if po is not None else parse_po_bytes(data, shown),
-                         config.source_language, lang, slug)
+        try:
+            units = po_units(po if po is not None else parse_po_bytes(data, shown),
+                             config.source_language, lang, slug)
+        except CatalogError as exc:   # a broken PO file fails alone (toolkit.catalog.broken)
+            if not broken.skip(exc):
+                raise
+            continue
+        if known is not None:            # the TM changed under us: were this file's units lost?
+            if not _lost_units(tm, units):
+                total.unchanged += known
+                continue
+            total.refed += 1
+            refed.append(shown)
         # everything this catalog translates now: it replaces what its places held,
         # and entries emptied, made fuzzy or obsolete stop being current
         total.merge(tm.add(units, (config.source_language, lang, slug)))
-        state.put(shown, digest, len(units))
+        state.put(shown, digest, len(units), lang)
     state.save()
+    if refed:
+        warnings.warn(TmkitWarning(
+            f"the TM had lost the units of {len(refed)} catalog(s) (restored from an older "
+            f"backup?); fed them again: {', '.join(refed[:5])}{' ...' if len(refed) > 5 else ''}"))
     return results
 
 
@@ -188,7 +251,7 @@ def record_written(config: Config, tm, written: Iterable) -> AddResult:
         # as in feed_project: what the catalog translates now replaces what its places held
         # (a catalog without a finished entry only withdraws, after one look, if it held any)
         total.merge(tm.add(found, (config.source_language, item.lang, item.slug)))
-        state.put(relative(config, item.path), item.sha256, len(found))
+        state.put(relative(config, item.path), item.sha256, len(found), item.lang)
     state.save()
     return total
 

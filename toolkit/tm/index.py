@@ -41,11 +41,13 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-from toolkit.errors import TMError
+import warnings
+
+from toolkit.errors import TMError, TmkitWarning
 from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.tm.match import Match, match_many
 from toolkit.tm.normalize import normalize
-from toolkit.tm.store import TMStore
+from toolkit.tm.store import Checkpoint, TMStore
 
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
 CANDIDATES = 64                      # units scored per lookup (before ties)
@@ -54,7 +56,7 @@ COMMON = 0.02                       # trigrams in more than 2% of units are skip
 DELTA_LIMIT = 20_000                # units added since the build scored directly
 CHUNK = 65_536                      # texts hashed per numpy batch while building
 FEW_LISTS = 64                      # posting lists searched one by one rather than all at once
-FORMAT = "tmkit-trigram-index/2"
+FORMAT = "tmkit-trigram-index/3"
 _MAGIC = b"TMKITIDX"
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 
@@ -150,6 +152,7 @@ class IndexData:
     units: int
     bits: int              # log2 of the number of buckets
     tm_id: str = ""        # identity of the TM it indexes
+    checksum: int = 0      # the pair's checksum at max_id (toolkit.tm.store.Checkpoint)
     text: object = b""     # the same sources as a bytes-like (slices are bytes): blob is text[text_base:]
     text_base: int = 0
 
@@ -200,7 +203,7 @@ def save(path: Path, data: IndexData) -> None:
         layout[name] = [position, str(array.dtype), int(array.size)]
         position += array.nbytes
     header = json.dumps({"format": FORMAT, "tm": data.tm_id, "bucket_bits": data.bits, "max_id": data.max_id,
-                         "units": data.units, "arrays": layout}).encode()
+                         "units": data.units, "checksum": data.checksum, "arrays": layout}).encode()
     header += b" " * (-(len(header) + 16) % 16)
     blob = bytearray(_MAGIC + len(header).to_bytes(8, "little") + header)
     for array in arrays.values():
@@ -234,7 +237,8 @@ def load(path: Path) -> Optional[IndexData]:
         return None
     return IndexData(arrays["ids"], arrays["lengths"], arrays["offsets"], arrays["postings"],
                      arrays["text_offsets"], arrays["blob"], header["max_id"], header["units"],
-                     header["bucket_bits"], header.get("tm", ""), text=mapped,
+                     header["bucket_bits"], header.get("tm", ""), int(header.get("checksum", -1)),
+                     text=mapped,
                      text_base=base + header["arrays"]["blob"][0])
 
 
@@ -262,31 +266,54 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3     # glibc's mallopt parameters
 
 
 class IndexedMatcher:
-    """Fuzzy lookups for one language pair through the trigram index."""
+    """Fuzzy lookups for one language pair through the trigram index.
+
+    The saved index is a cache of the server's units, and proves it before it
+    is used: it is used only if the TM still holds, at the index's highest
+    id, the checksum the index was built with (:meth:`TMStore.holds`); a TM
+    restored from an older backup and written to again (ids given to other
+    units) fails that, and the index is rebuilt with a warning.  Every match
+    is checked once more against the unit the server returns for its id
+    (:func:`toolkit.tm.match.match_many`): a cached source that is not the
+    unit's drops the match, rebuilds the index and answers again.
+    """
 
     def __init__(self, store: TMStore, source_lang: str, target_lang: str,
                  index_dir: Optional[Path] = None, candidates: int = CANDIDATES) -> None:
         self.store = store
         self.source_lang, self.target_lang = source_lang, target_lang
         self.candidates = candidates
+        self.path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
         keep_freed_memory()
-        max_id, units = store.generation(source_lang, target_lang)
-        path = (index_dir / f"{source_lang}_{target_lang}.idx") if index_dir else None
-        data = load(path) if path and path.exists() else None
+        self._open()
+
+    def _open(self, stale: str = "") -> None:
+        """Load the saved index if it still describes the TM, else build (and save) it."""
+        store, sl, tl, path = self.store, self.source_lang, self.target_lang, self.path
+        now = store.checkpoint(sl, tl)
+        data = load(path) if path and path.exists() and not stale else None
         identity = store.identity()
-        if data is not None and (data.tm_id != identity or data.max_id > max_id
-                                 or units - data.units > DELTA_LIMIT):
+        if data is not None and data.tm_id == identity:
+            if data.max_id > now.max_id or not store.holds(sl, tl, Checkpoint(data.max_id, data.units,
+                                                                                 data.checksum)):
+                stale = (f"the TM no longer holds the units it was built from (highest id "
+                         f"{data.max_id}, now {now.max_id}): restored from an older backup?")
+                data = None
+        if data is not None and (data.tm_id != identity or now.units - data.units > DELTA_LIMIT):
             data = None
         if data is None:
             # units another process adds meanwhile (id > max_id) belong to the delta
-            data = build(((uid, text) for uid, text in store.sources(source_lang, target_lang)
-                          if uid <= max_id), max_id, units)
-            data.tm_id = identity
+            data = build(((uid, text) for uid, text in store.sources(sl, tl) if uid <= now.max_id),
+                         now.max_id, now.units)
+            data.tm_id, data.checksum = identity, now.checksum
             if path is not None:
                 try:
                     save(path, data)
                 except OSError as exc:
                     raise TMError(f"cannot write the TM index: {exc.strerror}", path) from None
+            if stale:
+                warnings.warn(TmkitWarning(f"{path or 'TM index'}: the local TM index did not "
+                                           f"match the TM ({stale}); rebuilt it"))
         self.data = data
         # Only the candidates' normalised sources are decoded, per lookup (~0.1 µs
         # each, sliced from the memory-mapped file as bytes): decoding all of them
@@ -295,7 +322,7 @@ class IndexedMatcher:
         # Units added since the index was built: few, scored directly.
         self.delta_ids: list[int] = []
         self.delta_norms: list[str] = []
-        for uid, source in store.sources(source_lang, target_lang, data.max_id):
+        for uid, source in store.sources(sl, tl, data.max_id):
             self.delta_ids.append(uid)
             self.delta_norms.append(normalize(source))
 
@@ -412,6 +439,15 @@ class IndexedMatcher:
                     limit: int = 5) -> list[list[Match]]:
         """:meth:`lookup` of each text; the numpy work, decoding and unit fetching are shared."""
         queries = [normalize(t) for t in texts]
+        stale: set[int] = set()
+        answers = self._lookup(queries, min_score, limit, stale)
+        if stale:
+            self._open(f"{len(stale)} cached source(s) were not the server's units of those ids")
+            answers = self._lookup(queries, min_score, limit, set())
+        return answers
+
+    def _lookup(self, queries: list[str], min_score: float, limit: int,
+                stale: set[int]) -> list[list[Match]]:
         found = self.candidate_lists(queries, min_score)
         cuts = np.cumsum([0] + [len(f) for f in found]).tolist()
         everything = np.concatenate(found).astype(np.intp) if found else np.zeros(0, np.intp)
@@ -419,4 +455,4 @@ class IndexedMatcher:
         ids_of = self.data.ids[everything].tolist()
         ids = [ids_of[a:b] + self.delta_ids for a, b in zip(cuts, cuts[1:])]
         norms = [decoded[a:b] + self.delta_norms for a, b in zip(cuts, cuts[1:])]
-        return [m[:limit] for m in match_many(self.store, queries, ids, norms, min_score)]
+        return [m[:limit] for m in match_many(self.store, queries, ids, norms, min_score, stale)]

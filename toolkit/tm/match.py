@@ -144,17 +144,26 @@ def match_texts(store, query: str, ids: list[int], norms: list[str], min_score: 
 
 
 def match_many(store, queries: Sequence[str], ids: Sequence[Sequence[int]],
-               norms: Sequence[Sequence[str]], min_score: float) -> list[list[Match]]:
+               norms: Sequence[Sequence[str]], min_score: float,
+               stale: Optional[set[int]] = None) -> list[list[Match]]:
     """:func:`match_texts` of many queries, each with its own candidates.
 
     rapidfuzz's C loop drops what is below ``min_score`` by edit distance
     alone (penalties only lower a score); only the survivors are fetched
     from the store (one query for the whole batch), given penalties and ranked.
+    A survivor whose unit the store no longer has, or whose source is not the
+    normalised source it was scored with (a stale local index after a restore),
+    is never offered; its id is added to ``stale``.
     """
     cutoff = min_score / 100.0
     hits = [process.extract(query, texts, scorer=Levenshtein.normalized_similarity,
                             score_cutoff=cutoff, limit=None) if texts else []
             for query, texts in zip(queries, norms)]
     units = store.get({some[i] for found, some in zip(hits, ids) for _, _, i in found})
-    return [make_matches(query, ((units[some[i]], texts[i]) for _, _, i in found), min_score)
+    bad = {some[i] for found, some, texts in zip(hits, ids, norms) for _, _, i in found
+           if some[i] not in units or normalize(units[some[i]].source) != texts[i]}
+    if stale is not None:
+        stale |= bad
+    return [make_matches(query, ((units[some[i]], texts[i]) for _, _, i in found
+                                 if some[i] not in bad), min_score)
             for query, found, some, texts in zip(queries, hits, ids, norms)]

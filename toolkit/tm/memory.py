@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 from toolkit.tm import backends, batch
 from toolkit.tm.match import Match, make_matches, rank_key
 from toolkit.tm.normalize import normalize
-from toolkit.tm.store import AddResult, Conflict, TMStore, TMUnit
+from toolkit.tm.store import AddResult, Conflict, StoreOptions, TMStore, TMUnit, damaged_error
 
 #: texts whose numpy work is done together: their hits stay in the CPU's caches
 LOOKUP_CHUNK = 32
@@ -35,15 +35,18 @@ class TranslationMemory:
         self._empty: dict[tuple[str, str], bool] = {}
 
     @classmethod
-    def open(cls, location: os.PathLike | str, index_dir: Optional[Path] = None) -> "TranslationMemory":
+    def open(cls, location: os.PathLike | str, index_dir: Optional[Path] = None,
+             options: Optional[StoreOptions] = None, repair: bool = False) -> "TranslationMemory":
         """Open (creating or migrating if needed) the TM at a path or database URL.
 
         A SQLite TM keeps its index beside the file; a server TM keeps it in
         ``index_dir`` if given (else it is built in memory for this process).
+        ``options``: timeouts and client name for a server; ``repair``: mend a
+        damaged schema (``tmkit tm migrate``).
         """
         if index_dir is None and not backends.is_url(location):
             index_dir = backends.cache_dir(location, Path())
-        return cls(backends.open_store(location), index_dir)
+        return cls(backends.open_store(location, options, repair), index_dir)
 
     def __enter__(self) -> "TranslationMemory":
         return self
@@ -66,7 +69,11 @@ class TranslationMemory:
         """True when the pair has no unit: lookups answer nothing without opening an index."""
         key = (source_lang, target_lang)
         if key not in self._empty:
-            self._empty[key] = self.store.generation(source_lang, target_lang)[1] == 0
+            empty = self.store.generation(source_lang, target_lang)[1] == 0
+            if empty and self.store.has_units(source_lang, target_lang):   # pairs lost its row
+                raise damaged_error([f"table pairs has no row for {source_lang}->{target_lang}"],
+                                    self.store.location)
+            self._empty[key] = empty
         return self._empty[key]
 
     def matcher(self, source_lang: str, target_lang: str) -> IndexedMatcher:

@@ -225,7 +225,8 @@ class PrefillHook:
         the other articles' catalogs.
         """
         store = self.tm.store
-        generations = sorted((sl, tl, *store.generation(sl, tl), store.revision(sl, tl))
+        # the checksum too: after a restore and new imports, highest id and count can come back
+        generations = sorted((sl, tl, *vars(store.checkpoint(sl, tl)).values(), store.revision(sl, tl))
                              for sl, tl, _ in store.pairs())
         settings = self.settings
         return (f"tmkit-tm:{store.identity()}:{generations}:{settings.min_score}:"

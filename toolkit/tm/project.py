@@ -17,7 +17,7 @@ from toolkit.tm.backends import cache_dir, is_url
 from toolkit.tm.feed import AddResult, feed_project, import_po
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
-from toolkit.tm.store import Conflict
+from toolkit.tm.store import Conflict, StoreOptions
 
 if TYPE_CHECKING:   # TMX needs lxml: imported by the two commands that read or write it
     from toolkit.tm.tmx import TMXResult
@@ -25,20 +25,23 @@ if TYPE_CHECKING:   # TMX needs lxml: imported by the two commands that read or 
 PO_SUFFIXES = (".po", ".pot", ".compendium")
 
 
-def open_project_tm(config: Config, create: bool = True) -> TranslationMemory:
+def open_project_tm(config: Config, create: bool = True, repair: bool = False) -> TranslationMemory:
     """The project's TM (file or server); with ``create=False`` a missing TM file is an
-    error, not an empty file.  A server TM's trigram index is cached in the project."""
+    error, not an empty file.  A server TM's trigram index is cached in the project;
+    its statements have the ``[tm]`` timeouts."""
     location = config.tm_location
     if not create and not is_url(location) and not config.tm_path.exists():
         raise TMError("no translation memory yet; run 'tmkit tm update' first", config.tm_path)
-    return TranslationMemory.open(location, cache_dir(location, config.tm_path.parent))
+    options = StoreOptions(read_timeout=config.tm.read_timeout, write_timeout=config.tm.write_timeout)
+    return TranslationMemory.open(location, cache_dir(location, config.tm_path.parent), options, repair)
 
 
-def migrate_tm(config: Config) -> tuple[str, int]:
-    """Create or migrate the TM's schema (``tmkit tm migrate``): (where, version)."""
-    with open_project_tm(config) as tm:
+def migrate_tm(config: Config) -> tuple[str, int, list[str]]:
+    """Create, migrate or repair the TM's schema (``tmkit tm migrate``): (where, version,
+    what was repaired)."""
+    with open_project_tm(config, repair=True) as tm:
         where = tm.store.location if is_url(config.tm_location) else relative(config, config.tm_path)
-        return str(where), tm.store.schema_version()
+        return str(where), tm.store.schema_version(), list(getattr(tm.store, "repaired", []))
 
 
 def update_tm(config: Config, languages: Optional[Iterable[str]] = None) -> dict[str, AddResult]:

@@ -40,15 +40,59 @@ from typing import Iterable, Iterator, Optional, Sequence
 from toolkit.errors import TMError
 from toolkit.tm.normalize import norm_key, normalize, pair_key
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATUSES = ("translated", "reviewed")   # later is stronger
 BUSY_TIMEOUT_S = 60.0
 _INHERITED: list = []   # connections a forked child inherited: kept, never closed
 
 
+@dataclass
+class StoreOptions:
+    """How a store talks to a server (``[tm]`` settings; SQLite uses none of them)."""
+
+    read_timeout: float = 30.0      # seconds a read statement may take
+    write_timeout: float = 300.0    # seconds a write statement (or the wait for the write lock) may take
+    client: str = ""                # who we are, for other writers' messages (application_name)
+
+
 def now_iso() -> str:
     """Current UTC time as ISO 8601 without microseconds (what the TM stores)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+#: a pair's checksum is the sum of its units' marks modulo this (two fit in a signed BIGINT)
+CHECK_MOD = 1 << 62
+_MASK64 = (1 << 64) - 1
+
+
+def unit_mark(uid: int, key: int) -> int:
+    """A unit's contribution to its pair's checksum: a 62-bit mix of its id and pair hash.
+
+    The checksum of a pair is the sum of the marks of its units up to an id,
+    so it does not depend on the order the units were added in: ``tm migrate``
+    can compute it again from the units alone, and a writer adds its new units'
+    marks to the pair's (see :meth:`TMStore.checkpoint`).
+    """
+    x = (uid * 0x9E3779B97F4A7C15 + (key & _MASK64)) & _MASK64      # splitmix64's finaliser
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return (x ^ (x >> 31)) & (CHECK_MOD - 1)
+
+
+@dataclass
+class Checkpoint:
+    """What a pair held at one moment: its highest unit id, units and checksum.
+
+    Units are never deleted and their texts never change, so a state of the
+    TM is a prefix of a later one exactly when the later TM still records the
+    same checksum at the same highest id (table ``pair_log``).  A restore from
+    an older backup (or a failover to a lagging replica) that is then written
+    to again reuses ids for other units: the checksums differ.
+    """
+
+    max_id: int = 0
+    units: int = 0
+    checksum: int = 0
 
 
 @dataclass
@@ -91,11 +135,12 @@ class AddResult:
     unchanged: int = 0   # already known from the same place
     revised: int = 0     # places whose current translation was replaced
     withdrawn: int = 0   # places of a fed catalog that no longer have a translation
+    refed: int = 0       # unchanged catalogs fed again: the TM had lost their units (a restore)
     pairs: set = field(default_factory=set)
 
     def merge(self, other: "AddResult") -> None:
         """Add ``other``'s counters to these (results of several files)."""
-        for name in ("added", "counted", "unchanged", "revised", "withdrawn"):
+        for name in ("added", "counted", "unchanged", "revised", "withdrawn", "refed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.pairs |= other.pairs
 
@@ -150,6 +195,24 @@ class TMStore(abc.ABC):
     @abc.abstractmethod
     def generation(self, source_lang: str, target_lang: str) -> tuple[int, int]:
         """``(highest id, number of units)`` of a pair: changes whenever a unit is added."""
+
+    def checkpoint(self, source_lang: str, target_lang: str) -> Checkpoint:
+        """The pair's state now (highest id, units, checksum of every unit's id and texts)."""
+        max_id, units = self.generation(source_lang, target_lang)
+        return Checkpoint(max_id, units, 0)
+
+    def holds(self, source_lang: str, target_lang: str, checkpoint: Checkpoint) -> bool:
+        """True when the TM still holds every unit it held at ``checkpoint`` (nothing restored
+        from an older backup since then, no id given to another unit)."""
+        return True
+
+    def has_units(self, source_lang: str, target_lang: str) -> bool:
+        """Whether the pair has any unit (asked of the units themselves, not of ``pairs``)."""
+        return False
+
+    def known_pairs(self, keys: Iterable[int]) -> set[int]:
+        """Which of these pair hashes (``normalize.pair_key``) the TM holds a unit of."""
+        return set()
 
     @abc.abstractmethod
     def revision(self, source_lang: str, target_lang: str) -> int:
@@ -369,13 +432,13 @@ XX
         try:
             yield
         except BaseException as exc:
+            error = self._error(exc) if isinstance(exc, Exception) else None
             self._depth = 0
             self._staging_ready = False     # created in the transaction that is rolled back
             try:
                 self._end(False)
             except Exception:   # a dead connection: the server rolls back by itself
                 pass
-            error = self._error(exc) if isinstance(exc, Exception) else None
             if error is not None:
                 raise error from None
             raise
@@ -414,20 +477,34 @@ XX
                 result.withdrawn = self._execute(_ADD_STEPS["withdraw"], catalog)
             result.unchanged = len(rows) - result.added - result.counted
             touched = {(r[4], r[5]) for r in rows} | ({catalog[:2]} if catalog else set())
-            new = {(sl, tl): (top, n) for sl, tl, top, n in self._fetchall(
-                "SELECT source_lang, target_lang, max(id), count(*) FROM units WHERE id > ? "
-                "GROUP BY source_lang, target_lang", (before,))}
+            new: dict[tuple[str, str], list[int]] = {}     # pair -> [max id, units, checksum]
+            for sl, tl, uid, key in self._fetchall("SELECT source_lang, target_lang, id, pair_key "
+                                                   "FROM units WHERE id > ?", (before,)):
+                state = new.setdefault((sl, tl), [0, 0, 0])
+                state[0], state[1] = max(state[0], uid), state[1] + 1
+                state[2] = (state[2] + unit_mark(uid, key)) % CHECK_MOD
             if result.added or result.counted or result.revised or result.withdrawn:
                 for sl, tl in sorted(touched):
-                    top, n = new.get((sl, tl), (0, 0))
+                    top, n, checksum = new.get((sl, tl), (0, 0, 0))
                     self._execute("INSERT INTO pairs (source_lang, target_lang, max_id, units, "
-                                  "changes) VALUES (?, ?, ?, ?, 1) ON CONFLICT (source_lang, "
-                                  "target_lang) DO UPDATE SET max_id = CASE WHEN excluded.max_id "
-                                  "> pairs.max_id THEN excluded.max_id ELSE pairs.max_id END, "
-                                  "units = pairs.units + excluded.units, "
-                                  "changes = pairs.changes + 1", (sl, tl, top, n))
+                                  "changes, checksum) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT "
+                                  "(source_lang, target_lang) DO UPDATE SET max_id = CASE WHEN "
+                                  "excluded.max_id > pairs.max_id THEN excluded.max_id ELSE "
+                                  "pairs.max_id END, units = pairs.units + excluded.units, "
+                                  "changes = pairs.changes + 1, checksum = (pairs.checksum + "
+                                  f"excluded.checksum) % {CHECK_MOD}", (sl, tl, top, n, checksum))
+                    if n:
+                        self._log_checkpoint(sl, tl)
                     result.pairs.add((sl, tl))
         return result
+
+    def _log_checkpoint(self, source_lang: str, target_lang: str) -> None:
+        """Record the pair's state after a write that added units (see :class:`Checkpoint`)."""
+        self._execute("INSERT INTO pair_log (source_lang, target_lang, max_id, checksum) "
+                      "SELECT source_lang, target_lang, max_id, checksum FROM pairs WHERE "
+                      "source_lang = ? AND target_lang = ? ON CONFLICT (source_lang, target_lang, "
+                      "max_id) DO UPDATE SET checksum = excluded.checksum",
+                      (source_lang, target_lang))
 
     def _stage(self, rows: list[list]) -> None:
         if not self._staging_ready:
@@ -504,6 +581,29 @@ XX
                           (source_lang, target_lang))
         return rows[0][0] if rows else 0
 
+    def checkpoint(self, source_lang: str, target_lang: str) -> Checkpoint:
+        rows = self._read("SELECT max_id, units, checksum FROM pairs WHERE source_lang = ? AND "
+                          "target_lang = ?", (source_lang, target_lang))
+        return Checkpoint(*rows[0]) if rows else Checkpoint()
+
+    def holds(self, source_lang: str, target_lang: str, checkpoint: Checkpoint) -> bool:
+        if checkpoint.max_id == 0:
+            return True
+        rows = self._read("SELECT checksum FROM pair_log WHERE source_lang = ? AND target_lang = ? "
+                          "AND max_id = ?", (source_lang, target_lang, checkpoint.max_id))
+        return bool(rows) and rows[0][0] == checkpoint.checksum
+
+    def has_units(self, source_lang: str, target_lang: str) -> bool:
+        return bool(self._read("SELECT 1 FROM units WHERE source_lang = ? AND target_lang = ? LIMIT 1",
+                               (source_lang, target_lang)))
+
+    def known_pairs(self, keys: Iterable[int]) -> set[int]:
+        keys, found = sorted(set(keys)), set()
+        for start in range(0, len(keys), 5000):
+            clause, args = self._in_clause("pair_key", keys[start:start + 5000])
+            found.update(r[0] for r in self._read(f"SELECT pair_key FROM units WHERE {clause}", args))
+        return found
+
     def units(self, source_lang: Optional[str] = None, target_lang: Optional[str] = None,
               history: bool = True) -> Iterator[TMUnit]:
         where, args = [], []
@@ -542,6 +642,192 @@ XX
     def schema_version(self) -> int:
         return int(self._read("SELECT max(version) FROM schema_version")[0][0])
 
+    # -- the schema: checked by reading, changed under the write lock ------------------
+    #: table -> its CREATE statements (``;``-separated), per backend
+    _TABLE_SQL: dict[str, str] = {}
+    #: what :meth:`_open_schema` repaired (``tmkit tm migrate`` reports it)
+    repaired: list[str] = []
+
+    def _tables(self) -> set[str]:
+        """The names of tmkit's tables that exist."""
+        raise NotImplementedError
+
+    def _columns(self, table: str) -> set[str]:
+        raise NotImplementedError
+
+    def _legacy_version(self, tables: set[str]) -> Optional[int]:
+        """The version of a TM from before the ``schema_version`` table (SQLite's version 1)."""
+        return None
+
+    def _run(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self._execute(statement)
+
+    def _inspect(self) -> "SchemaState":
+        """What the schema looks like, by reading only (no lock: readers never wait)."""
+        tables = self._tables()
+        if not tables:
+            return SchemaState(tables, None, [])
+        problems: list[str] = []
+        # one round trip for what the tables present can answer (a server may be far away)
+        asks = {"version": ("schema_version", "SELECT max(version) FROM schema_version"),
+                "tm_id": ("meta", "SELECT count(*) FROM meta WHERE key = 'tm_id'"),
+                "units": ("units", "SELECT count(*) FROM (SELECT 1 FROM units LIMIT 1) AS u"),
+                "pairs": ("pairs", "SELECT count(*) FROM (SELECT 1 FROM pairs LIMIT 1) AS p")}
+        asked = [name for name, (table, _) in asks.items() if table in tables]
+        row = self._fetchall("SELECT " + ", ".join(f"({asks[name][1]})" for name in asked))[0]
+        found = dict(zip(asked, row))
+        if "schema_version" in tables:
+            version = found["version"]
+            if version is None:
+                problems.append("table schema_version is empty")
+        else:
+            version = self._legacy_version(tables)
+            if version is None:
+                problems.append("table schema_version is missing")
+        if version is not None and version > SCHEMA_VERSION:
+            raise newer_schema_error(version, self.location)
+        expected = SCHEMA_VERSION if version is None else version
+        problems += [f"table {name} is missing" for name in TABLES
+                     if name != "schema_version" and name not in tables and SINCE[name] <= expected]
+        if "meta" in tables and not found["tm_id"]:
+            problems.append("table meta has no tm_id")
+        if found.get("units") and "pairs" in tables and not found["pairs"]:
+            problems.append("table pairs is empty but units is not")
+        return SchemaState(tables, version, problems)
+
+    def _open_schema(self, repair: bool = False) -> None:
+        """Check the schema; create, migrate or (``repair``) mend it under the write lock.
+
+        The check only reads, so opening a TM never waits for a writer; the
+        lock is taken only when there is something to change.  A damaged schema
+        (a table dropped, ``meta`` or ``pairs`` emptied) is an error naming
+        what is missing, unless ``repair`` (``tmkit tm migrate``).
+        """
+        self.repaired = []
+        state = self._inspect()
+        if state.tables and not state.problems and state.version == SCHEMA_VERSION and not repair:
+            return
+        if state.problems and not repair:
+            raise damaged_error(state.problems, self.location)
+        with self.transaction():
+            self._upgrade(self._inspect(), repair)
+
+    def _upgrade(self, state: "SchemaState", repair: bool) -> None:
+        """Create, repair and migrate the schema (in the write transaction)."""
+        notes = self.repaired
+        if not state.tables:
+            for name in TABLES:
+                self._run(self._TABLE_SQL[name])
+            self._execute("INSERT INTO meta VALUES ('tm_id', ?)", (uuid.uuid4().hex,))
+            self._execute("INSERT INTO schema_version VALUES (?, ?)", (SCHEMA_VERSION, now_iso()))
+            return
+        if state.problems and not repair:
+            raise damaged_error(state.problems, self.location)
+        if not state.problems and state.version == SCHEMA_VERSION and not repair:
+            return                                   # another process did it meanwhile
+        tables, version = state.tables, state.version
+        if version is None:   # what the tables say
+            version = 3 if "pair_log" in tables else 2 if "live_places" in tables else 1
+        created = [name for name in TABLES if name not in tables
+                   and (SINCE[name] <= version or name == "schema_version")]
+        for name in created:
+            self._run(self._TABLE_SQL[name])
+            notes.append(f"created the missing table {name}")
+        if state.version is None:
+            self._execute("INSERT INTO schema_version VALUES (?, ?)", (version, now_iso()))
+            notes.append(f"recorded schema version {version}")
+        if "units" in created:
+            self._execute("DELETE FROM live_places")
+            self._execute("DELETE FROM places")
+            notes.append("the units were lost: each checkout's next 'tmkit tm update' feeds its "
+                         "catalogs again")
+        elif "places" in created:
+            self._execute("INSERT INTO places (unit_id, place) SELECT id, article || '#' || segment "
+                          "FROM units")
+        if "live_places" in created and "units" not in created:
+            self._fill_live_places()
+        if not self._fetchall("SELECT 1 FROM meta WHERE key = 'tm_id'"):
+            self._execute("INSERT INTO meta VALUES ('tm_id', ?)", (uuid.uuid4().hex,))
+            notes.append("gave the TM a new identity (local index caches are rebuilt)")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            self._migrate_to(target)
+        if self._sync_pairs(force=version < 3):
+            notes.append("rebuilt table pairs from the units")
+
+    def _migrate_to(self, target: int) -> None:
+        """One schema step (the DDL, then what it needs computed from the data)."""
+        for name in TABLES:
+            if SINCE[name] == target and name not in self._tables():
+                self._run(self._TABLE_SQL[name])
+        if target == 2:
+            if "changes" not in self._columns("pairs"):
+                self._execute("ALTER TABLE pairs ADD COLUMN changes BIGINT NOT NULL DEFAULT 0")
+            self._fill_live_places()
+        if target == 3:
+            if "checksum" not in self._columns("pairs"):
+                self._execute("ALTER TABLE pairs ADD COLUMN checksum BIGINT NOT NULL DEFAULT 0")
+        self._execute("INSERT INTO schema_version VALUES (?, ?)", (target, now_iso()))
+
+    def _fill_live_places(self) -> None:
+        rows = self._fetchall("SELECT p.unit_id, p.place, u.source_lang, u.target_lang, "
+                              "u.pair_key, u.changed FROM places p JOIN units u ON u.id = p.unit_id")
+        for row in live_places_from_history(rows):
+            self._execute("INSERT INTO live_places VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                          row)
+
+    def _sync_pairs(self, force: bool = False) -> bool:
+        """Make table ``pairs`` agree with the units; True if it had to be rebuilt.
+
+        Every pair's checkpoint is (re)logged; when ``pairs`` is rebuilt the old
+        log goes (local index caches and fed states then check themselves
+        against the server's units again).
+        """
+        found: dict[tuple[str, str], list[int]] = {}
+        for sl, tl, uid, key in self._fetchall("SELECT source_lang, target_lang, id, pair_key "
+                                               "FROM units"):
+            state = found.setdefault((sl, tl), [0, 0, 0])
+            state[0], state[1] = max(state[0], uid), state[1] + 1
+            state[2] = (state[2] + unit_mark(uid, key)) % CHECK_MOD
+        rows = self._fetchall("SELECT source_lang, target_lang, max_id, units, checksum, changes "
+                              "FROM pairs")
+        held = {(sl, tl): [top, n, checksum] for sl, tl, top, n, checksum, _ in rows if n}
+        rebuild = force or held != found
+        if rebuild:
+            changes = {(sl, tl): c for sl, tl, _, _, _, c in rows}
+            self._execute("DELETE FROM pairs")
+            self._execute("DELETE FROM pair_log")
+            for (sl, tl), (top, n, checksum) in sorted(found.items()):
+                self._execute("INSERT INTO pairs (source_lang, target_lang, max_id, units, changes, "
+                              "checksum) VALUES (?, ?, ?, ?, ?, ?)",
+                              (sl, tl, top, n, changes.get((sl, tl), 0) + 1, checksum))
+        for sl, tl in sorted(found):
+            self._log_checkpoint(sl, tl)
+        return rebuild and not force
+
+
+#: tmkit's tables, in the order they are created
+TABLES = ("schema_version", "meta", "units", "places", "live_places", "pairs", "pair_log")
+#: the schema version each table came with (SQLite's version 1 kept its version in meta)
+SINCE = {"schema_version": 2, "meta": 1, "units": 1, "places": 1, "live_places": 2, "pairs": 1,
+         "pair_log": 3}
+
+
+@dataclass
+class SchemaState:
+    """What :meth:`SQLStore._inspect` found: tmkit's tables, the version, what is wrong."""
+
+    tables: set[str]
+    version: Optional[int]     # None: not recorded (table missing or empty)
+    problems: list[str]
+
+
+def damaged_error(problems: list[str], location: str) -> TMError:
+    """One line naming what is missing from a damaged TM schema."""
+    return TMError(f"the TM is damaged: {'; '.join(problems)}; 'tmkit tm migrate' repairs what "
+                   "can be repaired", location)
+
 
 def newer_schema_error(found: int, location: str) -> TMError:
     """The error for a TM written by a newer tmkit (never touched, never downgraded)."""
@@ -550,10 +836,10 @@ def newer_schema_error(found: int, location: str) -> TMError:
 
 
 # -- SQLite ---------------------------------------------------------------------------
-_SQLITE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS units (
+_SQLITE_TABLES = {
+    "schema_version": "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
+    "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "units": """CREATE TABLE units (
     id INTEGER PRIMARY KEY,
     pair_key INTEGER NOT NULL UNIQUE,
     norm_key INTEGER NOT NULL,
@@ -562,28 +848,28 @@ CREATE TABLE IF NOT EXISTS units (
     article TEXT NOT NULL, segment TEXT NOT NULL, translator TEXT NOT NULL,
     status TEXT NOT NULL, count INTEGER NOT NULL,
     created TEXT NOT NULL, changed TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS units_norm ON units (source_lang, target_lang, norm_key);
-CREATE TABLE IF NOT EXISTS places (
+CREATE INDEX IF NOT EXISTS units_norm ON units (source_lang, target_lang, norm_key)""",
+    "places": """CREATE TABLE places (
     unit_id INTEGER NOT NULL, place TEXT NOT NULL,
-    PRIMARY KEY (unit_id, place)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pairs (
-    source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
-    max_id INTEGER NOT NULL, units INTEGER NOT NULL,
-    PRIMARY KEY (source_lang, target_lang)) WITHOUT ROWID;
-"""
-
-# version 2: which unit is current at each place; pairs count every change
-_SQLITE_V2 = """
-CREATE TABLE live_places (
+    PRIMARY KEY (unit_id, place)) WITHOUT ROWID""",
+    # which unit is current at each place
+    "live_places": """CREATE TABLE live_places (
     source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, article TEXT NOT NULL,
     segment TEXT NOT NULL, source_key INTEGER NOT NULL,
     unit_id INTEGER NOT NULL, changed TEXT NOT NULL,
     PRIMARY KEY (source_lang, target_lang, article, segment, source_key)) WITHOUT ROWID;
-CREATE INDEX live_places_unit ON live_places (unit_id);
-ALTER TABLE pairs ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
-"""
-
-
+CREATE INDEX IF NOT EXISTS live_places_unit ON live_places (unit_id)""",
+    "pairs": """CREATE TABLE pairs (
+    source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
+    max_id INTEGER NOT NULL, units INTEGER NOT NULL,
+    changes INTEGER NOT NULL DEFAULT 0, checksum INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (source_lang, target_lang)) WITHOUT ROWID""",
+    # every state a pair was in after a write that added units (see Checkpoint)
+    "pair_log": """CREATE TABLE pair_log (
+    source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, max_id INTEGER NOT NULL,
+    checksum INTEGER NOT NULL,
+    PRIMARY KEY (source_lang, target_lang, max_id)) WITHOUT ROWID""",
+}
 
 
 def live_places_from_history(rows: Iterable[tuple]) -> list[tuple]:
@@ -605,48 +891,39 @@ def live_places_from_history(rows: Iterable[tuple]) -> list[tuple]:
 class SQLiteStore(SQLStore):
     """The TM in one SQLite file, safe for concurrent writers (WAL + busy timeout)."""
 
-    def __init__(self, path: os.PathLike | str) -> None:
+    _TABLE_SQL = _SQLITE_TABLES
+
+    def __init__(self, path: os.PathLike | str, options: Optional["StoreOptions"] = None,
+                 repair: bool = False) -> None:
         self.path = Path(path)
         self.location = str(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = self._connect()
-            with self.transaction():
-                self._migrate()
+            self._open_schema(repair)
         except sqlite3.DatabaseError as exc:
             raise TMError(f"not a usable TM database: {exc}", self.path) from None
 
-    def _migrate(self) -> None:
-        db = self.db
-        old = db.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
-        versioned = db.execute("SELECT name FROM sqlite_master WHERE name = 'schema_version'"
-                               ).fetchone()
-        for statement in _SQLITE_SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-        if versioned:
-            version = db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-        elif old:   # version 1 kept its version in meta
-            version = int(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
-            db.execute("DELETE FROM meta WHERE key = 'schema'")
-        else:
-            version = SCHEMA_VERSION
-            for statement in _SQLITE_V2.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute("INSERT INTO meta VALUES ('tm_id', ?)", (uuid.uuid4().hex,))
-            db.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now_iso()))
-        if version > SCHEMA_VERSION:
-            raise newer_schema_error(version, self.location)
-        if version < 2:
-            for statement in _SQLITE_V2.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            rows = db.execute("SELECT p.unit_id, p.place, u.source_lang, u.target_lang, "
-                              "u.pair_key, u.changed FROM places p JOIN units u ON u.id = p.unit_id")
-            db.executemany("INSERT INTO live_places VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           live_places_from_history(rows))
-            db.execute("INSERT INTO schema_version VALUES (1, ?), (2, ?)", (now_iso(), now_iso()))
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                } & set(TABLES)
+
+    def _columns(self, table: str) -> set[str]:
+        return {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+
+    def _legacy_version(self, tables: set[str]) -> Optional[int]:
+        if "meta" not in tables:
+            return None
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        return int(row[0]) if row else None
+
+    def _upgrade(self, state: SchemaState, repair: bool) -> None:
+        if state.version == 1 and "schema_version" not in state.tables:   # version 1: in meta
+            self._run(_SQLITE_TABLES["schema_version"])
+            self._execute("INSERT INTO schema_version VALUES (1, ?)", (now_iso(),))
+            self._execute("DELETE FROM meta WHERE key = 'schema'")
+            state.tables.add("schema_version")
+        super()._upgrade(state, repair)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)

@@ -4,7 +4,9 @@ Import streams the file with lxml's ``iterparse`` (entities not resolved, no
 network, no DTD loading) and refuses any document whose DTD declares entities
 (external entities, "billion laughs") before reading a single unit: the error
 names the file and the line of the declaration.  Every ``<tuv>`` other than
-the source language's becomes one unit.  tmkit's inline markup (``<em>``,
+the source language's becomes one unit; a unit whose source or target holds
+a control character no page may carry (:func:`toolkit.text.xmlchars.publishable`)
+is skipped with a warning naming the file and line.  tmkit's inline markup (``<em>``,
 ``<a href>``, line breaks) travels as ``<bpt>``/``<ept>``/``<ph>`` holding the
 tag as native code, and comes back as the same markup
 (:mod:`toolkit.text.inline_codes`); other tools' native codes are kept as text.
@@ -17,20 +19,21 @@ as ``<prop type="x-tmkit-...">``, so a round trip through TMX loses nothing.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from lxml import etree
 
 from toolkit import __version__
-from toolkit.errors import TMError
-from toolkit.project.fsutil import atomic_write_bytes
+from toolkit.errors import TMError, TmkitError
+from toolkit.project.fsutil import atomic_write_bytes, open_regular
 from toolkit.text.inline_codes import Codes, read_tmx as read_seg, write_tmx as write_seg
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.store import AddResult, TMUnit
-from toolkit.text.xmlchars import xml_safe
+from toolkit.text.xmlchars import bad_control, xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BATCH = 20_000
@@ -43,7 +46,8 @@ class TMXResult:
     units: int = 0       # units read or written
     added: int = 0
     counted: int = 0
-    skipped: int = 0     # <tu> without a source/target, or (export) text XML cannot carry
+    skipped: int = 0     # <tu> without a source/target or with a control character, or (export) text XML cannot carry
+    warnings: list[str] = field(default_factory=list)   # "<file>:<line>: ..." for each unit skipped with a reason
 
 
 def _tmx_date(stamp: str) -> Optional[str]:
@@ -64,11 +68,10 @@ def _iso_date(stamp: Optional[str]) -> str:
 
 
 # -- import ----------------------------------------------------------------------
-def _refuse_entities(path: Path, root: etree._Element) -> None:
+def _refuse_entities(path: Path, root: etree._Element, fd: int) -> None:
     dtd = root.getroottree().docinfo.internalDTD
     declared = list(dtd.iterentities()) if dtd is not None else []
-    with open(path, "rb") as handle:
-        head = handle.read(1 << 20)
+    head = os.pread(fd, 1 << 20, 0)      # the parser's position in the file is left alone
     position = head.find(b"<!ENTITY")
     if declared or position >= 0:
         line = head.count(b"\n", 0, position) + 1 if position >= 0 else root.sourceline
@@ -86,18 +89,34 @@ def _unit_props(tu: etree._Element) -> dict[str, str]:
     return {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
 
 
-def read_tmx(path: Path, source_lang: Optional[str] = None) -> Iterable[TMUnit]:
-    """Yield the units of a TMX file (one per target ``<tuv>``); raises :class:`TMError`."""
+def read_tmx(path: Path, source_lang: Optional[str] = None,
+             warn: Optional[Callable[[str], None]] = None) -> Iterable[TMUnit]:
+    """Yield the units of a TMX file (one per target ``<tuv>``); raises :class:`TMError`.
+
+    ``warn`` is told of each unit skipped for a control character.
+    """
     path = Path(path)
     try:
-        context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+        handle = open_regular(path)           # a FIFO is refused, never waited on
+    except TmkitError as exc:
+        raise TMError(exc.message, path) from None
+    with handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            raise TMError("empty file, not a TMX document", path, 1)
+        yield from _read_units(path, handle, source_lang, warn)
+
+
+def _read_units(path: Path, handle, source_lang: Optional[str],
+                warn: Optional[Callable[[str], None]]) -> Iterable[TMUnit]:
+    try:
+        context = etree.iterparse(handle, events=("start", "end"), resolve_entities=False,
                                   no_network=True, load_dtd=False, huge_tree=False,
                                   remove_comments=True, remove_pis=True)
         checked = False
         header_lang = source_lang
         for event, element in context:
             if not checked:
-                _refuse_entities(path, element)
+                _refuse_entities(path, element, handle.fileno())
                 if element.tag != "tmx":
                     raise TMError(f"not a TMX file (root element <{element.tag}>)", path,
                                   element.sourceline)
@@ -109,17 +128,18 @@ def read_tmx(path: Path, source_lang: Optional[str] = None) -> Iterable[TMUnit]:
                 header_lang = element.get("srclang")
             if event != "end" or element.tag != "tu":
                 continue
-            yield from _tu_units(path, element, header_lang)
+            yield from _tu_units(path, element, header_lang, warn)
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
-    except etree.XMLSyntaxError as exc:
-        raise TMError(f"not well-formed XML: {exc.msg}", path, exc.lineno) from None
+    except etree.XMLSyntaxError as exc:   # a wrong encoding too: lxml names its line
+        raise TMError(f"not well-formed XML: {exc.msg}", path, max(exc.lineno or 1, 1)) from None
     except OSError as exc:
         raise TMError(f"cannot read: {exc.strerror or exc}", path) from None
 
 
-def _tu_units(path: Path, tu: etree._Element, header_lang: Optional[str]) -> Iterable[TMUnit]:
+def _tu_units(path: Path, tu: etree._Element, header_lang: Optional[str],
+              warn: Optional[Callable[[str], None]] = None) -> Iterable[TMUnit]:
     source_lang = tu.get("srclang") or header_lang
     if not source_lang or source_lang == "*all*":
         raise TMError("no source language (srclang); give one with --source-lang", path,
@@ -142,6 +162,13 @@ def _tu_units(path: Path, tu: etree._Element, header_lang: Optional[str]) -> Ite
         if not source or not target:
             yield TMUnit("", "", wanted, lang)   # counted as skipped by the caller
             continue
+        control = bad_control(source + target)
+        if control is not None:
+            if warn is not None:
+                warn(f"{path}:{tuv.sourceline}: {lang} unit holds the control character "
+                     f"{control}, which no page may carry; skipped")
+            yield TMUnit("", "", wanted, lang)
+            continue
         created = _iso_date(tuv.get("creationdate") or tu.get("creationdate"))
         yield TMUnit(source, target, wanted, lang, article or path.name, segment,
                      tuv.get("creationid") or tu.get("creationid") or "",
@@ -159,10 +186,10 @@ def import_tmx(tm, path: Path, source_lang: Optional[str] = None,
     instead of leaving the batches before it in the TM.  The batches go into
     one transaction, so an interrupted import leaves the TM as it was.
     """
-    for _ in read_tmx(path, source_lang):
+    result = TMXResult()
+    for _ in read_tmx(path, source_lang, result.warnings.append):
         pass
     wanted = {lang_tag(t) for t in target_langs} if target_langs else None
-    result = TMXResult()
     batch: list[TMUnit] = []
 
     def flush() -> None:

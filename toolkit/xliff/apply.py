@@ -16,15 +16,21 @@ For each ``<trans-unit>`` of a file:
   unless the entry already has a finished translation or the caller asked to
   hold stale units back;
 * a unit whose segment no longer exists is ``unknown``; a translation whose
-  tags do not pair up or differ from the source's is ``refused`` (the build's
-  rule, :func:`toolkit.text.inline.markup_matches`), its message naming the
-  tags missing and extra (:func:`tag_difference`);
+  tags do not pair up or differ from the source's, or that holds a control
+  character no page may carry, is ``refused`` (the build's rules:
+  :func:`toolkit.text.inline.markup_matches`,
+  :func:`toolkit.text.xmlchars.publishable`), its message naming the tags
+  missing and extra (:func:`tag_difference`);
 * a ``<target>`` that is only the ``<source>`` copied (OmegaT 3 leaves the
-  English in units nobody translated) is untranslated (:func:`_copy_of_source`).
+  English in units nobody translated) is untranslated (:func:`_copy_of_source`);
+* the same segment given a translation by units of two ``<file>`` elements
+  (of one document or of two given together) is an error naming both: which
+  one should win is not tmkit's guess.
 
 Only the entries that change are rewritten, in place, in gettext's layout;
 every other byte of the PO file stays as it was (no re-wrapping, no header
-date), so a second import of the same file changes nothing.
+date; a byte-order mark and CRLF line endings are kept), so a second import
+of the same file changes nothing.
 """
 
 from __future__ import annotations
@@ -40,8 +46,10 @@ from toolkit.text import inline
 from toolkit.catalog.pofile import format_entry, format_po
 from toolkit.catalog.poread import parse_entries
 from toolkit.catalog.template import segment_ids
+from toolkit.errors import XliffError
 from toolkit.text.inline import markup_matches
 from toolkit.text.inline_codes import Codes, CodeError, read_xliff
+from toolkit.text.xmlchars import bad_control
 from toolkit.xliff.reader import XliffFile, XliffUnit
 
 #: Agency states that mean "finished": applied as translated.
@@ -57,7 +65,7 @@ class ImportCounts:
     fuzzy: int = 0       # written as fuzzy (the agency's state asks for review)
     stale: int = 0       # English changed since export: applied as fuzzy or held back
     unknown: int = 0     # no such segment (any more)
-    refused: int = 0     # tags that do not pair up or differ from the source's
+    refused: int = 0     # tags that do not pair up or differ from the source's, control characters
     unchanged: int = 0   # the PO already says exactly this
     empty: int = 0       # no translation in the unit
 
@@ -74,15 +82,20 @@ class CatalogImport:
     """A PO catalog being updated from one or more XLIFF ``<file>`` elements."""
 
     shown: str
-    text: str
+    text: str            # as read (decoded): its byte-order mark and line endings kept
     po: polib.POFile
     changed: dict[int, polib.POEntry] = field(default_factory=dict)   # id(entry) -> entry
+    #: id(entry) -> (XLIFF file, line, unit id, ``<file>`` line) of the unit that gave it a translation
+    given: dict[int, tuple[str, int, str, int]] = field(default_factory=dict)
 
     def render(self) -> str:
         """The new PO text: changed entries spliced into the original text."""
         if not self.changed:
             return self.text
-        return splice(self.text, list(self.changed.values())) or format_po(self.po)
+        spliced = splice(self.text, list(self.changed.values()))
+        if spliced is not None:
+            return spliced
+        return written_like(self.text, format_po(self.po))
 
 
 def _flat(text: str) -> str:
@@ -119,20 +132,25 @@ def apply_file(xfile: XliffFile, catalog: CatalogImport, shown: str, stale: str 
     by_text: dict[tuple, list[polib.POEntry]] = defaultdict(list)
     for entry in entries:
         by_text[(entry.msgctxt, _flat(inline.plain_text(entry.msgid)))].append(entry)
-    given: dict[int, str] = {}          # id(entry) -> the unit that gave its translation
     for unit in xfile.units:
         entry, current = _locate(unit, by_segment, by_text, xfile.ns)
+        first = catalog.given.get(id(entry)) if entry is not None and _has_target(unit) else None
         if entry is None:
             outcome = Outcome("unknown", f"no such segment in {catalog.shown} (removed from the "
                                          "article?); not applied")
-        elif id(entry) in given and unit.target is not None:
-            outcome = Outcome("refused", f"segment already given by unit {given[id(entry)]!r} "
+        elif first is not None and (first[0], first[3]) != (shown, xfile.line):
+            raise XliffError(f"unit {unit.id!r} (segment {' '.join(segment_ids(entry))}) is also "
+                             f"translated by unit {first[2]!r} at {first[0]}:{first[1]}, in another "
+                             "<file>; keep one of them", shown, unit.line)
+        elif first is not None:
+            outcome = Outcome("refused", f"segment already given by unit {first[2]!r} "
                                          "of this file; not applied")
         else:
             outcome = _apply_unit(unit, entry, current, xfile.ns, stale)
+        if entry is not None and first is None and _has_target(unit):
+            catalog.given[id(entry)] = (shown, unit.line, unit.id, xfile.line)
         if outcome.changed:
             catalog.changed[id(entry)] = entry
-            given[id(entry)] = unit.id
         setattr(counts, outcome.counter, getattr(counts, outcome.counter) + 1)
         if outcome.message:
             ids = " ".join(segment_ids(entry)) if entry is not None else unit.id
@@ -150,10 +168,14 @@ class Outcome:
     changed: bool = False
 
 
+def _has_target(unit: XliffUnit) -> bool:
+    return unit.target is not None and bool("".join(unit.target.itertext()).strip())
+
+
 def _apply_unit(unit: XliffUnit, entry: polib.POEntry, current: bool, ns: Optional[str],
                 stale: str) -> Outcome:
     """The rules of the module docstring for one unit whose entry was found."""
-    if unit.target is None or not "".join(unit.target.itertext()).strip():
+    if not _has_target(unit):
         return Outcome("empty")
     if _copy_of_source(unit):
         return Outcome("empty")
@@ -161,6 +183,10 @@ def _apply_unit(unit: XliffUnit, entry: polib.POEntry, current: bool, ns: Option
         target = read_xliff(unit.target, Codes.of(entry.msgid), ns)
     except CodeError as exc:
         return Outcome("refused", f"{exc}{tag_difference(unit.target, entry.msgid)}; not applied")
+    control = bad_control(target)
+    if control is not None:
+        return Outcome("refused", f"the translation holds the control character {control}, "
+                                  "which no page may carry; not applied")
     if not markup_matches(entry.msgid, target):
         return Outcome("refused", "the translation's tags do not pair up or differ from the "
                                   "source's (as 'tmkit build' requires)"
@@ -280,9 +306,12 @@ def splice(text: str, changed: list[polib.POEntry]) -> Optional[str]:
     An entry's block runs from the blank line before its first line
     (``linenum``) to the blank line after it.  Returns None when a block does
     not hold exactly one entry (a file without blank lines between entries):
-    the caller then writes the whole catalog in gettext's layout.
+    the caller then writes the whole catalog in gettext's layout.  A
+    byte-order mark and the line ending of each replaced block (CRLF or LF)
+    are kept, so a file saved on Windows stays a Windows file.
     """
-    lines = text.split("\n")
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    lines = text[len(bom):].split("\n")
     blocks = []
     for entry in changed:
         start = end = entry.linenum - 1
@@ -292,7 +321,15 @@ def splice(text: str, changed: list[polib.POEntry]) -> Optional[str]:
             end += 1
         if len(parse_entries("\n".join(lines[start:end]), "<entry>")) != 1:
             return None
-        blocks.append((start, end, format_entry(entry).split("\n")))
+        eol = "\r" if lines[start].endswith("\r") else ""
+        blocks.append((start, end, [line + eol for line in format_entry(entry).split("\n")]))
     for start, end, new in sorted(blocks, reverse=True):
         lines[start:end] = new
-    return "\n".join(lines)
+    return bom + "\n".join(lines)
+
+
+def written_like(original: str, text: str) -> str:
+    """``text`` (LF, no BOM) with the byte-order mark and line endings of ``original``."""
+    if "\r\n" in original and original.count("\r\n") * 2 >= original.count("\n"):
+        text = text.replace("\n", "\r\n")
+    return ("\ufeff" + text) if original.startswith("\ufeff") else text

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Optional, Sequence
 
+from toolkit.catalog import broken
 from toolkit.catalog.pofile import parse_po_bytes, read_po
 from toolkit.catalog.rewrite import Rewrite, RewriteReport, rewrite_catalogs
 from toolkit.project.config import Config
@@ -64,13 +65,19 @@ def export_project(config: Config, lang: str, output: os.PathLike | str,
         raise XliffError(f"--for must be one of {', '.join(FLAVOURS)}")
     (lang,) = config.select_languages([lang])
     out = check_output(config, output, "-o")
+    check_output(config, out / lang, "-o")     # out/<lang> may be a symlink into po/
     glossary = load_glossary(config)
     catalogs = []
     for path in article_paths(config, list(slugs) if slugs else None):
         po_path = config.po_file(lang, path.stem)
         if not po_path.is_file():
             raise CatalogError("no PO file; run 'tmkit update' first", relative(config, po_path))
-        po = read_po(po_path, relative(config, po_path))
+        try:
+            po = read_po(po_path, relative(config, po_path))
+        except CatalogError as exc:   # a broken PO file fails alone (toolkit.catalog.broken)
+            if not broken.skip(exc):
+                raise
+            continue
         covered = signed_off(lang, path.stem) if signed_off is not None else set()
         entries, skipped = [], 0
         for entry in po:
@@ -208,8 +215,7 @@ def apply_to_catalog(po_shown: str, data: bytes, xfiles: list[tuple[int, str, Xl
     that a translator saved while the import ran.
     """
     po = parse_po_bytes(data, po_shown)          # refuses what is not valid UTF-8 PO
-    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    catalog = CatalogImport(po_shown, text, po)
+    catalog = CatalogImport(po_shown, data.decode("utf-8"), po)
     results = []
     for order, shown, xfile in xfiles:
         counts, messages = apply_file(xfile, catalog, shown, stale)

@@ -2,9 +2,10 @@
 
 The file is parsed with entities, DTDs and network off; a document with a
 DOCTYPE, of another XLIFF version than 1.2 or 1.1, without languages, with a unit lacking
-``<source>``, or larger than :data:`MAX_BYTES` is refused with
-:class:`~toolkit.errors.XliffError` naming the file and line, before any
-PO file is touched.  Units keep their ``<source>``/``<target>`` elements:
+``<source>``, larger than :data:`MAX_BYTES`, not UTF-8 as it says, or that
+is not a regular file (a FIFO would make reading wait forever) is refused
+with :class:`~toolkit.errors.XliffError` naming the file and line, before
+any PO file is touched.  Units keep their ``<source>``/``<target>`` elements:
 turning them into tmkit markup needs the current entry's tags
 (:func:`toolkit.text.inline_codes.read_xliff`).  The PO-header unit that
 ``po2xliff`` writes (``restype="x-gettext-domain-header"``) is left out
@@ -20,7 +21,8 @@ from typing import Optional
 
 from lxml import etree
 
-from toolkit.errors import XliffError
+from toolkit.errors import TmkitError, XliffError
+from toolkit.project.fsutil import open_regular
 from toolkit.xliff import XLIFF_READ, XLIFF_VERSION
 
 #: Largest file read (bytes); an export of one article is a few hundred kilobytes.
@@ -60,31 +62,43 @@ def _parser() -> etree.XMLParser:
                            huge_tree=False, remove_comments=True, remove_pis=True)
 
 
-def _refuse_doctype(path: Path, shown: str) -> None:
+def _refuse_doctype(data: bytes, shown: str) -> None:
     """Refuse a DOCTYPE before the XML parser sees it (entities, "billion laughs", DTDs)."""
-    with open(path, "rb") as handle:
-        head = handle.read(1 << 20)
-    position = head.find(b"<!DOCTYPE")
+    position = data.find(b"<!DOCTYPE", 0, 1 << 20)
     if position >= 0:
         raise XliffError("XLIFF with a DOCTYPE; refused (entities and DTDs are never read)",
-                         shown, head.count(b"\n", 0, position) + 1)
+                         shown, data.count(b"\n", 0, position) + 1)
+
+
+def _read(path: Path, shown: str) -> bytes:
+    """The file's bytes: a regular file of at most :data:`MAX_BYTES`."""
+    try:
+        with open_regular(path, shown) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise XliffError(f"file is {size:,} bytes, more than the {MAX_BYTES:,} tmkit reads "
+                                 "(export fewer articles per file)", shown, 1)
+            return handle.read(MAX_BYTES + 1)
+    except XliffError:
+        raise
+    except TmkitError as exc:
+        raise XliffError(exc.message, shown) from None
+    except OSError as exc:
+        raise XliffError(f"cannot read: {exc.strerror or exc}", shown) from None
 
 
 def read_document(path: os.PathLike | str, shown: Optional[str] = None) -> list[XliffFile]:
     """The ``<file>`` elements of an XLIFF 1.2 document; raises :class:`XliffError`."""
     path = Path(path)
     shown = shown or str(path)
+    data = _read(path, shown)
+    if not data.strip():
+        raise XliffError("empty file, not an XLIFF document", shown, 1)
+    _refuse_doctype(data, shown)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise XliffError(f"file is {size:,} bytes, more than the {MAX_BYTES:,} tmkit reads "
-                             "(export fewer articles per file)", shown, 1)
-        _refuse_doctype(path, shown)
-        tree = etree.parse(str(path), _parser())
-    except etree.XMLSyntaxError as exc:
-        raise XliffError(f"not well-formed XML: {exc.msg}", shown, exc.lineno) from None
-    except OSError as exc:
-        raise XliffError(f"cannot read: {exc.strerror or exc}", shown) from None
+        tree = etree.fromstring(data, _parser()).getroottree()
+    except etree.XMLSyntaxError as exc:   # a wrong encoding too: lxml names its line
+        raise XliffError(f"not well-formed XML: {exc.msg}", shown, max(exc.lineno or 1, 1)) from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:   # past the first MiB
         raise XliffError("XLIFF with a DOCTYPE; refused (entities and DTDs are never read)",
                          shown, 1)

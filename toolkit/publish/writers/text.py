@@ -6,19 +6,20 @@ Paragraphs are separated by blank lines, list items get bullets (or numbers),
 tables are laid out in columns of the same display width, footnotes come at
 the end as ``[1] ...`` (their references ``[1]`` in the text).
 With ``[export] text_width`` above zero, lines are wrapped at that many
-columns: a run of non-wide characters (a Latin, Greek, Cyrillic, Arabic word)
-is never broken, while Chinese and Japanese text may break between any two
-characters, except before closing punctuation such as ``。`` or ``」``.
+columns where the Unicode line breaking algorithm (UAX #14, ICU's line break
+iterator) allows: at spaces and after hyphens, between Thai words (found by
+dictionary, as Thai has no spaces), between Chinese and Japanese characters
+except before closing punctuation such as ``。`` or ``」``.  A word is never
+broken; one wider than the line stands alone.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Optional
 
 from wcwidth import wcswidth, wcwidth
 
-from toolkit.text import inline
+from toolkit.text import inline, scripts
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock
 from toolkit.publish.writers import PageContext
 
@@ -35,48 +36,22 @@ def display_width(text: str) -> int:
     return sum(max(wcwidth(ch), 0) for ch in text)
 
 
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """(unbreakable piece, followed by a space) pairs, cut where UAX #14 allows.
 
-
-def _tokens(text: str) -> list[str]:
-    """Unbreakable pieces: single spaces, runs of non-wide characters (words),
-    and single wide characters.  Closing punctuation (``。``, ``」``) sticks to
-    what precedes it and opening punctuation (``「``) to what follows, so that
-    no line starts with a full stop or ends with an opening bracket."""
-    if any(_is_wide(ch) for ch in set(text)):
-        return _tokens_by_char(text)
-    # No wide character: the words between runs of white space (what the
-    # loop below gives, at a fraction of its cost; the text writer's hot spot).
-    tokens = []
-    for word in text.split():
-        tokens += (word, " ")
-    if tokens and not text[-1].isspace():
-        tokens.pop()
-    return tokens
-
-
-def _tokens_by_char(text: str) -> list[str]:
-    """:func:`_tokens` for text with wide characters, one character at a time."""
-    tokens: list[str] = []
-    glue_next = False
-    for ch in text:
-        if ch.isspace():
-            if tokens and tokens[-1] != " ":
-                tokens.append(" ")
-            glue_next = False
-            continue
-        wide = _is_wide(ch)
-        category = unicodedata.category(ch)
-        previous = tokens[-1] if tokens else " "
-        join = previous != " " and (glue_next or category in ("Pe", "Pf", "Po")
-                                    or not (wide or _is_wide(previous[-1])))
-        if join:
-            tokens[-1] += ch
-        else:
-            tokens.append(ch)
-        glue_next = wide and category in ("Ps", "Pi")
-    return tokens
+    ICU's line break iterator finds the opportunities: between words at
+    spaces, between Thai words by dictionary, between Chinese and Japanese
+    characters except before closing punctuation (``。``, ``」``) or after
+    opening punctuation (``「``), after a hyphen.  A run of spaces is one.
+    """
+    pieces = []
+    for piece in scripts.line_pieces(text):
+        word = piece.rstrip()
+        if word:
+            pieces.append((word, len(word) < len(piece)))
+        elif pieces:
+            pieces[-1] = (pieces[-1][0], True)
+    return pieces
 
 
 def wrap(text: str, width: int, indent: str = "", hang: str = "") -> list[str]:
@@ -89,16 +64,14 @@ def wrap(text: str, width: int, indent: str = "", hang: str = "") -> list[str]:
     lines: list[str] = []
     line, used = indent, display_width(indent)
     start = True
-    for token in _tokens(text):
-        if token == " ":
-            if not start:
-                line, used = line + " ", used + 1
-            continue
-        size = display_width(token)
+    for word, spaced in _pieces(text):
+        size = display_width(word)
         if used + size > width and not start:
             lines.append(line.rstrip())
             line, used = hang, display_width(hang)
-        line, used = line + token, used + size
+        line, used = line + word, used + size
+        if spaced:
+            line, used = line + " ", used + 1
         start = False
     lines.append(line.rstrip())
     return lines
