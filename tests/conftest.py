@@ -32,6 +32,17 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+def clone_demo(root: Path) -> Path:
+    """A copy of the repository's demo project at ``root``: settings, glossary, word list,
+    article and PO files (what a new user has after cloning it)."""
+    root.mkdir(parents=True)
+    for name in ("tmkit.toml", "glossary.csv", "words.txt"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copytree(REPO / "po", root / "po")
+    return root
+
+
 def run_cli(runner: CliRunner, root: Path, *args: str, expect: int = 0):
     """Run ``tmkit -C root args`` and assert on the exit code."""
     result = runner.invoke(cli, ["-C", str(root), *args], catch_exceptions=False)

@@ -42,6 +42,7 @@ class Unit:
     line: int
     comment: str      # where it sits, for translators
     role: str = ""    # the block's role ("disclaimer", ...), if any
+    shape: str = ""   # how the page shows it beside kind and role: heading level, list type and depth, cell
 
 
 def _first_words(markup: str, count: int = 6) -> str:
@@ -82,7 +83,8 @@ def article_units(article: Article) -> list[Unit]:
             parents[block.level] = heading
             where = f" (under '{_first_words(parent)}')" if block.level > top and parent else ""
             units.append(Unit(bid, "heading", block.text, block.line,
-                              f"Heading {counts['heading']}{where}", block.role))
+                              f"Heading {counts['heading']}{where}", block.role,
+                              f"level {block.level}"))
         elif block.kind is BlockKind.PARAGRAPH:
             counts["paragraph"] += 1
             in_section += 1
@@ -97,22 +99,29 @@ def article_units(article: Article) -> list[Unit]:
             for number, item in enumerate(block.items, 1):
                 units.append(Unit(item_id(bid, item, number), "item", item.text, item.line,
                                   f"List item {number} of {total} in {owner}",
-                                  item.role or block.role))
+                                  item.role or block.role,
+                                  f"{'ordered' if block.ordered else 'bulleted'}, depth {item.level}"))
         elif block.kind is BlockKind.ITEM:  # a stray item outside a list
-            units.append(Unit(bid, "item", block.text, block.line, "List item", block.role))
+            units.append(Unit(bid, "item", block.text, block.line, "List item", block.role,
+                              f"no list, depth {block.level}"))
         elif block.kind in _DESCRIBE:
             counts[block.kind.value] += 1
             describe = _DESCRIBE[block.kind](block, counts[block.kind.value], heading)
             for number, item in enumerate(block.items, 1):
                 if item.text:  # an empty cell has nothing to translate
                     units.append(Unit(item_id(bid, item, number), item.kind.value, item.text, item.line,
-                                      describe(item, number), item.role or block.role))
+                                      describe(item, number), item.role or block.role, _cell_shape(item)))
                     placed[units[-1].id] = block.line
     # Page order: metadata such as the breadcrumb comes before the title.  The
     # items of a table or definition list stay together in their order (a
     # caption written after its table is shown first), and footnotes are shown
     # at the end wherever their definitions were written.
     return sorted(units, key=lambda u: (u.kind == "footnote", placed.get(u.id, u.line)))
+
+
+def _cell_shape(item: Block) -> str:
+    cell = item.cell
+    return "" if cell is None else f"row {cell.row}, column {cell.column}{', header' if cell.header else ''}"
 
 
 # -- translator comments for the items of tables, definition lists, footnotes --

@@ -45,7 +45,7 @@ from toolkit.catalog.pofile import read_po
 from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding
 from toolkit.checks.proofread import proofread_project
-from toolkit.checks.runner import errors_by_catalog, run_checks
+from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
 from toolkit.project.fsutil import atomic_write_text
 from toolkit.catalog.translated import catalog_index, entry_status
@@ -119,7 +119,7 @@ class ArticleStatus:
         """Why this article-language is not published, or needs attention."""
         out = [] if self.catalog else ["no PO file"]
         out += self.gate.reasons
-        if self.errors:
+        if self.errors and not self.gate.check_errors:    # not held on them: still worth fixing
             out.append(f"{self.errors} check error{'s' * (self.errors != 1)}")
         return out
 
@@ -199,11 +199,12 @@ class StatusReport:
     languages: list[LanguageStatus]
     min_translated: float
     require_review: bool = False
+    hold_on_check_errors: bool = True
     source_findings: list[Finding] = field(default_factory=list)  # tmkit check --source
 
     def as_dict(self) -> dict:
         return {"project": self.project, "min_translated": self.min_translated,
-                "require_review": self.require_review,
+                "require_review": self.require_review, "hold_on_check_errors": self.hold_on_check_errors,
                 "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages],
                 "source_findings": len(self.source_findings)}
 
@@ -218,13 +219,18 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     """Count segments and words per state for every language x article."""
     langs = resolve_languages(config, languages)
     articles = list(iter_articles(config, list(slugs) if slugs else None))
-    errors = errors_by_catalog(run_checks(config, langs, [a.slug for a in articles])) if with_checks else {}
+    findings = run_checks(config, langs, [a.slug for a in articles]).findings if with_checks else []
+    held: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:       # what the build's gate holds back (hold_on_check_errors)
+        if finding.is_error:
+            held.setdefault((finding.lang, finding.slug), []).append(finding)
+    errors = {key: len(value) for key, value in held.items()}
     source = (proofread_project(config, [a.slug for a in articles], use_cache=True).findings
               if with_checks else [])
     report = StatusReport(config.name, [a.slug for a in articles],
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
                            for t in langs], config.publish.min_translated,
-                          config.publish.require_review, source)
+                          config.publish.require_review, config.publish.hold_on_check_errors, source)
     for article in articles:
         units = segments_by_unit(article, config.segmentation)
         for language in report.languages:
@@ -252,7 +258,8 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                 words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
                 target_words = characters = 0
             review = review_state(config, language.lang, article.slug, units, index)
-            gate = evaluate_gate(config, units, statuses, review)
+            gate = evaluate_gate(config, units, statuses, review,
+                                 held.get((language.lang, article.slug), []))
             language.articles.append(ArticleStatus(
                 language.lang, article.slug, entries, places, words, target_words,
                 errors.get((language.lang, article.slug), 0), gate, po is not None, review, characters))
@@ -353,8 +360,21 @@ def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
                  f"(min {report.min_translated:g}% translated"
                  f"{', signed off' if report.require_review else ''}).")
     lines.append("pct: share of the page's segments translated; (all N): of all articles together.")
+    lines += check_error_lines(report)
     lines += review_lines(report)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def check_error_lines(report: StatusReport) -> list[str]:
+    """Under the table: the article-languages held back for check errors, one finding a line."""
+    held = [a for lang in report.languages for a in lang.articles if a.gate.check_errors]
+    if not held:
+        return []
+    lines = ["", "held back for check errors ([publish] hold_on_check_errors; tmkit check):"]
+    for a in held:
+        lines += [_fit(f"  {a.lang}/{a.slug}: {f.path}:{f.line}: [{f.check}] {f.message}", 79)
+                  for f in a.gate.check_errors]
+    return lines
 
 
 def character_lines(report: StatusReport) -> list[str]:

@@ -6,7 +6,11 @@ glossary notes as comments) and returns counters that ``tmkit update`` adds
 to the language's summary.  A hook may carry a ``fingerprint`` attribute
 (for example a hash of the TM); when it changes, catalogs are re-merged even
 if template and PO file are unchanged.  Hooks must keep to flags gettext
-knows (``fuzzy``, ``*-format``), since ``msgcat`` drops others.
+knows (``fuzzy``, ``*-format``), since ``msgcat`` drops others.  A hook
+may also have ``saved(po, lang, slug)``: called with a catalog a translator
+saved while the run went on, as saved, before the hooks run on it again (the
+TM pre-fill feeds it first, so a translation cleared in that save is
+withdrawn before anything is filled).
 
 Other parts register a *factory* ``(config) -> hook or None`` by adding its
 dotted name (``"toolkit.tm.prefill:update_hook"``) to :data:`HOOK_FACTORIES`:

@@ -546,6 +546,9 @@ def _settle_moved(config: Config, hooks: Sequence[UpdateHook], moved: list[Path]
         old = _parse(current, shown_po) if current is not None else None
         po, counts = merge_catalog(pot, old, config.language(tag), shown_po)
         for hook in hooks:
+            saved = getattr(hook, "saved", None)
+            if saved is not None and old is not None:
+                saved(old, tag, slug)     # e.g. the TM learns what the translator took back
             for name, value in (_run_hook(hook, [(po, tag, slug)])[0] or {}).items():
                 counts.extra[name] = counts.extra.get(name, 0) + int(value)
         text = render_updated(po, current.decode("utf-8") if current is not None else None, old)

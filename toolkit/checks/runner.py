@@ -12,9 +12,10 @@ Only translated entries are checked: fuzzy and empty ones are not published.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -119,6 +120,68 @@ def check_entry(entry: Entry, env: LanguageEnv, names: Sequence[str]) -> list[tu
     return found
 
 
+@dataclass
+class LanguageChecks:
+    """What checking one language's catalogs needs, made once per run.
+
+    ``tmkit check`` (:func:`run_checks`) and the publishing gate
+    (:func:`catalog_errors`) both check a catalog with :meth:`catalog`: one
+    implementation, so what the gate holds back is exactly what ``tmkit
+    check`` calls an error.
+    """
+
+    lang: str
+    names: list[str]
+    severities: dict[str, str]
+    env: LanguageEnv
+    #: (source, target, context, ignored) -> what the checks said: a check sees only the
+    #: entry and the language, so a footer shared by a thousand articles is checked once.
+    _said: dict = field(default_factory=dict, repr=False)
+
+    def catalog(self, path: Path, shown: str, slug: str) -> tuple[int, list[Finding]]:
+        """(entries checked, findings) for one PO file."""
+        return self.entries(translated_entries(path, shown, read_po(path, shown)), slug)
+
+    def entries(self, entries: Sequence[Entry], slug: str) -> tuple[int, list[Finding]]:
+        findings = []
+        for entry in entries:
+            key = (entry.source, entry.target, entry.context, entry.ignored)
+            said = self._said.get(key)
+            if said is None:
+                said = self._said[key] = check_entry(entry, self.env, self.names)
+            for name, problem in said:
+                findings.append(Finding(entry.path, entry.line, name,
+                                        _severity(problem, self.severities[name]),
+                                        problem.message, self.lang, slug))
+        return len(entries), findings
+
+
+def _severity(problem: Problem, chosen: str) -> str:
+    """A problem may lower its check's severity (a warning inside an error check), never raise it.
+
+    So the gate, which runs only the checks whose severity is ``error``,
+    misses no error-level finding.
+    """
+    return WARNING if problem.severity == WARNING else chosen
+
+
+def language_checks(config: Config, lang: str, glossary: Optional[object] = None,
+                    ratio: Optional[float] = None, only_errors: bool = False) -> LanguageChecks:
+    """The checks of ``lang`` with the project's settings.
+
+    ``ratio`` is the language's usual target/source length ratio (the
+    ``length`` check compares with it); ``only_errors`` keeps only the
+    checks whose severity is ``error`` (what the publishing gate needs).
+    """
+    names = enabled_checks(config, lang)
+    severities = {n: severity_of(config, n) for n in names}
+    if only_errors:
+        names = [n for n in names if severities[n] == ERROR]
+    env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary, ratio,
+                      localisable_numbers=frozenset(config.checks.localisable_numbers))
+    return LanguageChecks(lang, names, severities, env)
+
+
 def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
                slugs: Optional[Sequence[str]] = None) -> CheckReport:
     """Check every translated entry of the selected PO files."""
@@ -126,37 +189,35 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
     glossary = _glossary.load_glossary(config)
     wanted_slugs = [p.stem for p in article_paths(config, list(slugs) if slugs else None)]
     for lang in resolve_languages(config, languages):
-        names = enabled_checks(config, lang)
-        severities = {n: severity_of(config, n) for n in names}
-        catalogs: list[tuple[str, list[Entry]]] = []
-        for slug in wanted_slugs:
-            path = config.po_file(lang, slug)
-            if not path.is_file():
-                continue
-            shown = relative(config, path)
-            try:
-                entries = translated_entries(path, shown, read_po(path, shown))
-            except CatalogError as exc:   # a broken file fails alone (toolkit.catalog.broken)
-                if not broken.skip(exc):
-                    raise
-                continue
-            catalogs.append((slug, entries))
+        catalogs = _catalog_entries(config, lang, wanted_slugs)
         all_entries = [e for _, entries in catalogs for e in entries]
-        env = LanguageEnv(lang, list(config.checks.do_not_translate), glossary,
-                          _medical.usual_ratio(all_entries),
-                          localisable_numbers=frozenset(config.checks.localisable_numbers))
+        checks = language_checks(config, lang, glossary, _medical.usual_ratio(all_entries))
         for slug, entries in catalogs:
             report.files += 1
-            report.entries += len(entries)
-            for entry in entries:
-                for name, problem in check_entry(entry, env, names):
-                    report.findings.append(Finding(entry.path, entry.line, name,
-                                                   problem.severity or severities[name],
-                                                   problem.message, lang, slug))
+            count, findings = checks.entries(entries, slug)
+            report.entries += count
+            report.findings.extend(findings)
     if glossary is not None:
         report.findings += glossary_tag_findings(config, glossary)
     report.findings = sort_findings(report.findings)
     return report
+
+
+def _catalog_entries(config: Config, lang: str, slugs: Sequence[str]) -> list[tuple[str, list[Entry]]]:
+    """(slug, translated entries) of each existing PO file of ``lang``; a broken one is left
+    out when the command goes on past broken files (:mod:`toolkit.catalog.broken`)."""
+    catalogs: list[tuple[str, list[Entry]]] = []
+    for slug in slugs:
+        path = config.po_file(lang, slug)
+        if not path.is_file():
+            continue
+        shown = relative(config, path)
+        try:
+            catalogs.append((slug, translated_entries(path, shown, read_po(path, shown))))
+        except CatalogError as exc:   # a broken file fails alone (toolkit.catalog.broken)
+            if not broken.skip(exc):
+                raise
+    return catalogs
 
 
 def glossary_tag_findings(config: Config, glossary: _glossary.Glossary) -> list[Finding]:
@@ -169,11 +230,37 @@ def glossary_tag_findings(config: Config, glossary: _glossary.Glossary) -> list[
             for tag, line in glossary.unmatched_tags(list(config.languages))]
 
 
-def errors_by_catalog(report: CheckReport) -> dict[tuple[str, str], int]:
-    """Error-level findings per (lang, slug), for status."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for finding in report.findings:
-        if finding.severity == ERROR:
-            counts[(finding.lang, finding.slug)] += 1
-    return dict(counts)
+def gate_needs_ratio(config: Config, lang: str) -> bool:
+    """True when an error-level check of ``lang`` compares with the language's usual length ratio."""
+    return "length" in language_checks(config, lang, only_errors=True).names
 
+
+def language_ratio(config: Config, lang: str) -> Optional[float]:
+    """The usual length ratio over every catalog of ``lang`` (as ``tmkit check`` computes it)."""
+    slugs = [p.stem for p in article_paths(config)]
+    return _medical.usual_ratio(e for _, entries in _catalog_entries(config, lang, slugs) for e in entries)
+
+
+def gate_inputs(config: Config) -> str:
+    """Everything besides a PO file that decides its error-level findings, as one string.
+
+    The build folds it into each article's key, so a changed glossary or
+    check setting re-checks every catalog and nothing else does.
+    """
+    from importlib import metadata
+
+    glossary = ""
+    if config.checks.glossary:
+        from toolkit.project.fsutil import inside
+
+        path = inside(config.root, config.checks.glossary)
+        glossary = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
+    return json.dumps({"checks": asdict(config.checks), "glossary": glossary,
+                       "translate-toolkit": metadata.version("translate-toolkit")}, sort_keys=True)
+
+
+def catalog_errors(checks: LanguageChecks, path: Path, shown: str, slug: str) -> list[Finding]:
+    """The error-level findings of one PO file, in file order (what the gate holds back)."""
+    if not path.is_file():
+        return []
+    return sort_findings(f for f in checks.catalog(path, shown, slug)[1] if f.is_error)

@@ -15,7 +15,8 @@ def _print_report(report: BuildReport, root: Path) -> None:
     for warning in report.warnings:
         echo(f"tmkit: warning: {warning}", err=True)
     for held in report.held_back:
-        kept = "; its last approved version stays published" if held.kept else ""
+        kept = ("" if not held.kept else "; its last approved version stays published" if held.approved
+                else "; its last published version stays")
         echo(f"held back: {held.lang}/{held.slug}: {'; '.join(held.reasons)}{kept}")
     rows = report.summary()
     echo(f"{'language':<10} {'published':>9} {'held back':>9} {'complete':>9}")
@@ -23,10 +24,16 @@ def _print_report(report: BuildReport, root: Path) -> None:
         echo(f"{row.lang:<10} {row.published:>9} {row.held_back:>9} {row.completeness:>8.1f}%")
     if rows:
         echo(f"({COMPLETENESS}, as tmkit status counts it)")
-    if report.kept:
-        names = ", ".join(f"{r.lang}/{r.slug}" for r in report.kept)
-        echo(f"kept: {len(report.kept)} held-back article-language(s) keep their last "
+    approved = [r for r in report.kept if r.approved]
+    if approved:
+        names = ", ".join(f"{r.lang}/{r.slug}" for r in approved)
+        echo(f"kept: {len(approved)} held-back article-language(s) keep their last "
              f"approved pages until a new sign-off: {names}")
+    last = [r for r in report.kept if not r.approved]
+    if last:
+        names = ", ".join(f"{r.lang}/{r.slug}" for r in last)
+        echo(f"kept: {len(last)} held-back article-language(s) keep their last published "
+             f"pages until what holds them back is fixed: {names}")
     try:
         where = report.output.relative_to(root.resolve())
     except ValueError:

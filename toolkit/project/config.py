@@ -52,6 +52,7 @@ class PublishSettings:
     min_translated: float = 80.0      # percent of segments translated (not fuzzy)
     required: list[str] = field(default_factory=list)  # roles, segment ids or English texts
     require_review: bool = False      # publish only with a matching sign-off (tmkit review approve)
+    hold_on_check_errors: bool = True  # hold back an article-language tmkit check finds an error in
 
 
 @dataclass
@@ -406,6 +407,9 @@ required = ["disclaimer"]
 # true: publish an article-language only while a clinician's sign-off
 # (`tmkit review approve`) covers exactly its current English and translation.
 require_review = false
+# true: hold back an article-language in which `tmkit check` finds an error
+# (a wrong number, a lost term...); its last published pages stay.
+hold_on_check_errors = true
 
 [checks]
 # See docs/quality.md for the check names.  Accept a deliberate change in one

@@ -8,7 +8,10 @@ only files whose bytes changed.
 The build is incremental by content hashes, never timestamps.  A manifest in
 the export folder (``.tmkit-manifest.json``) records, per article, a key over
 its inputs (source bytes, every PO file's bytes, the templates, the settings
-that shape the output, the tmkit version and a hash of its code) and the hash of each file written.
+that shape the output, the tmkit version and a hash of its code; with
+``hold_on_check_errors`` the check inputs too: settings, glossary) and the hash of each file written,
+and, per language, the error-level check findings of its PO file with a digest of what they depend
+on, so an unchanged catalog of a re-rendered article is not checked again.
 When an article's key is unchanged and its files are still there, it is not
 even read; when it changed, it is rendered and only files whose content hash
 differs are replaced (so editing the Spanish PO rewrites only the Spanish
@@ -72,7 +75,10 @@ class _Plan:
     settings_key: str
     templates_override: Optional[Path]
     go_on: bool = False                # a broken PO file fails its own article-language only
+    ratios: dict = field(default_factory=dict)     # lang -> usual length ratio, when the gate needs it
+    checks_key: str = ""               # what decides check errors besides a PO file's bytes
     _templates: object = None          # jinja2.Environment, made on first use
+    _checks: dict = field(default_factory=dict)    # lang -> LanguageChecks, made on first use
     _po_dirs: dict = field(default_factory=dict)   # lang -> (folder, folder as shown)
 
     def po_file(self, lang: str, slug: str) -> tuple[Path, str]:
@@ -89,6 +95,45 @@ class _Plan:
         if os.path.islink(path):       # shown by where it points, as relative() does
             return path, relative(self.config, path)
         return path, f"{shown}/{slug}.po"
+
+    def check_errors(self, lang: str, slug: str, path: Path, shown: str,
+                     known: Optional[list] = None) -> tuple[list, Optional[list]]:
+        """The error-level findings of ``tmkit check`` in one PO file (none when not held on them).
+
+        The same run as ``tmkit check`` (:mod:`toolkit.checks.runner`), with
+        only the checks whose severity is ``error``: the gate needs no more.
+        ``known`` is what the manifest recorded for this catalog last time,
+        ``[digest, findings]``: while the PO file's bytes and the check
+        inputs are the same, its findings are taken from there instead of
+        checking it again (an article re-rendered because another language
+        changed re-checks only that language).  Returns (findings, the
+        record to keep).
+        """
+        if not self.config.publish.hold_on_check_errors:
+            return [], None
+        from toolkit.checks.findings import Finding
+
+        digest = _digest(self.checks_key, _file_digest(path))[:32]
+        if isinstance(known, list) and len(known) == 2 and known[0] == digest:
+            try:
+                return [Finding(**found) for found in known[1]], known
+            except TypeError:
+                pass                   # a record of another tmkit: check again
+        errors = self._check(lang, slug, path, shown)
+        return errors, [digest, [found.as_dict() for found in errors]]
+
+    def _check(self, lang: str, slug: str, path: Path, shown: str) -> list:
+        from toolkit.checks import runner
+
+        if lang not in self._checks:
+            glossary = None
+            if "glossary" in runner.language_checks(self.config, lang, only_errors=True).names:
+                from toolkit.checks.glossary import load_glossary
+
+                glossary = load_glossary(self.config)
+            self._checks[lang] = runner.language_checks(self.config, lang, glossary,
+                                                        self.ratios.get(lang), only_errors=True)
+        return runner.catalog_errors(self._checks[lang], path, shown, slug)
 
     @property
     def templates(self):
@@ -149,7 +194,17 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         override = inside(config.root, config.export.templates)
         if not override.is_dir():
             raise ConfigError(f"templates folder not found: {config.export.templates}", config.path)
+    ratios: dict[str, Optional[float]] = {}
+    checks = ""
+    if config.publish.hold_on_check_errors:
+        # What decides a catalog's check errors besides its bytes is part of every key.
+        from toolkit.checks import runner
+
+        checks = runner.gate_inputs(config)
+        ratios = {lang: runner.language_ratio(config, lang) for lang in config.languages
+                  if runner.gate_needs_ratio(config, lang)}
     settings = json.dumps({
+        "checks": checks, "ratios": ratios,
         "version": __version__, "code": code_fingerprint(), "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
@@ -157,7 +212,8 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
     return _Plan(config, out, targets, list(config.languages) + pseudo, include_source, writers, force,
-                 _digest(settings), override, broken.skipping())
+                 _digest(settings), override, broken.skipping(), ratios,
+                 _digest(checks, json.dumps(ratios, sort_keys=True), __version__, code_fingerprint()))
 
 
 def _load_manifest(output: Path) -> dict:
@@ -264,7 +320,7 @@ def _results(record: dict, plan: _Plan) -> list[ArticleLanguage]:
 
 
 def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
-               ) -> tuple[str, list[TranslatedArticle], list[ArticleLanguage]]:
+               ) -> tuple[str, list[TranslatedArticle], list[ArticleLanguage], dict[str, list]]:
     """Read one article and merge it with every configured language.
 
     ``--force`` applies to the languages being built; a language left out of
@@ -280,6 +336,8 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
     units = segments_by_unit(article, config.segmentation)
     merged = [source_article(article, config, units)]
     outcomes = [ArticleLanguage(article.slug, config.source_language, True, 100.0, source=True)]
+    known = (record or {}).get("checks")
+    checked: dict[str, list] = {}
     for lang in plan.all_targets:
         po_path, shown = plan.po_file(lang, article.slug)
         try:
@@ -290,7 +348,9 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
             outcomes.append(_unreadable(article.slug, lang, exc, record))
             merged.append(None)
             continue
-        translated = merge(article, entries, lang, config, shown, units)
+        errors, checked[lang] = plan.check_errors(lang, article.slug, po_path, shown,
+                                                  known.get(lang) if isinstance(known, dict) else None)
+        translated = merge(article, entries, lang, config, shown, units, errors)
         gate = translated.gate
         passed = gate.passed
         forced = not passed and gate.review_passed and plan.force and lang in plan.targets
@@ -299,17 +359,32 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
             forced = bool(before.get("forced")) and (plan.output / lang / f"{path.stem}.html").exists()
         approved = gate.review.fingerprint if gate.review and gate.review.approved else ""
         kept = False
-        if not (passed or forced) and gate.review is not None and before.get("approved"):
-            # Held back for review: the pages of the last approved version stay.
+        if not (passed or forced) and _keeps_last(gate, before):
+            # Held back for review or for check errors: the last pages that
+            # passed the gate stay.
             kept = any(rel.startswith(f"{lang}/") for rel in record.get("outputs", {}))
-            approved = before["approved"] if kept else ""
+            approved = before.get("approved", "") if kept else ""
         outcomes.append(ArticleLanguage(
             article.slug, lang, passed or forced, round(gate.percent, 1),
             forced=forced, reasons=gate.reasons,
             rejected=[str(r) for r in translated.rejected], kept=kept, approved=approved,
             segments=gate.total, translated=gate.translated))
         merged.append(translated)
-    return article.title, merged, outcomes
+    return article.title, merged, outcomes, checked
+
+
+def _keeps_last(gate, before: dict) -> bool:
+    """Whether a held-back article-language keeps the pages an earlier build published.
+
+    Under ``require_review``, the pages of the last approved version stay.
+    Held back for check errors, the last pages that passed the gate (not
+    forced) stay: a correction that brings an error in must not take the
+    correct page down, nor publish the error.
+    """
+    if gate.review is not None and before.get("approved"):
+        return True
+    last_good = (before.get("published") and not before.get("forced")) or before.get("kept")
+    return bool(gate.check_errors) and bool(last_good)
 
 
 def _unreadable(slug: str, lang: str, exc: CatalogError, record: Optional[dict]) -> ArticleLanguage:
@@ -322,7 +397,7 @@ def _unreadable(slug: str, lang: str, exc: CatalogError, record: Optional[dict])
 
 def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
                    writes: _Writes) -> dict:
-    title, merged, outcomes = _merge_all(plan, path, record)
+    title, merged, outcomes, checked = _merge_all(plan, path, record)
     slug = path.stem
     published = [get_language(o.lang) for o in outcomes if o.published or o.kept]
     wanted = set(plan.targets) | ({plan.config.source_language} if plan.include_source else set())
@@ -345,7 +420,10 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
                 outputs.pop(rel, None)
                 writes.remove(target)
     langs = {o.lang: asdict(o) for o in outcomes}
-    return {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
+    out = {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
+    if any(value is not None for value in checked.values()):
+        out["checks"] = checked        # per language: [digest of PO + check inputs, error findings]
+    return out
 
 
 def switcher(published: list[Language], page: Language) -> list[Language]:

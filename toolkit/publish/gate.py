@@ -13,6 +13,13 @@ whose fingerprint still matches; that comparison is
 :func:`toolkit.publish.signoff.review_state`, asked once per article-language
 by the caller and handed to :func:`evaluate_gate` as a
 :class:`~toolkit.publish.signoff.ReviewState`.
+
+With ``publish.hold_on_check_errors`` (the default) it must also be free of
+error-level check findings: the caller runs the checks of ``tmkit check``
+(:func:`toolkit.checks.runner.catalog_errors`) and hands the findings to
+:func:`evaluate_gate`; each one is a reason naming the PO file, line and
+check.  ``--force`` overrides completeness and check errors, never a
+missing sign-off.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from toolkit.checks.findings import Finding
 from toolkit.model import Segment, SegmentStatus
 from toolkit.project.config import Config
 from toolkit.publish.signoff import ReviewState
@@ -39,6 +47,7 @@ class GateResult:
     min_translated: float
     missing_required: list[str] = field(default_factory=list)
     review: Optional["ReviewState"] = None   # sign-off state; counts only with require_review
+    check_errors: list[Finding] = field(default_factory=list)  # with hold_on_check_errors
 
     @property
     def percent(self) -> float:
@@ -55,8 +64,13 @@ class GateResult:
         return self.review is None or not self.review.required or self.review.approved
 
     @property
+    def checks_passed(self) -> bool:
+        """The checks part: no error-level finding (``--force`` may override it)."""
+        return not self.check_errors
+
+    @property
     def passed(self) -> bool:
-        return self.complete and self.review_passed
+        return self.complete and self.review_passed and self.checks_passed
 
     @property
     def reasons(self) -> list[str]:
@@ -68,6 +82,11 @@ class GateResult:
             shown = ", ".join(self.missing_required[:3])
             more = f" and {len(self.missing_required) - 3} more" if len(self.missing_required) > 3 else ""
             out.append(f"required text not translated: {shown}{more}")
+        if self.check_errors:
+            count = len(self.check_errors)
+            shown = "; ".join(f"{f.path}:{f.line}: [{f.check}] {f.message}" for f in self.check_errors[:3])
+            more = f"; and {count - 3} more" if count > 3 else ""
+            out.append(f"{count} check error{'s' * (count != 1)} (tmkit check): {shown}{more}")
         return out
 
 
@@ -80,15 +99,19 @@ def _is_required(unit: Unit, segment: Segment, required: Iterable[str]) -> Optio
 
 def evaluate_gate(config: Config, units: list[tuple[Unit, list[Segment]]],
                   statuses: dict[str, SegmentStatus],
-                  review: Optional["ReviewState"] = None) -> GateResult:
+                  review: Optional["ReviewState"] = None,
+                  check_errors: Iterable[Finding] = ()) -> GateResult:
     """Apply the project's gate to one article-language.
 
     ``units`` comes from :func:`toolkit.segment.segments_by_unit`; ``statuses``
     maps segment ids to their status (see :func:`entry_status`); ``review``
     (from :func:`review_state`) adds the sign-off condition when the project
-    requires it.
+    requires it; ``check_errors`` (from
+    :func:`toolkit.checks.runner.catalog_errors`) hold it back when
+    ``publish.hold_on_check_errors`` is set.
     """
-    result = GateResult(0, 0, 0, 0, config.publish.min_translated, review=review)
+    held = list(check_errors) if config.publish.hold_on_check_errors else []
+    result = GateResult(0, 0, 0, 0, config.publish.min_translated, review=review, check_errors=held)
     for unit, segments in units:
         for segment in segments:
             status = statuses.get(segment.id, SegmentStatus.UNTRANSLATED)

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Optional
 
 import polib
 
+from toolkit.checks.findings import Finding
 from toolkit.project.config import Config
 from toolkit.catalog.translated import catalog_index, entry_status, rejection
 from toolkit.publish.gate import evaluate_gate
@@ -33,12 +34,15 @@ Units = list[tuple[Unit, list[Segment]]]
 
 
 def merge(article: Article, po: Optional[Iterable[polib.POEntry]], lang: str, config: Config,
-          po_path: str = "", units: Optional[Units] = None) -> TranslatedArticle:
+          po_path: str = "", units: Optional[Units] = None,
+          check_errors: Iterable[Finding] = ()) -> TranslatedArticle:
     """``article`` in ``lang``, translated from ``po`` (``None``: nothing translated).
 
     ``po_path`` names the PO file in warnings about rejected translations;
     ``units`` (from :func:`toolkit.segment.segments_by_unit`) may be passed in
-    when one article is merged with several languages, to segment it once.
+    when one article is merged with several languages, to segment it once;
+    ``check_errors`` are the catalog's error-level check findings, which the
+    gate holds back (see :mod:`toolkit.publish.gate`).
     """
     index = catalog_index(po)
     source_lang = config.source_language
@@ -64,7 +68,7 @@ def merge(article: Article, po: Optional[Iterable[polib.POEntry]], lang: str, co
     # then reads one small file per article-language, and none otherwise.
     review = (review_state(config, lang, article.slug, units, index)
               if config.publish.require_review else None)
-    result.gate = evaluate_gate(config, units, statuses, review)
+    result.gate = evaluate_gate(config, units, statuses, review, check_errors)
     return result
 
 

@@ -4,7 +4,7 @@ Like ``extract`` and ``update`` (:mod:`toolkit.catalog.rerun`), the build
 first asks :mod:`toolkit.project.nochange` whether anything it depends on changed
 since its last run with the same options: the articles, every configured
 language's PO files, ``tmkit.toml``, the template override folder, tmkit's
-code, and the names in the export folder (an export deleted by hand is
+code, the glossary when the gate holds on check errors, and the names in the export folder (an export deleted by hand is
 written again).  If nothing did, the stored report is printed without reading the
 settings, importing the writers or touching a file; otherwise the project
 lock is taken and :func:`toolkit.publish.build.build` does the real (incremental)
@@ -54,7 +54,10 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
         # build itself checks them (a directory listing, not 18,000 stats)
         exported = [relative(config, out)] + [relative(config, out / lang) for lang in
                                               [config.source_language, *built]]
-        stamp.begin(inputs, ["tmkit.toml"], exported)
+        files = ["tmkit.toml"]
+        if config.publish.hold_on_check_errors and config.checks.glossary:
+            files.append(config.checks.glossary)   # the gate's checks read it
+        stamp.begin(inputs, files, exported)
         total, done = len(article_paths(config, slugs or None)), 0
 
         def each(_slug: str) -> None:

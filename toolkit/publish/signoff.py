@@ -6,7 +6,7 @@ beside the PO file and is committed with it, so the record of a clinical
 review travels with the translation it covers::
 
     # Sign-off recorded by `tmkit review approve`; commit it with the PO file.
-    version = 1
+    version = 2
     lang = "es"
     article = "failed-back-syndrome"
     reviewer = "Dr. Ana Ruiz"
@@ -47,7 +47,10 @@ from toolkit.project.fsutil import atomic_write_text, read_text
 from toolkit.segment import Unit
 
 SIGNOFF_SUFFIX = ".review.toml"
-SIGNOFF_VERSION = 1
+#: 2: segment hashes cover the block structure (kind, role, heading level, list, cell);
+#: version 1 files are read, and reported as needing a new approval.
+SIGNOFF_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 HEADER = ("# Sign-off recorded by `tmkit review approve`; commit it with the PO file.\n"
           "# It says who reviewed exactly which version of the article-language.\n")
 _FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -79,6 +82,7 @@ class SignOff:
     despite_findings: bool = False    # approved although error-level findings existed
     error_findings: int = 0           # error-level check findings at approval
     segments: dict[str, str] = field(default_factory=dict)   # segment id -> short hash
+    version: int = SIGNOFF_VERSION    # of the file format and its fingerprint
 
     def as_toml(self) -> str:
         import tomli_w   # only review approve writes one; the build only reads
@@ -166,9 +170,9 @@ def parse_signoff(text: str, shown: str, lang: str, slug: str) -> SignOff:
         value = data[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise fail(f"'{key}' must be {kind.__name__} in a sign-off file", key)
-    if data["version"] != SIGNOFF_VERSION:
+    if data["version"] not in READABLE_VERSIONS:
         raise fail(f"sign-off file version {data['version']} is not supported "
-                   f"(this tmkit reads version {SIGNOFF_VERSION})", "version")
+                   f"(this tmkit reads versions {', '.join(map(str, READABLE_VERSIONS))})", "version")
     if data["lang"] != lang or data["article"] != slug:
         raise fail(f"this sign-off is for {data['lang']}/{data['article']}, not {lang}/{slug} "
                    "(copied from another file?)", "lang")
@@ -186,7 +190,7 @@ def parse_signoff(text: str, shown: str, lang: str, slug: str) -> SignOff:
             raise fail(f"segment '{seg_id}' must have a hex hash", seg_id)
     return SignOff(data["lang"], data["article"], data["reviewer"], data["approved_at"],
                    data["fingerprint"], data["despite_findings"], data["error_findings"],
-                   dict(segments))
+                   dict(segments), data["version"])
 
 
 def read_signoff(path: Path, shown: str, lang: str, slug: str) -> Optional[SignOff]:
@@ -216,18 +220,24 @@ def segment_hashes(units: list[tuple[Unit, list[Segment]]],
                    index: dict[tuple[Optional[str], str], polib.POEntry]) -> dict[str, str]:
     """SHA-256 per segment (reading order) of what a reviewer sees of it.
 
-    Id, context and English of the segment, and the state and text of its
-    translation (a fuzzy text too: confirming it later changes the state).
+    Id, context and English of the segment, the state and text of its
+    translation (a fuzzy text too: confirming it later changes the state),
+    and the shape of the block it sits in: its kind (paragraph, heading,
+    list item, cell...), role (``quote``, ``disclaimer``...) and
+    :attr:`~toolkit.segment.Unit.shape` (heading level, ordered or bulleted
+    list and depth, table row and column), so turning a paragraph into a
+    block quote or a heading into a paragraph is a change too (version 2).
     Comments, line numbers and wrapping are left out: re-saving the PO file
     in another editor does not undo a sign-off.
     """
     out: dict[str, str] = {}
-    for _unit, segments in units:
+    for unit, segments in units:
         for segment in segments:
             entry = index.get(segment.key)
             status = entry_status(entry, segment.text)
             record = [segment.id, segment.context or "", segment.text, status.value,
-                      entry.msgstr if entry is not None and not entry.obsolete else ""]
+                      entry.msgstr if entry is not None and not entry.obsolete else "",
+                      unit.kind, unit.role, unit.shape]
             out[segment.id] = hashlib.sha256(
                 json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
     return out
@@ -253,7 +263,8 @@ class ReviewState:
     @property
     def approved(self) -> bool:
         """A sign-off exists and covers exactly the current version."""
-        return self.signoff is not None and self.signoff.fingerprint == self.fingerprint
+        return (self.signoff is not None and self.signoff.version == SIGNOFF_VERSION
+                and self.signoff.fingerprint == self.fingerprint)
 
     @property
     def state(self) -> str:
@@ -287,6 +298,10 @@ class ReviewState:
             return "not signed off (tmkit review approve)"
         if self.approved:
             return ""
+        if self.signoff.version != SIGNOFF_VERSION:
+            return (f"signed off by {self.signoff.reviewer} ({self.signoff.approved_at}) in a "
+                    f"version {self.signoff.version} sign-off file, which did not cover the page's "
+                    f"structure: approve again (tmkit review approve)")
         changed = len(self.changed_segments()) + len(self.removed_segments())
         what = f"{changed} segment{'s' * (changed != 1)}" if changed else "its content"
         return (f"changed since the sign-off by {self.signoff.reviewer} "

@@ -14,6 +14,13 @@ Policy (``[tm]`` in ``tmkit.toml``):
 Every pre-filled entry says where its text came from in a translator comment
 ``tmkit-tm: 88% from es/other-article#b3.s1`` (plus penalties, if any), which
 Poedit and Lokalize show.  A msgstr that is already there is never touched.
+
+A translation a translator took back (cleared the msgstr, or made the entry
+fuzzy) is withdrawn from the TM when the catalog is fed, which ``tmkit
+update`` and ``tmkit tm pretranslate`` do before they pre-fill; it stays in
+the TM's history (``tm export --history``) but never pre-fills the entry it
+was withdrawn from: a match that is no place's current translation and whose
+place is the entry's own (language, article, ``#. id:`` segment) is skipped.
 """
 
 from __future__ import annotations
@@ -28,9 +35,10 @@ from toolkit.project.config import Config, TMSettings
 from toolkit.catalog.pofile import format_po, parse_po_bytes
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
 from toolkit.project.layout import relative
-from toolkit.tm.feed import feed_project, project_po_files, record_written
+from toolkit.tm.feed import feed_project, po_units, project_po_files, record_written, segment_of
 from toolkit.tm.match import Match
 from toolkit.tm.memory import TranslationMemory
+from toolkit.tm.normalize import lang_tag
 from toolkit.tm.project import open_project_tm
 
 COMMENT_TAG = "tmkit-tm:"
@@ -104,15 +112,23 @@ def _fill(entry: polib.POEntry, matches: list[Match], settings: TMSettings,
     return True
 
 
-def prefill_catalogs(catalogs: Sequence[tuple[polib.POFile, str]], tm: TranslationMemory,
+#: Further matches asked for a text whose best ones were withdrawn at the entry's own place.
+WITHDRAWN_EXTRA = 8
+
+Catalog = tuple  # (po, lang) or (po, lang, slug): the slug names the entries' places
+
+
+def prefill_catalogs(catalogs: Sequence[Catalog], tm: TranslationMemory,
                      source_lang: str, settings: TMSettings) -> list[tuple[dict[str, int], bool]]:
-    """Fill the untranslated entries of many ``(catalog, language)`` at once.
+    """Fill the untranslated entries of many ``(catalog, language[, slug])`` at once.
 
     Each distinct (language, English text) is looked up once, and all of
     them in one batch (:meth:`TranslationMemory.lookup_groups`): a thousand
     articles sharing a footer ask for it once per language, and many small
-    catalogs together still use every core.  Returns (counters, whether the
-    catalog changed) per catalog.
+    catalogs together still use every core.  With the article's ``slug`` an
+    entry is never filled with a translation withdrawn from its own place
+    (see the module docstring).  Returns (counters, whether the catalog
+    changed) per catalog.
     """
     results = []
     for _ in catalogs:
@@ -124,17 +140,46 @@ def prefill_catalogs(catalogs: Sequence[tuple[polib.POFile, str]], tm: Translati
     if settings.prefill == "off":
         return list(zip(results, changed))
     wanted = max(1, settings.suggestions) if settings.prefill == "comment" else 1
-    pending = [(number, entry, lang) for number, (po, lang) in enumerate(catalogs) for entry in po
+    pending = [(number, entry, catalog[1], catalog[2] if len(catalog) > 2 else "")
+               for number, catalog in enumerate(catalogs) for entry in catalog[0]
                if not entry.msgstr and entry.msgid and not entry.obsolete and not entry.msgid_plural]
-    texts: dict[tuple[str, str], dict[str, None]] = {}
-    for _, entry, lang in pending:
-        texts.setdefault((source_lang, lang), {})[entry.msgid] = None
-    found = tm.lookup_groups(texts, settings.min_score, wanted)
-    answers = {(pair[1], text): matches for pair, distinct in texts.items()
-               for text, matches in zip(distinct, found[pair])}
-    for number, entry, lang in pending:
-        changed[number] |= _fill(entry, answers[(lang, entry.msgid)], settings, results[number])
+    answers = _lookup(tm, source_lang, {(lang, e.msgid) for _, e, lang, _ in pending}, settings, wanted)
+    chosen: list[list[Match]] = []
+    again: set[tuple[str, str]] = set()
+    for _, entry, lang, slug in pending:
+        matches = answers[(lang, entry.msgid)]
+        kept = _not_withdrawn_here(matches, lang, slug, entry)
+        chosen.append(kept)
+        if len(kept) < len(matches):
+            again.add((lang, entry.msgid))
+    if again:   # the best were this place's own withdrawn translations: look further
+        more = _lookup(tm, source_lang, again, settings, wanted + WITHDRAWN_EXTRA)
+        for at, (_, entry, lang, slug) in enumerate(pending):
+            if (lang, entry.msgid) in again:
+                chosen[at] = _not_withdrawn_here(more[(lang, entry.msgid)], lang, slug, entry)[:wanted]
+    for (number, entry, _, _), matches in zip(pending, chosen):
+        changed[number] |= _fill(entry, matches, settings, results[number])
     return list(zip(results, changed))
+
+
+def _lookup(tm: TranslationMemory, source_lang: str, wanted_texts: Iterable[tuple[str, str]],
+            settings: TMSettings, limit: int) -> dict[tuple[str, str], list[Match]]:
+    """(language, English) -> matches, every pair looked up in one batch."""
+    texts: dict[tuple[str, str], dict[str, None]] = {}
+    for lang, text in sorted(wanted_texts):
+        texts.setdefault((source_lang, lang), {})[text] = None
+    found = tm.lookup_groups(texts, settings.min_score, limit)
+    return {(pair[1], text): matches for pair, distinct in texts.items()
+            for text, matches in zip(distinct, found[pair])}
+
+
+def _not_withdrawn_here(matches: list[Match], lang: str, slug: str, entry: polib.POEntry) -> list[Match]:
+    """``matches`` without translations withdrawn from the entry's own place."""
+    if not slug:
+        return matches
+    segment, tag = segment_of(entry), lang_tag(lang)
+    return [m for m in matches if m.unit.current or not (
+        m.unit.article == slug and m.unit.segment == segment and lang_tag(m.unit.target_lang) == tag)]
 
 
 def prefill_many(pos: list[polib.POFile], tm: TranslationMemory, source_lang: str, lang: str,
@@ -190,22 +235,33 @@ class PrefillHook:
     def __call__(self, po: polib.POFile, lang: str, slug: str) -> dict[str, int]:
         if self.tm is None:
             return {}
-        counters, _ = prefill_po(po, self.tm, self.config.source_language, lang, self.settings)
-        return counters
+        return prefill_catalogs([(po, lang, slug)], self.tm, self.config.source_language,
+                                self.settings)[0][0]
 
-    def apply(self, pos: list[polib.POFile], lang: str) -> list[tuple[dict[str, int], bool]]:
-        """Pre-fill several catalogs of ``lang`` with one batch lookup."""
+    def apply(self, pos: list[polib.POFile], lang: str, slug: str = "") -> list[tuple[dict[str, int], bool]]:
+        """Pre-fill several catalogs of ``lang`` (of article ``slug``, if one) with one batch lookup."""
         if self.tm is None:
             return [({}, False) for _ in pos]
-        return prefill_many(pos, self.tm, self.config.source_language, lang, self.settings)
+        return prefill_catalogs([(po, lang, slug) for po in pos], self.tm, self.config.source_language,
+                                self.settings)
 
     def apply_many(self, catalogs: Sequence[tuple[polib.POFile, str, str]]) -> list[dict[str, int]]:
         """The hook on every ``(po, lang, slug)`` of a ``tmkit update`` at once (one batch)."""
         if self.tm is None:
             return [{} for _ in catalogs]
-        done = prefill_catalogs([(po, lang) for po, lang, _ in catalogs], self.tm,
+        done = prefill_catalogs(list(catalogs), self.tm,
                                 self.config.source_language, self.settings)
         return [counters for counters, _ in done]
+
+    def saved(self, po: polib.POFile, lang: str, slug: str) -> None:
+        """Feed a catalog saved during the run before it is filled again.
+
+        What the translator took back in that save (a cleared or fuzzy entry)
+        is withdrawn first, so it cannot come back from the TM.
+        """
+        if self.tm is not None:
+            source = self.config.source_language
+            self.tm.add(po_units(po, source, lang, slug), (source, lang, slug))
 
     def after_write(self, written: Sequence) -> None:
         """Feed what ``tmkit update`` just wrote, from memory, and record it as fed.
@@ -272,16 +328,17 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
     def redo(path: Path, current: Optional[bytes]) -> Optional[str]:
         if current is None:
             return None                       # removed meanwhile: nothing to fill
-        lang = path.parent.name
+        lang, slug = path.parent.name, path.stem
         po = parse_po_bytes(current, relative(config, path))
-        [(counters, changed)] = hook.apply([po], lang)
+        hook.saved(po, lang, slug)
+        [(counters, changed)] = hook.apply([po], lang, slug)
         count(lang, path, counted.get(path, {}), times=-1)
         count(lang, path, counters)
         return format_po(po) if changed else None
 
     try:
         # every catalog of every language in one batch: each distinct text looked up once
-        done = prefill_catalogs([(po, lang) for lang, _, _, po in read], hook.tm,
+        done = prefill_catalogs([(po, lang, path.stem) for lang, path, _, po in read], hook.tm,
                                 config.source_language, hook.settings) if hook.tm else []
         rewrites = []
         for (lang, path, data, po), (counters, changed) in zip(read, done):

@@ -179,19 +179,64 @@ def segment_html(segment: TranslatedSegment, page_lang: str, rtl: bool,
 
 def _segment(segment: TranslatedSegment, page_lang: str, rtl: bool, notes: Optional[Notes] = None) -> str:
     body = str(inline_html(segment.text, notes))
-    if segment.lang == page_lang and not segment.is_fallback:
+    if not _foreign(segment, page_lang):
         return body
     direction = ' dir="ltr"' if rtl else ""
     return (f'<span lang="{escape(segment.lang)}"{direction} class="fallback" '
             f'data-status="{escape(segment.status.value)}">{body}</span>')
 
 
+def _foreign(segment: TranslatedSegment, page_lang: str) -> bool:
+    """Shown in another language than the page's (the English fallback)."""
+    return segment.lang != page_lang or segment.is_fallback
+
+
 def block_html(block: Optional[TranslatedBlock], page_lang: str, rtl: bool,
                notes: Optional[Notes] = None) -> Markup:
-    """A block's segments joined as the language joins sentences."""
+    """A block's segments joined as the language joins sentences.
+
+    On a right-to-left page, consecutive fallback sentences of one block
+    form one left-to-right isolate (:func:`_fallback_run`): each in a span of
+    its own, the bidirectional algorithm would lay the sentences out from
+    right to left, the second one first.
+    """
     if block is None:
         return Markup("")
-    return Markup("".join(sep + _segment(seg, page_lang, rtl, notes) for sep, seg in block.pieces()))
+    if not rtl:
+        return Markup("".join(sep + _segment(seg, page_lang, rtl, notes) for sep, seg in block.pieces()))
+    out: list[str] = []
+    run: list[tuple[str, TranslatedSegment]] = []
+    for sep, seg in block.pieces():
+        if run and not (_foreign(seg, page_lang) and seg.lang == run[0][1].lang):
+            out.append(_fallback_run(run, page_lang, notes))
+            run = []
+        if _foreign(seg, page_lang):
+            run.append((sep, seg))
+        else:
+            out.append(sep + _segment(seg, page_lang, rtl, notes))
+    if run:
+        out.append(_fallback_run(run, page_lang, notes))
+    return Markup("".join(out))
+
+
+def _fallback_run(run: list[tuple[str, TranslatedSegment]], page_lang: str, notes: Optional[Notes]) -> str:
+    """Consecutive fallback sentences on a right-to-left page as ONE ``dir="ltr"`` span.
+
+    The span carries the sentences' status when they share it; otherwise
+    each sentence keeps its own in an inner ``<span data-status>``.
+    """
+    if len(run) == 1:
+        return run[0][0] + _segment(run[0][1], page_lang, True, notes)
+    statuses = {seg.status.value for _, seg in run}
+    shared = len(statuses) == 1
+    inner = "".join(
+        (sep if number else "") + (str(inline_html(seg.text, notes)) if shared else
+                                   f'<span data-status="{escape(seg.status.value)}">'
+                                   f'{inline_html(seg.text, notes)}</span>')
+        for number, (sep, seg) in enumerate(run))
+    status = f' data-status="{escape(next(iter(statuses)))}"' if shared else ""
+    return (f'{run[0][0]}<span lang="{escape(run[0][1].lang)}" dir="ltr" class="fallback"{status}>'
+            f'{inner}</span>')
 
 
 def page_href(tag: str, slug: str, extension: str = ".html") -> str:
