@@ -13,13 +13,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import polib
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, clone_demo, run_cli
 from toolkit.project.layout import GIT_IGNORE
 
 SLUG = "failed-back-syndrome"
@@ -28,12 +27,7 @@ GLOSSARY_LINE = "# glossary: failed back syndrome = síndrome de espalda fallida
 
 @pytest.fixture
 def demo(tmp_path: Path, runner) -> Path:
-    root = tmp_path / "demo"
-    root.mkdir()
-    for name in ("tmkit.toml", "glossary.csv"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "po", root / "po")
+    root = clone_demo(tmp_path / "demo")
     run_cli(runner, root, "extract")
     run_cli(runner, root, "update")
     return root

@@ -9,7 +9,6 @@ without it).
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Optional
 
@@ -19,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 from translate.storage import xliff as ttk_xliff
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, clone_demo, run_cli
 from tests.hardening.helpers import tree_hash
 from toolkit.catalog.template import segment_ids
 from toolkit.text.inline import ATTRS, TAGS, VOID, Element, render
@@ -100,12 +99,7 @@ def assert_ttk_reads(path: Path, lang: str) -> int:
 @pytest.fixture
 def demo(tmp_path: Path, runner) -> Path:
     """The repository's demo project (settings, glossary, article, PO files), made current."""
-    root = tmp_path / "demo"
-    root.mkdir()
-    for name in ("tmkit.toml", "glossary.csv"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "po", root / "po")
+    root = clone_demo(tmp_path / "demo")
     run_cli(runner, root, "extract")
     run_cli(runner, root, "update")
     return root
