@@ -113,6 +113,9 @@ def write_site(config: Config, output: Path, records: dict, templates, report: B
         "lang": config.source_language, "dir": get_language(config.source_language).dir,
         "title": config.name, "words": source, "languages": homes, "csp": CSP, "generator": generator,
         "canonical": site_address(site, "index.html") if site else ""}))
+    for lang in order:
+        if not pages.get(lang):     # no published page (any more): no home
+            _remove(output / lang / "index.html", report)
     for language in languages:
         write(f"{language.tag}/index.html", _home(config, language, pages[language.tag], homes, templates,
                                                   search, generator))
