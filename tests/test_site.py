@@ -253,3 +253,27 @@ def test_axe_core_run_reports_a_violation(tmp_path):
     with serve(tmp_path) as base:
         ids = {v["id"] for v in axe_violations(base, "bad.html")}
     assert {"image-alt", "html-has-lang", "label"} <= ids
+
+
+def test_search_off_or_missing_writes_everything_else_and_says_why(runner, tmp_path, monkeypatch):
+    import toolkit.publish.site as site_module
+
+    root = clone_demo(tmp_path / "demo")
+    run_cli(runner, root, "build", "--force")
+    assert (root / "exports" / "pagefind").is_dir()
+    with open(root / "tmkit.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[site]\nsearch = false\n")
+    result = run_cli(runner, root, "build", "--force")     # turned off: the index goes
+    out = root / "exports"
+    assert not (out / "pagefind").exists() and not (out / "search.js").exists()
+    assert "no search index" not in result.output
+    home = _page(out / "es" / "index.html")
+    assert not home.xpath("//script") and not home.xpath("//search")
+    assert "script-src" not in home.xpath('//meta[@http-equiv="Content-Security-Policy"]')[0].get("content")
+    # search wanted but the wheel missing: the site without search, and one line saying why
+    (root / "tmkit.toml").write_text((root / "tmkit.toml").read_text("utf-8").replace("search = false", ""),
+                                     "utf-8")
+    monkeypatch.setattr(site_module, "_pagefind", lambda: None)
+    result = run_cli(runner, root, "build", "--force")
+    assert "no search index: pagefind-bin is not installed (pip install pagefind-bin)" in result.output.splitlines()
+    assert (out / "es" / "index.html").is_file() and not (out / "pagefind").exists()

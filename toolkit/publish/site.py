@@ -126,7 +126,11 @@ def write_site(config: Config, output: Path, records: dict, templates, report: B
     else:
         report.notes.append(NO_SITEMAP)
         _remove(output / "sitemap.xml", report)
-    if not config.site.search:
+    if not config.site.search:     # turned off: the last index and its starter go
+        _remove(output / SEARCH_SCRIPT, report)
+        if (output / SEARCH_DIR).is_dir():
+            shutil.rmtree(output / SEARCH_DIR)
+            report.removed.append(output / SEARCH_DIR)
         return
     if not search:
         report.notes.append("no search index: pagefind-bin is not installed (pip install pagefind-bin)")
