@@ -201,7 +201,7 @@ def test_pagefind_index_covers_every_language(site):
     assert "script-src 'self' 'wasm-unsafe-eval'" in csp and "unsafe-inline" not in csp.split("script-src")[1]
 
 
-def test_search_index_is_rebuilt_only_when_pages_change(runner, site, tmp_path):
+def test_search_index_is_rebuilt_only_when_pages_change(runner, tmp_path):
     root = clone_demo(tmp_path / "demo")
     run_cli(runner, root, "build", "--force")
     stamp = (root / "exports" / "pagefind" / "pagefind-entry.json").stat().st_mtime_ns

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from toolkit.text import inline
 from toolkit.errors import ConfigError
-from toolkit.text.languages import Language
+from toolkit.text.languages import PSEUDO_LANGUAGES, Language
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
 from toolkit.publish.trust import json_ld, medical_web_page, trust_lines, words
 from toolkit.publish.writers import TEMPLATE_DIR, PageContext, site_address
@@ -446,6 +446,8 @@ def render(article: TranslatedArticle, page: PageContext) -> bytes:
         "canonical": canonical, "words": words(lang), "original": original,
         "trust": trust_lines(trust, lang) if trust is not None else [],
         "json_ld": json_ld(data),
+        # pseudo-language pages are layout tests: not in the search index
+        "searchable": lang not in PSEUDO_LANGUAGES,
         "groups": groups,
         "body": body_html(groups),
         "fallbacks": sum(s.is_fallback for b in article.walk() for s in b.segments),
