@@ -277,3 +277,25 @@ def test_search_off_or_missing_writes_everything_else_and_says_why(runner, tmp_p
     result = run_cli(runner, root, "build", "--force")
     assert "no search index: pagefind-bin is not installed (pip install pagefind-bin)" in result.output.splitlines()
     assert (out / "es" / "index.html").is_file() and not (out / "pagefind").exists()
+
+
+@needs_chromium
+def test_chinese_search_with_the_extended_binary_or_the_build_says_it_lacks_it(runner, tmp_path):
+    """Chinese has no spaces between words: only Pagefind's extended binary segments it.
+    With it, a two-character word finds the Chinese article; without it, the build says so."""
+    from toolkit.publish.site import _extended
+
+    root = clone_demo(tmp_path / "demo")
+    result = run_cli(runner, root, "build", "--force")
+    note = ("search: zh-Hans text is indexed without word segmentation "
+            "(pip install pagefind-bin-extended for it)")
+    if not _extended():
+        assert note in result.output.splitlines()
+        return
+    assert note not in result.output
+    out = root / "exports"
+    title = _page(out / "zh-Hans" / f"{SLUG}.html").findtext(".//h1").strip()
+    assert "手术" in title
+    with serve(out) as base:
+        found = evaluate_when(f"{base}zh-Hans/index.html?q=%E6%89%8B%E6%9C%AF", f"{RESULTS}.length && {RESULTS}")
+    assert found == [[f"/zh-Hans/{SLUG}.html", title]]

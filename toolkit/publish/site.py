@@ -135,6 +135,10 @@ def write_site(config: Config, output: Path, records: dict, templates, report: B
     if not search:
         report.notes.append("no search index: pagefind-bin is not installed (pip install pagefind-bin)")
         return
+    unsegmented = [l.tag for l in languages if l.tag.split("-")[0] in UNSEGMENTED]
+    if unsegmented and not _extended():
+        report.notes.append(f"search: {', '.join(unsegmented)} text is indexed without word segmentation "
+                            "(pip install pagefind-bin-extended for it)")
     index = output / SEARCH_DIR
     changed = any(p.suffix == ".html" for p in report.written + report.removed)
     if changed or not (index / "pagefind-ui.js").is_file():
@@ -208,13 +212,27 @@ def _remove(path: Path, report: BuildReport) -> None:
 
 
 def _pagefind() -> Optional[Path]:
-    """The Pagefind binary of the ``pagefind-bin`` wheel, or ``None``."""
-    try:
-        from pagefind_bin import get_executable
+    """The Pagefind binary: the extended one when its wheel is installed, else ``pagefind-bin``'s; or ``None``.
 
-        return get_executable()
-    except (ImportError, FileNotFoundError):
-        return None
+    The extended binary (``pagefind-bin-extended``, 52 MB against 5) also
+    splits Chinese and Japanese text into words; without it a run of Chinese
+    text between punctuation is indexed as one word (:data:`UNSEGMENTED`).
+    """
+    for module in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            return __import__(module).get_executable()
+        except (ImportError, FileNotFoundError, AttributeError):
+            continue
+    return None
+
+
+def _extended() -> bool:
+    binary = _pagefind()
+    return binary is not None and binary.name.startswith("pagefind_extended")
+
+
+#: Languages whose words are not separated by spaces: Pagefind segments them only in its extended binary.
+UNSEGMENTED = ("zh", "ja")
 
 
 def _sort_entry(path: Path) -> None:
