@@ -143,6 +143,8 @@ def test_no_site_url_no_sitemap_and_the_build_says_why(runner, tmp_path):
     _with_site(root)
     result = run_cli(runner, root, "build", "--force")
     assert NO_SITEMAP not in result.output and (root / "exports" / "sitemap.xml").is_file()
+    page = _page(root / "exports" / "es" / f"{SLUG}.html")     # every page re-rendered with it
+    assert page.xpath('//link[@rel="canonical"]')[0].get("href") == f"{SITE}es/{SLUG}.html"
 
 
 def test_bad_site_url_is_a_one_line_error(runner, tmp_path):

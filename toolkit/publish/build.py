@@ -210,6 +210,8 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         "version": __version__, "code": code_fingerprint(), "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
+        "site": config.site.url,       # canonical and hreflang URLs in every page
+
         "forced": targets if force else [],   # --force applies to the languages built
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
