@@ -126,7 +126,7 @@ def render_in_chromium(page: Path, tmp_path: Path, shot: Path, size: str) -> str
 # reason naming it when it is missing.  CI installs them (dev/system-packages.sh) and
 # sets TMKIT_REQUIRE_TOOLS=1: then such a skip fails the run, so a broken install
 # cannot turn the browser or database tests into silent skips.
-_TOOL_WORDS = ("chromium", "gettext", "msginit", "msgfmt", "postgresql", "git and make",
+_TOOL_WORDS = ("chromium", "axe-core", "pagefind", "gettext", "msginit", "msgfmt", "postgresql", "git and make",
                "php-symfony-translation", "omegat", "gnu time")
 _tool_skips: list[str] = []
 

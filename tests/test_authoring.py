@@ -110,10 +110,11 @@ def _words(element) -> list[str]:
 
 
 def html_words(path: Path) -> list[str]:
-    """Words of the page's article (title and body), footnote marks and back-links left out."""
+    """Words of the page's article (title and body), footnote marks, back-links and the trust
+    line (translated from..., reviewed by...) left out."""
     doc = lxml_html.fromstring(path.read_bytes())
     article = doc.find(".//article")
-    for el in article.xpath(".//sup[@class='fnref'] | .//a[@class='backlink']"):
+    for el in article.xpath(".//sup[@class='fnref'] | .//a[@class='backlink'] | .//p[@class='trust']"):
         el.drop_tree()
     return _words(article)
 

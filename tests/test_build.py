@@ -53,10 +53,14 @@ def test_build_publishes_gates_and_validates(project, runner):
     assert ar.getroottree().getroot().get("dir") == "rtl"
     assert set(ar.xpath("//link[@rel='alternate']/@hreflang")) == {"en", "es", "fr", "ar", "zh-Hans",
                                                                    "x-default"}
+    # the front page offers the languages with a published page (German is held back);
+    # each language home links to its published pages (the manager's matrix is status.html)
     index = lhtml.document_fromstring(files["index.html"][1])
-    links = index.xpath("//td/a/@href")
-    assert f"ar/{SLUG}.html" in links and f"de/{SLUG}.html" not in links
-    assert "held back" in index.text_content()
+    links = index.xpath("//main//a/@href")
+    assert "ar/index.html" in links and "de/index.html" not in links
+    assert "de/index.html" not in files
+    ar_home = lhtml.document_fromstring(files["ar/index.html"][1])
+    assert ar_home.xpath("//main//ul[@class='articles']//a/@href") == [f"{SLUG}.html"]
 
 
 def test_force_exports_held_back_with_warning_and_fallback(project, runner):
@@ -92,8 +96,12 @@ def test_second_build_writes_nothing_and_one_po_rewrites_one_language(project, r
     result = run_cli(runner, project, "build")
     after = _files(project)
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == [MANIFEST_NAME, f"es/{SLUG}.html", f"es/{SLUG}.txt", f"es/{SLUG}.xml"]
-    assert "3 file(s) written" in result.output
+    # the Spanish files, and the Spanish home (the title it lists changed)...
+    assert [name for name in changed if not name.startswith("pagefind/")] == [
+        MANIFEST_NAME, f"es/{SLUG}.html", f"es/{SLUG}.txt", f"es/{SLUG}.xml", "es/index.html"]
+    assert "4 file(s) written" in result.output
+    # ...and the search index, rebuilt (whole: Pagefind has no incremental mode) because a page changed
+    assert "pagefind/pagefind-entry.json" in changed
 
 
 def test_rejected_markup_is_warned_with_po_line(project, runner):
@@ -155,7 +163,8 @@ def test_removed_article_takes_its_exports_along(project, runner):
     write_po(project, "es", prefixed("ES"))
     run_cli(runner, project, "build", "--lang", "en")
     assert (project / "exports" / "en" / f"{SLUG}.html").exists()
-    assert sorted(p.name for p in (project / "exports").iterdir()) == [MANIFEST_NAME, "en", "index.html"]
+    assert sorted(p.name for p in (project / "exports").iterdir()) == [
+        MANIFEST_NAME, "en", "index.html", "pagefind", "search.js"]
     (project / "source" / f"{SLUG}.txt").unlink()
     (project / "source" / "other.txt").write_text("Other\n\nText here.\n", encoding="utf-8")
     run_cli(runner, project, "build", "--lang", "en")
@@ -173,7 +182,8 @@ def test_template_override_from_settings_rebuilds_pages(project, runner):
     result = run_cli(runner, project, "build", "--lang", "en")
     page = (project / "exports" / "en" / f"{SLUG}.html").read_text()
     assert "color: teal" in page and "margin-inline" not in page
-    assert "2 file(s) written" in result.output  # the page and the index; XML and text are unchanged
+    # the page, the front page and the English home; XML and text are unchanged
+    assert "3 file(s) written" in result.output
     assert not (project / "exports" / "en" / f"{SLUG}.xml.tmp").exists()
     toml.write_text(toml.read_text().replace('"site-templates"', '"missing"'))
     result = run_cli(runner, project, "build", expect=2)
@@ -237,7 +247,13 @@ def test_identity_round_trip_in_every_format(project, runner, name):
     en_html, es_html = ((out / lang / f"{slug}.html").read_text() for lang in ("en", "es"))
     page = lhtml.document_fromstring(es_html)
     assert not page.xpath("//span[@class='fallback']")
-    body = lambda doc: etree.tostring(doc.xpath("//main")[0])  # noqa: E731
+    def body(doc) -> bytes:
+        """The page's main content without the trust line (only translations have one)."""
+        main = doc.xpath("//main")[0]
+        for trust in main.xpath(".//p[@class='trust']"):
+            trust.getparent().remove(trust)
+        return etree.tostring(main)
+    assert page.xpath("//main//p[@class='trust']")
     assert body(page) == body(lhtml.document_fromstring(en_html))
     article = read_article(source / name, f"source/{name}")
     flat = " ".join(en_txt.split())
@@ -246,5 +262,6 @@ def test_identity_round_trip_in_every_format(project, runner, name):
     for unit in article_units(article):
         assert " ".join(plain_text(unit.text).split()) in flat, unit.id
         expected += len(lhtml.fragment_fromstring(f"<div>{unit.text}</div>").xpath(f".//*[{inline_tags}]"))
-    shown = page.xpath(f"//body//*[{inline_tags}][not(ancestor::nav[@class='languages'])]")
+    shown = page.xpath(f"//body//*[{inline_tags}][not(ancestor::nav[@class='languages'])]"
+                       "[not(ancestor::p[@class='trust'])][not(@class='skip')]")
     assert len(shown) == expected and (expected > 0 or name.endswith(".txt"))

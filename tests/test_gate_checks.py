@@ -93,8 +93,8 @@ def test_a_wrong_number_holds_the_page_back_keeps_the_last_one_and_force_publish
     page = _page_text(demo, "es")
     assert "más del 60%" in page and "70%" not in page
     assert (demo / "exports" / "es" / f"{SLUG}.xml").read_text("utf-8").count("70%") == 0
-    index = lhtml.document_fromstring((demo / "exports" / "index.html").read_bytes())
-    assert index.xpath(f"//td[@class='kept']/a[@href='es/{SLUG}.html']")     # still linked, marked
+    home = lhtml.document_fromstring((demo / "exports" / "es" / "index.html").read_bytes())
+    assert home.xpath(f"//main//a[@href='{SLUG}.html']")     # the kept page is still listed
 
     # status says the same
     status = run(runner, demo, "status").output
@@ -127,7 +127,7 @@ def test_without_an_earlier_page_none_is_written(runner, demo):
     assert "last published version" not in out
     assert not (demo / "exports" / "es").exists() or not list((demo / "exports" / "es").iterdir())
     index = lhtml.document_fromstring((demo / "exports" / "index.html").read_bytes())
-    assert f"es/{SLUG}.html" not in index.xpath("//td/a/@href")
+    assert "es/index.html" not in index.xpath("//main//a/@href")   # no Spanish page: no Spanish home
 
 
 def test_fixing_the_error_publishes_again(runner, demo):

@@ -34,6 +34,8 @@ def _print_report(report: BuildReport, root: Path) -> None:
         names = ", ".join(f"{r.lang}/{r.slug}" for r in last)
         echo(f"kept: {len(last)} held-back article-language(s) keep their last published "
              f"pages until what holds them back is fixed: {names}")
+    for note in report.notes:
+        echo(note)
     try:
         where = report.output.relative_to(root.resolve())
     except ValueError:

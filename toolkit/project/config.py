@@ -84,6 +84,20 @@ class ExportSettings:
 
 
 @dataclass
+class SiteSettings:
+    """``[site]``: the published web site (docs/export.md, "The site").
+
+    ``url`` is where ``exports/`` is served ("https://example.org/articles/"):
+    with it the build writes ``sitemap.xml`` and gives each page its canonical
+    URL and absolute ``hreflang`` alternates (links between pages stay
+    relative).  ``search`` builds a Pagefind index per language after the pages.
+    """
+
+    url: str = ""
+    search: bool = True
+
+
+@dataclass
 class SourceSettings:
     """``[sources]``: how much of a source file tmkit agrees to unpack.
 
@@ -120,6 +134,7 @@ class Config:
     checks: CheckSettings = field(default_factory=CheckSettings)
     sources: SourceSettings = field(default_factory=SourceSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
 
     # -- derived paths -------------------------------------------------------
     @property
@@ -206,7 +221,8 @@ class Config:
 
 
 _SECTIONS = {"tm": TMSettings, "publish": PublishSettings, "checks": CheckSettings,
-             "export": ExportSettings, "sources": SourceSettings}
+             "export": ExportSettings, "sources": SourceSettings,
+             "site": SiteSettings}
 
 
 def _line_of(text: str, key: str) -> Optional[int]:
@@ -356,6 +372,8 @@ def _validate(config: Config, text: str) -> None:
             check_url(config.tm.url)
         except URLProblem as exc:
             raise ConfigError(str(exc), *_url_source(path, text)) from None
+    if config.site.url:
+        _check_site_url(config.site.url, path, text)
     for key in ("docx_part_mib", "docx_total_mib"):
         if not 1 <= getattr(config.sources, key) <= 4096:
             raise ConfigError(f"'sources.{key}' must be between 1 and 4096 (MiB)", path, _line_of(text, key))
@@ -373,6 +391,20 @@ def _validate(config: Config, text: str) -> None:
         inside(config.root, config.tm.path)
     except Exception:
         raise ConfigError("'tm.path' leaves the project", path, _line_of(text, "path")) from None
+
+
+def _check_site_url(url: str, path: Path, text: str) -> None:
+    """``[site] url`` is an absolute http(s) URL without query or fragment (it prefixes every page)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("https", "http") or not parts.netloc or parts.query
+            or parts.fragment or any(c.isspace() or ord(c) < 32 for c in url)):
+        raise ConfigError("'site.url' must be the site's address, like \"https://example.org/articles/\"",
+                          path, _line_of(text, "url"))
 
 
 DEFAULT_CONFIG = """\

@@ -49,6 +49,8 @@ from toolkit.readers.sources import article_paths
 from toolkit.readers import read_article
 from toolkit.segment import segments_by_unit
 from toolkit.publish.signoff import SIGNOFF_SUFFIX
+from toolkit.publish.site import home_entry, write_site
+from toolkit.publish.trust import trust_for
 from toolkit.publish.writers import PageContext, Writer, get_writer, templates_digest
 
 MANIFEST_NAME = ".tmkit-manifest.json"
@@ -208,6 +210,8 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         "version": __version__, "code": code_fingerprint(), "source": source, "languages": config.languages,
         "segmentation": config.segmentation, "publish": asdict(config.publish),
         "text_width": config.export.text_width, "templates": templates_digest(override),
+        "site": config.site.url,       # canonical and hreflang URLs in every page
+
         "forced": targets if force else [],   # --force applies to the languages built
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
@@ -357,7 +361,8 @@ def _merge_all(plan: _Plan, path: Path, record: Optional[dict]
         before = record["langs"].get(lang, {}) if record else {}
         if not passed and lang not in plan.targets and record:
             forced = bool(before.get("forced")) and (plan.output / lang / f"{path.stem}.html").exists()
-        approved = gate.review.fingerprint if gate.review and gate.review.approved else ""
+        required = gate.review is not None and gate.review.required
+        approved = gate.review.fingerprint if required and gate.review.approved else ""
         kept = False
         if not (passed or forced) and _keeps_last(gate, before):
             # Held back for review or for check errors: the last pages that
@@ -381,7 +386,7 @@ def _keeps_last(gate, before: dict) -> bool:
     forced) stay: a correction that brings an error in must not take the
     correct page down, nor publish the error.
     """
-    if gate.review is not None and before.get("approved"):
+    if gate.review is not None and gate.review.required and before.get("approved"):
         return True
     last_good = (before.get("published") and not before.get("forced")) or before.get("kept")
     return bool(gate.check_errors) and bool(last_good)
@@ -402,12 +407,21 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
     published = [get_language(o.lang) for o in outcomes if o.published or o.kept]
     wanted = set(plan.targets) | ({plan.config.source_language} if plan.include_source else set())
     outputs = dict((record or {}).get("outputs", {}))
+    pages = dict((record or {}).get("pages", {}))
     for translated, outcome in zip(merged, outcomes):
         if outcome.lang not in wanted:
             continue
         language = get_language(outcome.lang)
+        trust = None
+        if translated is not None and not outcome.source:
+            trust = trust_for(plan.po_file(outcome.lang, slug)[0], translated.gate.review)
         page = PageContext(language, switcher(published, language), plan.config.source_language,
-                           plan.config.export.text_width, GENERATOR, plan.templates)
+                           plan.config.export.text_width, GENERATOR, plan.templates,
+                           trust=trust, site_url=plan.config.site.url)
+        if outcome.published:
+            pages[outcome.lang] = home_entry(translated, trust)
+        elif not outcome.kept:
+            pages.pop(outcome.lang, None)
         for writer in plan.writers:
             rel = f"{outcome.lang}/{slug}{writer.extension}"
             target = plan.output / rel
@@ -420,7 +434,8 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
                 outputs.pop(rel, None)
                 writes.remove(target)
     langs = {o.lang: asdict(o) for o in outcomes}
-    out = {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs}
+    out = {"slug": slug, "key": key, "title": _plain(title), "langs": langs, "outputs": outputs,
+           "pages": pages}
     if any(value is not None for value in checked.values()):
         out["checks"] = checked        # per language: [digest of PO + check inputs, error findings]
     return out
@@ -460,8 +475,8 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     paths = article_paths(config, list(slugs)) if slugs else every
     listing = _Listing(plan.output)
     po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
-    # With require_review a sign-off file is an input too: approving republishes.
-    names = [".po", SIGNOFF_SUFFIX] if config.publish.require_review else [".po"]
+    # A sign-off file is an input too: approving republishes (and the page names the reviewer).
+    names = [".po", SIGNOFF_SUFFIX]
 
     def changed() -> Iterator[tuple[Path, Optional[dict], str]]:
         """The articles to render, found while the first ones already render."""
@@ -492,8 +507,9 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
         report.articles += 1
     stale = _drop_stale(plan, records, {p.stem for p in every}, report)
     manifest_path = plan.output / MANIFEST_NAME
-    if rendered or stale or not manifest_path.exists() or not (plan.output / "index.html").exists():
-        _write_index(plan, records, report)
+    if any(w.name == "html" for w in plan.writers):
+        write_site(config, plan.output, records, plan.templates, report, GENERATOR)
+    if rendered or stale or not manifest_path.exists():
         data = json.dumps(manifest, sort_keys=True, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
         if not manifest_path.exists() or manifest_path.read_bytes() != data:
@@ -625,18 +641,3 @@ def _drop_stale(plan: _Plan, records: dict, slugs: set[str], report: BuildReport
             writes.remove(plan.output / rel)
         report.removed.extend(writes.removed)
     return stale
-
-
-def _write_index(plan: _Plan, records: dict, report: BuildReport) -> None:
-    from toolkit.publish.writers.html import render_index
-
-    if not any(w.name == "html" for w in plan.writers):
-        return
-    languages = [get_language(plan.config.source_language)] + [
-        get_language(t) for t in plan.all_targets if t not in PSEUDO_LANGUAGES]
-    entries = [records[slug] for slug in sorted(records)]
-    data = render_index(entries, languages, plan.templates, plan.config.name, GENERATOR)
-    target = plan.output / "index.html"
-    if not target.exists() or target.read_bytes() != data:
-        atomic_write_bytes(target, data)
-        report.written.append(target)

@@ -59,6 +59,7 @@ class BuildReport:
     removed: list[Path] = field(default_factory=list)
     articles: int = 0
     unchanged: int = 0                 # articles skipped because no input changed
+    notes: list[str] = field(default_factory=list)   # one line each: what the site lacks and why
 
     @property
     def held_back(self) -> list[ArticleLanguage]:
@@ -84,14 +85,16 @@ class BuildReport:
         """
         names = [f.name for f in fields(ArticleLanguage)]
         return {"output": os.fspath(self.output), "articles": self.articles, "fields": names,
-                "results": [[getattr(r, name) for name in names] for r in self.results]}
+                "results": [[getattr(r, name) for name in names] for r in self.results],
+                "notes": list(self.notes)}
 
     @classmethod
     def rerun(cls, stored: dict) -> "BuildReport":
         names = stored["fields"]
         return cls(Path(stored["output"]), [ArticleLanguage(**dict(zip(names, row)))
                                             for row in stored["results"]],
-                   articles=int(stored["articles"]), unchanged=int(stored["articles"]))
+                   articles=int(stored["articles"]), unchanged=int(stored["articles"]),
+                   notes=[str(n) for n in stored.get("notes", [])])
 
     def summary(self) -> list[LanguageSummary]:
         """Per language: articles published, held back, completeness (:data:`COMPLETENESS`).

@@ -35,6 +35,8 @@ class PageContext:
     text_width: int = 0
     generator: str = "tmkit"
     templates: Optional[Any] = None
+    trust: Optional[Any] = None        # toolkit.publish.trust.Trust of a translated page
+    site_url: str = ""                 # [site] url: canonical and hreflang URLs are absolute
 
 
 Render = Callable[[TranslatedArticle, PageContext], bytes]
@@ -73,6 +75,13 @@ def get_writer(name: str) -> Writer:
         return WRITERS[name]
     except KeyError:
         raise ConfigError(f"unknown export format '{name}' (known: {', '.join(WRITERS)})") from None
+
+
+def site_address(site_url: str, rel: str) -> str:
+    """The absolute URL of ``rel`` (a path inside ``exports/``) on the site at ``site_url``."""
+    from urllib.parse import quote
+
+    return site_url.rstrip("/") + "/" + quote(rel)
 
 
 def templates_digest(override: Optional[Path] = None) -> str:

@@ -20,9 +20,10 @@ from markupsafe import Markup, escape
 
 from toolkit.text import inline
 from toolkit.errors import ConfigError
-from toolkit.text.languages import Language
+from toolkit.text.languages import PSEUDO_LANGUAGES, Language
 from toolkit.model import BlockKind, TranslatedArticle, TranslatedBlock, TranslatedSegment
-from toolkit.publish.writers import TEMPLATE_DIR, PageContext
+from toolkit.publish.trust import json_ld, medical_web_page, trust_lines, words
+from toolkit.publish.writers import TEMPLATE_DIR, PageContext, site_address
 from toolkit.publish.writers.text import block_text
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -419,42 +420,36 @@ def render(article: TranslatedArticle, page: PageContext) -> bytes:
                 note["backlinks"] = notes.backlinks.get(note["number"], [])
 
     languages = [_language(alt, lang, article.slug) for alt in page.alternates]
+    site = page.site_url
+    absolute = [Fields(tag=alt.tag, href=site_address(site, f"{alt.tag}/{article.slug}.html") if site
+                       else _language(alt, lang, article.slug).href) for alt in page.alternates]
+    source = page.source_language
+    has_original = lang != source and any(a.tag == source for a in page.alternates)
+    original = page_href(source, article.slug) if has_original else ""
+    canonical = site_address(site, f"{lang}/{article.slug}.html") if site else ""
+    title_text = block_text(article.title)
+    trust = page.trust if lang != source else None
+    data = medical_web_page(title_text, lang, trust, canonical,
+                            site_address(site, f"{source}/{article.slug}.html") if site else original,
+                            source)
     context = {
         "lang": lang, "dir": page.language.dir, "slug": article.slug,
         "csp": CSP, "generator": page.generator,
         "title": title,
-        "title_text": block_text(article.title),
+        "title_text": title_text,
         "breadcrumb_label": (metas("breadcrumb_label") or [""])[0],
         "breadcrumb": metas("breadcrumb"), "section": metas("section"),
         "byline": metas("byline"), "aliases": metas("alias"),
         "languages": languages if len(languages) > 1 else [],
-        "alternates": [x for x in languages],
-        "x_default": page_href(page.source_language, article.slug)
-        if any(a.tag == page.source_language for a in page.alternates) else None,
+        "alternates": absolute,
+        "x_default": next((a.href for a in absolute if a.tag == source), None),
+        "canonical": canonical, "words": words(lang), "original": original,
+        "trust": trust_lines(trust, lang) if trust is not None else [],
+        "json_ld": json_ld(data),
+        # pseudo-language pages are layout tests: not in the search index
+        "searchable": lang not in PSEUDO_LANGUAGES,
         "groups": groups,
         "body": body_html(groups),
         "fallbacks": sum(s.is_fallback for b in article.walk() for s in b.segments),
     }
     return render_template(env, "article.html", context)
-
-
-def render_index(entries: list[dict], languages: list[Language], env: Optional[jinja2.Environment] = None,
-                 title: str = "", generator: str = "tmkit") -> bytes:
-    """``exports/index.html``: every article and language, with completeness.
-
-    ``entries`` are dicts with ``slug``, ``title`` and ``langs`` (tag ->
-    ``{"published": bool, "percent": float, "forced": bool}``).
-    """
-    env = env or environment()
-    rows = []
-    for entry in entries:
-        cells = []
-        for lang in languages:
-            info = entry["langs"].get(lang.tag)
-            cells.append(Fields(tag=lang.tag, info=Fields(**info) if info is not None else None,
-                                href=f"{quote(lang.tag)}/{quote(entry['slug'])}.html"))
-        rows.append(Fields(slug=entry["slug"], title=entry["title"], cells=cells))
-    columns = [Fields(tag=l.tag, name=l.native_name, english=l.english_name, dir=l.dir)
-               for l in languages]
-    return render_template(env, "index.html", {"title": title, "rows": rows, "columns": columns,
-                                                "csp": CSP, "generator": generator})
