@@ -39,13 +39,14 @@ from toolkit.checks.findings import Finding
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
-from toolkit.project.fsutil import atomic_write_bytes
+from toolkit.project.fsutil import AtomicBatch
 from toolkit.catalog.translated import entry_status
 from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
 from toolkit.text.inline import plain_text
 from toolkit.text.xmlchars import visible
 from toolkit.text.languages import Language, get_language
-from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
+from toolkit.readers.sources import article_paths
+from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, sources_with_catalogs
 from toolkit.tm.pretranslate import COMMENT_TAG
 from toolkit.publish.writers.html import CSP, environment, inline_html, render_template
 
@@ -137,7 +138,8 @@ def _tm_origin(entry: polib.POEntry) -> list[str]:
 
 
 def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Finding]) -> ReviewPage:
-    """The rows of one article-language; ``findings`` from :func:`run_checks` on it."""
+    """The rows of one article-language; ``findings`` from :func:`run_checks` on it
+    (those of other files are ignored: callers with many pages hand each its own)."""
     lines = msgstr_lines(catalog.po_path, catalog.po)
     by_line: dict[int, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -195,25 +197,32 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     """Write ``exports/review/<lang>/<slug>.html`` for ``slugs`` (default: every
     article with a PO file in ``lang``); returns the paths and what they show.
 
-    Every page is rendered before the first is written, so bad input (a
-    damaged PO or sign-off file) leaves no page half-updated.
+    Every page is rendered before the first is renamed into place, so bad
+    input (a damaged PO or sign-off file) leaves no page half-updated.
     """
     lang = config.target_language(lang)
-    wanted = list(slugs) if slugs else slugs_with_catalogs(config, lang)
-    catalogs = []
-    for slug in wanted:
+    # the source folder is listed once and each PO file parsed once (the checks reuse it):
+    # the cost grows with the number of articles, not with its square
+    paths = article_paths(config, list(slugs)) if slugs else sources_with_catalogs(config, lang)
+    catalogs: list[Optional[ReviewedCatalog]] = []
+    for path in paths:
         try:
-            catalogs.append(reviewed_catalog(config, lang, slug))
+            catalogs.append(reviewed_catalog(config, lang, path.stem, path))
         except CatalogError as exc:   # a broken PO file fails its own page only
             if isinstance(exc, SignOffError) or not broken.skip(exc):
                 raise
     wanted = [catalog.article.slug for catalog in catalogs]
-    findings = run_checks(config, [lang], wanted).findings if wanted else []
+    parsed = {(lang, c.article.slug): c.po for c in catalogs}
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in (run_checks(config, [lang], wanted, parsed).findings if wanted else []):
+        by_file[finding.path].append(finding)
     env = environment(_override(config))
-    rendered = []
-    for catalog in catalogs:
-        page = build_page(config, catalog, findings)
-        rendered.append((review_path(config, lang, page.slug), page, render_page(config, page, env)))
-    for path, _page, data in rendered:
-        atomic_write_bytes(path, data)
-    return [(path, page) for path, page, _ in rendered]
+    pages = []
+    with AtomicBatch() as batch:   # one disk sync; nothing renamed into place unless all rendered
+        for number, catalog in enumerate(catalogs):
+            catalogs[number] = None    # its parsed PO file is released once its page is written
+            page = build_page(config, catalog, by_file.get(catalog.po_shown, []))
+            path = review_path(config, lang, page.slug)
+            batch.add(path, render_page(config, page, env))   # to a temp file at once
+            pages.append((path, page))
+    return pages
