@@ -106,18 +106,11 @@ def _status_inputs(config, languages) -> tuple[list[str], list[str]]:
     """Folders and files whose change must redo a status: sources, every language's PO
     files and sign-offs, the settings, the glossary and the word list."""
     from toolkit.catalog.pseudo import resolve_languages
-    from toolkit.checks.proofread import words_path
-    from toolkit.project.fsutil import inside
+    from toolkit.checks.proofread import proofread_inputs
 
     tags = dict.fromkeys([*config.languages, *resolve_languages(config, list(languages))])
-    folders = [relative(config, config.source_path)]
+    folders, files = proofread_inputs(config)
     folders += [relative(config, config.po_file(tag, "-").parent) for tag in tags]
-    files = ["tmkit.toml"]
-    if config.checks.glossary:
-        files.append(relative(config, inside(config.root, config.checks.glossary)))
-    words = words_path(config)
-    if words is not None:
-        files.append(relative(config, words))
     return folders, files
 
 
