@@ -30,6 +30,7 @@ self-contained HTML page (``exports/status.html``).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import os
@@ -41,7 +42,7 @@ from typing import Optional, Sequence
 import click
 import polib
 from jinja2 import Environment, PackageLoader, select_autoescape
-from translate.tools.pocount import wordcount
+from translate.tools.pocount import wordcount as _wordcount
 
 from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
@@ -63,6 +64,9 @@ from toolkit.readers import read_article
 from toolkit.readers.sources import article_paths
 from toolkit.catalog.pseudo import resolve_languages
 from toolkit.segment import segments_by_unit
+
+#: pocount's word count, remembered per text: the same English is counted for every language.
+wordcount = functools.lru_cache(maxsize=1 << 16)(_wordcount)
 
 STATES = ("translated", "fuzzy", "untranslated", "rejected")
 #: What pocount and msgfmt distinguish: entries and words have no "rejected".
