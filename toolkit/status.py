@@ -35,7 +35,7 @@ import hashlib
 import io
 import os
 import statistics
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -378,7 +378,7 @@ def _article_status(config: Config, lang: str, slug: str, units, po: Optional[po
                            po is not None, review, characters)
     record = {"entries": entries.as_dict(), "places": places.as_dict(), "words": words.as_dict(),
               "target_words": target_words, "characters": characters, "catalog": po is not None,
-              "errors": [asdict(f) for f in held],
+              "errors": [f.as_dict() for f in held],
               "gate": [gate.total, gate.translated, gate.fuzzy, gate.rejected, gate.missing_required],
               "fingerprint": review.fingerprint,
               "hashes": review.hashes if review.signoff is not None else None}
