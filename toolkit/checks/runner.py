@@ -184,17 +184,18 @@ def language_checks(config: Config, lang: str, glossary: Optional[object] = None
 
 def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
                slugs: Optional[Sequence[str]] = None,
-               parsed: Optional[Mapping[tuple[str, str], polib.POFile]] = None) -> CheckReport:
+               known: Optional[Mapping[tuple[str, str], list[Entry]]] = None) -> CheckReport:
     """Check every translated entry of the selected PO files.
 
-    ``parsed`` holds PO files the caller has read already, by (language,
-    slug): they are not read a second time (``tmkit review`` parses each once).
+    ``known`` holds the translated entries (:func:`translated_entries`) of
+    PO files the caller has read already, by (language, slug): those files
+    are not read a second time (``tmkit review`` parses each once).
     """
     report = CheckReport()
     glossary = _glossary.load_glossary(config)
     wanted_slugs = [p.stem for p in article_paths(config, list(slugs) if slugs else None)]
     for lang in resolve_languages(config, languages):
-        catalogs = _catalog_entries(config, lang, wanted_slugs, parsed)
+        catalogs = _catalog_entries(config, lang, wanted_slugs, known)
         all_entries = [e for _, entries in catalogs for e in entries]
         checks = language_checks(config, lang, glossary, _medical.usual_ratio(all_entries))
         for slug, entries in catalogs:
@@ -209,10 +210,11 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
 
 
 def _catalog_entries(config: Config, lang: str, slugs: Sequence[str],
-                     parsed: Optional[Mapping[tuple[str, str], polib.POFile]] = None) -> list[tuple[str, list[Entry]]]:
+                     known: Optional[Mapping[tuple[str, str], list[Entry]]] = None
+                     ) -> list[tuple[str, list[Entry]]]:
     """(slug, translated entries) of each existing PO file of ``lang``; a broken one is left
     out when the command goes on past broken files (:mod:`toolkit.catalog.broken`).
-    ``parsed``: files already read, by (language, slug)."""
+    ``known``: the translated entries of files already read, by (language, slug)."""
     catalogs: list[tuple[str, list[Entry]]] = []
     folder = config.po_file(lang, "-").parent      # resolved once, not once per article
     for slug in slugs:
@@ -221,10 +223,10 @@ def _catalog_entries(config: Config, lang: str, slugs: Sequence[str],
             continue
         shown = relative(config, path)
         try:
-            po = (parsed or {}).get((lang, slug))
-            if po is None:
-                po = read_po(path, shown)
-            catalogs.append((slug, translated_entries(path, shown, po)))
+            found = (known or {}).get((lang, slug))
+            if found is None:
+                found = translated_entries(path, shown, read_po(path, shown))
+            catalogs.append((slug, found))
         except CatalogError as exc:   # a broken file fails alone (toolkit.catalog.broken)
             if not broken.skip(exc):
                 raise

@@ -37,7 +37,8 @@ from toolkit.catalog import broken
 from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding
 from toolkit.checks.pofiles import msgstr_lines
-from toolkit.checks.runner import run_checks
+from toolkit.checks.base import Entry
+from toolkit.checks.runner import run_checks, translated_entries
 from toolkit.project.config import Config
 from toolkit.project.fsutil import AtomicBatch
 from toolkit.catalog.translated import entry_status
@@ -99,6 +100,7 @@ class ReviewSegment:
     findings: list[Finding] = field(default_factory=list)
     tm_origin: list[str] = field(default_factory=list)
     changed: bool = False             # new or different since the last sign-off
+    line: int = 0                     # the msgstr line findings point at (0: no entry)
 
     @property
     def errors(self) -> int:
@@ -164,7 +166,7 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
                 segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
-                by_line.get(line, []), _tm_origin(entry), segment.id in changed))
+                by_line.get(line, []), _tm_origin(entry), segment.id in changed, line))
     return ReviewPage(get_language(catalog.lang), get_language(config.source_language),
                       catalog.article.slug, plain_text(catalog.article.title or catalog.article.slug),
                       catalog.po_shown, signoff_file(config, catalog.lang, catalog.article.slug)[1],
@@ -204,25 +206,28 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     # the source folder is listed once and each PO file parsed once (the checks reuse it):
     # the cost grows with the number of articles, not with its square
     paths = article_paths(config, list(slugs)) if slugs else sources_with_catalogs(config, lang)
-    catalogs: list[Optional[ReviewedCatalog]] = []
-    for path in paths:
+    pages: list[tuple[Path, ReviewPage]] = []
+    known: dict[tuple[str, str], list[Entry]] = {}
+    for path in paths:   # the rows of each page and the entries to check; the parsed PO is let go
         try:
-            catalogs.append(reviewed_catalog(config, lang, path.stem, path))
+            catalog = reviewed_catalog(config, lang, path.stem, path)
         except CatalogError as exc:   # a broken PO file fails its own page only
             if isinstance(exc, SignOffError) or not broken.skip(exc):
                 raise
-    wanted = [catalog.article.slug for catalog in catalogs]
-    parsed = {(lang, c.article.slug): c.po for c in catalogs}
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for finding in (run_checks(config, [lang], wanted, parsed).findings if wanted else []):
-        by_file[finding.path].append(finding)
+            continue
+        known[(lang, path.stem)] = translated_entries(catalog.po_path, catalog.po_shown, catalog.po)
+        page = build_page(config, catalog, [])
+        pages.append((review_path(config, lang, page.slug), page))
+    findings = run_checks(config, [lang], [p.slug for _, p in pages], known).findings if pages else []
+    del known
+    by_file: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in findings:
+        by_file[finding.path][finding.line].append(finding)
     env = environment(_override(config))
-    pages = []
     with AtomicBatch() as batch:   # one disk sync; nothing renamed into place unless all rendered
-        for number, catalog in enumerate(catalogs):
-            catalogs[number] = None    # its parsed PO file is released once its page is written
-            page = build_page(config, catalog, by_file.get(catalog.po_shown, []))
-            path = review_path(config, lang, page.slug)
+        for path, page in pages:
+            by_line = by_file.get(page.po_file, {})
+            for row in page.segments:
+                row.findings = list(by_line.get(row.line, [])) if row.line else []
             batch.add(path, render_page(config, page, env))   # to a temp file at once
-            pages.append((path, page))
     return pages
