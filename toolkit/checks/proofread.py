@@ -22,8 +22,10 @@ All source checks are warnings by default, so ``tmkit check --source`` exits
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -222,6 +224,8 @@ def proofread_inputs(config: Config) -> tuple[list[str], list[str]]:
         files.append(relative(config, inside(config.root, config.checks.glossary)))
     if config.checks.words:      # watched even while absent: its appearance is a change too
         files.append(relative(config, inside(config.root, config.checks.words)))
+    # tmkit's medical vocabulary (a data file, outside the code folders the stamps watch)
+    files.append(os.fspath(resources.files("toolkit.checks") / "vocabulary" / "medical.txt"))
     return folders, files
 
 
