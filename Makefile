@@ -36,10 +36,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The benchmarks of README's Performance table, each beside its anchor tool in the same run
-# (po4a, msgmerge --compendium: installed from Debian packages when missing).
+# (po4a, msgmerge --compendium: installed from Debian packages when missing; pocount
+# from translate-toolkit in the venv).
 bench: $(STAMP)
 	@bash dev/system-packages.sh --bench
 	$(BIN)/python benchmarks/pipeline_bench.py
+	$(BIN)/python benchmarks/daily_bench.py --articles 1000 4000
 	$(BIN)/python benchmarks/tm_bench.py --size 300000 --skip-tt
 
 # Newest versions that pyproject.toml allows, written to requirements.lock.

@@ -390,6 +390,9 @@ def test_extract_remembers_findings_of_unchanged_articles(runner, project):
     cache = project / ".tmkit" / "proofread-cache.json"
     assert json.loads(cache.read_text(encoding="utf-8"))["articles"][f"source/{SEED.name}"]["findings"]
     cache.write_text(cache.read_text(encoding="utf-8").replace("Assocition", "Cached"), encoding="utf-8")
+    again = run_cli(runner, project, "extract").stderr     # nothing changed: the stamp's findings,
+    assert "'Cached'" not in again and "'Assocition'" in again  # no article nor cache read (issue 23)
+    shutil.rmtree(project / ".tmkit" / "nochange")             # without the stamps: the per-article cache
     assert "'Cached'" in run_cli(runner, project, "extract").stderr          # really read from the cache
     (project / "words.txt").write_text("spinecare\n", encoding="utf-8")      # a new word list: proofread again
     second = run_cli(runner, project, "extract").stderr

@@ -30,7 +30,11 @@ self-contained HTML page (``exports/status.html``).
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import io
+import os
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -38,27 +42,31 @@ from typing import Optional, Sequence
 import click
 import polib
 from jinja2 import Environment, PackageLoader, select_autoescape
-from translate.tools.pocount import wordcount
+from translate.tools.pocount import wordcount as _wordcount
 
 from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_po
 from toolkit.errors import CatalogError
-from toolkit.checks.findings import Finding
+from toolkit.checks.findings import Finding, sort_findings
 from toolkit.checks.proofread import proofread_project
-from toolkit.checks.runner import run_checks
 from toolkit.project.config import Config
+from toolkit.project.filecache import FileCache, identity
 from toolkit.project.fsutil import atomic_write_text
 from toolkit.catalog.translated import catalog_index, entry_status
 from toolkit.publish.gate import GateResult, evaluate_gate
-from toolkit.publish.signoff import ReviewState, review_state
+from toolkit.publish.signoff import SIGNOFF_SUFFIX, ReviewState, read_signoff, review_state, signoff_file
 from toolkit.text.languages import get_language
 from toolkit.text.xmlchars import json_shown, shown
 from toolkit.text.scripts import character_count, unspaced
 from toolkit.model import SegmentStatus
 from toolkit.project.layout import relative
-from toolkit.readers.sources import iter_articles
+from toolkit.readers import read_article
+from toolkit.readers.sources import article_paths
 from toolkit.catalog.pseudo import resolve_languages
 from toolkit.segment import segments_by_unit
+
+#: pocount's word count, remembered per text: the same English is counted for every language.
+wordcount = functools.lru_cache(maxsize=1 << 16)(_wordcount)
 
 STATES = ("translated", "fuzzy", "untranslated", "rejected")
 #: What pocount and msgfmt distinguish: entries and words have no "rejected".
@@ -214,56 +222,188 @@ class StatusReport:
                 for reason in a.blockers]
 
 
+STATUS_CACHE = ".tmkit/status-cache.json"
+
+
 def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                    slugs: Optional[Sequence[str]] = None, with_checks: bool = True) -> StatusReport:
-    """Count segments and words per state for every language x article."""
+    """Count segments and words per state for every language x article.
+
+    Each article-language is computed from its source, PO and sign-off files
+    and remembered in ``.tmkit/status-cache.json`` by those files' identity
+    (:mod:`toolkit.project.filecache`): a daily status of an unchanged
+    project parses nothing.  The settings digest (``tmkit.toml``, glossary and
+    check settings, tmkit's code) invalidates every record at once.
+    """
     langs = resolve_languages(config, languages)
-    articles = list(iter_articles(config, list(slugs) if slugs else None))
-    findings = run_checks(config, langs, [a.slug for a in articles]).findings if with_checks else []
-    held: dict[tuple[str, str], list[Finding]] = {}
-    for finding in findings:       # what the build's gate holds back (hold_on_check_errors)
-        if finding.is_error:
-            held.setdefault((finding.lang, finding.slug), []).append(finding)
-    errors = {key: len(value) for key, value in held.items()}
-    source = (proofread_project(config, [a.slug for a in articles], use_cache=True).findings
-              if with_checks else [])
-    report = StatusReport(config.name, [a.slug for a in articles],
+    paths = article_paths(config, list(slugs) if slugs else None)
+    names = [p.stem for p in paths]
+    source = (proofread_project(config, names, use_cache=True).findings if with_checks else [])
+    report = StatusReport(config.name, names,
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
                            for t in langs], config.publish.min_translated,
                           config.publish.require_review, config.publish.hold_on_check_errors, source)
-    for article in articles:
-        units = segments_by_unit(article, config.segmentation)
+    cache = FileCache(config.root / STATUS_CACHE, _settings(config, with_checks))
+    checks = _Checks(config, with_checks)
+    # paths as strings: pathlib's joins cost more than the stat calls on a cached run
+    folders = {lang: os.fspath(config.po_file(lang, "-").parent) for lang in langs}
+    ratios = {lang: checks.ratio(lang, paths, folders[lang], cache) for lang in langs}
+    for path in paths:
+        slug, units = path.stem, None
+        source_id = identity(path)
         for language in report.languages:
-            path = config.po_file(language.lang, article.slug)
+            lang = language.lang
+            po_path = os.path.join(folders[lang], f"{slug}.po")
+            files = [source_id, identity(po_path),
+                     identity(os.path.join(folders[lang], f"{slug}{SIGNOFF_SUFFIX}"))]
+            stored = cache.get(f"{lang}/{slug}", files, ratios[lang])
+            if stored is not None:
+                try:
+                    language.articles.append(_from_record(config, lang, slug, stored))
+                    continue
+                except (KeyError, TypeError, ValueError):
+                    pass        # a damaged record: computed again
+            if units is None:
+                units = segments_by_unit(read_article(path, relative(config, path), config.sources),
+                                         config.segmentation)
             try:
-                po = read_po(path, relative(config, path)) if path.is_file() else None
+                po = read_po(Path(po_path), relative(config, Path(po_path))) if files[1] is not None else None
             except CatalogError as exc:   # reported by the caller; the rest goes on
                 if not broken.skip(exc):
                     raise
                 continue
-            index = catalog_index(po)
-            places = Tally()
-            statuses: dict[str, SegmentStatus] = {}
-            for _unit, unit_segments in units:
-                for segment in unit_segments:
-                    status = entry_status(index.get(segment.key), segment.text)
-                    statuses[segment.id] = status
-                    places.add(status.value)
-            if po is not None:
-                entries, words, target_words = count_entries(po)
-                characters = sum(character_count(t) for t in translated_targets(po))
-            else:
-                distinct = {s.key: s.text for _unit, unit_segments in units for s in unit_segments}
-                entries = Tally(untranslated=len(distinct))
-                words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
-                target_words = characters = 0
-            review = review_state(config, language.lang, article.slug, units, index)
-            gate = evaluate_gate(config, units, statuses, review,
-                                 held.get((language.lang, article.slug), []))
-            language.articles.append(ArticleStatus(
-                language.lang, article.slug, entries, places, words, target_words,
-                errors.get((language.lang, article.slug), 0), gate, po is not None, review, characters))
+            status, record = _article_status(config, lang, slug, units, po, checks, ratios[lang])
+            language.articles.append(status)
+            cache.put(f"{lang}/{slug}", files, record, ratios[lang])
+    if not slugs and not languages:
+        cache.keep_only({f"{lang}/{slug}" for lang in langs for slug in names})
+    cache.save()
     return report
+
+
+def _settings(config: Config, with_checks: bool) -> str:
+    """Everything besides the three files of an article-language that decides its status."""
+    from toolkit.project.nochange import code_fingerprint
+    from toolkit.checks.runner import gate_inputs
+
+    digest = hashlib.sha256()
+    for part in (config.path.read_bytes() if config.path.is_file() else b"-",
+                 gate_inputs(config).encode(), code_fingerprint().encode(), str(with_checks).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+class _Checks:
+    """The error-level checks of each language, made when first needed (what the gate holds back)."""
+
+    def __init__(self, config: Config, enabled: bool) -> None:
+        self.config, self.enabled = config, enabled
+        self._made: dict[str, object] = {}
+        self._glossary: object = None
+
+    def needs_ratio(self, lang: str) -> bool:
+        from toolkit.checks.runner import gate_needs_ratio
+
+        return self.enabled and gate_needs_ratio(self.config, lang)
+
+    def ratio(self, lang: str, paths: Sequence[Path], folder: str, cache: FileCache) -> Optional[float]:
+        """The language's usual length ratio when an error-level check needs it (as ``tmkit check``
+        computes it over the selected articles), from each file's cached ratios where it can."""
+        if not self.needs_ratio(lang):
+            return None
+        from toolkit.checks.medical import LENGTH_MIN_SAMPLES, length_ratio
+        from toolkit.checks.runner import translated_entries
+
+        found: list[float] = []
+        for path in paths:
+            po_path = Path(folder, f"{path.stem}.po")
+            files = [identity(po_path)]
+            stored = cache.get(f"ratios:{lang}/{path.stem}", files)
+            if stored is None:
+                stored = []
+                if files[0] is not None:
+                    try:
+                        shown = relative(self.config, po_path)
+                        entries = translated_entries(po_path, shown, read_po(po_path, shown))
+                    except CatalogError as exc:
+                        if not broken.skip(exc):
+                            raise
+                        continue
+                    stored = [r for r in map(length_ratio, entries) if r is not None]
+                cache.put(f"ratios:{lang}/{path.stem}", files, stored)
+            found += stored
+        return statistics.median(found) if len(found) >= LENGTH_MIN_SAMPLES else None
+
+    def errors(self, lang: str, po_path: Path, po: polib.POFile, slug: str, ratio: Optional[float]
+               ) -> list[Finding]:
+        """The error-level findings of one parsed PO file, in file order."""
+        if not self.enabled:
+            return []
+        from toolkit.checks import glossary as _glossary
+        from toolkit.checks.runner import language_checks, translated_entries
+
+        if lang not in self._made:
+            if self._glossary is None:
+                self._glossary = _glossary.load_glossary(self.config) or False
+            self._made[lang] = language_checks(self.config, lang, self._glossary or None, ratio,
+                                               only_errors=True)
+        shown = relative(self.config, po_path)
+        found = self._made[lang].entries(translated_entries(po_path, shown, po), slug)[1]
+        return sort_findings(f for f in found if f.is_error)
+
+
+def _article_status(config: Config, lang: str, slug: str, units, po: Optional[polib.POFile],
+                    checks: _Checks, ratio: Optional[float]) -> tuple[ArticleStatus, dict]:
+    """One article-language computed from its files, and its record for the cache."""
+    index = catalog_index(po)
+    places = Tally()
+    statuses: dict[str, SegmentStatus] = {}
+    for _unit, unit_segments in units:
+        for segment in unit_segments:
+            status = entry_status(index.get(segment.key), segment.text)
+            statuses[segment.id] = status
+            places.add(status.value)
+    if po is not None:
+        entries, words, target_words = count_entries(po)
+        characters = sum(character_count(t) for t in translated_targets(po))
+    else:
+        distinct = {s.key: s.text for _unit, unit_segments in units for s in unit_segments}
+        entries = Tally(untranslated=len(distinct))
+        words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
+        target_words = characters = 0
+    review = review_state(config, lang, slug, units, index)
+    held = checks.errors(lang, config.po_file(lang, slug), po, slug, ratio) if po is not None else []
+    gate = evaluate_gate(config, units, statuses, review, held)
+    status = ArticleStatus(lang, slug, entries, places, words, target_words, len(held), gate,
+                           po is not None, review, characters)
+    record = {"entries": entries.as_dict(), "places": places.as_dict(), "words": words.as_dict(),
+              "target_words": target_words, "characters": characters, "catalog": po is not None,
+              "errors": [f.as_dict() for f in held],
+              "gate": [gate.total, gate.translated, gate.fuzzy, gate.rejected, gate.missing_required],
+              "fingerprint": review.fingerprint,
+              "hashes": review.hashes if review.signoff is not None else None}
+    return status, record
+
+
+def _tally(counts: dict) -> Tally:
+    return Tally(counts["translated"], counts["fuzzy"], counts["untranslated"], counts.get("rejected", 0))
+
+
+def _from_record(config: Config, lang: str, slug: str, record: dict) -> ArticleStatus:
+    """An article-language as the cache remembers it; the sign-off file is read again (its
+    identity is part of the record's key, so it says what it said then)."""
+    signoff = None
+    if record["hashes"] is not None:
+        signoff = read_signoff(*signoff_file(config, lang, slug), lang, slug)
+    review = ReviewState(config.publish.require_review, record["fingerprint"], record["hashes"] or {},
+                         signoff)
+    held = [Finding(**f) for f in record["errors"]]
+    total, translated, fuzzy, rejected, missing = record["gate"]
+    gate = GateResult(total, translated, fuzzy, rejected, config.publish.min_translated, list(missing),
+                      review, held if config.publish.hold_on_check_errors else [])
+    return ArticleStatus(lang, slug, _tally(record["entries"]), _tally(record["places"]),
+                         _tally(record["words"]), record["target_words"], len(held), gate,
+                         record["catalog"], review, record["characters"])
 
 
 def entry_state(entry: polib.POEntry) -> str:

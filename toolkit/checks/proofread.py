@@ -22,8 +22,10 @@ All source checks are warnings by default, so ``tmkit check --source`` exits
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -180,8 +182,16 @@ def _raw_text(path: Path) -> str:
         return ""
 
 
-def proofread_article(config: Config, path: Path, env: SourceEnv) -> CachedArticle:
-    """Check one article: its findings (as dicts, sorted) and what was looked at."""
+def proofread_article(config: Config, path: Path, env: SourceEnv,
+                      said: Optional[dict[tuple[str, str], list]] = None) -> CachedArticle:
+    """Check one article: its findings (as dicts, sorted) and what was looked at.
+
+    ``said``: what each check said of each text so far in this run, by (check,
+    plain text).  A source check sees only the text and the environment
+    (never its place), so a sentence or footer shared by a thousand articles
+    is checked once; only the line of each finding is found per article.
+    """
+    said = {} if said is None else said
     shown = relative(config, path)
     article = read_article(path, shown, config.sources)
     names = enabled_source_checks(config, article.slug)
@@ -194,11 +204,29 @@ def proofread_article(config: Config, path: Path, env: SourceEnv) -> CachedArtic
         units += 1
         words += len(text.text.split())
         for name in names:
-            for problem in SOURCE_CHECKS[name].function(text, env):
+            problems = said.get((name, text.text))
+            if problems is None:
+                problems = said[(name, text.text)] = SOURCE_CHECKS[name].function(text, env)
+            for problem in problems:
                 found.append(Finding(shown, lines.line_of(problem, text), name,
                                      problem.severity or severities[name], problem.message,
                                      config.source_language, article.slug))
     return CachedArticle("", [f.as_dict() for f in sort_findings(found)], units, words)
+
+
+def proofread_inputs(config: Config) -> tuple[list[str], list[str]]:
+    """(folders, files) whose change can change the findings, as the no-change stamps of
+    ``extract``'s proofreading and ``status`` watch them (:mod:`toolkit.project.nochange`):
+    the articles, the settings, the glossary and the word list."""
+    folders = [relative(config, config.source_path)]
+    files = ["tmkit.toml"]
+    if config.checks.glossary:
+        files.append(relative(config, inside(config.root, config.checks.glossary)))
+    if config.checks.words:      # watched even while absent: its appearance is a change too
+        files.append(relative(config, inside(config.root, config.checks.words)))
+    # tmkit's medical vocabulary (a data file, outside the code folders the stamps watch)
+    files.append(os.fspath(resources.files("toolkit.checks") / "vocabulary" / "medical.txt"))
+    return folders, files
 
 
 def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
@@ -216,6 +244,7 @@ def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
         glossary = inside(config.root, config.checks.glossary) if config.checks.glossary else None
         cache = ProofreadCache(config, fingerprint(config, [words_path(config), glossary]))
     env: Optional[SourceEnv] = None
+    said: dict[tuple[str, str], list] = {}
     report = SourceReport()
     for path in paths:
         shown = relative(config, path)
@@ -224,7 +253,7 @@ def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
         if result is None:
             if env is None:   # the dictionary loads only when an article needs reading
                 env = source_env(config, with_speller="spelling" in wanted)
-            result = proofread_article(config, path, env)
+            result = proofread_article(config, path, env, said)
             result.source = source
             if cache is not None:
                 cache.put(shown, result)

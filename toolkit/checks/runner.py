@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import polib
 
@@ -183,13 +183,19 @@ def language_checks(config: Config, lang: str, glossary: Optional[object] = None
 
 
 def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
-               slugs: Optional[Sequence[str]] = None) -> CheckReport:
-    """Check every translated entry of the selected PO files."""
+               slugs: Optional[Sequence[str]] = None,
+               known: Optional[Mapping[tuple[str, str], list[Entry]]] = None) -> CheckReport:
+    """Check every translated entry of the selected PO files.
+
+    ``known`` holds the translated entries (:func:`translated_entries`) of
+    PO files the caller has read already, by (language, slug): those files
+    are not read a second time (``tmkit review`` parses each once).
+    """
     report = CheckReport()
     glossary = _glossary.load_glossary(config)
     wanted_slugs = [p.stem for p in article_paths(config, list(slugs) if slugs else None)]
     for lang in resolve_languages(config, languages):
-        catalogs = _catalog_entries(config, lang, wanted_slugs)
+        catalogs = _catalog_entries(config, lang, wanted_slugs, known)
         all_entries = [e for _, entries in catalogs for e in entries]
         checks = language_checks(config, lang, glossary, _medical.usual_ratio(all_entries))
         for slug, entries in catalogs:
@@ -203,17 +209,24 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
     return report
 
 
-def _catalog_entries(config: Config, lang: str, slugs: Sequence[str]) -> list[tuple[str, list[Entry]]]:
+def _catalog_entries(config: Config, lang: str, slugs: Sequence[str],
+                     known: Optional[Mapping[tuple[str, str], list[Entry]]] = None
+                     ) -> list[tuple[str, list[Entry]]]:
     """(slug, translated entries) of each existing PO file of ``lang``; a broken one is left
-    out when the command goes on past broken files (:mod:`toolkit.catalog.broken`)."""
+    out when the command goes on past broken files (:mod:`toolkit.catalog.broken`).
+    ``known``: the translated entries of files already read, by (language, slug)."""
     catalogs: list[tuple[str, list[Entry]]] = []
+    folder = config.po_file(lang, "-").parent      # resolved once, not once per article
     for slug in slugs:
-        path = config.po_file(lang, slug)
+        path = folder / f"{slug}.po"
         if not path.is_file():
             continue
         shown = relative(config, path)
         try:
-            catalogs.append((slug, translated_entries(path, shown, read_po(path, shown))))
+            found = (known or {}).get((lang, slug))
+            if found is None:
+                found = translated_entries(path, shown, read_po(path, shown))
+            catalogs.append((slug, found))
         except CatalogError as exc:   # a broken file fails alone (toolkit.catalog.broken)
             if not broken.skip(exc):
                 raise

@@ -44,15 +44,32 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
     echo(f"{report.total} templates, {report.entries} entries: "
          f"{len(report.written)} written, {report.unchanged} unchanged")
     if source_checks:
-        from toolkit.checks.proofread import proofread_project
-
-        findings = proofread_project(project.config, list(slugs) or None, use_cache=True).findings
+        findings = _proofread(project, slugs)
         shown = findings if verbose else findings[:EXTRACT_FINDINGS_SHOWN]
         for finding in shown:
-            echo(finding.format(), err=True)
+            echo(finding, err=True)
         if len(shown) < len(findings):
             echo(f"tmkit: warning: {len(findings) - len(shown)} more findings in the English "
                  "(all with -v, or 'tmkit check --source')", err=True)
+
+
+def _proofread(project: ProjectContext, slugs: tuple[str, ...]) -> list[str]:
+    """The proofreading findings of the English, formatted, under a no-change stamp of their
+    own (:mod:`toolkit.project.nochange`): with the articles, settings, glossary and word
+    list unchanged, the stored findings are printed again and nothing is read."""
+    from toolkit.project.nochange import Stamp, command_key
+
+    stamp = Stamp(project.root, command_key("extract-proofread", slugs))
+    stored = stamp.replay()
+    if stored is not None:
+        return list(stored["findings"])
+    from toolkit.checks.proofread import proofread_inputs, proofread_project
+
+    stamp.begin(*proofread_inputs(project.config))
+    findings = [f.format() for f in
+                proofread_project(project.config, list(slugs) or None, use_cache=True).findings]
+    stamp.finish({"findings": findings}, [])
+    return findings
 
 
 @click.command("update")

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import click
 
-from toolkit.checks.runner import run_checks
 from toolkit.errors import TmkitError
 from toolkit.cli import echo, echo_block, echo_rewrites, pass_project
-from toolkit.catalog.pseudo import make_pseudo
 from toolkit.project.layout import relative
-from toolkit.status import RENDERERS, compute_status, write_html
 from toolkit.text.xmlchars import json_shown
 
 _lang_option = click.option("--lang", "languages", multiple=True, metavar="TAG",
@@ -35,6 +32,8 @@ def check_command(ctx: click.Context, project, languages, slugs, fmt: str, sourc
 
         report = proofread_project(project.config, list(slugs))
     else:
+        from toolkit.checks.runner import run_checks
+
         report = run_checks(project.config, list(languages), list(slugs))
     if fmt == "json":
         echo_block(json_shown(report.as_dict()))
@@ -62,17 +61,57 @@ def _check_hints(config, report, source: bool) -> list[str]:
 @click.command("status")
 @_lang_option
 @_article_option
-@click.option("--format", "fmt", type=click.Choice(list(RENDERERS)), default="table", show_default=True,
-              help="html writes exports/status.html.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
+              show_default=True, help="html writes exports/status.html.")
 @pass_project
 def status_command(project, languages, slugs, fmt: str) -> None:
     """Completeness per language and article, and what blocks publishing."""
+    stamp = _status_stamp(project.root, languages, slugs, fmt)
+    stored = stamp.replay() if stamp is not None else None
+    if stored is not None:      # nothing it reads changed since the last run: its output again
+        echo_block(stored["output"])
+        return
+    from toolkit.catalog import broken
+    from toolkit.status import RENDERERS, compute_status, write_html
+
     config = project.config
+    if stamp is not None:
+        stamp.begin(*_status_inputs(config, languages))
     report = compute_status(config, list(languages), list(slugs))
     if fmt == "html":
         echo(f"wrote {relative(config, write_html(config, report))}")
-    else:
-        echo_block(RENDERERS[fmt](report))
+        return
+    output = RENDERERS[fmt](report)
+    echo_block(output)
+    if stamp is not None and not broken.found():
+        stamp.finish({"output": output}, [])
+
+
+def _status_stamp(root, languages, slugs, fmt: str):
+    """The no-change stamp of a status rendering (:mod:`toolkit.project.nochange`): a daily
+    status of an unchanged project prints the stored output without reading settings or
+    catalogs.  The table's width depends on the terminal, so the key holds it; ``html``
+    writes a file and is always made afresh."""
+    if fmt == "html":
+        return None
+    import shutil
+
+    from toolkit.project.nochange import Stamp, command_key
+
+    columns = str(shutil.get_terminal_size((80, 24)).columns) if fmt == "table" else ""
+    return Stamp(root, command_key("status", languages, slugs, [fmt, columns]))
+
+
+def _status_inputs(config, languages) -> tuple[list[str], list[str]]:
+    """Folders and files whose change must redo a status: sources, every language's PO
+    files and sign-offs, the settings, the glossary and the word list."""
+    from toolkit.catalog.pseudo import resolve_languages
+    from toolkit.checks.proofread import proofread_inputs
+
+    tags = dict.fromkeys([*config.languages, *resolve_languages(config, list(languages))])
+    folders, files = proofread_inputs(config)
+    folders += [relative(config, config.po_file(tag, "-").parent) for tag in tags]
+    return folders, files
 
 
 @click.command("pseudo")
@@ -86,6 +125,8 @@ def pseudo_command(ctx: click.Context, project, lang: str, slugs) -> None:
 
     A file someone saved during the run is left as saved, with a warning (exit 1).
     """
+    from toolkit.catalog.pseudo import make_pseudo
+
     config = project.config
     report = make_pseudo(config, lang, list(slugs))
     for path in report.files:

@@ -135,6 +135,9 @@ class Config:
     sources: SourceSettings = field(default_factory=SourceSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    #: (root, po_dir, lang) -> the language's PO folder, resolved and checked once per process:
+    #: commands ask for thousands of PO files, and resolving each path walked the tree again.
+    _po_folders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- derived paths -------------------------------------------------------
     @property
@@ -172,8 +175,12 @@ class Config:
     def po_file(self, lang: str, slug: str) -> Path:
         """``po/<lang>/<slug>.po``; the language folder checked to stay inside ``po/``
         (tags are validated where they enter, this is the last line of defence)."""
-        inside(self.po_path, lang)
-        return self.po_path / lang / f"{slug}.po"
+        key = (self.root, self.po_dir, lang)
+        folder = self._po_folders.get(key)
+        if folder is None:
+            inside(self.po_path, lang)
+            folder = self._po_folders[key] = self.po_path / lang
+        return folder / f"{slug}.po"
 
     def language(self, tag: str) -> Language:
         """The language, with this project's ``plural_forms`` override if it has one."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import polib
 
@@ -42,10 +42,16 @@ class ReviewedCatalog:
         return catalog_index(self.po)
 
 
-def reviewed_catalog(config: Config, lang: str, slug: str) -> ReviewedCatalog:
-    """Read ``source/<slug>.*`` and ``po/<lang>/<slug>.po`` (which must exist)."""
+def reviewed_catalog(config: Config, lang: str, slug: str, path: Optional[Path] = None) -> ReviewedCatalog:
+    """Read ``source/<slug>.*`` and ``po/<lang>/<slug>.po`` (which must exist).
+
+    ``path`` is the article's source file when the caller has listed the
+    source folder already (:func:`article_paths`): listing it once per
+    article made a review of N articles cost N listings of N files.
+    """
     lang = config.target_language(lang)
-    (path,) = article_paths(config, [slug])
+    if path is None:
+        (path,) = article_paths(config, [slug])
     article = read_article(path, relative(config, path), config.sources)
     units = segments_by_unit(article, config.segmentation)
     po_path = config.po_file(lang, slug)
@@ -70,7 +76,14 @@ def signed_off_segments(config: Config, lang: str, slug: str) -> set[str]:
     return reviewed_catalog(config, lang, slug).review.covered_segments()
 
 
-def slugs_with_catalogs(config: Config, lang: str) -> list[str]:
-    """Articles that have a PO file in ``lang`` (what ``tmkit review --lang`` covers)."""
+def sources_with_catalogs(config: Config, lang: str, slugs: Optional[Sequence[str]] = None) -> list[Path]:
+    """Source files of the articles (``slugs``, default all) that have a PO file in ``lang``.
+
+    The language folder is resolved once (:meth:`Config.po_file` checks it
+    stays inside ``po/``); the slugs come from the source listing.
+    """
     lang = config.target_language(lang)
-    return [p.stem for p in article_paths(config) if config.po_file(lang, p.stem).is_file()]
+    folder = config.po_file(lang, "-").parent
+    return [p for p in article_paths(config, list(slugs) if slugs else None)
+            if (folder / f"{p.stem}.po").is_file()]
+

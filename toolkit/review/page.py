@@ -37,15 +37,17 @@ from toolkit.catalog import broken
 from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding
 from toolkit.checks.pofiles import msgstr_lines
-from toolkit.checks.runner import run_checks
+from toolkit.checks.base import Entry
+from toolkit.checks.runner import run_checks, translated_entries
 from toolkit.project.config import Config
-from toolkit.project.fsutil import atomic_write_bytes
+from toolkit.project.fsutil import AtomicBatch
 from toolkit.catalog.translated import entry_status
 from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
 from toolkit.text.inline import plain_text
 from toolkit.text.xmlchars import visible
 from toolkit.text.languages import Language, get_language
-from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, slugs_with_catalogs
+from toolkit.readers.sources import article_paths
+from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, sources_with_catalogs
 from toolkit.tm.pretranslate import COMMENT_TAG
 from toolkit.publish.writers.html import CSP, environment, inline_html, render_template
 
@@ -98,6 +100,7 @@ class ReviewSegment:
     findings: list[Finding] = field(default_factory=list)
     tm_origin: list[str] = field(default_factory=list)
     changed: bool = False             # new or different since the last sign-off
+    line: int = 0                     # the msgstr line findings point at (0: no entry)
 
     @property
     def errors(self) -> int:
@@ -137,7 +140,8 @@ def _tm_origin(entry: polib.POEntry) -> list[str]:
 
 
 def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Finding]) -> ReviewPage:
-    """The rows of one article-language; ``findings`` from :func:`run_checks` on it."""
+    """The rows of one article-language; ``findings`` from :func:`run_checks` on it
+    (those of other files are ignored: callers with many pages hand each its own)."""
     lines = msgstr_lines(catalog.po_path, catalog.po)
     by_line: dict[int, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -162,7 +166,7 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
                 segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
-                by_line.get(line, []), _tm_origin(entry), segment.id in changed))
+                by_line.get(line, []), _tm_origin(entry), segment.id in changed, line))
     return ReviewPage(get_language(catalog.lang), get_language(config.source_language),
                       catalog.article.slug, plain_text(catalog.article.title or catalog.article.slug),
                       catalog.po_shown, signoff_file(config, catalog.lang, catalog.article.slug)[1],
@@ -195,25 +199,35 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     """Write ``exports/review/<lang>/<slug>.html`` for ``slugs`` (default: every
     article with a PO file in ``lang``); returns the paths and what they show.
 
-    Every page is rendered before the first is written, so bad input (a
-    damaged PO or sign-off file) leaves no page half-updated.
+    Every page is rendered before the first is renamed into place, so bad
+    input (a damaged PO or sign-off file) leaves no page half-updated.
     """
     lang = config.target_language(lang)
-    wanted = list(slugs) if slugs else slugs_with_catalogs(config, lang)
-    catalogs = []
-    for slug in wanted:
+    # the source folder is listed once and each PO file parsed once (the checks reuse it):
+    # the cost grows with the number of articles, not with its square
+    paths = article_paths(config, list(slugs)) if slugs else sources_with_catalogs(config, lang)
+    pages: list[tuple[Path, ReviewPage]] = []
+    known: dict[tuple[str, str], list[Entry]] = {}
+    for path in paths:   # the rows of each page and the entries to check; the parsed PO is let go
         try:
-            catalogs.append(reviewed_catalog(config, lang, slug))
+            catalog = reviewed_catalog(config, lang, path.stem, path)
         except CatalogError as exc:   # a broken PO file fails its own page only
             if isinstance(exc, SignOffError) or not broken.skip(exc):
                 raise
-    wanted = [catalog.article.slug for catalog in catalogs]
-    findings = run_checks(config, [lang], wanted).findings if wanted else []
+            continue
+        known[(lang, path.stem)] = translated_entries(catalog.po_path, catalog.po_shown, catalog.po)
+        page = build_page(config, catalog, [])
+        pages.append((review_path(config, lang, page.slug), page))
+    findings = run_checks(config, [lang], [p.slug for _, p in pages], known).findings if pages else []
+    del known
+    by_file: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in findings:
+        by_file[finding.path][finding.line].append(finding)
     env = environment(_override(config))
-    rendered = []
-    for catalog in catalogs:
-        page = build_page(config, catalog, findings)
-        rendered.append((review_path(config, lang, page.slug), page, render_page(config, page, env)))
-    for path, _page, data in rendered:
-        atomic_write_bytes(path, data)
-    return [(path, page) for path, page, _ in rendered]
+    with AtomicBatch() as batch:   # one disk sync; nothing renamed into place unless all rendered
+        for path, page in pages:
+            by_line = by_file.get(page.po_file, {})
+            for row in page.segments:
+                row.findings = list(by_line.get(row.line, [])) if row.line else []
+            batch.add(path, render_page(config, page, env))   # to a temp file at once
+    return pages

@@ -133,9 +133,16 @@ def line_pieces(text: str, lang: str = "") -> list[str]:
     return pieces
 
 
+@lru_cache(maxsize=1 << 16)
 def character_count(text: str) -> int:
     """Letters, marks and digits as a reader counts them: grapheme clusters,
-    not spaces or punctuation (Thai ``ที่`` is one, not three code points)."""
+    not spaces or punctuation (Thai ``ที่`` is one, not three code points).
+
+    Remembered per text (a footer's translation is counted once for a
+    thousand articles); ASCII text has one code point per cluster, so its
+    letters and digits are counted without ICU."""
     if not text:
         return 0
+    if text.isascii():
+        return sum(map(str.isalnum, text))
     return sum(1 for g in CharacterBreaker(text, "en") if unicodedata.category(g[0])[0] in "LMN")
