@@ -72,6 +72,8 @@ class CheckSettings:
     words: str = DEFAULT_WORDS        # project word list for the spelling check
     source_disable: list[str] = field(default_factory=list)
     source_per_article: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: The school grade patient materials aim at: ``readability`` warns above it.
+    max_grade: float = 8.0
 
 
 @dataclass
