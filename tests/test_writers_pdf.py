@@ -161,3 +161,17 @@ def test_without_pango_the_build_writes_everything_else_and_says_what_to_install
         for ext in (".html", ".xml", ".txt"):
             assert (exports / lang / f"{SLUG}{ext}").is_file()
     assert (exports / "index.html").is_file()
+
+
+def test_the_reviewers_name_is_text_in_the_handout(tmp_path):
+    """Sign-off files are committed by hand too: the name is escaped, never markup."""
+    _need_tools()
+    from click.testing import CliRunner
+
+    root = clone_demo(tmp_path / "demo", handouts=True)
+    runner = CliRunner()
+    name = '<b style="color:red">Dr "X"</b> & <img src="http://127.0.0.1:9/x.png">'
+    run_cli(runner, root, "review", "approve", "--lang", "es", "--article", SLUG, "--by", name)
+    run_cli(runner, root, "build", "--lang", "es", "--format", "pdf")
+    text = pdf_text(root / "exports" / "es" / f"{SLUG}.pdf")
+    assert f"Medically reviewed by {name}" in " ".join(text.split())
