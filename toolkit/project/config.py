@@ -430,8 +430,11 @@ disable = []
 # for the spelling check; checks not run on the English.
 words = "words.txt"
 source_disable = []
+# The school grade patient materials aim at: check --source warns above it (readability).
+max_grade = 8
 
 [export]
+# Also "pdf" and "pdf-bilingual": printable handouts (needs Pango; docs/export.md).
 formats = ["html", "xml", "txt"]
 text_width = 0
 """
