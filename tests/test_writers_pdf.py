@@ -148,8 +148,11 @@ def test_without_pango_the_build_writes_everything_else_and_says_what_to_install
         "from toolkit.cli import main\n"
         "sys.argv = ['tmkit', '-C', sys.argv[1], 'build']\n"
         "main()\n")
-    done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True,
-                          timeout=300, cwd=REPO, env={**os.environ, "TMKIT_DEBUG": ""})
+    def without_pango() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True,
+                              timeout=300, cwd=REPO, env={**os.environ, "TMKIT_DEBUG": ""})
+
+    done = without_pango()
     assert done.returncode == 0, done.stderr
     notes = [line for line in done.stderr.splitlines() if "pdf" in line]
     assert len(notes) == 1, done.stderr
@@ -161,6 +164,15 @@ def test_without_pango_the_build_writes_everything_else_and_says_what_to_install
         for ext in (".html", ".xml", ".txt"):
             assert (exports / lang / f"{SLUG}{ext}").is_file()
     assert (exports / "index.html").is_file()
+    # Again: still said (no "nothing to do" replayed without it)...
+    assert "pdf, pdf-bilingual not written" in without_pango().stderr
+    # ...and once Pango is there, the next build writes the handouts, and only them.
+    from click.testing import CliRunner
+
+    result = run_cli(CliRunner(), root, "build")
+    assert "not written" not in result.output
+    assert (exports / "es" / f"{SLUG}.pdf").is_file() and (exports / "es" / f"{SLUG}.en-es.pdf").is_file()
+    assert re.search(r"^9 file\(s\) written", result.output, re.M), result.output   # en 1, es fr ar zh-Hans 2 each
 
 
 def test_the_reviewers_name_is_text_in_the_handout(tmp_path):
