@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/tmkit status
 	$(BIN)/tmkit status --format html
 	$(BIN)/tmkit review --lang es
-	@echo "open exports/index.html (site; search needs HTTP: python3 -m http.server -d exports), exports/status.html (status), exports/review/es/ (review page)"
+	@echo "open exports/index.html (site; search needs HTTP: python3 -m http.server -d exports), exports/status.html (status), exports/review/es/ (review page), exports/<lang>/*.pdf (handouts)"
 
 # System tools the tests use (gettext, Chromium + fonts, PostgreSQL): installed when missing
 # and possible (root with apt-get), else the tests that need them skip and say why.

@@ -93,13 +93,18 @@ def article_variant(seed: str, number: int) -> str:
     return body + FOOTER_MARK + footer
 
 
-def generate_project(root: Path, articles: int, prefill: Optional[str] = None) -> list[str]:
+def generate_project(root: Path, articles: int, prefill: Optional[str] = None,
+                     handouts: bool = False) -> list[str]:
     """A tmkit project with ``articles`` variants of the seed; returns the slugs.
 
     ``prefill`` overrides ``[tm] prefill`` (``off``: update without the TM hook).
+    The demo's PDF handouts are left out of ``[export] formats`` unless
+    ``handouts`` (benchmarks/handouts_bench.py times them).
     """
     (root / "source").mkdir(parents=True)
     toml = (REPO / "tmkit.toml").read_text(encoding="utf-8")
+    if not handouts:
+        toml = toml.replace(', "pdf", "pdf-bilingual"', "")
     if prefill:
         toml = re.sub(r'(?m)^prefill = .*$', f'prefill = "{prefill}"', toml)
     toml = re.sub(r"(?m)^languages = .*$", "languages = [%s]" % ", ".join(f'"{l}"' for l in LANGUAGES), toml)

@@ -6,14 +6,17 @@
 # the volunteers' CAT tool: tests/test_xliff_tools.py runs it in console mode on `tmkit xliff
 # export --for omegat`), GNU time (/usr/bin/time -v: the peak memory of tmkit on inflating .docx
 # files, tests/hardening/test_hostile_docx.py), npm (Node.js: to fetch axe-core, the accessibility
-# engine tests/test_site.py runs in Chromium, into ~/.cache/tmkit/axe-core). Installs what is missing when it can (root with apt-get, as on CI and the project's
+# engine tests/test_site.py runs in Chromium, into ~/.cache/tmkit/axe-core), Pango (WeasyPrint's text layout: the PDF handouts of
+# tmkit build) and poppler-utils (pdftotext, pdffonts: tests/test_writers_pdf.py reads the handouts). Installs what is missing when it can (root with apt-get, as on CI and the project's
 # machines); otherwise says what is missing, and the tests that need it skip with a reason.
 # Usage: dev/system-packages.sh [--bench]   (--bench adds po4a, the benchmarks' anchor)
 set -u
 want=(gettext:msgfmt chromium:chromium fonts-noto-core:/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
       fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc postgresql:/usr/lib/postgresql
       php-symfony-translation:/usr/share/php/Symfony/Component/Translation/Resources/schemas/xliff-core-1.2-strict.xsd
-      omegat:/usr/share/omegat/OmegaT.jar time:/usr/bin/time npm:npm)
+      omegat:/usr/share/omegat/OmegaT.jar time:/usr/bin/time npm:npm
+      libpango-1.0-0:/usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 libpangoft2-1.0-0:/usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0
+      poppler-utils:pdftotext)
 [ "${1:-}" = "--bench" ] && want+=(po4a:po4a)
 missing=()
 for item in "${want[@]}"; do

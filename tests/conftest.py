@@ -25,19 +25,33 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     (root / "source").mkdir(parents=True)
     # The repository's settings, without its glossary: tests that need one write their own.
-    settings = (REPO / "tmkit.toml").read_text(encoding="utf-8")
+    settings = without_handouts((REPO / "tmkit.toml").read_text(encoding="utf-8"))
     (root / "tmkit.toml").write_text(settings.replace('glossary = "glossary.csv"', 'glossary = ""'),
                                      encoding="utf-8")
     shutil.copy(SEED, root / "source" / SEED.name)
     return root
 
 
-def clone_demo(root: Path) -> Path:
+HANDOUT_FORMATS = ', "pdf", "pdf-bilingual"'
+
+
+def without_handouts(settings: str) -> str:
+    """The demo's settings without the PDF handouts: they take a second or more per
+    article-language, and only tests/test_writers_pdf.py is about them."""
+    assert HANDOUT_FORMATS in settings
+    return settings.replace(HANDOUT_FORMATS, "")
+
+
+def clone_demo(root: Path, handouts: bool = False) -> Path:
     """A copy of the repository's demo project at ``root``: settings, glossary, word list,
-    article and PO files (what a new user has after cloning it)."""
+    article and PO files (what a new user has after cloning it); without the PDF
+    handouts unless ``handouts``."""
     root.mkdir(parents=True)
     for name in ("tmkit.toml", "glossary.csv", "words.txt"):
         shutil.copy(REPO / name, root / name)
+    if not handouts:
+        settings = root / "tmkit.toml"
+        settings.write_text(without_handouts(settings.read_text("utf-8")), "utf-8")
     shutil.copytree(REPO / "source", root / "source")
     shutil.copytree(REPO / "po", root / "po")
     return root
@@ -127,7 +141,7 @@ def render_in_chromium(page: Path, tmp_path: Path, shot: Path, size: str) -> str
 # sets TMKIT_REQUIRE_TOOLS=1: then such a skip fails the run, so a broken install
 # cannot turn the browser or database tests into silent skips.
 _TOOL_WORDS = ("chromium", "axe-core", "pagefind", "gettext", "msginit", "msgfmt", "postgresql", "git and make",
-               "php-symfony-translation", "omegat", "gnu time")
+               "php-symfony-translation", "omegat", "gnu time", "poppler-utils", "pango")
 _tool_skips: list[str] = []
 
 

@@ -25,7 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from tests import docx_helpers as dx
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, without_handouts
 from toolkit.cli import cli
 from toolkit.errors import SourceError
 from toolkit.readers import read_article
@@ -70,7 +70,8 @@ Monday to Friday, 9 am to 5 pm.
 def _project(tmp_path: Path, name: str = "proj") -> Path:
     root = tmp_path / name
     (root / "source").mkdir(parents=True)
-    text = (REPO / "tmkit.toml").read_text("utf-8").replace('required = ["disclaimer"]', "required = []")
+    text = without_handouts((REPO / "tmkit.toml").read_text("utf-8")).replace('required = ["disclaimer"]',
+                                                                               "required = []")
     (root / "tmkit.toml").write_text(text.replace('glossary = "glossary.csv"', 'glossary = ""'), "utf-8")
     return root
 

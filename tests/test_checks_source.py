@@ -28,8 +28,11 @@ _FINDING_RE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): \[(?P<check>[\w-]+)\]
 
 
 def findings(output: str) -> list[dict]:
-    """Finding lines of ``tmkit check --source`` output, parsed."""
-    return [m.groupdict() for m in map(_FINDING_RE.match, output.splitlines()) if m]
+    """Finding lines of ``tmkit check --source`` output, parsed; not the reading grade of
+    a whole article (``readability``: tests/test_readability.py), these tests are about
+    the proofreading checks."""
+    return [m.groupdict() for m in map(_FINDING_RE.match, output.splitlines())
+            if m and m.group("check") != "readability"]
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -67,7 +70,9 @@ def test_seed_typos_found_with_file_and_line(runner, project):
         assert expected[0]["path"] == f"source/{SEED.name}"
         assert int(expected[0]["line"]) == line_of(SEED, typo)
         assert meant in expected[0]["message"]          # the suggestion names the right word
-    assert result.output.splitlines()[-1].startswith(f"0 errors, {len(found)} warnings in 1 source file")
+    # ...and the seed's reading grade (14.0, above max_grade 8): one more warning.
+    assert "[readability] warning: grade 14.0 (Flesch-Kincaid)" in result.output
+    assert result.output.splitlines()[-1].startswith(f"0 errors, {len(found) + 1} warnings in 1 source file")
 
 
 def test_seed_correct_words_flagged_at_most_two(runner, project):
@@ -217,7 +222,7 @@ def test_json_output(runner, project):
     write_article(project, "sciatica.md", MARKDOWN)
     result = run_cli(runner, project, "check", "--source", "--format", "json")
     data = json.loads(result.output)
-    assert set(data) == {"findings", "files", "units", "words", "errors", "warnings"}
+    assert set(data) == {"findings", "files", "units", "words", "errors", "warnings", "readability"}
     assert data["files"] == 2 and data["errors"] == 0 and data["warnings"] == len(data["findings"])
     first = data["findings"][0]
     assert set(first) == {"path", "line", "check", "severity", "message", "lang", "slug"}
@@ -227,7 +232,8 @@ def test_json_output(runner, project):
                                                           SEED.stem)
     text = findings(run_cli(runner, project, "check", "--source").output)
     assert [(f["path"], int(f["line"]), f["check"]) for f in text] == \
-        [(f["path"], f["line"], f["check"]) for f in data["findings"]]
+        [(f["path"], f["line"], f["check"]) for f in data["findings"] if f["check"] != "readability"]
+    assert data["readability"][f"source/{SEED.name}"]["flesch_kincaid"] == 14.0
 
 
 # -- exit codes and silencing -------------------------------------------------------------
@@ -418,7 +424,10 @@ def test_a_clean_patient_article_gives_no_findings(runner, project):
     article = (Path(__file__).parent / "data" / "proofread" / "back-pain.md").read_text(encoding="utf-8")
     source_only(project, ("back-pain.md", article))
     result = run_cli(runner, project, "check", "--source")
-    assert result.output.endswith("0 errors, 0 warnings in 1 source file (490 words in 19 places checked)\n")
+    # Nothing to proofread; only its reading grade (9.6) is above the patient target of 8.
+    assert findings(result.output) == []
+    assert "source/back-pain.md:1: [readability] warning: grade 9.6 (Flesch-Kincaid)" in result.output
+    assert result.output.endswith("0 errors, 1 warning in 1 source file (490 words in 19 places checked)\n")
     # Planting typos makes it fail, each on its line.
     broken = article.replace("sedentary", "sedentery").replace("bladder or bowels", "bladder or or bowels")
     write_article(project, "back-pain.md", broken)

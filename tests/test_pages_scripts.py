@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, render_in_chromium, run_cli
+from conftest import CHROMIUM, render_in_chromium, run_cli, without_handouts
 from test_checks_support import SEED_SLUG, write_po
 
 #: The faces the measurements compare (Debian's fonts-noto-core and fonts-noto-cjk).
@@ -66,8 +66,8 @@ def site(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("scripts") / "proj"
     (root / "source").mkdir(parents=True)
-    settings = (REPO / "tmkit.toml").read_text(encoding="utf-8").replace('glossary = "glossary.csv"',
-                                                                         'glossary = ""')
+    settings = without_handouts((REPO / "tmkit.toml").read_text(encoding="utf-8")).replace(
+        'glossary = "glossary.csv"', 'glossary = ""')
     listed = ", ".join(f'"{t}"' for t in LANGUAGES)
     settings = re.sub(r"^languages = .*$", f"languages = [{listed}]", settings, count=1, flags=re.M)
     (root / "tmkit.toml").write_text(settings, encoding="utf-8")

@@ -240,6 +240,24 @@ class TranslatedMeta:
     segment: Optional[TranslatedSegment] = None
 
 
+@dataclass(frozen=True)
+class ReviewNote:
+    """A clinician's sign-off that covers exactly the version being published.
+
+    What a page or handout may say of its review ("medically reviewed by
+    <reviewer> on <date>"); set by the merge only when the sign-off file's
+    fingerprint matches the current English and translation, so a page never
+    claims a review of text the reviewer did not see.
+    """
+
+    reviewer: str
+    approved_at: str                     # UTC, ISO 8601 (``2026-11-30T17:40:02Z``)
+
+    @property
+    def date(self) -> str:
+        return self.approved_at[:10]
+
+
 @dataclass
 class RejectedTranslation:
     """A translation that cannot be published (English used): its inline markup
@@ -292,6 +310,7 @@ class TranslatedArticle:
     blocks: list[TranslatedBlock] = field(default_factory=list)
     rejected: list[RejectedTranslation] = field(default_factory=list)
     gate: Optional[PublishVerdict] = None
+    review: Optional[ReviewNote] = None  # a sign-off covering exactly this version, if any
 
     @property
     def is_source(self) -> bool:

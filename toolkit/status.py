@@ -209,12 +209,15 @@ class StatusReport:
     require_review: bool = False
     hold_on_check_errors: bool = True
     source_findings: list[Finding] = field(default_factory=list)  # tmkit check --source
+    readability: dict[str, dict] = field(default_factory=dict)    # slug -> the English's grade
+    max_grade: float = 8.0                                         # [checks] max_grade
 
     def as_dict(self) -> dict:
         return {"project": self.project, "min_translated": self.min_translated,
                 "require_review": self.require_review, "hold_on_check_errors": self.hold_on_check_errors,
                 "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages],
-                "source_findings": len(self.source_findings)}
+                "source_findings": len(self.source_findings),
+                "readability": self.readability, "max_grade": self.max_grade}
 
     def blockers(self) -> list[tuple[str, str, str]]:
         """(lang, slug, reason) for everything holding an article back."""
@@ -238,11 +241,16 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     langs = resolve_languages(config, languages)
     paths = article_paths(config, list(slugs) if slugs else None)
     names = [p.stem for p in paths]
-    source = (proofread_project(config, names, use_cache=True).findings if with_checks else [])
+    proofread = proofread_project(config, names, use_cache=True) if with_checks else None
+    source = proofread.findings if proofread else []
     report = StatusReport(config.name, names,
                           [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
                            for t in langs], config.publish.min_translated,
-                          config.publish.require_review, config.publish.hold_on_check_errors, source)
+                          config.publish.require_review, config.publish.hold_on_check_errors, source,
+                          max_grade=config.checks.max_grade)
+    if proofread is not None:      # keyed by the article, as the rest of the report
+        by_path = {relative(config, p): p.stem for p in paths}
+        report.readability = {by_path[p]: grade for p, grade in proofread.readability.items() if p in by_path}
     cache = FileCache(config.root / STATUS_CACHE, _settings(config, with_checks))
     checks = _Checks(config, with_checks)
     # paths as strings: pathlib's joins cost more than the stat calls on a cached run
@@ -502,7 +510,25 @@ def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
     lines.append("pct: share of the page's segments translated; (all N): of all articles together.")
     lines += check_error_lines(report)
     lines += review_lines(report)
+    lines += readability_lines(report)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def readability_lines(report: StatusReport) -> list[str]:
+    """The English's reading grade per article (tmkit check --source), flagged above max_grade."""
+    if not report.readability:
+        return []
+    lines = ["", f"readability of the English (school grade; [checks] max_grade = {report.max_grade:g}):",
+             "{:<41} {:>14} {:>6} {:>7}".format("article", "Flesch-Kincaid", "SMOG", "words")]
+    for slug in report.slugs:
+        grade = report.readability.get(slug)
+        if grade is None:
+            continue
+        above = grade["grade"] > report.max_grade
+        flag = click.style("above", fg="red") if above else "ok"
+        lines.append("{:<41} {:>14.1f} {:>6.1f} {:>7}  {}".format(_fit(slug, 41), grade["flesch_kincaid"],
+                                                                  grade["smog"], grade["words"], flag))
+    return lines
 
 
 def check_error_lines(report: StatusReport) -> list[str]:
@@ -558,7 +584,8 @@ def render_json(report: StatusReport) -> str:
 CSV_COLUMNS = ["lang", "article", "entries_total", *[f"entries_{s}" for s in ENTRY_STATES],
                "words_total", *[f"words_{s}" for s in ENTRY_STATES], "target_words",
                "places_total", *[f"places_{s}" for s in STATES], "errors", "percent", "gate",
-               "review", "reviewer", "approved_at", "target_characters"]
+               "review", "reviewer", "approved_at", "target_characters",
+               "english_grade_fk", "english_grade_smog"]
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's
@@ -588,8 +615,13 @@ def render_csv(report: StatusReport) -> str:
                              a.words.total, *[getattr(a.words, s) for s in ENTRY_STATES], a.target_words,
                              a.places.total, *[getattr(a.places, s) for s in STATES],
                              a.errors, f"{a.gate.percent:.1f}", "pass" if a.gate.passed else "held",
-                             *_review_cells(a), a.target_characters]))
+                             *_review_cells(a), a.target_characters, *_grade_cells(report, a.slug)]))
     return out.getvalue()
+
+
+def _grade_cells(report: StatusReport, slug: str) -> list[object]:
+    grade = report.readability.get(slug)
+    return [grade["flesch_kincaid"], grade["smog"]] if grade else ["", ""]
 
 
 def _review_cells(a: ArticleStatus) -> list[str]:

@@ -80,7 +80,8 @@ def assert_no_traceback(run: Run) -> None:
 def make_project(root: Path, po: bool = True) -> Path:
     """A project like the repository's (seed article), with POT and PO files."""
     (root / "source").mkdir(parents=True)
-    shutil.copy(REPO / "tmkit.toml", root / "tmkit.toml")
+    from tests.conftest import without_handouts   # PDFs: tests/test_writers_pdf.py only
+    (root / "tmkit.toml").write_text(without_handouts((REPO / "tmkit.toml").read_text("utf-8")), "utf-8")
     shutil.copy(SEED, root / "source" / SEED.name)
     for extra in ("glossary.csv",):          # files tmkit.toml names
         if (REPO / extra).exists():

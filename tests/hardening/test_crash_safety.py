@@ -40,7 +40,8 @@ COMMANDS = [("extract",), ("update",), ("build",), ("tm", "import", "big.tmx"), 
 
 def _make(root: Path) -> None:
     (root / "source").mkdir(parents=True)
-    text = (REPO / "tmkit.toml").read_text("utf-8")
+    from tests.conftest import without_handouts   # PDFs: tests/test_writers_pdf.py only
+    text = without_handouts((REPO / "tmkit.toml").read_text("utf-8"))
     text = text.replace('languages = ["es", "fr", "de", "ar", "zh-Hans"]', 'languages = ["es", "fr"]')
     text = text.replace('glossary = "glossary.csv"', 'glossary = ""').replace("min_translated = 80", "min_translated = 0")
     (root / "tmkit.toml").write_text(text.replace('required = ["disclaimer"]', "required = []"), "utf-8")

@@ -119,7 +119,9 @@ WRITERS = {"md": _markdown, "html": _html, "txt": _webtext, "docx": _docx}
 def _project(tmp: Path) -> Path:
     root = tmp / "proj"
     (root / "source").mkdir(parents=True)
-    text = (REPO / "tmkit.toml").read_text("utf-8").replace('required = ["disclaimer"]', "required = []")
+    from tests.conftest import without_handouts   # PDFs: tests/test_writers_pdf.py only
+    text = without_handouts((REPO / "tmkit.toml").read_text("utf-8")).replace('required = ["disclaimer"]',
+                                                                               "required = []")
     (root / "tmkit.toml").write_text(text.replace('glossary = "glossary.csv"', 'glossary = ""'), "utf-8")
     return root
 

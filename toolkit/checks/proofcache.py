@@ -27,7 +27,7 @@ from toolkit.project.fsutil import atomic_write_text
 
 CACHE_FILE = ".tmkit/proofread-cache.json"
 #: Bump when a check changes what it reports.
-REVISION = 1
+REVISION = 2            # 2: the readability grade per article
 
 
 @dataclass
@@ -38,6 +38,7 @@ class CachedArticle:
     findings: list[dict]
     units: int
     words: int
+    readability: Optional[dict] = None   # toolkit.checks.readability.Readability.as_dict()
 
 
 def _hash(data: bytes) -> str:
@@ -53,7 +54,7 @@ def fingerprint(config: Config, inputs: list[Optional[Path]]) -> str:
     checks = config.checks
     parts = [str(REVISION), metadata.version("pyspellchecker"), config.source_language,
              json.dumps([checks.do_not_translate, checks.source_disable, checks.source_per_article,
-                         checks.severity], sort_keys=True),
+                         checks.severity, checks.max_grade], sort_keys=True),
              _hash((resources.files("toolkit.checks") / "vocabulary" / "medical.txt").read_bytes())]
     parts += [f"{p}:{_hash(p.read_bytes())}" if p is not None and p.is_file() else "-" for p in inputs]
     return _hash("\n".join(parts).encode("utf-8"))

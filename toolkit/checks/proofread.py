@@ -26,12 +26,13 @@ import os
 import re
 from bisect import bisect_right
 from importlib import resources
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
 from toolkit.text import inline
 from toolkit.checks import prose as _prose  # noqa: F401 - registers the prose checks
+from toolkit.checks import readability
 from toolkit.checks import spelling
 from toolkit.checks.base import chosen_severity
 from toolkit.checks.findings import Finding, FindingsReport, sort_findings
@@ -54,6 +55,7 @@ class SourceReport(FindingsReport):
     files: int = 0
     units: int = 0       # translatable places checked
     words: int = 0
+    readability: dict[str, dict] = field(default_factory=dict)   # source file -> grade (readability.py)
 
     def summary(self) -> str:
         errors, warnings = self.errors, self.warnings
@@ -61,10 +63,16 @@ class SourceReport(FindingsReport):
                 f"in {self.files} source file{'s' * (self.files != 1)} "
                 f"({self.words} words in {self.units} places checked)")
 
+    def grade_lines(self) -> list[str]:
+        """One line per article: its reading grade (``tmkit check --source``)."""
+        return [f"{path}: [readability] grade {r['flesch_kincaid']:.1f} (Flesch-Kincaid), "
+                f"{r['smog']:.1f} (SMOG), {r['words']} words in {r['sentences']} sentences"
+                for path, r in sorted(self.readability.items())]
+
     def as_dict(self) -> dict:
         return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
                 "units": self.units, "words": self.words, "errors": self.errors,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "readability": dict(sorted(self.readability.items()))}
 
 
 # -- settings --------------------------------------------------------------------
@@ -211,7 +219,14 @@ def proofread_article(config: Config, path: Path, env: SourceEnv,
                 found.append(Finding(shown, lines.line_of(problem, text), name,
                                      problem.severity or severities[name], problem.message,
                                      config.source_language, article.slug))
-    return CachedArticle("", [f.as_dict() for f in sort_findings(found)], units, words)
+    grade = readability.article_readability(article) if readability.CHECK in names else None
+    if grade is not None and grade.grade > config.checks.max_grade:
+        found.append(Finding(shown, article.title_line or 1, readability.CHECK, severities[readability.CHECK],
+                             f"{grade.describe()}: above [checks] max_grade = {config.checks.max_grade:g} "
+                             f"for patient materials (shorter sentences, shorter words)",
+                             config.source_language, article.slug))
+    return CachedArticle("", [f.as_dict() for f in sort_findings(found)], units, words,
+                         grade.as_dict() if grade is not None else None)
 
 
 def proofread_inputs(config: Config) -> tuple[list[str], list[str]]:
@@ -261,6 +276,8 @@ def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
         report.units += result.units
         report.words += result.words
         report.findings += [Finding(**f) for f in result.findings]
+        if result.readability:
+            report.readability[shown] = result.readability
     if cache is not None:
         if not slugs:
             cache.keep_only({relative(config, p) for p in paths})

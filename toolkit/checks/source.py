@@ -88,8 +88,20 @@ class SourceProblem:
 SourceCheck = Callable[[SourceText, SourceEnv], list[SourceProblem]]
 
 #: Every source check, by name (filled by :mod:`toolkit.checks.spelling` and
-#: :mod:`toolkit.checks.prose` on import).
+#: :mod:`toolkit.checks.prose` on import, and ``readability`` below).
 SOURCE_CHECKS: dict[str, CheckSpec] = {}
+
+
+def _per_article(text: "SourceText", env: "SourceEnv") -> list["SourceProblem"]:
+    """Nothing per place: the reading grade is measured over a whole article
+    (:mod:`toolkit.checks.readability`, run by :mod:`toolkit.checks.proofread`);
+    registered so that ``source_disable`` and ``severity`` know its name."""
+    return []
+
+
+SOURCE_CHECKS["readability"] = CheckSpec(
+    "readability", "warning", True, _per_article,
+    "the article's reading grade (Flesch-Kincaid, SMOG) is above [checks] max_grade")
 
 #: Abbreviations written with a full stop (``e.g.``, ``approx.``, ``etc.``,
 #: ``Fig.``): the sentence splitter's lists, lower case, without the final dot.

@@ -40,6 +40,9 @@ def check_command(ctx: click.Context, project, languages, slugs, fmt: str, sourc
     else:
         for finding in report.findings:
             echo(finding.format())
+        if source:
+            for line in report.grade_lines():
+                echo(line)
         echo(report.summary())
         for hint in _check_hints(project.config, report, source):
             echo(f"tmkit: hint: {hint}", err=True)

@@ -72,6 +72,8 @@ class CheckSettings:
     words: str = DEFAULT_WORDS        # project word list for the spelling check
     source_disable: list[str] = field(default_factory=list)
     source_per_article: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: The school grade patient materials aim at: ``readability`` warns above it.
+    max_grade: float = 8.0
 
 
 @dataclass
@@ -467,8 +469,11 @@ disable = []
 # for the spelling check; checks not run on the English.
 words = "words.txt"
 source_disable = []
+# The school grade patient materials aim at: check --source warns above it (readability).
+max_grade = 8
 
 [export]
+# Also "pdf" and "pdf-bilingual": printable handouts (needs Pango; docs/export.md).
 formats = ["html", "xml", "txt"]
 text_width = 0
 """

@@ -51,7 +51,7 @@ from toolkit.segment import segments_by_unit
 from toolkit.publish.signoff import SIGNOFF_SUFFIX
 from toolkit.publish.site import home_entry, write_site
 from toolkit.publish.trust import trust_for
-from toolkit.publish.writers import PageContext, Writer, get_writer, templates_digest
+from toolkit.publish.writers import PageContext, Writer, available, get_writer, templates_digest
 
 MANIFEST_NAME = ".tmkit-manifest.json"
 MANIFEST_VERSION = 1
@@ -82,6 +82,7 @@ class _Plan:
     _templates: object = None          # jinja2.Environment, made on first use
     _checks: dict = field(default_factory=dict)    # lang -> LanguageChecks, made on first use
     _po_dirs: dict = field(default_factory=dict)   # lang -> (folder, folder as shown)
+    missing: list = field(default_factory=list)    # formats left out: a system library is missing
 
     def po_file(self, lang: str, slug: str) -> tuple[Path, str]:
         """A language's PO file and its name relative to the project, for messages.
@@ -190,7 +191,7 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         targets = (config.select_languages(real) if real else []) + pseudo
     else:
         targets = [] if wanted else list(config.languages)
-    writers = [get_writer(name) for name in dict.fromkeys(formats or config.export.formats)]
+    writers, missing = available([get_writer(name) for name in dict.fromkeys(formats or config.export.formats)])
     override = None
     if config.export.templates:
         override = inside(config.root, config.export.templates)
@@ -217,7 +218,8 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
     out = check_output(config, output) if output else config.export_path
     return _Plan(config, out, targets, list(config.languages) + pseudo, include_source, writers, force,
                  _digest(settings), override, broken.skipping(), ratios,
-                 _digest(checks, json.dumps(ratios, sort_keys=True), __version__, code_fingerprint()))
+                 _digest(checks, json.dumps(ratios, sort_keys=True), __version__, code_fingerprint()),
+                 missing=missing)
 
 
 def _load_manifest(output: Path) -> dict:
@@ -312,7 +314,9 @@ def _outputs_present(plan: _Plan, record: dict, listing: _Listing) -> bool:
         if not info["published"]:
             continue
         for writer in plan.writers:
-            name = f"{record['slug']}{writer.extension}"
+            name = writer.file_name(record["slug"], lang, plan.config.source_language)
+            if name is None:
+                continue
             if f"{lang}/{name}" not in outputs or not listing.exists(lang, name):
                 return False
     return True
@@ -423,7 +427,10 @@ def _build_article(plan: _Plan, path: Path, record: Optional[dict], key: str,
         elif not outcome.kept:
             pages.pop(outcome.lang, None)
         for writer in plan.writers:
-            rel = f"{outcome.lang}/{slug}{writer.extension}"
+            name = writer.file_name(slug, outcome.lang, plan.config.source_language)
+            if name is None:
+                continue
+            rel = f"{outcome.lang}/{name}"
             target = plan.output / rel
             if outcome.published:
                 outputs[rel] = writes.write_if_changed(target, writer.render(translated, page),
@@ -468,14 +475,15 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     ``progress`` is called with each article's slug when it is done.
     """
     plan = _plan(config, languages, formats, output, force)
-    report = BuildReport(plan.output)
+    report = BuildReport(plan.output, notes=list(plan.missing))
     manifest = _load_manifest(plan.output)
     records: dict[str, dict] = manifest["articles"]
     every = article_paths(config)
     paths = article_paths(config, list(slugs)) if slugs else every
     listing = _Listing(plan.output)
     po_dirs = [os.fspath(plan.po_file(lang, "x")[0].parent) for lang in plan.all_targets]
-    # A sign-off file is an input too: approving republishes (and the page names the reviewer).
+    # A sign-off file is an input too: approving republishes (require_review), and
+    # pages and handouts name who reviewed them.
     names = [".po", SIGNOFF_SUFFIX]
 
     def changed() -> Iterator[tuple[Path, Optional[dict], str]]:

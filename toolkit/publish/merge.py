@@ -22,7 +22,7 @@ from toolkit.project.config import Config
 from toolkit.catalog.translated import catalog_index, entry_status, rejection
 from toolkit.publish.gate import evaluate_gate
 from toolkit.publish.signoff import review_state, signoff_file
-from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, Segment,
+from toolkit.model import (Article, Block, BlockKind, RejectedTranslation, ReviewNote, Segment,
                            SegmentStatus, TranslatedArticle, TranslatedBlock, TranslatedMeta,
                            TranslatedSegment, item_id)
 from toolkit.segment import Unit, segments_by_unit
@@ -65,11 +65,14 @@ def merge(article: Article, po: Optional[Iterable[polib.POEntry]], lang: str, co
     statuses = {s.id: s.status for block in result.walk() for s in block.segments}
     statuses.update({m.segment.id: m.segment.status for m in result.meta if m.segment})
     # The sign-off is looked up when the project requires one, or when one
-    # exists (the page then names the reviewer, toolkit.publish.trust): one
-    # stat per article-language otherwise.
-    review = (review_state(config, lang, article.slug, units, index)
-              if config.publish.require_review or signoff_file(config, lang, article.slug)[0].is_file()
-              else None)
+    # exists (the page and the handout then name the reviewer,
+    # toolkit.publish.trust): one stat per article-language otherwise.
+    state = (review_state(config, lang, article.slug, units, index)
+             if config.publish.require_review or signoff_file(config, lang, article.slug)[0].is_file()
+             else None)
+    if state is not None and state.approved:
+        result.review = ReviewNote(state.signoff.reviewer, state.signoff.approved_at)
+    review = state   # the gate counts it only with require_review (ReviewState.required)
     result.gate = evaluate_gate(config, units, statuses, review, check_errors)
     return result
 

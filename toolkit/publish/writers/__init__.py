@@ -52,13 +52,22 @@ class Writer:
     use, so that a build with nothing to do does not load Jinja2 or lxml)."""
 
     name: str
-    extension: str
+    extension: str                    # may name the languages: ".{source}-{lang}.pdf"
     module: str
     description: str = ""
+    function: str = "render"          # the module's function that writes one file
+    translations_only: bool = False   # no file for the source language (a bilingual handout)
+    needs: str = ""                   # a module that may fail to load for want of a system library
 
     @property
     def render(self) -> Render:
-        return importlib.import_module(self.module).render
+        return getattr(importlib.import_module(self.module), self.function)
+
+    def file_name(self, slug: str, lang: str, source: str) -> Optional[str]:
+        """The file this writer writes for ``slug`` in ``lang`` (``None``: none for that language)."""
+        if self.translations_only and lang == source:
+            return None
+        return slug + self.extension.format(source=source, lang=lang)
 
 
 #: Format name -> writer: the one registry of export formats.
@@ -66,6 +75,11 @@ WRITERS: dict[str, Writer] = {
     "html": Writer("html", ".html", "toolkit.publish.writers.html", "standalone HTML5 page"),
     "xml": Writer("xml", ".xml", "toolkit.publish.writers.xml", "XML in the tmkit article vocabulary (schema shipped)"),
     "txt": Writer("txt", ".txt", "toolkit.publish.writers.text", "plain UTF-8 text"),
+    "pdf": Writer("pdf", ".pdf", "toolkit.publish.writers.pdf", "printable handout (PDF, WeasyPrint)",
+                  needs="weasyprint"),
+    "pdf-bilingual": Writer("pdf-bilingual", ".{source}-{lang}.pdf", "toolkit.publish.writers.pdf",
+                            "bilingual handout: English and the translation side by side (PDF)",
+                            "render_bilingual", translations_only=True, needs="weasyprint"),
 }
 
 
@@ -82,6 +96,36 @@ def site_address(site_url: str, rel: str) -> str:
     from urllib.parse import quote
 
     return site_url.rstrip("/") + "/" + quote(rel)
+
+
+#: What to install when a writer's library cannot load (WeasyPrint needs Pango, a C library).
+INSTALL_HINTS = {
+    "weasyprint": "install Pango (Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; "
+                  "macOS: brew install pango), then run tmkit build again",
+}
+
+
+def available(writers: list[Writer]) -> tuple[list[Writer], list[str]]:
+    """The writers that can run here, and one line per format left out.
+
+    A writer whose library needs a system library that is missing (WeasyPrint
+    without Pango fails on import with ``OSError``) is left out so that the
+    build writes every other format; the line says what to install.
+    """
+    usable: list[Writer] = []
+    left_out: dict[str, tuple[list[str], str]] = {}     # library -> (formats, why)
+    for writer in writers:
+        if writer.needs:
+            try:
+                importlib.import_module(writer.module)
+            except (OSError, ImportError) as exc:
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+                left_out.setdefault(writer.needs, ([], reason))[0].append(writer.name)
+                continue
+        usable.append(writer)
+    return usable, [f"{', '.join(names)} not written: {library} cannot load ({reason}); "
+                    f"{INSTALL_HINTS.get(library, f'install {library}')}"
+                    for library, (names, reason) in left_out.items()]
 
 
 def templates_digest(override: Optional[Path] = None) -> str:

@@ -403,7 +403,11 @@ def _cell_html(cell: Fields) -> str:
 
 def render(article: TranslatedArticle, page: PageContext) -> bytes:
     """The article's standalone HTML page."""
-    env = page.templates or environment()
+    return render_template(page.templates or environment(), "article.html", page_context(article, page))
+
+
+def page_context(article: TranslatedArticle, page: PageContext) -> dict:
+    """What ``article.html`` reads (the PDF handout renders the same template with it)."""
     rtl = page.language.rtl
     lang = article.lang
     notes = Notes(next((b.id for b in article.blocks if b.kind is BlockKind.FOOTNOTES), "notes"))
@@ -452,4 +456,4 @@ def render(article: TranslatedArticle, page: PageContext) -> bytes:
         "body": body_html(groups),
         "fallbacks": sum(s.is_fallback for b in article.walk() for s in b.segments),
     }
-    return render_template(env, "article.html", context)
+    return context
