@@ -107,7 +107,10 @@ class Checker:
 
     def _files(self):
         for folder in ("po", "exports"):
-            for dirpath, _, names in os.walk(self.root / folder):
+            for dirpath, dirs, names in os.walk(self.root / folder):
+                # hidden folders are staging areas (the search index is built in
+                # exports/.pagefind-new and swapped in whole): never published as they are
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
                 for name in names:
                     if not name.startswith("."):
                         yield Path(dirpath) / name

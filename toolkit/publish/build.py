@@ -475,7 +475,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
     ``progress`` is called with each article's slug when it is done.
     """
     plan = _plan(config, languages, formats, output, force)
-    report = BuildReport(plan.output, notes=list(plan.missing))
+    report = BuildReport(plan.output, left_out=list(plan.missing))
     manifest = _load_manifest(plan.output)
     records: dict[str, dict] = manifest["articles"]
     every = article_paths(config)

@@ -59,7 +59,8 @@ class BuildReport:
     removed: list[Path] = field(default_factory=list)
     articles: int = 0
     unchanged: int = 0                 # articles skipped because no input changed
-    notes: list[str] = field(default_factory=list)   # one line each: what the site lacks, formats not written, and why
+    notes: list[str] = field(default_factory=list)   # one line each: what the site lacks and why
+    left_out: list[str] = field(default_factory=list)   # formats not written, and what to install
 
     @property
     def held_back(self) -> list[ArticleLanguage]:
@@ -73,7 +74,7 @@ class BuildReport:
     @property
     def warnings(self) -> list[str]:
         """Rejected translations and forced publications, for the user to see."""
-        out = list(self.notes)
+        out = list(self.left_out)
         out += [w for r in self.results for w in r.rejected]
         out += [f"{r.lang}/{r.slug}: published with --force although held back: {'; '.join(r.reasons)}"
                 for r in self.results if r.forced]

@@ -66,7 +66,7 @@ def build_project(root: Path, languages: Iterable[str] = (), formats: Iterable[s
             progress(done, total)
 
         report = build(config, languages, formats, output, force, each if progress else None, slugs)
-        if not report.notes:
+        if not report.left_out:
             # A format left out for want of a system library (Pango) leaves no stamp: installing
             # it changes no file the stamp watches, and the next build must write that format.
             stamp.finish(report.as_rerun(), [*report.written, *report.removed, out / MANIFEST_NAME])
