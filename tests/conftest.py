@@ -57,6 +57,16 @@ def clone_demo(root: Path, handouts: bool = False) -> Path:
     return root
 
 
+@pytest.fixture
+def demo(tmp_path: Path, runner: CliRunner) -> Path:
+    """The repository's demo project (settings, glossary, article, PO files), made current
+    with ``extract`` and ``update``; a test module may define its own ``demo``."""
+    root = clone_demo(tmp_path / "demo")
+    run_cli(runner, root, "extract")
+    run_cli(runner, root, "update")
+    return root
+
+
 def run_cli(runner: CliRunner, root: Path, *args: str, expect: int = 0):
     """Run ``tmkit -C root args`` and assert on the exit code."""
     result = runner.invoke(cli, ["-C", str(root), *args], catch_exceptions=False)

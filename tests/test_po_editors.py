@@ -16,21 +16,12 @@ import re
 from pathlib import Path
 
 import polib
-import pytest
 
-from tests.conftest import REPO, clone_demo, run_cli
+from tests.conftest import REPO, run_cli
 from toolkit.project.layout import GIT_IGNORE
 
 SLUG = "failed-back-syndrome"
 GLOSSARY_LINE = "# glossary: failed back syndrome = síndrome de espalda fallida (ISA house term)"
-
-
-@pytest.fixture
-def demo(tmp_path: Path, runner) -> Path:
-    root = clone_demo(tmp_path / "demo")
-    run_cli(runner, root, "extract")
-    run_cli(runner, root, "update")
-    return root
 
 
 def _polib_save(path: Path) -> None:

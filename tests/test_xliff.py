@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 from translate.storage import xliff as ttk_xliff
 
-from tests.conftest import REPO, clone_demo, run_cli
+from tests.conftest import REPO, run_cli
 from tests.hardening.helpers import tree_hash
 from toolkit.catalog.template import segment_ids
 from toolkit.text.inline import ATTRS, TAGS, VOID, Element, render
@@ -95,15 +95,6 @@ def assert_ttk_reads(path: Path, lang: str) -> int:
 
 
 # -- fixtures --------------------------------------------------------------------
-
-@pytest.fixture
-def demo(tmp_path: Path, runner) -> Path:
-    """The repository's demo project (settings, glossary, article, PO files), made current."""
-    root = clone_demo(tmp_path / "demo")
-    run_cli(runner, root, "extract")
-    run_cli(runner, root, "update")
-    return root
-
 
 def _edit_english(root: Path, old: str, new: str, runner) -> None:
     article = root / "source" / f"{SLUG}.txt"
