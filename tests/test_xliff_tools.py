@@ -23,7 +23,7 @@ from lxml import etree
 
 from tests.conftest import run_cli
 from tests.test_xliff import (MARKED_EN, MARKED_ES, NS, SLUG, _entries, _set_target, _units,  # noqa: F401
-                              assert_valid, demo, marked)
+                              assert_valid, marked)
 
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 BIN = Path(sys.executable).parent
