@@ -148,9 +148,10 @@ def misread(text: str, start: int, end: int, lang: str,
     back although ``เป็นที่`` is a word too.  Nor does the binding count when
     the span with it is one word of the list (``ความเจ็บ`` in ``ความเจ็บปวด``,
     pain) or when what it leaves of the span is a function word (``การสูบ``
-    in ``การ|สูบบุหรี่``: the prefix governs the longer word).  Words that start before the
-    span are not looked for: ``รอยแผล`` (wound mark) is a word, yet
-    ``รอยแผลเป็น`` is a scar mark; ICU's dictionary catches the clear cases.
+    in ``การ|สูบบุหรี่``: the prefix governs the longer word).  Words that
+    start before the span are not looked for: ``รอยแผล`` (wound mark) is a
+    word, yet ``รอยแผลเป็น`` is a scar mark; ICU's dictionary catches the
+    clear cases (``บาดแผล|เป็น``).
     ``bounds``: :func:`word_bounds` of ``text``, when the caller has them.
     """
     if not unspaced(lang):
