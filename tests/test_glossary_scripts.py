@@ -7,7 +7,11 @@ accepted (a term inside a longer word of a language without spaces).
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +172,14 @@ def test_check_flags_the_thai_substring_and_the_unknown_tag(runner, project):
     write_po(project, "th", {"b1.s5": wrong.replace(FESTERING, "แผลเป็นที่หลัง")})
     output = run_cli(runner, project, "check", "--lang", "th").output
     assert "'scar' should be rendered" not in output
+
+
+def test_thai_word_list_is_read_without_pythainlp_side_effects(tmp_path):
+    """The word list is read from the installed files: importing pythainlp.corpus
+    would create ~/pythainlp-data, which a check must not do."""
+    code = ("from toolkit.text.lexicon import lexicon; words = lexicon('th'); "
+            "assert 'เป็นหนอง' in words.words and 'ที่' in words.function_words; "
+            "import sys; assert not any(m.startswith('pythainlp') for m in sys.modules)")
+    env = {**os.environ, "HOME": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).resolve().parent.parent)
+    assert list(tmp_path.iterdir()) == []
