@@ -28,6 +28,8 @@ class TermSource(Protocol):
 
     def unrendered(self, source_markup: str, target_markup: str, lang: str) -> Sequence[Any]: ...
 
+    def why(self, term: Any, target_markup: str, lang: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class Entry:

@@ -79,20 +79,27 @@ def _occurrences(term: Term, text: str, lang: str) -> list[tuple[int, int]]:
     In languages written with spaces a rendering may sit inside a longer word:
     Arabic prefixes (ال، ب), French elision and Turkish or Korean suffixes
     attach to the term and must not hide it.  In languages written without
-    spaces (Thai, Japanese, Chinese) an occurrence must start and end on a
-    word boundary of ICU's word break iterator: ``手術`` (surgery) inside
-    ``手術室`` (operating room) is another word.
+    spaces (Thai, Japanese, Chinese) an occurrence must stand as words of its
+    own (:func:`toolkit.text.scripts.misread`): ``手術`` (surgery) inside
+    ``手術室`` (operating room) is another word, and so is ``แผลเป็น`` (scar)
+    in ``แผลเป็นหนอง`` (festering wound), read ``แผล|เป็นหนอง``.
     """
+    found = _substrings(term, text, lang)
+    if found and scripts.unspaced(lang):
+        bounds = scripts.word_bounds(text, lang)
+        found = [(s, e) for s, e in found if scripts.misread(text, s, e, lang, bounds) is None]
+    return found
+
+
+def _substrings(term: Term, text: str, lang: str) -> list[tuple[int, int]]:
+    """Every place a rendering of ``term`` occurs in ``text`` (folded), words or not."""
     found = []
     for rendering in {scripts.fold(t, lang) for t in term.translations}:
         start = text.find(rendering) if rendering else -1
         while start >= 0:
             found.append((start, start + len(rendering)))
             start = text.find(rendering, start + 1)
-    if found and scripts.unspaced(lang):
-        bounds = scripts.word_bounds(text, lang)
-        found = [(s, e) for s, e in found if s in bounds and e in bounds]
-    return found
+    return sorted(found)
 
 
 def _term_words(term: str) -> str:
@@ -177,6 +184,28 @@ class LanguageTerms:
 
         return [t for t in wanted if not any(counts(s, e) for s, e in spans.get(t, []))]
 
+    def why(self, term: Term, translation: str) -> str:
+        """What the translation holds instead of an unrendered ``term``, for the translator.
+
+        ``found only inside แผลเป็นหนอง (reads แผล|เป็นหนอง)``, ``found only
+        inside the word 手術室``, ``found only inside แผลเป็นหนอง ('festering
+        wound')``; empty when no rendering occurs at all.
+        """
+        text = scripts.fold(translation, self.lang)
+        bounds = scripts.word_bounds(text, self.lang) if scripts.unspaced(self.lang) else None
+        for s, e in _substrings(term, text, self.lang):
+            for other in self._containers(term):
+                for theirs in (scripts.fold(x, self.lang) for x in other.translations):
+                    at = text.find(theirs, max(e - len(theirs), 0))
+                    if 0 <= at <= s and e <= at + len(theirs):
+                        return f"found only inside {theirs} ('{other.term}')"
+            reading = scripts.misread(text, s, e, self.lang, bounds)
+            if reading is not None:
+                if len(reading.pieces) == 1:
+                    return f"found only inside the word {reading.text}"
+                return f"found only inside {reading.text} (reads {reading})"
+        return ""
+
 
 @dataclass
 class Glossary:
@@ -208,6 +237,10 @@ class Glossary:
         if not terms:
             return []
         return self._language(lang).unrendered(terms, inline.plain_text(target_markup))
+
+    def why(self, term: Term, target_markup: str, lang: str) -> str:
+        """What the translation holds instead of ``term`` (see :meth:`LanguageTerms.why`)."""
+        return self._language(lang).why(term, inline.plain_text(target_markup))
 
     def unmatched_tags(self, languages: list[str]) -> list[tuple[str, int]]:
         """(tag, line) of the glossary's language tags that apply to none of ``languages``.
@@ -316,8 +349,12 @@ def check_glossary(entry: Entry, env: LanguageEnv) -> list[Problem]:
     glossary = env.glossary
     if glossary is None:
         return []
-    return [Problem(f"'{t.term}' should be rendered '{' | '.join(t.translations)}'")
-            for t in glossary.unrendered(entry.source, entry.target, env.lang)]
+    problems = []
+    for term in glossary.unrendered(entry.source, entry.target, env.lang):
+        why = glossary.why(term, entry.target, env.lang)
+        problems.append(Problem(f"'{term.term}' should be rendered '{' | '.join(term.translations)}'"
+                                + (f": {why}" if why else "")))
+    return problems
 
 
 def annotate(entry: polib.POEntry, terms: list[Term], known: Optional[list[Term]] = None) -> bool:

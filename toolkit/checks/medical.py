@@ -25,7 +25,7 @@ from typing import Iterable, Optional
 from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
 from toolkit.checks.findings import ERROR, WARNING
-from toolkit.checks.numerals import PERCENT, Number, dual_nouns, read_numbers
+from toolkit.checks.numerals import PERCENT, Number, dual_nouns, read_numbers, spelled_numbers
 from toolkit.text.inline import markup_matches
 
 #: How a translator accepts a deliberate change of number (said in every numbers error).
@@ -131,6 +131,8 @@ def compare_entry(source: str, target: str, lang: str) -> NumberComparison:
     result.missing = [n for i, n in enumerate(wanted) if i not in matched]
     used = set(matched.values())
     result.extra = [n for j, n in enumerate(have) if j not in used]
+    if result.extra:
+        result.extra = _unspelled(result.extra, source)
     twos = [n for n in result.missing if n.values == {Decimal(2)} and n.unit != PERCENT]
     duals = dual_nouns(target, lang) if twos else []
     for number in twos:
@@ -145,6 +147,21 @@ def compare_entry(source: str, target: str, lang: str) -> NumberComparison:
             if s1.start < s2.start and t1.start > t2.start and not (s1.values & s2.values):
                 result.reordered.append((s1, s2))
     return result
+
+
+def _unspelled(extra: list[Number], source: str) -> list[Number]:
+    """The translation's extra numbers less those the English spells in words.
+
+    "Take it twice a day" has no digit, Japanese ``1日2回`` has two: "a day"
+    is the 1 日 and "twice" the 2 回 (same value, agreeing units).  Spelled
+    numbers only account for digits; a translation that spells them too
+    (``六週間``, ``หกสัปดาห์``) is not asked for digits.
+    """
+    spelled = spelled_numbers(source, "en")
+    if not spelled:
+        return extra
+    accounted = set(_pair(spelled, extra).values())
+    return [n for j, n in enumerate(extra) if j not in accounted]
 
 
 def compare_numbers(source: str, target: str, lang: str) -> tuple[list[Number], list[Number]]:

@@ -421,6 +421,53 @@ def read_numbers(text: str, lang: str, side: str = "target") -> list[Number]:
     return _link_ranges(found, text, side)
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def spelled_numbers(text: str, lang: str = "en") -> list[Number]:
+    """The numbers plain ``text`` spells in words, with their units (:mod:`numwords`).
+
+    ``six weeks`` is 6 weeks, ``twenty-one days`` 21 days, ``twice`` 2
+    times, ``a day`` / ``per day`` / ``daily`` 1 day: so "Take it twice a day"
+    accounts for the 1 and the 2 of Japanese ``1日2回``.  The numbers check
+    uses them only to account for a translation's digits, never requires them.
+    """
+    base = _base(lang)
+    numbers, ones, counted = (numwords.NUMBER_WORDS.get(base, {}), numwords.ONE_BEFORE_UNIT.get(base, ()),
+                              numwords.COUNTED_WORDS.get(base, {}))
+    if not (numbers or counted):
+        return []
+    text = normalise(text)
+    words = language_words(lang)
+    found: list[Number] = []
+    for match in _WORD_RE.finditer(text):
+        word, start, end = match.group(0).lower(), match.start(), match.end()
+        if word in counted:
+            value, unit_class = counted[word]
+            found.append(Number(match.group(0), frozenset({Decimal(value)}), unit_class, "", start, end))
+            continue
+        if word not in numbers and word not in ones:
+            continue
+        at = _gap(text, end)
+        unit = _unit_after(text, at, words)
+        if word in ones:
+            if unit is None or unit[0] not in numwords.TIME_UNITS:
+                continue         # "a patient", "per cent": not a count
+            value = 1
+        else:
+            value = numbers[word]
+            previous = found[-1] if found else None
+            if (previous is not None and previous.end == start - 1 and text[start - 1] == "-"
+                    and previous.text.lower() in numbers and value < 10
+                    and numbers[previous.text.lower()] in range(20, 100, 10)):   # twenty-one
+                found.pop()
+                start, value = previous.start, numbers[previous.text.lower()] + value
+        unit_class, unit_text, last = (unit[0], text[at:unit[1]], unit[1]) if unit else (None, "", end)
+        found.append(Number(text[start:end], frozenset({Decimal(value)}), unit_class, unit_text.strip(),
+                            start, last))
+    return found
+
+
 def dual_nouns(text: str, lang: str) -> list[tuple[str, str]]:
     """(unit class, word) of each dual noun in ``text`` (Arabic يومين, Hebrew שנתיים).
 

@@ -208,3 +208,29 @@ DUALS: dict[str, dict[str, tuple[str, ...]]] = {
     "he": {"day": ("יומיים",), "week": ("שבועיים",), "month": ("חודשיים",), "year": ("שנתיים",),
            "hour": ("שעתיים",), "times": ("פעמיים",)},
 }
+
+#: Numbers the English spells out ("six weeks", "three times"): they account
+#: for the digits of a translation (``6週間``, ``3回``) but are never required
+#: in one (a translator may spell them too: ``六週間``, ``หกสัปดาห์``).
+NUMBER_WORDS: dict[str, dict[str, int]] = {
+    "en": {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+           "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+           "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+           "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12},
+}
+
+#: Words that are one of the unit after them: "a day", "per week", "every month"
+#: (Japanese and Chinese write the one: ``1日2回``, ``每天1次``).
+ONE_BEFORE_UNIT: dict[str, tuple[str, ...]] = {"en": ("a", "an", "per", "each", "every")}
+
+#: Words that are a number and a unit at once: "twice" (2 times), "daily" (1 day).
+COUNTED_WORDS: dict[str, dict[str, tuple[int, str]]] = {
+    "en": {"once": (1, "times"), "twice": (2, "times"), "thrice": (3, "times"),
+           "hourly": (1, "hour"), "daily": (1, "day"), "nightly": (1, "day"), "weekly": (1, "week"),
+           "fortnightly": (2, "week"), "monthly": (1, "month"), "yearly": (1, "year"),
+           "annually": (1, "year")},
+}
+
+#: Unit classes "a"/"per"/"every" count one of: "a day" is one day, "a mg" is nothing.
+TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})

@@ -111,9 +111,25 @@ def _bracket_table() -> dict[int, str]:
 NATIVE_PUNCTUATION = {
     "\u0964": ".", "\u0965": ".",            # Devanagari/Bengali danda, double danda
     "\u06d4": ".", "\u0589": ".", "\u1362": ".", "\u104b": ".",  # Urdu, Armenian, Ethiopic, Myanmar
+    "\u0f0d": ".", "\u0f0e": ".",            # Tibetan shad, nyis shad
     "\u061f": "?", "\u060c": ",", "\u061b": ";",  # Arabic script
-    "\u1363": ",", "\u1364": ";", "\u104a": ",",  # Ethiopic, Myanmar
+    "\u1363": ",", "\u1364": ";", "\u1365": ":", "\u1367": "?", "\u104a": ",",  # Ethiopic, Myanmar
+    "\uff1f": "?", "\uff01": "!", "\uff1a": ":", "\uff1b": ";",  # full-width (Japanese ？)
 }
+#: Languages whose full stop also closes questions and exclamations: Burmese
+#: and Tibetan have no question mark (``...သလား။``, ``...ཡིན་ནམ།``), and Thai
+#: marks a question by a particle (``ไหม``, ``หรือไม่``) and ends it with no
+#: mark at all (``""``).  A question of the English ending so is no ``endpunc``.
+TIBETAN_SHADS = ("\u0f0d", "\u0f0e")
+CLOSES_QUESTIONS = {"my": ("\u104b",), "bo": TIBETAN_SHADS, "dz": TIBETAN_SHADS, "th": ("",)}
+#: Tibetan and Dzongkha close a heading or a lone phrase with a shad too
+#: (``སྨན།`` for "Medicines"), where the English has no mark.
+SHAD_LANGUAGES = ("bo", "dz")
+#: Armenian sets its question and exclamation marks (``՞``, ``՜``) on the word
+#: asked or exclaimed about, and ends the sentence with ``։`` (or nothing):
+#: ``Ցավը գիշերը ուժեղանո՞ւմ է։`` is "Is the pain worse at night?".
+WORD_MARKS = {"hy": {"?": "\u055e", "!": "\u055c"}}
+_ARMENIAN_FULL_STOP = "\u0589"
 #: Double quotation marks of other conventions (German „“, Russian «», Japanese
 #: 「」): the same quotes to translate-toolkit's ``doublequoting``, which only
 #: counts ``"“”«»`` one by one.
@@ -148,6 +164,34 @@ def native_punctuation(text: str, ttk_language: str) -> str:
     return text.translate(_native_map(ttk_language))
 
 
+def native_end(source: str, target: str, ttk_language: str) -> str:
+    """``target`` with the end of a question or exclamation as translate-toolkit expects it,
+    where the language closes one its own way (:data:`CLOSES_QUESTIONS`, :data:`WORD_MARKS`).
+
+    Only the end mark changes (white space after it stays for ``endwhitespace``),
+    and only when the English ends with ``?`` or ``!`` (or, for a Tibetan
+    shad, with no mark): a Burmese statement ending in ``?`` is still reported.
+    """
+    end = source.rstrip()[-1:]
+    body = target.rstrip()
+    tail = target[len(body):]
+    if ttk_language in SHAD_LANGUAGES and end.isalnum() and body.endswith(TIBETAN_SHADS):
+        return body.rstrip("".join(TIBETAN_SHADS)) + tail    # a heading closed by its shad
+    if end not in ("?", "!"):
+        return target
+    word_mark = WORD_MARKS.get(ttk_language, {}).get(end)
+    if word_mark is not None:
+        if word_mark in body[:-1] and (body.endswith(_ARMENIAN_FULL_STOP) or body[-1:].isalpha()):
+            return body.removesuffix(_ARMENIAN_FULL_STOP) + word_mark + tail
+        return target
+    for mark in CLOSES_QUESTIONS.get(ttk_language, ()):
+        if mark and body.endswith(mark):
+            return body[:-len(mark)] + end + tail
+        if not mark and body and unicodedata.category(body[-1])[0] in "LM":
+            return body + end + tail
+    return target
+
+
 #: translate-toolkit's sentence and punctuation tests are quadratic in the text:
 #: a hostile 3 MB msgstr kept ``tmkit status`` busy for minutes.  No real
 #: segment is this long; longer entries skip those tests (tmkit's own still run).
@@ -165,8 +209,9 @@ def run_ttk(entry: Entry, env: LanguageEnv, wanted: set[str]) -> dict[str, str]:
         return {}
     checker = _checker(env, wanted)
     unit = pypo.pounit(inline.unescape(entry.source))
-    unit.target = native_punctuation(_ascii_brackets(inline.unescape(entry.target)),
-                                     _ttk_language(env.lang))
+    language = _ttk_language(env.lang)
+    unit.target = native_punctuation(native_end(unit.source, _ascii_brackets(inline.unescape(entry.target)),
+                                                  language), language)
     failures = checker.run_filters(unit, categorised=True)
     return {name: str(info["message"]) for name, info in failures.items() if name in wanted}
 

@@ -14,6 +14,9 @@ one place tmkit asks the Unicode algorithms instead:
 * :func:`word_bounds` - UAX #29 word boundaries from ICU's word break
   iterator, which uses dictionaries for Thai, Lao, Khmer, Burmese, Chinese
   and Japanese;
+* :func:`misread` - whether a span of an unspaced text stands as words of
+  its own there: on ICU's word boundaries, and (Thai) not cut by a word of
+  a fuller word list that runs past its end (:mod:`toolkit.text.lexicon`);
 * :func:`line_pieces` - UAX #14 line-break opportunities from ICU's line
   break iterator (Thai by dictionary, Japanese kinsoku rules...).
 
@@ -24,10 +27,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Optional
 
 import babel
 from icu4py.breakers import CharacterBreaker, LineBreaker, WordBreaker
+
+from toolkit.text.lexicon import lexicon
 
 #: Languages written without spaces between words (ISO 639 codes): word
 #: boundaries come from a dictionary, and a term found inside a word is not
@@ -107,6 +114,74 @@ def word_bounds(text: str, lang: str = "") -> frozenset[int]:
         at += len(piece)
         bounds.add(at)
     return frozenset(bounds)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a reader cuts the text around a span that is not a word of its own there."""
+
+    start: int
+    end: int
+    pieces: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    def __str__(self) -> str:
+        return "|".join(self.pieces)
+
+
+def misread(text: str, start: int, end: int, lang: str,
+            bounds: Optional[frozenset[int]] = None) -> Optional[Reading]:
+    """None when ``text[start:end]`` stands as a word (or words) of its own; else how it reads.
+
+    Only languages written without spaces are asked (elsewhere a span is
+    whatever the letters say, affixes and all).  The span must start and end
+    on ICU's word boundaries (``手術`` inside ``手術室`` reads ``手術室``).
+    Where tmkit has a fuller word list than ICU's (Thai), the span's last
+    word must also not bind to the word after it: ``แผลเป็น`` (scar) followed
+    by ``หนอง`` (pus) reads ``แผล|เป็นหนอง`` (wound | festers), because
+    ``เป็นหนอง`` is a word.  A function word after the span (``ที่``, ``ได้``,
+    ``และ``...: prepositions, particles, conjunctions) is what normally
+    follows a noun and binds to nothing: ``แผลเป็น|ที่|หลัง`` is a scar on the
+    back although ``เป็นที่`` is a word too.  Nor does the binding count when
+    the span with it is one word of the list (``ความเจ็บ`` in ``ความเจ็บปวด``,
+    pain) or when what it leaves of the span is a function word (``การสูบ``
+    in ``การ|สูบบุหรี่``: the prefix governs the longer word).  Words that
+    start before the span are not looked for: ``รอยแผล`` (wound mark) is a
+    word, yet ``รอยแผลเป็น`` is a scar mark; ICU's dictionary catches the
+    clear cases (``บาดแผล|เป็น``).
+    ``bounds``: :func:`word_bounds` of ``text``, when the caller has them.
+    """
+    if not unspaced(lang):
+        return None
+    cuts = sorted(word_bounds(text, lang) if bounds is None else bounds)
+    if start not in cuts or end not in cuts:
+        first = max(b for b in cuts if b <= start)
+        last = min(b for b in cuts if b >= end)
+        return Reading(first, last, _between(text, cuts, first, last))
+    words = lexicon(base_language(lang))
+    after = [b for b in cuts if b > end]
+    if words is None or not after:
+        return None
+    following = text[end:after[0]]
+    if following in words.function_words or not following[0].isalpha():
+        return None
+    for inner in (b for b in cuts if start < b < end):
+        if text[start:inner] in words.function_words:
+            continue            # การ|สูบบุหรี่: the prefix governs the longer word too
+        for stop in reversed(after):
+            if (stop - inner <= words.longest and text[inner:stop] in words.words
+                    and text[start:stop] not in words.words):   # ความเจ็บ in ความเจ็บปวด: one word
+                return Reading(start, stop, _between(text, cuts, start, inner) + (text[inner:stop],))
+    return None
+
+
+def _between(text: str, cuts: list[int], first: int, last: int) -> tuple[str, ...]:
+    """The pieces of ``text`` between two of its word boundaries."""
+    inside = [b for b in cuts if first <= b <= last]
+    return tuple(text[a:b] for a, b in zip(inside, inside[1:]))
 
 
 def _hangul(ch: str) -> bool:
