@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from toolkit.model import Article
-from toolkit.segment import article_units
+from toolkit.segment import Unit, article_units
 from toolkit.text.inline import plain_text
 from toolkit.text.sentences import split_sentences
 
@@ -167,11 +167,28 @@ def _text_counts(text: str) -> tuple[int, int, int, int]:
 
 def article_prose(article: Article) -> list[str]:
     """The plain text of the article's own prose (see the module's docstring)."""
-    return [plain_text(unit.text) for unit in article_units(article)
+    return units_prose(article_units(article))
+
+
+def units_prose(units: Iterable[Unit]) -> list[str]:
+    """:func:`article_prose` of an article's units (:func:`toolkit.segment.article_units`)."""
+    return [plain_text(unit.text) for unit in units
             if unit.kind in PROSE_KINDS and unit.role not in BOILERPLATE_ROLES]
 
 
 def article_readability(article: Article) -> Optional[Readability]:
     """The article's grade; ``None`` when it has no prose to measure."""
-    result = measure(article_prose(article))
+    return units_readability(article_units(article))
+
+
+def units_readability(units: Iterable[Unit]) -> Optional[Readability]:
+    """:func:`article_readability` of an article's units, when the caller has them already."""
+    result = measure(units_prose(units))
     return result if result.words else None
+
+
+def preload() -> None:
+    """Load the pronunciations and hyphenation patterns now (before forking workers
+    that share them), not at the first word."""
+    _pronunciations()
+    _hyphenator()
