@@ -155,11 +155,18 @@ class SourceLines:
         pattern = _anchor_pattern(problem.anchor)
         if pattern is None or text.line < 1 or text.line > len(self.starts):
             return text.line
-        nth = sum(1 for m in pattern.finditer(text.text) if m.start() < problem.start)
+        nth = _occurrences_before(problem.anchor, text.text, problem.start)
         for index, match in enumerate(pattern.finditer(self.raw, self.starts[text.line - 1])):
             if index == nth:
                 return bisect_right(self.starts, match.start())
         return text.line
+
+
+@lru_cache(maxsize=65536)
+def _occurrences_before(anchor: str, text: str, start: int) -> int:
+    """How often ``anchor`` occurs in ``text`` before ``start`` (per distinct text:
+    the same finding in a footer shared by every article is counted once)."""
+    return sum(1 for m in _anchor_pattern(anchor).finditer(text) if m.start() < start)
 
 
 @lru_cache(maxsize=4096)
@@ -190,6 +197,19 @@ def _prose_text(markup: str) -> str:
     return prose_text(markup)
 
 
+@lru_cache(maxsize=65536)
+def _word_count(plain: str) -> int:
+    return len(plain.split())
+
+
+def _said(said: dict, name: str, text: SourceText, env: SourceEnv) -> list[SourceProblem]:
+    """What check ``name`` says of ``text``, worked out once per run and text."""
+    problems = said.get((name, text.text))
+    if problems is None:
+        problems = said[(name, text.text)] = SOURCE_CHECKS[name].function(text, env)
+    return problems
+
+
 def _raw_text(path: Path) -> str:
     """The file as text to find lines in; "" for a binary format (a .docx),
     where the lines the reader gives are all there is."""
@@ -200,12 +220,13 @@ def _raw_text(path: Path) -> str:
 
 
 def proofread_article(config: Config, path: Path, env: SourceEnv,
-                      said: Optional[dict[tuple[str, str], list]] = None,
+                      said: Optional[dict[tuple, list]] = None,
                       article: Optional[Article] = None) -> CachedArticle:
     """Check one article: its findings (as dicts, sorted) and what was looked at.
 
     ``said``: what each check said of each text so far in this run, by (check,
-    plain text).  A source check sees only the text and the environment
+    plain text), and all the enabled checks together by (their names, plain
+    text).  A source check sees only the text and the environment
     (never its place), so a sentence or footer shared by a thousand articles
     is checked once; only the line of each finding is found per article.
     ``article``: the article already read (by ``tmkit extract``'s workers).
@@ -220,14 +241,20 @@ def proofread_article(config: Config, path: Path, env: SourceEnv,
     found: list[Finding] = []
     units = words = 0
     places = article_units(article)
+    enabled = tuple(names)
     for unit in places:
-        text = SourceText(_prose_text(unit.text), unit.line, unit.kind, shown, article.slug)
+        plain = _prose_text(unit.text)
         units += 1
-        words += len(text.text.split())
-        for name in names:
-            problems = said.get((name, text.text))
-            if problems is None:
-                problems = said[(name, text.text)] = SOURCE_CHECKS[name].function(text, env)
+        words += _word_count(plain)
+        verdicts = said.get((enabled, plain))    # what all the enabled checks said, at once
+        if verdicts is None:
+            text = SourceText(plain, unit.line, unit.kind, shown, article.slug)
+            verdicts = said[(enabled, plain)] = [(name, problems) for name in names
+                                                 if (problems := _said(said, name, text, env))]
+        if not verdicts:
+            continue
+        text = SourceText(plain, unit.line, unit.kind, shown, article.slug)
+        for name, problems in verdicts:
             for problem in problems:
                 found.append(Finding(shown, lines.line_of(problem, text), name,
                                      problem.severity or severities[name], problem.message,
@@ -296,7 +323,7 @@ class ProjectProofreader:
             glossary = inside(config.root, config.checks.glossary) if config.checks.glossary else None
             self.cache = ProofreadCache(config, fingerprint(config, [words_path(config), glossary]))
         self.env: Optional[SourceEnv] = None
-        self.said: dict[tuple[str, str], list] = {}
+        self.said: dict[tuple, list] = {}
         self.sources: dict[Path, str] = {}             # wanted: hash of the article's bytes
         self.results: dict[Path, CachedArticle] = {}
 
