@@ -26,6 +26,7 @@ from toolkit.catalog.state import CatalogState, digest, file_digest
 from toolkit.catalog.template import (build_template, creation_date_of, now_stamp,
                                       settings_fingerprint)
 from toolkit.model import Article
+from toolkit.segment import Unit
 from toolkit.project.config import Config
 from toolkit.errors import TmkitError
 
@@ -40,7 +41,8 @@ class ArticlePass(Protocol):
     extract knows only this shape.  ``wanted`` runs in the calling process for
     every article, before the workers start; ``prepare`` once after that (what
     every visit needs, loaded once and inherited by the forked workers);
-    ``visit`` in a worker, with the article as the reader gave it; ``take`` in
+    ``visit`` in a worker, with the article as the reader gave it and its units
+    (:func:`toolkit.segment.article_units`, shared with the template); ``take`` in
     the calling process with the visit's result (``None``: the visit failed,
     or was not made; the pass then does that article itself later, where a
     failure is reported as it would have been without extract).
@@ -50,7 +52,7 @@ class ArticlePass(Protocol):
 
     def prepare(self) -> None: ...
 
-    def visit(self, path: Path, article: Article) -> object: ...
+    def visit(self, path: Path, article: Article, units: list[Unit]) -> object: ...
 
     def take(self, path: Path, result: object) -> None: ...
 
@@ -71,7 +73,7 @@ _Job = tuple[Path, Optional[Path], str, bool]
 
 
 def build_article_template(config: Config, path: Path, pot_path: Path, source_hash: str,
-                           article: Optional[Article] = None) -> _Built:
+                           article: Optional[Article] = None, units: Optional[list[Unit]] = None) -> _Built:
     """Read (unless ``article`` is given), segment and format one article's template.
 
     The old template's ``POT-Creation-Date`` is kept unless the entries
@@ -81,7 +83,7 @@ def build_article_template(config: Config, path: Path, pot_path: Path, source_ha
 
     if article is None:
         article = _read(config, path)
-    pot = build_template(article, segment_article(article, config.segmentation), config)
+    pot = build_template(article, segment_article(article, config.segmentation, units), config)
     old_text = pot_path.read_text(encoding="utf-8", errors="replace") if pot_path.is_file() else None
     old_date = creation_date_of(old_text) if old_text else None
     if old_date:
@@ -106,13 +108,21 @@ def _one(config: Config, job: _Job, also: Optional[ArticlePass]) -> tuple[Option
     A template that cannot be built raises (bad input stops extract); a
     visit that fails gives ``None``: the pass does that article again itself.
     """
+    from toolkit.segment import article_units
+
     path, pot_path, source_hash, visit = job
-    article = _read(config, path) if pot_path is not None else None
-    built = build_article_template(config, path, pot_path, source_hash, article) if pot_path else None
+    article = units = None
+    if pot_path is not None:
+        article = _read(config, path)
+        units = article_units(article)
+    built = build_article_template(config, path, pot_path, source_hash, article, units) if pot_path else None
     seen = None
     if visit and also is not None:
         try:
-            seen = also.visit(path, article if article is not None else _read(config, path))
+            if article is None:
+                article = _read(config, path)
+                units = article_units(article)
+            seen = also.visit(path, article, units)
         except TmkitError:
             seen = None
     return built, seen

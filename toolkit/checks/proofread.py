@@ -47,7 +47,7 @@ from toolkit.project.fsutil import inside, read_text
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
 from toolkit.readers import read_article
-from toolkit.segment import article_units
+from toolkit.segment import Unit, article_units
 
 
 @dataclass
@@ -221,7 +221,7 @@ def _raw_text(path: Path) -> str:
 
 def proofread_article(config: Config, path: Path, env: SourceEnv,
                       said: Optional[dict[tuple, list]] = None,
-                      article: Optional[Article] = None) -> CachedArticle:
+                      article: Optional[Article] = None, places: Optional[list[Unit]] = None) -> CachedArticle:
     """Check one article: its findings (as dicts, sorted) and what was looked at.
 
     ``said``: what each check said of each text so far in this run, by (check,
@@ -229,7 +229,7 @@ def proofread_article(config: Config, path: Path, env: SourceEnv,
     text).  A source check sees only the text and the environment
     (never its place), so a sentence or footer shared by a thousand articles
     is checked once; only the line of each finding is found per article.
-    ``article``: the article already read (by ``tmkit extract``'s workers).
+    ``article``, ``places``: the article already read and its units (by ``tmkit extract``'s workers).
     """
     said = {} if said is None else said
     shown = relative(config, path)
@@ -240,7 +240,7 @@ def proofread_article(config: Config, path: Path, env: SourceEnv,
     lines = SourceLines(_raw_text(path))
     found: list[Finding] = []
     units = words = 0
-    places = article_units(article)
+    places = article_units(article) if places is None else places
     enabled = tuple(names)
     for unit in places:
         plain = _prose_text(unit.text)
@@ -357,11 +357,11 @@ class ProjectProofreader:
             self.env = source_env(self.config, with_speller="spelling" in self.checks)
         return self.env
 
-    def visit(self, path: Path, article: Article) -> Optional[CachedArticle]:
+    def visit(self, path: Path, article: Article, units: list[Unit]) -> Optional[CachedArticle]:
         """Proofread one article extract read (in its worker); None without an environment."""
         if self.env is None:
             return None
-        return proofread_article(self.config, path, self.env, self.said, article)
+        return proofread_article(self.config, path, self.env, self.said, article, units)
 
     def take(self, path: Path, result: object) -> None:
         """A visit's result, back in this process (None: proofread it in :meth:`report`)."""
