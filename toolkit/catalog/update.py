@@ -386,10 +386,10 @@ class _EntryHooks:
         self.hooks = hooks
         self.usable = bool(hooks) and all(getattr(h, "per_entry", False) for h in hooks)
         self.found: dict[tuple[str, Optional[str], str], tuple[tuple, dict[str, int]]] = {}
-        # Per key, what :meth:`text` needs: the comment lines to put in front
-        # of the template's block ("" none; None: the entry must be formatted)
-        # and the counters as pairs, worked out once instead of per catalog.
-        self._fresh: dict[tuple[str, Optional[str], str], tuple[Optional[str], tuple]] = {}
+        # Per language and key, what :meth:`texts` needs: the comment lines to put
+        # in front of the template's block ("" none; None: the entry must be
+        # formatted) and the counters as pairs, worked out once instead of per catalog.
+        self._fresh: dict[str, dict[tuple[Optional[str], str], tuple[Optional[str], tuple]]] = {}
 
     def prepare(self, wanted: Iterable[tuple[str, Optional[str], str]]) -> None:
         """Run the hooks on a probe entry for each ``(lang, msgctxt, msgid)`` not yet known."""
@@ -415,18 +415,24 @@ class _EntryHooks:
                 prefix = None
             else:
                 prefix = f"{tcomment_lines(tcomment)}\n" if tcomment else ""
-            self._fresh[key] = (prefix, tuple(mine.items()))
+            self._fresh.setdefault(key[0], {})[key[1:]] = (prefix, tuple(mine.items()))
 
-    def text(self, lang: str, key: tuple[Optional[str], str], block: str,
-             counts: MergeCounts) -> Optional[str]:
-        """The entry's text in a new catalog, or None when it must be formatted in full."""
-        prefix, counters = self._fresh[(lang, *key)]
+    def texts(self, lang: str, keys: list[tuple[Optional[str], str]], blocks: list[str],
+              counts: MergeCounts) -> Optional[list[str]]:
+        """The entries' texts in a new catalog (the hooks' counters added to ``counts``),
+        or None when one must be formatted in full.  One loop per catalog over
+        tens of thousands of entries a run: kept lean."""
+        fresh = self._fresh[lang]
         extra = counts.extra
-        for name, value in counters:
-            extra[name] = extra.get(name, 0) + value
-        if prefix is None:
-            return None
-        return prefix + block if prefix else block
+        parts = []
+        for key, block in zip(keys, blocks):
+            prefix, counters = fresh[key]
+            for name, value in counters:
+                extra[name] = extra.get(name, 0) + value
+            if prefix is None:
+                return None
+            parts.append(prefix + block if prefix else block)
+        return parts
 
     def apply(self, lang: str, entry: polib.POEntry) -> None:
         """Give a fresh entry what the hooks did to its probe."""
@@ -660,14 +666,11 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
 def _assembled(job: _Job, entry_hooks: _EntryHooks, language: Language) -> Optional[str]:
     """A new catalog from the template's entry texts, or None if an entry needs formatting."""
     counts = MergeCounts(added=len(job.template.keys()))
-    parts = [new_header(job.template.head, language)]
-    for key, block in zip(job.template.keys(), job.template.blocks()):
-        text = entry_hooks.text(job.tag, key, block, counts)
-        if text is None:
-            return None
-        parts.append(text)
+    parts = entry_hooks.texts(job.tag, job.template.keys(), job.template.blocks(), counts)
+    if parts is None:
+        return None
     job.counts = counts
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join([new_header(job.template.head, language), *parts]) + "\n"
 
 
 def _has_finished(po: polib.POFile) -> bool:

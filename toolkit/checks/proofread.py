@@ -221,7 +221,8 @@ def _raw_text(path: Path) -> str:
 
 def proofread_article(config: Config, path: Path, env: SourceEnv,
                       said: Optional[dict[tuple, list]] = None,
-                      article: Optional[Article] = None, places: Optional[list[Unit]] = None) -> CachedArticle:
+                      article: Optional[Article] = None, places: Optional[list[Unit]] = None,
+                      shown: Optional[str] = None) -> CachedArticle:
     """Check one article: its findings (as dicts, sorted) and what was looked at.
 
     ``said``: what each check said of each text so far in this run, by (check,
@@ -229,10 +230,11 @@ def proofread_article(config: Config, path: Path, env: SourceEnv,
     text).  A source check sees only the text and the environment
     (never its place), so a sentence or footer shared by a thousand articles
     is checked once; only the line of each finding is found per article.
-    ``article``, ``places``: the article already read and its units (by ``tmkit extract``'s workers).
+    ``article``, ``places``: the article already read and its units (by ``tmkit extract``'s workers);
+    ``shown``: the path as findings name it, when the caller knows it.
     """
     said = {} if said is None else said
-    shown = relative(config, path)
+    shown = relative(config, path) if shown is None else shown
     if article is None:
         article = read_article(path, shown, config.sources)
     names = enabled_source_checks(config, article.slug)
@@ -326,11 +328,12 @@ class ProjectProofreader:
         self.said: dict[tuple, list] = {}
         self.sources: dict[Path, str] = {}             # wanted: hash of the article's bytes
         self.results: dict[Path, CachedArticle] = {}
+        self.shown = {path: relative(config, path) for path in self.paths}   # once, not per step
 
     def wanted(self, path: Path) -> bool:
         """True when ``path`` must be proofread (its findings are not in the cache)."""
         source = article_hash(path)
-        cached = self.cache.get(relative(self.config, path), source) if self.cache is not None else None
+        cached = self.cache.get(self.shown[path], source) if self.cache is not None else None
         if cached is not None:
             self.results[path] = cached
             return False
@@ -361,7 +364,7 @@ class ProjectProofreader:
         """Proofread one article extract read (in its worker); None without an environment."""
         if self.env is None:
             return None
-        return proofread_article(self.config, path, self.env, self.said, article, units)
+        return proofread_article(self.config, path, self.env, self.said, article, units, self.shown[path])
 
     def take(self, path: Path, result: object) -> None:
         """A visit's result, back in this process (None: proofread it in :meth:`report`)."""
@@ -372,7 +375,7 @@ class ProjectProofreader:
         result.source = self.sources[path]
         self.results[path] = result
         if self.cache is not None:
-            self.cache.put(relative(self.config, path), result)
+            self.cache.put(self.shown[path], result)
 
     def report(self) -> SourceReport:
         """Every article's findings in order (proofreading those still missing); the cache saved."""
@@ -384,9 +387,10 @@ class ProjectProofreader:
                     self.wanted(path)
                     result = self.results.get(path)
             if result is None:
-                self._keep(path, proofread_article(self.config, path, self._environment(), self.said))
+                self._keep(path, proofread_article(self.config, path, self._environment(), self.said,
+                                                   shown=self.shown[path]))
                 result = self.results[path]
-            shown = relative(self.config, path)
+            shown = self.shown[path]
             report.files += 1
             report.units += result.units
             report.words += result.words
@@ -395,7 +399,7 @@ class ProjectProofreader:
                 report.readability[shown] = result.readability
         if self.cache is not None:
             if not self.slugs:
-                self.cache.keep_only({relative(self.config, p) for p in self.paths})
+                self.cache.keep_only(set(self.shown.values()))
             self.cache.save()
         report.findings = sort_findings(report.findings)
         return report
