@@ -235,19 +235,18 @@ def render_updated(po: polib.POFile, old_text: Optional[str],
     return format_po(po)
 
 
-def new_catalog_text(pot_text: str, pot_head: polib.POFile, language: Language
-                     ) -> tuple[str, MergeCounts]:
+def new_catalog_text(pot_text: str, header: str) -> tuple[str, MergeCounts]:
     """A language's first PO file, straight from the template's text.
 
     With no previous catalog and no hooks the entries are exactly the
     template's, already in gettext's layout, so only the header is built
     and the template's entries are copied as text: no parsing, no
-    formatting of thousands of entries.  ``pot_head`` is the template's
-    header alone, parsed (see :func:`_template_head`).
+    formatting of thousands of entries.  ``header``: the new catalog's
+    header (:func:`new_header`).
     """
     body = pot_text.partition("\n\n")[2]
     counts = MergeCounts(added=body.count("\nmsgid ") + body.startswith("msgid ") if body else 0)
-    return new_header(pot_head, language) + ("\n\n" + body if body else "\n"), counts
+    return header + ("\n\n" + body if body else "\n"), counts
 
 
 def new_header(pot_head: polib.POFile, language: Language) -> str:
@@ -300,6 +299,37 @@ class _Job:
     broken: bool = False      # the PO file does not parse: left as it is (toolkit.catalog.broken)
 
 
+class _Headers:
+    """Templates' headers parsed, and new catalogs' headers made, once per distinct header.
+
+    One ``extract`` gives its templates the same header but for the
+    creation date, which has minute resolution: a thousand templates have
+    a handful of distinct headers, and parsing each one's header and
+    building five new headers from it cost a quarter of a first ``update``.
+    A new header is keyed by the template's header, the language and the
+    current :func:`now_stamp` (its ``PO-Revision-Date``), so it is exactly
+    what building it afresh gives.
+    """
+
+    def __init__(self) -> None:
+        self.parsed: dict[bytes, polib.POFile] = {}
+        self.made: dict[tuple[bytes, str, str], str] = {}
+
+    def head(self, data: bytes, shown: str) -> polib.POFile:
+        key = data.partition(b"\n\n")[0]
+        found = self.parsed.get(key)
+        if found is None:
+            found = self.parsed[key] = _template_head(data, shown)   # never changed by its users
+        return found
+
+    def new_header(self, data: bytes, shown: str, language: Language) -> str:
+        key = (data.partition(b"\n\n")[0], language.tag, now_stamp())
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = new_header(self.head(data, shown), language)
+        return found
+
+
 class _Template:
     """An article's template: its bytes, parsed at most once, and its entries as text.
 
@@ -310,10 +340,10 @@ class _Template:
     reader, and a new catalog is assembled from them without parsing.
     """
 
-    def __init__(self, data: bytes, shown: str, ours: bool) -> None:
+    def __init__(self, data: bytes, shown: str, ours: bool, headers: Optional[_Headers] = None) -> None:
         self.data, self.shown, self.ours = data, shown, ours
+        self.headers = headers if headers is not None else _Headers()
         self._pot: Optional[polib.POFile] = None
-        self._head: Optional[polib.POFile] = None
         self._read = False
         self._keys: Optional[list[tuple[Optional[str], str]]] = None
         self._blocks: Optional[list[str]] = None
@@ -324,11 +354,9 @@ class _Template:
             self._pot = _parse(self.data, self.shown)
         return self._pot
 
-    @property
-    def head(self) -> polib.POFile:
-        if self._head is None:
-            self._head = _template_head(self.data, self.shown)
-        return self._head
+    def new_header(self, language: Language) -> str:
+        """The header of a new catalog of this template in ``language``."""
+        return self.headers.new_header(self.data, self.shown, language)
 
     def _read_plain(self) -> None:
         """Keys and entry texts of tmkit's own template (left None for any other)."""
@@ -476,6 +504,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     po_root, template_root = config.po_path, config.template_path
     jobs: list[_Job] = []
     entry_hooks = _EntryHooks(hooks)
+    headers = _Headers()
     with AtomicBatch(sync_new=False) as batch:
         articles = article_paths(config, slugs)
         for number, path in enumerate(articles, 1):
@@ -488,7 +517,8 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
                 raise CatalogError("no template; run 'tmkit extract' first", shown_pot) from None
             pot_hash = digest(pot_bytes)
             pot_record = state.get("pot", slug)
-            template = _Template(pot_bytes, shown_pot, bool(pot_record and pot_record.get("pot") == pot_hash))
+            template = _Template(pot_bytes, shown_pot, bool(pot_record and pot_record.get("pot") == pot_hash),
+                                 headers)
             for tag in tags:
                 key = f"{tag}/{slug}"
                 po_path = po_root / tag / f"{slug}.po"
@@ -642,8 +672,8 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
         if id(job) in texts:
             text = texts[id(job)]
         elif job.po is None:
-            text, job.counts = new_catalog_text(job.template.data.decode("utf-8"), job.template.head,
-                                                config.language(job.tag))
+            text, job.counts = new_catalog_text(job.template.data.decode("utf-8"),
+                                                job.template.new_header(config.language(job.tag)))
         elif old_text is None:
             text = _new_text(job.po, job.template)
         else:
@@ -670,7 +700,7 @@ def _assembled(job: _Job, entry_hooks: _EntryHooks, language: Language) -> Optio
     if parts is None:
         return None
     job.counts = counts
-    return "\n\n".join([new_header(job.template.head, language), *parts]) + "\n"
+    return "\n\n".join([job.template.new_header(language), *parts]) + "\n"
 
 
 def _has_finished(po: polib.POFile) -> bool:
