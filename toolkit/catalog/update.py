@@ -235,19 +235,18 @@ def render_updated(po: polib.POFile, old_text: Optional[str],
     return format_po(po)
 
 
-def new_catalog_text(pot_text: str, pot_head: polib.POFile, language: Language
-                     ) -> tuple[str, MergeCounts]:
+def new_catalog_text(pot_text: str, header: str) -> tuple[str, MergeCounts]:
     """A language's first PO file, straight from the template's text.
 
     With no previous catalog and no hooks the entries are exactly the
     template's, already in gettext's layout, so only the header is built
     and the template's entries are copied as text: no parsing, no
-    formatting of thousands of entries.  ``pot_head`` is the template's
-    header alone, parsed (see :func:`_template_head`).
+    formatting of thousands of entries.  ``header``: the new catalog's
+    header (:func:`new_header`).
     """
     body = pot_text.partition("\n\n")[2]
     counts = MergeCounts(added=body.count("\nmsgid ") + body.startswith("msgid ") if body else 0)
-    return new_header(pot_head, language) + ("\n\n" + body if body else "\n"), counts
+    return header + ("\n\n" + body if body else "\n"), counts
 
 
 def new_header(pot_head: polib.POFile, language: Language) -> str:
@@ -300,6 +299,37 @@ class _Job:
     broken: bool = False      # the PO file does not parse: left as it is (toolkit.catalog.broken)
 
 
+class _Headers:
+    """Templates' headers parsed, and new catalogs' headers made, once per distinct header.
+
+    One ``extract`` gives its templates the same header but for the
+    creation date, which has minute resolution: a thousand templates have
+    a handful of distinct headers, and parsing each one's header and
+    building five new headers from it cost a quarter of a first ``update``.
+    A new header is keyed by the template's header, the language and the
+    current :func:`now_stamp` (its ``PO-Revision-Date``), so it is exactly
+    what building it afresh gives.
+    """
+
+    def __init__(self) -> None:
+        self.parsed: dict[bytes, polib.POFile] = {}
+        self.made: dict[tuple[bytes, str, str], str] = {}
+
+    def head(self, data: bytes, shown: str) -> polib.POFile:
+        key = data.partition(b"\n\n")[0]
+        found = self.parsed.get(key)
+        if found is None:
+            found = self.parsed[key] = _template_head(data, shown)   # never changed by its users
+        return found
+
+    def new_header(self, data: bytes, shown: str, language: Language) -> str:
+        key = (data.partition(b"\n\n")[0], language.tag, now_stamp())
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = new_header(self.head(data, shown), language)
+        return found
+
+
 class _Template:
     """An article's template: its bytes, parsed at most once, and its entries as text.
 
@@ -310,10 +340,10 @@ class _Template:
     reader, and a new catalog is assembled from them without parsing.
     """
 
-    def __init__(self, data: bytes, shown: str, ours: bool) -> None:
+    def __init__(self, data: bytes, shown: str, ours: bool, headers: Optional[_Headers] = None) -> None:
         self.data, self.shown, self.ours = data, shown, ours
+        self.headers = headers if headers is not None else _Headers()
         self._pot: Optional[polib.POFile] = None
-        self._head: Optional[polib.POFile] = None
         self._read = False
         self._keys: Optional[list[tuple[Optional[str], str]]] = None
         self._blocks: Optional[list[str]] = None
@@ -324,11 +354,9 @@ class _Template:
             self._pot = _parse(self.data, self.shown)
         return self._pot
 
-    @property
-    def head(self) -> polib.POFile:
-        if self._head is None:
-            self._head = _template_head(self.data, self.shown)
-        return self._head
+    def new_header(self, language: Language) -> str:
+        """The header of a new catalog of this template in ``language``."""
+        return self.headers.new_header(self.data, self.shown, language)
 
     def _read_plain(self) -> None:
         """Keys and entry texts of tmkit's own template (left None for any other)."""
@@ -386,10 +414,10 @@ class _EntryHooks:
         self.hooks = hooks
         self.usable = bool(hooks) and all(getattr(h, "per_entry", False) for h in hooks)
         self.found: dict[tuple[str, Optional[str], str], tuple[tuple, dict[str, int]]] = {}
-        # Per key, what :meth:`text` needs: the comment lines to put in front
-        # of the template's block ("" none; None: the entry must be formatted)
-        # and the counters as pairs, worked out once instead of per catalog.
-        self._fresh: dict[tuple[str, Optional[str], str], tuple[Optional[str], tuple]] = {}
+        # Per language and key, what :meth:`texts` needs: the comment lines to put
+        # in front of the template's block ("" none; None: the entry must be
+        # formatted) and the counters as pairs, worked out once instead of per catalog.
+        self._fresh: dict[str, dict[tuple[Optional[str], str], tuple[Optional[str], tuple]]] = {}
 
     def prepare(self, wanted: Iterable[tuple[str, Optional[str], str]]) -> None:
         """Run the hooks on a probe entry for each ``(lang, msgctxt, msgid)`` not yet known."""
@@ -415,18 +443,24 @@ class _EntryHooks:
                 prefix = None
             else:
                 prefix = f"{tcomment_lines(tcomment)}\n" if tcomment else ""
-            self._fresh[key] = (prefix, tuple(mine.items()))
+            self._fresh.setdefault(key[0], {})[key[1:]] = (prefix, tuple(mine.items()))
 
-    def text(self, lang: str, key: tuple[Optional[str], str], block: str,
-             counts: MergeCounts) -> Optional[str]:
-        """The entry's text in a new catalog, or None when it must be formatted in full."""
-        prefix, counters = self._fresh[(lang, *key)]
+    def texts(self, lang: str, keys: list[tuple[Optional[str], str]], blocks: list[str],
+              counts: MergeCounts) -> Optional[list[str]]:
+        """The entries' texts in a new catalog (the hooks' counters added to ``counts``),
+        or None when one must be formatted in full.  One loop per catalog over
+        tens of thousands of entries a run: kept lean."""
+        fresh = self._fresh[lang]
         extra = counts.extra
-        for name, value in counters:
-            extra[name] = extra.get(name, 0) + value
-        if prefix is None:
-            return None
-        return prefix + block if prefix else block
+        parts = []
+        for key, block in zip(keys, blocks):
+            prefix, counters = fresh[key]
+            for name, value in counters:
+                extra[name] = extra.get(name, 0) + value
+            if prefix is None:
+                return None
+            parts.append(prefix + block if prefix else block)
+        return parts
 
     def apply(self, lang: str, entry: polib.POEntry) -> None:
         """Give a fresh entry what the hooks did to its probe."""
@@ -470,6 +504,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     po_root, template_root = config.po_path, config.template_path
     jobs: list[_Job] = []
     entry_hooks = _EntryHooks(hooks)
+    headers = _Headers()
     with AtomicBatch(sync_new=False) as batch:
         articles = article_paths(config, slugs)
         for number, path in enumerate(articles, 1):
@@ -482,7 +517,8 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
                 raise CatalogError("no template; run 'tmkit extract' first", shown_pot) from None
             pot_hash = digest(pot_bytes)
             pot_record = state.get("pot", slug)
-            template = _Template(pot_bytes, shown_pot, bool(pot_record and pot_record.get("pot") == pot_hash))
+            template = _Template(pot_bytes, shown_pot, bool(pot_record and pot_record.get("pot") == pot_hash),
+                                 headers)
             for tag in tags:
                 key = f"{tag}/{slug}"
                 po_path = po_root / tag / f"{slug}.po"
@@ -636,8 +672,8 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
         if id(job) in texts:
             text = texts[id(job)]
         elif job.po is None:
-            text, job.counts = new_catalog_text(job.template.data.decode("utf-8"), job.template.head,
-                                                config.language(job.tag))
+            text, job.counts = new_catalog_text(job.template.data.decode("utf-8"),
+                                                job.template.new_header(config.language(job.tag)))
         elif old_text is None:
             text = _new_text(job.po, job.template)
         else:
@@ -660,14 +696,11 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
 def _assembled(job: _Job, entry_hooks: _EntryHooks, language: Language) -> Optional[str]:
     """A new catalog from the template's entry texts, or None if an entry needs formatting."""
     counts = MergeCounts(added=len(job.template.keys()))
-    parts = [new_header(job.template.head, language)]
-    for key, block in zip(job.template.keys(), job.template.blocks()):
-        text = entry_hooks.text(job.tag, key, block, counts)
-        if text is None:
-            return None
-        parts.append(text)
+    parts = entry_hooks.texts(job.tag, job.template.keys(), job.template.blocks(), counts)
+    if parts is None:
+        return None
     job.counts = counts
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join([job.template.new_header(language), *parts]) + "\n"
 
 
 def _has_finished(po: polib.POFile) -> bool:

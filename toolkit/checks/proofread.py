@@ -27,6 +27,7 @@ import re
 from bisect import bisect_right
 from importlib import resources
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -39,13 +40,14 @@ from toolkit.checks.findings import Finding, FindingsReport, sort_findings
 from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_hash, fingerprint
 from toolkit.checks.glossary import load_glossary
 from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
+from toolkit.model import Article
 from toolkit.project.config import DEFAULT_WORDS, Config
 from toolkit.errors import ConfigError, TmkitError
 from toolkit.project.fsutil import inside, read_text
 from toolkit.project.layout import relative
 from toolkit.readers.sources import article_paths
 from toolkit.readers import read_article
-from toolkit.segment import article_units
+from toolkit.segment import Unit, article_units
 
 
 @dataclass
@@ -153,13 +155,21 @@ class SourceLines:
         pattern = _anchor_pattern(problem.anchor)
         if pattern is None or text.line < 1 or text.line > len(self.starts):
             return text.line
-        nth = sum(1 for m in pattern.finditer(text.text) if m.start() < problem.start)
+        nth = _occurrences_before(problem.anchor, text.text, problem.start)
         for index, match in enumerate(pattern.finditer(self.raw, self.starts[text.line - 1])):
             if index == nth:
                 return bisect_right(self.starts, match.start())
         return text.line
 
 
+@lru_cache(maxsize=65536)
+def _occurrences_before(anchor: str, text: str, start: int) -> int:
+    """How often ``anchor`` occurs in ``text`` before ``start`` (per distinct text:
+    the same finding in a footer shared by every article is counted once)."""
+    return sum(1 for m in _anchor_pattern(anchor).finditer(text) if m.start() < start)
+
+
+@lru_cache(maxsize=4096)
 def _anchor_pattern(anchor: str) -> Optional[re.Pattern]:
     parts = anchor.split()
     if not parts:
@@ -181,6 +191,25 @@ def prose_text(markup: str) -> str:
     return inline.plain_text(_CODE_RE.sub(lambda m: " " * len(inline.plain_text(m.group(1))), markup))
 
 
+@lru_cache(maxsize=65536)
+def _prose_text(markup: str) -> str:
+    """:func:`prose_text`, once per distinct place (footers repeat in every article)."""
+    return prose_text(markup)
+
+
+@lru_cache(maxsize=65536)
+def _word_count(plain: str) -> int:
+    return len(plain.split())
+
+
+def _said(said: dict, name: str, text: SourceText, env: SourceEnv) -> list[SourceProblem]:
+    """What check ``name`` says of ``text``, worked out once per run and text."""
+    problems = said.get((name, text.text))
+    if problems is None:
+        problems = said[(name, text.text)] = SOURCE_CHECKS[name].function(text, env)
+    return problems
+
+
 def _raw_text(path: Path) -> str:
     """The file as text to find lines in; "" for a binary format (a .docx),
     where the lines the reader gives are all there is."""
@@ -191,35 +220,48 @@ def _raw_text(path: Path) -> str:
 
 
 def proofread_article(config: Config, path: Path, env: SourceEnv,
-                      said: Optional[dict[tuple[str, str], list]] = None) -> CachedArticle:
+                      said: Optional[dict[tuple, list]] = None,
+                      article: Optional[Article] = None, places: Optional[list[Unit]] = None,
+                      shown: Optional[str] = None) -> CachedArticle:
     """Check one article: its findings (as dicts, sorted) and what was looked at.
 
     ``said``: what each check said of each text so far in this run, by (check,
-    plain text).  A source check sees only the text and the environment
+    plain text), and all the enabled checks together by (their names, plain
+    text).  A source check sees only the text and the environment
     (never its place), so a sentence or footer shared by a thousand articles
     is checked once; only the line of each finding is found per article.
+    ``article``, ``places``: the article already read and its units (by ``tmkit extract``'s workers);
+    ``shown``: the path as findings name it, when the caller knows it.
     """
     said = {} if said is None else said
-    shown = relative(config, path)
-    article = read_article(path, shown, config.sources)
+    shown = relative(config, path) if shown is None else shown
+    if article is None:
+        article = read_article(path, shown, config.sources)
     names = enabled_source_checks(config, article.slug)
     severities = {n: chosen_severity(config, SOURCE_CHECKS[n]) for n in names}
     lines = SourceLines(_raw_text(path))
     found: list[Finding] = []
     units = words = 0
-    for unit in article_units(article):
-        text = SourceText(prose_text(unit.text), unit.line, unit.kind, shown, article.slug)
+    places = article_units(article) if places is None else places
+    enabled = tuple(names)
+    for unit in places:
+        plain = _prose_text(unit.text)
         units += 1
-        words += len(text.text.split())
-        for name in names:
-            problems = said.get((name, text.text))
-            if problems is None:
-                problems = said[(name, text.text)] = SOURCE_CHECKS[name].function(text, env)
+        words += _word_count(plain)
+        verdicts = said.get((enabled, plain))    # what all the enabled checks said, at once
+        if verdicts is None:
+            text = SourceText(plain, unit.line, unit.kind, shown, article.slug)
+            verdicts = said[(enabled, plain)] = [(name, problems) for name in names
+                                                 if (problems := _said(said, name, text, env))]
+        if not verdicts:
+            continue
+        text = SourceText(plain, unit.line, unit.kind, shown, article.slug)
+        for name, problems in verdicts:
             for problem in problems:
                 found.append(Finding(shown, lines.line_of(problem, text), name,
                                      problem.severity or severities[name], problem.message,
                                      config.source_language, article.slug))
-    grade = readability.article_readability(article) if readability.CHECK in names else None
+    grade = readability.units_readability(places) if readability.CHECK in names else None
     if grade is not None and grade.grade > config.checks.max_grade:
         found.append(Finding(shown, article.title_line or 1, readability.CHECK, severities[readability.CHECK],
                              f"{grade.describe()}: above [checks] max_grade = {config.checks.max_grade:g} "
@@ -252,35 +294,112 @@ def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
     run with the same settings give their remembered findings without being
     read (:mod:`toolkit.checks.proofcache`), and the cache is updated.
     """
-    paths = article_paths(config, list(slugs) if slugs else None)
-    wanted = {n for p in paths for n in enabled_source_checks(config, p.stem)}
-    cache = None
-    if use_cache:
-        glossary = inside(config.root, config.checks.glossary) if config.checks.glossary else None
-        cache = ProofreadCache(config, fingerprint(config, [words_path(config), glossary]))
-    env: Optional[SourceEnv] = None
-    said: dict[tuple[str, str], list] = {}
-    report = SourceReport()
-    for path in paths:
-        shown = relative(config, path)
+    proofreader = ProjectProofreader(config, slugs, use_cache)
+    for path in proofreader.paths:
+        proofreader.wanted(path)
+    return proofreader.report()
+
+
+class ProjectProofreader:
+    """The proofreading of a project's articles, in steps ``tmkit extract`` can share.
+
+    It is the :class:`toolkit.catalog.extract.ArticlePass` extract runs in
+    its worker processes: :meth:`wanted` (the cache has no findings for the
+    article's bytes), :meth:`prepare` (the dictionaries, loaded once before
+    the workers fork), :meth:`visit` (in a worker, with the article extract
+    read and segments), :meth:`take` (the findings back in this process);
+    then :meth:`report` proofreads here whatever was wanted and not visited
+    (all of it when extract did not run, or a visit failed: an error is
+    raised here, as without extract) and sums up in the articles' order.
+    Each worker remembers what each check said of each text (``said``), so
+    a text is checked at most once per process.
+    """
+
+    def __init__(self, config: Config, slugs: Optional[Sequence[str]] = None, use_cache: bool = False) -> None:
+        self.config = config
+        self.slugs = list(slugs) if slugs else None
+        self.paths = article_paths(config, self.slugs)
+        self.checks = {n for p in self.paths for n in enabled_source_checks(config, p.stem)}
+        self.cache: Optional[ProofreadCache] = None
+        if use_cache:
+            glossary = inside(config.root, config.checks.glossary) if config.checks.glossary else None
+            self.cache = ProofreadCache(config, fingerprint(config, [words_path(config), glossary]))
+        self.env: Optional[SourceEnv] = None
+        self.said: dict[tuple, list] = {}
+        self.sources: dict[Path, str] = {}             # wanted: hash of the article's bytes
+        self.results: dict[Path, CachedArticle] = {}
+        self.shown = {path: relative(config, path) for path in self.paths}   # once, not per step
+
+    def wanted(self, path: Path) -> bool:
+        """True when ``path`` must be proofread (its findings are not in the cache)."""
         source = article_hash(path)
-        result = cache.get(shown, source) if cache is not None else None
-        if result is None:
-            if env is None:   # the dictionary loads only when an article needs reading
-                env = source_env(config, with_speller="spelling" in wanted)
-            result = proofread_article(config, path, env, said)
-            result.source = source
-            if cache is not None:
-                cache.put(shown, result)
-        report.files += 1
-        report.units += result.units
-        report.words += result.words
-        report.findings += [Finding(**f) for f in result.findings]
-        if result.readability:
-            report.readability[shown] = result.readability
-    if cache is not None:
-        if not slugs:
-            cache.keep_only({relative(config, p) for p in paths})
-        cache.save()
-    report.findings = sort_findings(report.findings)
-    return report
+        cached = self.cache.get(self.shown[path], source) if self.cache is not None else None
+        if cached is not None:
+            self.results[path] = cached
+            return False
+        self.sources[path] = source
+        return True
+
+    def prepare(self) -> None:
+        """Load the checks' environment (the dictionary) once, before the workers fork.
+
+        A settings error is not raised here: :meth:`report` meets it again and
+        raises it after extract has done its own work, as before extract shared it.
+        """
+        try:
+            self._environment()
+            from toolkit.checks.readability import preload
+
+            if readability.CHECK in self.checks:
+                preload()
+        except TmkitError:
+            self.env = None
+
+    def _environment(self) -> SourceEnv:
+        if self.env is None:     # the dictionary loads only when an article needs reading
+            self.env = source_env(self.config, with_speller="spelling" in self.checks)
+        return self.env
+
+    def visit(self, path: Path, article: Article, units: list[Unit]) -> Optional[CachedArticle]:
+        """Proofread one article extract read (in its worker); None without an environment."""
+        if self.env is None:
+            return None
+        return proofread_article(self.config, path, self.env, self.said, article, units, self.shown[path])
+
+    def take(self, path: Path, result: object) -> None:
+        """A visit's result, back in this process (None: proofread it in :meth:`report`)."""
+        if isinstance(result, CachedArticle):
+            self._keep(path, result)
+
+    def _keep(self, path: Path, result: CachedArticle) -> None:
+        result.source = self.sources[path]
+        self.results[path] = result
+        if self.cache is not None:
+            self.cache.put(self.shown[path], result)
+
+    def report(self) -> SourceReport:
+        """Every article's findings in order (proofreading those still missing); the cache saved."""
+        report = SourceReport()
+        for path in self.paths:
+            result = self.results.get(path)
+            if result is None:
+                if path not in self.sources:
+                    self.wanted(path)
+                    result = self.results.get(path)
+            if result is None:
+                self._keep(path, proofread_article(self.config, path, self._environment(), self.said,
+                                                   shown=self.shown[path]))
+                result = self.results[path]
+            shown = self.shown[path]
+            report.files += 1
+            report.units += result.units
+            report.words += result.words
+            report.findings += [Finding(**f) for f in result.findings]
+            if result.readability:
+                report.readability[shown] = result.readability
+        if self.cache is not None:
+            if not self.slugs:
+                self.cache.keep_only(set(self.shown.values()))
+            self.cache.save()
+        report.findings = sort_findings(report.findings)
+        return report

