@@ -13,8 +13,8 @@ candidates' sources are decoded).
 
 A lookup collects, for the units in the length window, the query's trigrams
 they share (of the trigrams found in more than ``COMMON`` of the TM, the most
-common are skipped as long as the rarest half of the query's remain: they cost
-most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
+common are skipped as long as the rarest ``RAREST`` of the query's remain: they
+cost most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
 to ``TIE_ROOM`` times as many tied at the cut-off (closest in length first),
 and scores only those (:func:`toolkit.tm.match.match_many`).  The q-gram count
 bound cannot prove completeness at 75% similarity (an edit distance
@@ -360,9 +360,9 @@ class IndexedMatcher:
 
         The length windows, the trigram lists to read (very common trigrams, in
         more than ``COMMON`` of the TM, say little and cost most: the most common
-        are skipped as long as half of the query's trigrams remain), the window
-        inside each posting list (one vectorised binary search for all of them)
-        are computed for all queries at once; gathering the hits and counting
+        are skipped as long as the rarest ``RAREST`` (2/5) of the query's trigrams
+        remain), the window inside each posting list (one vectorised binary search
+        for all of them) are computed for all queries at once; gathering the hits and counting
         shared trigrams (:meth:`_top`) run per query, on its own hits (a chunk's
         counts would not stay in the CPU cache).
         """
