@@ -76,7 +76,7 @@ MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
 CANDIDATES = 64                      # units scored per lookup (before ties)
 TIE_ROOM = 4                        # units tied at the cut-off: up to 4 x CANDIDATES in all
 COMMON = 0.01                       # trigrams in more than 1% of units are skipped...
-RAREST = (2, 5)                     # ...as long as this share (2/5) of the query's rarest remain
+RAREST = (1, 2)                     # ...as long as this share (half) of the query's rarest remain
 DELTA_LIMIT = 20_000                # units added since the build scored directly
 CHUNK = 65_536                      # texts hashed per numpy batch while building
 FEW_LISTS = 64                      # posting lists searched one by one rather than all at once
@@ -360,7 +360,7 @@ class IndexedMatcher:
 
         The length windows, the trigram lists to read (very common trigrams, in
         more than ``COMMON`` of the TM, say little and cost most: the most common
-        are skipped as long as the rarest ``RAREST`` (2/5) of the query's trigrams
+        are skipped as long as the rarest ``RAREST`` (half) of the query's trigrams
         remain), the window inside each posting list (one vectorised binary search
         for all of them) are computed for all queries at once; gathering the hits and counting
         shared trigrams (:meth:`_top`) run per query, on its own hits (a chunk's
