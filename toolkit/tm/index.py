@@ -46,8 +46,8 @@ def _import_numpy():
     """numpy, without the BLAS thread pool it would start and tmkit never uses.
 
     numpy's wheels load OpenBLAS, which starts one thread per core when it is
-    loaded unless ``OPENBLAS_NUM_THREADS`` says otherwise: ~40 ms of every
-    ``tmkit tm pretranslate`` (measured: ``python -c "import numpy"`` takes
+    loaded unless ``OPENBLAS_NUM_THREADS`` says otherwise: ~55 ms of CPU in every
+    ``tmkit tm pretranslate`` (measured on a busy 2-core machine: ``python -c "import numpy"`` takes
     0.18 s of CPU, 0.125 s with the variable at 1), and threads that a forked
     lookup worker would not have.  No tmkit code does linear algebra.  The
     variable is set only while numpy loads (OpenBLAS reads it then), and only
