@@ -13,8 +13,8 @@ candidates' sources are decoded).
 
 A lookup collects, for the units in the length window, the query's trigrams
 they share (of the trigrams found in more than ``COMMON`` of the TM, the most
-common are skipped as long as the rarest half of the query's remain: they cost
-most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
+common are skipped as long as the rarest ``RAREST`` of the query's remain: they
+cost most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
 to ``TIE_ROOM`` times as many tied at the cut-off (closest in length first),
 and scores only those (:func:`toolkit.tm.match.match_many`).  The q-gram count
 bound cannot prove completeness at 75% similarity (an edit distance
@@ -35,13 +35,36 @@ from __future__ import annotations
 import functools
 import json
 import mmap
+import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-import numpy as np
 
-import warnings
+def _import_numpy():
+    """numpy, without the BLAS thread pool it would start and tmkit never uses.
+
+    numpy's wheels load OpenBLAS, which starts one thread per core when it is
+    loaded unless ``OPENBLAS_NUM_THREADS`` says otherwise: ~55 ms of CPU in every
+    ``tmkit tm pretranslate`` (measured on a busy 2-core machine: ``python -c "import numpy"`` takes
+    0.18 s of CPU, 0.125 s with the variable at 1), and threads that a forked
+    lookup worker would not have.  No tmkit code does linear algebra.  The
+    variable is set only while numpy loads (OpenBLAS reads it then), and only
+    if the user has not set it; subprocesses never see it.
+    """
+    variable, ours = "OPENBLAS_NUM_THREADS", "OPENBLAS_NUM_THREADS" not in os.environ
+    if ours:
+        os.environ[variable] = "1"
+    try:
+        import numpy
+    finally:
+        if ours:
+            os.environ.pop(variable, None)
+    return numpy
+
+
+np = _import_numpy()
 
 from toolkit.errors import TMError, TmkitWarning
 from toolkit.project.fsutil import atomic_write_bytes, inside
@@ -52,7 +75,8 @@ from toolkit.tm.store import Checkpoint, TMStore
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
 CANDIDATES = 64                      # units scored per lookup (before ties)
 TIE_ROOM = 4                        # units tied at the cut-off: up to 4 x CANDIDATES in all
-COMMON = 0.02                       # trigrams in more than 2% of units are skipped
+COMMON = 0.01                       # trigrams in more than 1% of units are skipped...
+RAREST = (1, 2)                     # ...as long as this share (half) of the query's rarest remain
 DELTA_LIMIT = 20_000                # units added since the build scored directly
 CHUNK = 65_536                      # texts hashed per numpy batch while building
 FEW_LISTS = 64                      # posting lists searched one by one rather than all at once
@@ -336,9 +360,9 @@ class IndexedMatcher:
 
         The length windows, the trigram lists to read (very common trigrams, in
         more than ``COMMON`` of the TM, say little and cost most: the most common
-        are skipped as long as half of the query's trigrams remain), the window
-        inside each posting list (one vectorised binary search for all of them)
-        are computed for all queries at once; gathering the hits and counting
+        are skipped as long as the rarest ``RAREST`` (half) of the query's trigrams
+        remain), the window inside each posting list (one vectorised binary search
+        for all of them) are computed for all queries at once; gathering the hits and counting
         shared trigrams (:meth:`_top`) run per query, on its own hits (a chunk's
         counts would not stay in the CPU cache).
         """
@@ -367,7 +391,7 @@ class IndexedMatcher:
         order = np.lexsort((ends - starts, owner))
         first = np.concatenate(([0], np.cumsum(per_query)[:-1]))
         rank = np.arange(len(order)) - np.repeat(first, per_query)
-        keep = np.maximum(3, per_query - per_query // 2)[owner[order]]
+        keep = np.maximum(3, -(-per_query * RAREST[0] // RAREST[1]))[owner[order]]
         kept = order[((ends - starts)[order] <= COMMON * len(data.ids)) | (rank < keep)]
         kept.sort()                                                  # back in query order
         owner, starts, ends = owner[kept], starts[kept], ends[kept]
