@@ -30,17 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
-import polib
-
 from toolkit import __version__
 from toolkit.catalog import broken
-from toolkit.errors import CatalogError
+from toolkit.catalog.poread import CheckedEntry
+from toolkit.errors import CatalogError, TmkitError
 from toolkit.checks.findings import Finding
-from toolkit.checks.pofiles import msgstr_lines
 from toolkit.checks.base import Entry
 from toolkit.checks.runner import run_checks, translated_entries
 from toolkit.project.config import Config
-from toolkit.project.fsutil import AtomicBatch
+from toolkit.project.fsutil import AtomicBatch, open_regular
 from toolkit.catalog.translated import entry_status
 from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
 from toolkit.text.inline import plain_text
@@ -133,7 +131,7 @@ class ReviewPage:
         return sum(f.is_error for f in self.findings)
 
 
-def _tm_origin(entry: polib.POEntry) -> list[str]:
+def _tm_origin(entry: CheckedEntry) -> list[str]:
     """The ``tmkit-tm:`` lines pre-translation left on the entry, without the tag."""
     return [line[len(COMMENT_TAG):].strip() for line in (entry.tcomment or "").splitlines()
             if line.startswith(COMMENT_TAG)]
@@ -142,7 +140,6 @@ def _tm_origin(entry: polib.POEntry) -> list[str]:
 def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Finding]) -> ReviewPage:
     """The rows of one article-language; ``findings`` from :func:`run_checks` on it
     (those of other files are ignored: callers with many pages hand each its own)."""
-    lines = msgstr_lines(catalog.po_path, catalog.po)
     by_line: dict[int, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.path == catalog.po_shown:
@@ -150,17 +147,18 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
     index = catalog.index
     review = catalog.review
     changed = set(review.changed_segments()) if review.signoff else set()
+    statuses = review.statuses            # judged once, when the segments were hashed
     rows = []
     for _unit, segments in catalog.units:
         for segment in segments:
             entry = index.get(segment.key)
-            state = entry_status(entry, segment.text).value
+            state = (statuses.get(segment.id) or entry_status(entry, segment.text)).value
             if entry is None:
                 rows.append(ReviewSegment(segment.id, segment.comment, segment.text, "", state,
                                           f"{catalog.po_shown} (no entry: run 'tmkit update')",
                                           changed=segment.id in changed))
                 continue
-            line = lines[id(entry)]
+            line = entry.msgstr_line
             previous = entry.previous_msgid if state == "fuzzy" and entry.previous_msgid else None
             rows.append(ReviewSegment(
                 segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
@@ -229,5 +227,17 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
             by_line = by_file.get(page.po_file, {})
             for row in page.segments:
                 row.findings = list(by_line.get(row.line, [])) if row.line else []
-            batch.add(path, render_page(config, page, env))   # to a temp file at once
+            html = render_page(config, page, env)
+            if _holds(path, html):   # an unchanged page is not written again
+                continue
+            batch.add(path, html)   # to a temp file at once
     return pages
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data`` (reading is far cheaper than replacing)."""
+    try:
+        with open_regular(path) as handle:   # a FIFO put there is not waited on
+            return handle.read(len(data) + 1) == data
+    except (OSError, TmkitError):
+        return False
