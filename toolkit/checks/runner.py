@@ -49,9 +49,9 @@ class CheckReport(FindingsReport):
     def summary(self) -> str:
         return summary(self.findings, self.files, self.entries)
 
-    def as_dict(self) -> dict:
-        return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
-                "entries": self.entries, "errors": self.errors, "warnings": self.warnings}
+    def totals(self) -> dict:
+        return {"files": self.files, "entries": self.entries, "errors": self.errors,
+                "warnings": self.warnings}
 
 
 def _known(config: Config, names: Sequence[str], where: str) -> list[str]:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
+from markupsafe import Markup
+
 from toolkit import __version__
 from toolkit.catalog import broken
 from toolkit.catalog.poread import CheckedEntry
@@ -99,10 +101,21 @@ class ReviewSegment:
     tm_origin: list[str] = field(default_factory=list)
     changed: bool = False             # new or different since the last sign-off
     line: int = 0                     # the msgstr line findings point at (0: no entry)
+    number: int = 0                   # 1, 2... in reading order (the row's number on the page)
 
     @property
     def errors(self) -> int:
         return sum(f.is_error for f in self.findings)
+
+    @property
+    def source_html(self) -> Markup:
+        """The English as safe HTML (:func:`inline_html`: only tmkit's inline tags)."""
+        return inline_html(self.source)
+
+    @property
+    def translation_html(self) -> Markup:
+        """The translation as safe HTML (:func:`inline_html`)."""
+        return inline_html(self.translation)
 
 
 @dataclass
@@ -165,6 +178,8 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
                 by_line.get(line, []), _tm_origin(entry), segment.id in changed, line))
+    for number, row in enumerate(rows, 1):
+        row.number = number
     return ReviewPage(get_language(catalog.lang), get_language(config.source_language),
                       catalog.article.slug, plain_text(catalog.article.title or catalog.article.slug),
                       catalog.po_shown, signoff_file(config, catalog.lang, catalog.article.slug)[1],
