@@ -220,6 +220,7 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     # the cost grows with the number of articles, not with its square
     paths = article_paths(config, list(slugs)) if slugs else sources_with_catalogs(config, lang)
     pages: list[tuple[Path, ReviewPage]] = []
+    folder = review_path(config, lang, "-").parent   # resolved once, not once per page
     known: dict[tuple[str, str], list[Entry]] = {}
     for path in paths:   # the rows of each page and the entries to check; the parsed PO is let go
         try:
@@ -230,7 +231,7 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
             continue
         known[(lang, path.stem)] = translated_entries(catalog.po_path, catalog.po_shown, catalog.po)
         page = build_page(config, catalog, [])
-        pages.append((review_path(config, lang, page.slug), page))
+        pages.append((folder / f"{page.slug}.html", page))
     findings = run_checks(config, [lang], [p.slug for _, p in pages], known).findings if pages else []
     del known
     by_file: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -238,14 +239,14 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
         by_file[finding.path][finding.line].append(finding)
     env = environment(_override(config))
     with AtomicBatch() as batch:   # one disk sync; nothing renamed into place unless all rendered
-        for path, page in pages:
+        for target, page in pages:
             by_line = by_file.get(page.po_file, {})
             for row in page.segments:
                 row.findings = list(by_line.get(row.line, [])) if row.line else []
             html = render_page(config, page, env)
-            if _holds(path, html):   # an unchanged page is not written again
+            if _holds(target, html):   # an unchanged page is not written again
                 continue
-            batch.add(path, html)   # to a temp file at once
+            batch.add(target, html)   # to a temp file at once
     return pages
 
 
