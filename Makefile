@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline_bench.py
 	$(BIN)/python benchmarks/daily_bench.py --articles 1000 4000
 	$(BIN)/python benchmarks/tm_bench.py --size 300000 --skip-tt
+	$(BIN)/python benchmarks/memory_bench.py --articles 4000
 
 # Newest versions that pyproject.toml allows, written to requirements.lock.
 # Run `make test` afterwards and commit the lock with the upgrade.

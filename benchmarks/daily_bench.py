@@ -1,6 +1,6 @@
 """Time the daily commands (``status``, ``check``, ``review``) as users type them, beside pocount.
 
-Usage: ``python benchmarks/daily_bench.py [--articles 1000 4000] [--keep DIR]``
+Usage: ``python benchmarks/daily_bench.py [--articles 1000 4000] [--keep DIR] [--review-only]``
 
 For each size, a project of N generated variants of the seed article x 5
 languages (:func:`pipeline_bench.generate_project`) goes through ``tmkit
@@ -77,7 +77,7 @@ def prepare(root: Path, articles: int) -> list[str]:
     return slugs
 
 
-def bench_size(root: Path, articles: int) -> list[pb.Timing]:
+def bench_size(root: Path, articles: int, review_only: bool = False) -> list[pb.Timing]:
     slugs = prepare(root, articles)
     tmkit = pb.tmkit_binary()
     po_files = sorted(str(p) for p in (root / "po").glob("*/*.po"))
@@ -87,6 +87,11 @@ def bench_size(root: Path, articles: int) -> list[pb.Timing]:
     def timed(name: str, command: list[str]) -> None:
         measured = run(command, root)
         rows.append(pb.Timing(name + n, measured[0], cpu=measured[1]))
+
+    if review_only:   # --review-only: the review rows alone, each size's first run and two more
+        for name in ("first run", "again", "again (2)"):
+            timed(f"tmkit review --lang es, {name}", [tmkit, "review", "--lang", "es"])
+        return rows
 
     timed("pocount (same PO files)", [pocount_binary(), *po_files])
     timed("tmkit status, first run", [tmkit, "status"])
@@ -121,7 +126,7 @@ def report(rows: list[pb.Timing], sizes: list[int]) -> None:
         print(f"{t.name:<52} {wall} {cpu}{t.note}")
     found = {t.name: t for t in rows}
     print("\nratios (measured in this run)")
-    for size in sizes:
+    for size in (s for s in sizes if f"pocount (same PO files) [{s}]" in found):
         n = f" [{size}]"
         anchor = found[f"pocount (same PO files){n}"]
         for mine, target in [("tmkit status, first run", 3.0), ("tmkit status, unchanged", None),
@@ -136,15 +141,18 @@ def report(rows: list[pb.Timing], sizes: list[int]) -> None:
     if len(sizes) > 1:
         small, *larger = sizes
         base = found[f"tmkit review --lang es, first run [{small}]"].seconds
+        base_cpu = found[f"tmkit review --lang es, first run [{small}]"].cpu
         for size in larger:
-            t = found[f"tmkit review --lang es, first run [{size}]"].seconds
-            print(f"  review {size} / review {small}: {t / base:.2f}x (sizes {size / small:g}x; linear)")
+            t = found[f"tmkit review --lang es, first run [{size}]"]
+            print(f"  review {size} / review {small}: wall {t.seconds / base:.2f}x, cpu {t.cpu / base_cpu:.2f}x "
+                  f"(sizes {size / small:g}x; linear)")
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[1000, 4000])
     parser.add_argument("--keep", type=Path, help="build the projects here and keep them")
+    parser.add_argument("--review-only", action="store_true", help="time tmkit review alone")
     args = parser.parse_args(argv)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(pb.REPO / "toolkit")], check=True)
     rows: list[pb.Timing] = []
@@ -153,7 +161,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             root = (args.keep or Path(tmp)) / f"project-{size}"
             if root.exists():
                 shutil.rmtree(root)
-            rows += bench_size(root, size)
+            rows += bench_size(root, size, args.review_only)
             if not args.keep:
                 shutil.rmtree(root)
     report(rows, args.articles)

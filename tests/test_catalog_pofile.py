@@ -11,7 +11,8 @@ import polib
 import pytest
 
 from toolkit.catalog import poread
-from toolkit.catalog.pofile import format_po, parse_po, read_po, read_translations, write_po
+from toolkit.catalog.pofile import format_po, parse_po, read_checked, read_po, read_translations, write_po
+from toolkit.checks.pofiles import msgstr_lines
 from toolkit.catalog.wrap import format_string
 from toolkit.errors import CatalogError
 
@@ -234,6 +235,14 @@ def test_lean_reader_agrees_with_read_po(tmp_path: Path, plain: bool):
     path.write_text(format_po(po), encoding="utf-8")
     assert (poread._plain_translations(path.read_text(encoding="utf-8")) is not None) == plain
     assert _lean(read_translations(path)) == _lean(read_po(path))
+    # the checks' and review page's reader: the same, plus comments, #| msgid and msgstr lines
+    full = read_po(path)
+    lines = msgstr_lines(path, full)
+    checked = read_checked(path)
+    assert _lean(checked) == _lean(full)
+    assert [(e.tcomment, e.previous_msgid, e.msgstr_line) for e in checked] == \
+        [(e.tcomment, e.previous_msgid, lines[id(e)]) for e in full]
+    assert any(e.tcomment for e in checked) and (plain or any(e.previous_msgid for e in checked))
 
 
 @pytest.mark.parametrize("damage", [
@@ -248,7 +257,8 @@ def test_lean_reader_refuses_what_read_po_refuses(tmp_path: Path, damage: str):
     path.write_text(HEADER + 'msgid "Back"\nmsgstr "Atrás"\n\n' + damage, encoding="utf-8")
     with pytest.raises(CatalogError) as strict:
         read_po(path, "po/es/bad.po")
-    with pytest.raises(CatalogError) as lean:
-        read_translations(path, "po/es/bad.po")
-    assert (lean.value.message, lean.value.path, lean.value.line) == \
-        (strict.value.message, strict.value.path, strict.value.line)
+    for reader in (read_translations, read_checked):
+        with pytest.raises(CatalogError) as lean:
+            reader(path, "po/es/bad.po")
+        assert (lean.value.message, lean.value.path, lean.value.line) == \
+            (strict.value.message, strict.value.path, strict.value.line)

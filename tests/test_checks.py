@@ -75,6 +75,30 @@ def test_json_format_and_filters(runner, project):
     run_cli(runner, project, "check", "--lang", "es", "--lang", "fr", "--article", SEED_SLUG)
 
 
+def test_json_report_is_written_piece_by_piece_as_the_same_document(runner, project):
+    """``check --format json`` streams its findings (memory stays flat at 4,000 x 5); the
+    text is exactly the document encoded at once, C1 controls escaped the same way."""
+    from toolkit.checks.findings import Finding
+    from toolkit.checks.proofread import proofread_project
+    from toolkit.text.xmlchars import json_shown
+
+    write_all(project)
+    for lang in ("es", "fr"):
+        table = {k: v.replace("60%", "6%").rstrip(".") for k, v in TRANSLATIONS[lang].items()}
+        write_po(project, lang, table)
+    out = run_cli(runner, project, "check", "--format", "json", expect=1).output
+    report = run_checks(load_config(project))
+    assert len(report.findings) > 5
+    assert out == json_shown(report.as_dict()) + "\n" == "".join(report.json_chunks()) + "\n"
+    report.findings.append(Finding("po/es/x\x85.po", 3, "numbers", "error", "a\x9f\u2028\n\ud800 é", "es", "x"))
+    assert json_shown(report.as_dict()) == "".join(report.json_chunks())
+    empty = run_checks(load_config(project), ["es"], [SEED_SLUG])
+    empty.findings = []
+    assert json_shown(empty.as_dict()) == "".join(empty.json_chunks())
+    source = proofread_project(load_config(project), [])
+    assert source.files == 1 and json_shown(source.as_dict()) == "".join(source.json_chunks())
+
+
 def test_fuzzy_and_empty_entries_are_not_checked(runner, project):
     table = dict(TRANSLATIONS["es"], **{"b1.s2": "más del 6%"})
     write_po(project, "es", table, fuzzy=["b1.s2"])

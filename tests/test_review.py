@@ -109,6 +109,23 @@ def test_demo_page_shows_60_percent_side_by_side_and_the_numbers_finding(runner,
     assert doc.xpath("//tbody/tr")[0].get("data-id") == "m.breadcrumb_label.1"   # reading order
 
 
+def test_an_unchanged_page_is_not_written_again(runner, project):
+    """A review of an unchanged catalog leaves its page file alone (same inode and time);
+    a changed one is replaced."""
+    copy_demo(project)
+    run_cli(runner, project, "review", "--lang", "es")
+    page = project / PAGE_ES
+    before = page.stat()
+    text = page.read_bytes()
+    run_cli(runner, project, "review", "--lang", "es")
+    after = page.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert page.read_bytes() == text
+    edit_po(project, "más del 60%", "más del 6%")
+    run_cli(runner, project, "review", "--lang", "es")
+    assert page.stat().st_ino != before.st_ino and "más del 6%" in page.read_text(encoding="utf-8")
+
+
 def test_page_rows_follow_reading_order_and_every_segment(runner, project):
     copy_demo(project)
     run_cli(runner, project, "review", "--lang", "de")

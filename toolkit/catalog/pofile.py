@@ -190,6 +190,24 @@ def read_translations(path: os.PathLike | str, display: Optional[str] = None) ->
     return entries
 
 
+def read_checked(path: os.PathLike | str, display: Optional[str] = None) -> list:
+    """The entries of a PO file as the checks and the review page need them, header left out.
+
+    :func:`read_translations` plus translator comments, ``#| msgid`` and the
+    line of each ``msgstr`` (:class:`toolkit.catalog.poread.CheckedEntry`):
+    ``tmkit check`` and ``tmkit review`` read thousands of files without
+    building polib objects or reading each file twice.  The same checks and
+    errors as :func:`read_po`.
+    """
+    shown = display or os.fspath(path)
+    text = _decode(read_po_bytes(path, shown), shown)
+    with _conflicts_named(text, shown):
+        _check_charset(text, shown)
+        entries = poread.parse_checked(text, shown)
+        _check_duplicates(entries, shown)
+    return entries
+
+
 def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
     """Parse the bytes of a PO file (see :func:`read_po`)."""
     return parse_po(_decode(data, shown), shown)

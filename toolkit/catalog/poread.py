@@ -222,6 +222,27 @@ class Translation:
         self.obsolete = False
 
 
+class CheckedEntry(Translation):
+    """What the checks and the review page need of one PO entry: a :class:`Translation`
+    with the translator comments, the English a fuzzy translation was made for
+    (``#| msgid``), and the line of its ``msgstr`` (where findings point).
+
+    Read in one pass (:func:`parse_checked`): finding the ``msgstr`` lines
+    afterwards meant reading and splitting every file a second time.
+    """
+
+    __slots__ = ("tcomment", "previous_msgid", "msgstr_line")
+
+    def __init__(self, msgctxt: Optional[str], msgid: str, msgstr: str, flags: list[str],
+                 linenum: int, tcomment: str, previous_msgid: Optional[str], msgstr_line: int,
+                 obsolete: bool = False) -> None:
+        super().__init__(msgctxt, msgid, msgstr, flags, linenum)
+        self.obsolete = obsolete
+        self.tcomment = tcomment
+        self.previous_msgid = previous_msgid
+        self.msgstr_line = msgstr_line
+
+
 _LINE = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n'
 #: Each entry exactly as gettext (and tmkit) writes it: comments, optional
 #: msgctxt, msgid, msgstr, each string on whole lines, then a blank line or
@@ -246,13 +267,14 @@ def _joined(lines: str) -> str:
     return _unescape(lines[1:-2].replace('"\n"', ""))
 
 
-def _plain_translations(text: str) -> Optional[list[Translation]]:
+def _plain_translations(text: str, checked: bool = False) -> Optional[list[Translation]]:
     """The entries of ``text`` when every one has the plain layout, else ``None``.
 
     Several times faster than :func:`parse_entries`, which accepts the whole
     grammar (obsolete and previous strings, plurals, odd spacing) and is
     used whenever this returns ``None``; on the files it accepts, both give
-    the same strings, flags and lines.
+    the same strings, flags and lines.  ``checked``: :class:`CheckedEntry`
+    objects (translator comments and ``msgstr`` lines too).
     """
     if "\r" in text:
         return None
@@ -260,16 +282,50 @@ def _plain_translations(text: str) -> Optional[list[Translation]]:
     line, covered = 1, 0
     for whole, comments, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
         flags = []
-        if "#," in comments:
+        tcomment = []
+        if "#," in comments or (checked and comments):
             for comment in comments.split("\n"):
                 if comment.startswith("#,"):
                     flags += [f.strip() for f in comment[2:].split(",") if f.strip()]
+                elif checked and comment and comment[1:2] not in (".", ":"):
+                    tcomment.append(_comment_text(comment, 1))
         at = line + comments.count("\n") + ctxt.count("\n")    # the msgid line
-        out.append(Translation(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags, at))
+        if checked:
+            out.append(CheckedEntry(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr),
+                                    flags, at, "\n".join(tcomment), None, at + msgid.count("\n")))
+        else:
+            out.append(Translation(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr),
+                                   flags, at))
         line += whole.count("\n")
         covered += len(whole)
     # findall skips what does not match: the entries must cover the text exactly.
     return out if covered == len(text) else None
+
+
+def parse_checked(text: str, shown: str) -> list[CheckedEntry]:
+    """The entries of PO ``text`` as the checks and the review page read them, header left out.
+
+    The plain layout through :func:`_plain_translations`; anything else
+    through the full parser (the same errors as :func:`parse`), its entries
+    given their ``msgstr`` line (the first ``msgstr`` line from the entry's
+    ``msgid``, as :func:`toolkit.checks.pofiles.msgstr_lines` finds it).
+    """
+    entries = None
+    if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
+        entries = _plain_translations(text, checked=True)
+    if entries is None:
+        lines = text.split("\n")
+        entries = []
+        for e in parse(text, shown):
+            at = e.linenum or 1
+            line = next((n + 1 for n in range(at - 1, len(lines))
+                         if lines[n].startswith(("msgstr", "#~ msgstr"))), at)
+            entries.append(CheckedEntry(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum, e.tcomment,
+                                        e.previous_msgid, line, e.obsolete))
+        return entries
+    if entries and entries[0].msgid == "" and entries[0].msgctxt is None:
+        del entries[0]
+    return entries
 
 
 def parse_translations(text: str, shown: str) -> list:

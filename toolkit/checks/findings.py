@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
+
+from toolkit.text.xmlchars import json_shown_chunks
 
 ERROR = "error"
 WARNING = "warning"
@@ -98,6 +100,18 @@ class FindingsReport:
     @property
     def warnings(self) -> int:
         return len(self.findings) - self.errors
+
+    def totals(self) -> dict:
+        """What the JSON report gives after the findings (counts; each report says which)."""
+        return {"errors": self.errors, "warnings": self.warnings}
+
+    def as_dict(self) -> dict:
+        return {"findings": [f.as_dict() for f in self.findings], **self.totals()}
+
+    def json_chunks(self) -> Iterator[str]:
+        """``json_shown(self.as_dict())`` in pieces, each finding encoded as it is written
+        (:func:`toolkit.text.xmlchars.json_shown_chunks`: memory stays flat)."""
+        return json_shown_chunks("findings", (f.as_dict() for f in self.findings), self.totals())
 
     @property
     def exit_code(self) -> int:

@@ -277,7 +277,13 @@ def length_ratio(entry: Entry) -> Optional[float]:
 
 def usual_ratio(entries: Iterable[Entry]) -> Optional[float]:
     """Median length ratio of a language's entries (None when too few to tell)."""
-    ratios = [r for r in map(length_ratio, entries) if r is not None]
+    said: dict[tuple[str, str], Optional[float]] = {}   # a footer in every article: measured once
+    ratios = []
+    for entry in entries:
+        key = (entry.source, entry.target)
+        ratio = said[key] if key in said else said.setdefault(key, length_ratio(entry))
+        if ratio is not None:
+            ratios.append(ratio)
     return statistics.median(ratios) if len(ratios) >= LENGTH_MIN_SAMPLES else None
 
 

@@ -71,9 +71,8 @@ class SourceReport(FindingsReport):
                 f"{r['smog']:.1f} (SMOG), {r['words']} words in {r['sentences']} sentences"
                 for path, r in sorted(self.readability.items())]
 
-    def as_dict(self) -> dict:
-        return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
-                "units": self.units, "words": self.words, "errors": self.errors,
+    def totals(self) -> dict:
+        return {"files": self.files, "units": self.units, "words": self.words, "errors": self.errors,
                 "warnings": self.warnings, "readability": dict(sorted(self.readability.items()))}
 
 

@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
@@ -27,7 +28,7 @@ from toolkit.checks import ttk
 from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_severity
 from toolkit.checks.findings import ERROR, WARNING, Finding, FindingsReport, sort_findings, summary
 from toolkit.catalog import broken
-from toolkit.catalog.pofile import read_po
+from toolkit.catalog.pofile import read_checked
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError, ConfigError
@@ -48,9 +49,9 @@ class CheckReport(FindingsReport):
     def summary(self) -> str:
         return summary(self.findings, self.files, self.entries)
 
-    def as_dict(self) -> dict:
-        return {"findings": [f.as_dict() for f in self.findings], "files": self.files,
-                "entries": self.entries, "errors": self.errors, "warnings": self.warnings}
+    def totals(self) -> dict:
+        return {"files": self.files, "entries": self.entries, "errors": self.errors,
+                "warnings": self.warnings}
 
 
 def _known(config: Config, names: Sequence[str], where: str) -> list[str]:
@@ -98,10 +99,18 @@ def ignored_checks(entry: polib.POEntry) -> frozenset[str]:
     return frozenset(names)
 
 
-def translated_entries(path: Path, display: str, po: polib.POFile) -> list[Entry]:
-    """The entries of ``po`` that a reader would see translated."""
-    lines = msgstr_lines(path, po)
-    return [Entry(e.msgid, e.msgstr, e.msgctxt, display, lines[id(e)], ignored_checks(e))
+def translated_entries(path: Path, display: str, po: Sequence) -> list[Entry]:
+    """The entries of ``po`` that a reader would see translated.
+
+    ``po``: a :class:`polib.POFile`, or the entries :func:`read_checked` gives,
+    which know their ``msgstr`` line (the file is then not read again).
+    """
+    if po and not hasattr(po[0], "msgstr_line"):
+        lines = msgstr_lines(path, po)
+        line_of = lambda e: lines[id(e)]   # noqa: E731
+    else:
+        line_of = attrgetter("msgstr_line")
+    return [Entry(e.msgid, e.msgstr, e.msgctxt, display, line_of(e), ignored_checks(e))
             for e in po if e.msgid and not e.obsolete and e.msgstr.strip() and "fuzzy" not in e.flags]
 
 
@@ -140,7 +149,7 @@ class LanguageChecks:
 
     def catalog(self, path: Path, shown: str, slug: str) -> tuple[int, list[Finding]]:
         """(entries checked, findings) for one PO file."""
-        return self.entries(translated_entries(path, shown, read_po(path, shown)), slug)
+        return self.entries(translated_entries(path, shown, read_checked(path, shown)), slug)
 
     def entries(self, entries: Sequence[Entry], slug: str) -> tuple[int, list[Finding]]:
         findings = []
@@ -193,8 +202,12 @@ def run_checks(config: Config, languages: Optional[Sequence[str]] = None,
     """
     report = CheckReport()
     glossary = _glossary.load_glossary(config)
-    wanted_slugs = [p.stem for p in article_paths(config, list(slugs) if slugs else None)]
-    for lang in resolve_languages(config, languages):
+    chosen = resolve_languages(config, languages)
+    if slugs and known is not None and all((lang, s) in known for lang in chosen for s in slugs):
+        wanted_slugs = list(slugs)   # the caller listed the sources and read these files just now
+    else:
+        wanted_slugs = [p.stem for p in article_paths(config, list(slugs) if slugs else None)]
+    for lang in chosen:
         catalogs = _catalog_entries(config, lang, wanted_slugs, known)
         all_entries = [e for _, entries in catalogs for e in entries]
         checks = language_checks(config, lang, glossary, _medical.usual_ratio(all_entries))
@@ -218,15 +231,16 @@ def _catalog_entries(config: Config, lang: str, slugs: Sequence[str],
     catalogs: list[tuple[str, list[Entry]]] = []
     folder = config.po_file(lang, "-").parent      # resolved once, not once per article
     for slug in slugs:
+        found = (known or {}).get((lang, slug))
+        if found is not None:
+            catalogs.append((slug, found))
+            continue
         path = folder / f"{slug}.po"
         if not path.is_file():
             continue
         shown = relative(config, path)
         try:
-            found = (known or {}).get((lang, slug))
-            if found is None:
-                found = translated_entries(path, shown, read_po(path, shown))
-            catalogs.append((slug, found))
+            catalogs.append((slug, translated_entries(path, shown, read_checked(path, shown))))
         except CatalogError as exc:   # a broken file fails alone (toolkit.catalog.broken)
             if not broken.skip(exc):
                 raise

@@ -17,7 +17,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import click
 
@@ -95,6 +95,20 @@ def echo_block(text: str) -> None:
     click strips off a pipe.
     """
     click.echo(text, color=None)
+
+
+def echo_chunks(chunks: Iterable[str], size: int = 1 << 20) -> None:
+    """:func:`echo_block` of ``"".join(chunks)``, written about ``size`` characters at a time
+    (a JSON report of a quarter of a million findings is never held whole)."""
+    buffer: list[str] = []
+    held = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            click.echo("".join(buffer), nl=False, color=None)
+            buffer, held = [], 0
+    click.echo("".join(buffer), color=None)
 
 
 class OneLineUsageError(click.UsageError):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from toolkit.errors import TmkitError
-from toolkit.cli import echo, echo_block, echo_rewrites, pass_project
+from toolkit.cli import echo, echo_block, echo_chunks, echo_rewrites, pass_project
 from toolkit.project.layout import relative
-from toolkit.text.xmlchars import json_shown
 
 _lang_option = click.option("--lang", "languages", multiple=True, metavar="TAG",
                             help="Only this language (repeatable); pseudo-languages qps, qps-rtl too.")
@@ -36,7 +35,7 @@ def check_command(ctx: click.Context, project, languages, slugs, fmt: str, sourc
 
         report = run_checks(project.config, list(languages), list(slugs))
     if fmt == "json":
-        echo_block(json_shown(report.as_dict()))
+        echo_chunks(report.json_chunks())
     else:
         for finding in report.findings:
             echo(finding.format())

@@ -29,6 +29,7 @@ never silently taken as "not reviewed" or "approved".
 from __future__ import annotations
 
 import hashlib
+from hashlib import sha256
 import json
 import re
 import unicodedata
@@ -41,7 +42,7 @@ import polib
 
 from toolkit.catalog.translated import entry_status
 from toolkit.errors import CatalogError, TmkitError
-from toolkit.model import Segment
+from toolkit.model import Segment, SegmentStatus
 from toolkit.project.config import Config, parse_toml
 from toolkit.project.fsutil import atomic_write_text, read_text
 from toolkit.segment import Unit
@@ -216,8 +217,13 @@ def write_signoff(path: Path, signoff: SignOff) -> None:
 SEGMENT_HASH_CHARS = 16
 
 
+#: ``json.dumps(record, ensure_ascii=False)`` without building an encoder per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def segment_hashes(units: list[tuple[Unit, list[Segment]]],
-                   index: dict[tuple[Optional[str], str], polib.POEntry]) -> dict[str, str]:
+                   index: dict[tuple[Optional[str], str], polib.POEntry],
+                   statuses: Optional[dict[str, SegmentStatus]] = None) -> dict[str, str]:
     """SHA-256 per segment (reading order) of what a reviewer sees of it.
 
     Id, context and English of the segment, the state and text of its
@@ -228,18 +234,20 @@ def segment_hashes(units: list[tuple[Unit, list[Segment]]],
     list and depth, table row and column), so turning a paragraph into a
     block quote or a heading into a paragraph is a change too (version 2).
     Comments, line numbers and wrapping are left out: re-saving the PO file
-    in another editor does not undo a sign-off.
+    in another editor does not undo a sign-off.  ``statuses``, when given, is
+    filled with each segment's :func:`entry_status` (the review page shows it).
     """
     out: dict[str, str] = {}
     for unit, segments in units:
         for segment in segments:
             entry = index.get(segment.key)
             status = entry_status(entry, segment.text)
+            if statuses is not None:
+                statuses[segment.id] = status
             record = [segment.id, segment.context or "", segment.text, status.value,
                       entry.msgstr if entry is not None and not entry.obsolete else "",
                       unit.kind, unit.role, unit.shape]
-            out[segment.id] = hashlib.sha256(
-                json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
+            out[segment.id] = sha256(_ENCODE(record).encode("utf-8")).hexdigest()
     return out
 
 
@@ -259,6 +267,8 @@ class ReviewState:
     fingerprint: str                  # of the current English + translation
     hashes: dict[str, str]            # segment id -> full hash, reading order
     signoff: Optional[SignOff] = None
+    #: segment id -> :func:`entry_status`, as hashed (what the review page shows)
+    statuses: dict[str, SegmentStatus] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def approved(self) -> bool:
@@ -319,7 +329,8 @@ class ReviewState:
 def review_state(config: Config, lang: str, slug: str, units: list[tuple[Unit, list[Segment]]],
                  index: dict[tuple[Optional[str], str], polib.POEntry]) -> ReviewState:
     """Compare the current version with ``po/<lang>/<slug>.review.toml`` (if any)."""
-    hashes = segment_hashes(units, index)
+    statuses: dict[str, SegmentStatus] = {}
+    hashes = segment_hashes(units, index, statuses)
     path, shown = signoff_file(config, lang, slug)
     return ReviewState(config.publish.require_review, fingerprint(lang, slug, hashes), hashes,
-                       read_signoff(path, shown, lang, slug))
+                       read_signoff(path, shown, lang, slug), statuses)

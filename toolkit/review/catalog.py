@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-import polib
-
-from toolkit.catalog.pofile import read_po
+from toolkit.catalog.pofile import read_checked
+from toolkit.catalog.poread import CheckedEntry
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError
 from toolkit.catalog.translated import catalog_index
@@ -32,13 +31,13 @@ class ReviewedCatalog:
     lang: str
     article: Article
     units: list[tuple[Unit, list[Segment]]]
-    po: polib.POFile
+    po: list[CheckedEntry]            # its entries, header left out (:func:`read_checked`)
     po_path: Path
     po_shown: str                     # "po/es/<slug>.po"
     review: ReviewState
 
     @property
-    def index(self) -> dict[tuple[Optional[str], str], polib.POEntry]:
+    def index(self) -> dict[tuple[Optional[str], str], CheckedEntry]:
         return catalog_index(self.po)
 
 
@@ -58,7 +57,7 @@ def reviewed_catalog(config: Config, lang: str, slug: str, path: Optional[Path] 
     shown = relative(config, po_path)
     if not po_path.is_file():
         raise CatalogError("no PO file for this article-language; run 'tmkit update' first", shown)
-    po = read_po(po_path, shown)
+    po = read_checked(po_path, shown)
     return ReviewedCatalog(lang, article, units, po, po_path, shown,
                            review_state(config, lang, slug, units, catalog_index(po)))
 

@@ -30,17 +30,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
-import polib
+from markupsafe import Markup
 
 from toolkit import __version__
 from toolkit.catalog import broken
-from toolkit.errors import CatalogError
+from toolkit.catalog.poread import CheckedEntry
+from toolkit.errors import CatalogError, TmkitError
 from toolkit.checks.findings import Finding
-from toolkit.checks.pofiles import msgstr_lines
 from toolkit.checks.base import Entry
 from toolkit.checks.runner import run_checks, translated_entries
 from toolkit.project.config import Config
-from toolkit.project.fsutil import AtomicBatch
+from toolkit.project.fsutil import AtomicBatch, open_regular
 from toolkit.catalog.translated import entry_status
 from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
 from toolkit.text.inline import plain_text
@@ -101,10 +101,21 @@ class ReviewSegment:
     tm_origin: list[str] = field(default_factory=list)
     changed: bool = False             # new or different since the last sign-off
     line: int = 0                     # the msgstr line findings point at (0: no entry)
+    number: int = 0                   # 1, 2... in reading order (the row's number on the page)
 
     @property
     def errors(self) -> int:
         return sum(f.is_error for f in self.findings)
+
+    @property
+    def source_html(self) -> Markup:
+        """The English as safe HTML (:func:`inline_html`: only tmkit's inline tags)."""
+        return inline_html(self.source)
+
+    @property
+    def translation_html(self) -> Markup:
+        """The translation as safe HTML (:func:`inline_html`)."""
+        return inline_html(self.translation)
 
 
 @dataclass
@@ -133,7 +144,7 @@ class ReviewPage:
         return sum(f.is_error for f in self.findings)
 
 
-def _tm_origin(entry: polib.POEntry) -> list[str]:
+def _tm_origin(entry: CheckedEntry) -> list[str]:
     """The ``tmkit-tm:`` lines pre-translation left on the entry, without the tag."""
     return [line[len(COMMENT_TAG):].strip() for line in (entry.tcomment or "").splitlines()
             if line.startswith(COMMENT_TAG)]
@@ -142,7 +153,6 @@ def _tm_origin(entry: polib.POEntry) -> list[str]:
 def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Finding]) -> ReviewPage:
     """The rows of one article-language; ``findings`` from :func:`run_checks` on it
     (those of other files are ignored: callers with many pages hand each its own)."""
-    lines = msgstr_lines(catalog.po_path, catalog.po)
     by_line: dict[int, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.path == catalog.po_shown:
@@ -150,23 +160,26 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
     index = catalog.index
     review = catalog.review
     changed = set(review.changed_segments()) if review.signoff else set()
+    statuses = review.statuses            # judged once, when the segments were hashed
     rows = []
     for _unit, segments in catalog.units:
         for segment in segments:
             entry = index.get(segment.key)
-            state = entry_status(entry, segment.text).value
+            state = (statuses.get(segment.id) or entry_status(entry, segment.text)).value
             if entry is None:
                 rows.append(ReviewSegment(segment.id, segment.comment, segment.text, "", state,
                                           f"{catalog.po_shown} (no entry: run 'tmkit update')",
                                           changed=segment.id in changed))
                 continue
-            line = lines[id(entry)]
+            line = entry.msgstr_line
             previous = entry.previous_msgid if state == "fuzzy" and entry.previous_msgid else None
             rows.append(ReviewSegment(
                 segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
                 by_line.get(line, []), _tm_origin(entry), segment.id in changed, line))
+    for number, row in enumerate(rows, 1):
+        row.number = number
     return ReviewPage(get_language(catalog.lang), get_language(config.source_language),
                       catalog.article.slug, plain_text(catalog.article.title or catalog.article.slug),
                       catalog.po_shown, signoff_file(config, catalog.lang, catalog.article.slug)[1],
@@ -207,6 +220,7 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     # the cost grows with the number of articles, not with its square
     paths = article_paths(config, list(slugs)) if slugs else sources_with_catalogs(config, lang)
     pages: list[tuple[Path, ReviewPage]] = []
+    folder = review_path(config, lang, "-").parent   # resolved once, not once per page
     known: dict[tuple[str, str], list[Entry]] = {}
     for path in paths:   # the rows of each page and the entries to check; the parsed PO is let go
         try:
@@ -217,7 +231,7 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
             continue
         known[(lang, path.stem)] = translated_entries(catalog.po_path, catalog.po_shown, catalog.po)
         page = build_page(config, catalog, [])
-        pages.append((review_path(config, lang, page.slug), page))
+        pages.append((folder / f"{page.slug}.html", page))
     findings = run_checks(config, [lang], [p.slug for _, p in pages], known).findings if pages else []
     del known
     by_file: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -225,9 +239,21 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
         by_file[finding.path][finding.line].append(finding)
     env = environment(_override(config))
     with AtomicBatch() as batch:   # one disk sync; nothing renamed into place unless all rendered
-        for path, page in pages:
+        for target, page in pages:
             by_line = by_file.get(page.po_file, {})
             for row in page.segments:
                 row.findings = list(by_line.get(row.line, [])) if row.line else []
-            batch.add(path, render_page(config, page, env))   # to a temp file at once
+            html = render_page(config, page, env)
+            if _holds(target, html):   # an unchanged page is not written again
+                continue
+            batch.add(target, html)   # to a temp file at once
     return pages
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data`` (reading is far cheaper than replacing)."""
+    try:
+        with open_regular(path) as handle:   # a FIFO put there is not waited on
+            return handle.read(len(data) + 1) == data
+    except (OSError, TmkitError):
+        return False

@@ -23,7 +23,7 @@ the cursor, recolour the screen or fake a line of tmkit's own output.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 #: One character XML 1.0 forbids (lone surrogates included: they cannot be encoded).
 XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -95,5 +95,33 @@ def json_shown(data: object) -> str:
     """
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return re.sub("[\x7f-\x9f\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _json_escaped(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _json_escaped(text: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_shown_chunks(key: str, items: Iterable[object], rest: dict) -> Iterator[str]:
+    """``json_shown({key: list(items), **rest})`` in pieces, each item encoded as it comes.
+
+    ``tmkit check --format json`` on 4,000 articles x 5 languages has a
+    quarter of a million findings: encoded at once, the list of their dicts
+    and the text held 650 MB.  Each item here is encoded alone and indented
+    as it would sit in the whole document (JSON strings hold no raw line
+    break, so indenting is prefixing lines): the same text, piece by piece.
+    """
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+    opening = "{\n  " + encode(key) + ": ["
+    first = True
+    for item in items:
+        body = "    " + encode(item).replace("\n", "\n    ")
+        yield _json_escaped((opening + "\n" if first else ",\n") + body)
+        first = False
+    yield opening + "]" if first else "\n  ]"
+    yield _json_escaped(",\n" + encode(rest)[2:]) if rest else "\n}"

@@ -181,30 +181,67 @@ def import_files(config: Config, files: Iterable[os.PathLike | str],
     """
     if stale not in STALE_POLICIES:
         raise XliffError(f"--stale must be one of {', '.join(STALE_POLICIES)}")
-    by_po: dict[Path, list[tuple[int, str, XliffFile]]] = {}
+    # First every document is read and checked, keeping only where each <file> goes: the
+    # parsed trees of 4,000 exported articles held a gigabyte.  Each PO file's <file>s are
+    # read again when its new text is made, one PO file at a time, and staged at once.
+    by_po: dict[Path, list[_FileRef]] = {}
     order = 0
     for given in files:
         shown = os.fspath(given)
-        for xfile in read_document(given, shown):
-            po_path = _po_for(config, xfile, shown)
-            by_po.setdefault(po_path, []).append((order, shown, xfile))
+        for index, xfile in enumerate(read_document(given, shown)):
+            by_po.setdefault(_po_for(config, xfile, shown), []).append(_FileRef(order, shown, given, index))
             order += 1
     outcomes: dict[Path, list[tuple[int, FileResult]]] = {}
-    rewrites = []
-    for po_path, xfiles in by_po.items():
-        data = po_path.read_bytes()
+    documents = _Documents(config)
+
+    def apply(po_path: Path, data: bytes) -> str:
+        xfiles = [(ref.order, ref.shown, documents.file(ref)) for ref in by_po[po_path]]
         text, outcomes[po_path] = apply_to_catalog(relative(config, po_path), data, xfiles, stale)
-        rewrites.append(Rewrite(po_path, data, text))
+        return text
+
+    def rewrites() -> Iterable[Rewrite]:   # made one by one as rewrite_catalogs stages them
+        for po_path in by_po:
+            data = po_path.read_bytes()
+            yield Rewrite(po_path, data, apply(po_path, data))
 
     def redo(po_path: Path, current: Optional[bytes]) -> str:
         if current is None:
             raise CatalogError("removed while the import ran", relative(config, po_path))
-        text, outcomes[po_path] = apply_to_catalog(relative(config, po_path), current, by_po[po_path], stale)
-        return text
+        return apply(po_path, current)
 
-    report = rewrite_catalogs(rewrites, redo)
+    report = rewrite_catalogs(rewrites(), redo)
     results = sorted((item for outcome in outcomes.values() for item in outcome), key=lambda r: r[0])
     return [result for _, result in results], report
+
+
+@dataclass(frozen=True)
+class _FileRef:
+    """Where one ``<file>`` of an import is: its place in the import, and in its document."""
+
+    order: int
+    shown: str
+    given: os.PathLike | str
+    index: int
+
+
+class _Documents:
+    """The ``<file>``s of the documents of an import, read again when needed; the last
+    document read is kept (its files usually go to consecutive PO files)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._given: object = None
+        self._files: list[XliffFile] = []
+
+    def file(self, ref: _FileRef) -> XliffFile:
+        if ref.given is not self._given:
+            self._files = read_document(ref.given, ref.shown)
+            self._given = ref.given
+            for xfile in self._files:   # what the first reading noted (a language tag fallen back)
+                _po_for(self.config, xfile, ref.shown)
+        if ref.index >= len(self._files):
+            raise XliffError("the file changed while the import ran; import it again", ref.shown)
+        return self._files[ref.index]
 
 
 def apply_to_catalog(po_shown: str, data: bytes, xfiles: list[tuple[int, str, XliffFile]],
