@@ -37,7 +37,7 @@ import os
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 import click
 import polib
@@ -45,7 +45,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount as _wordcount
 
 from toolkit.catalog import broken
-from toolkit.catalog.pofile import read_po
+from toolkit.catalog.pofile import read_translations
 from toolkit.errors import CatalogError
 from toolkit.checks.findings import Finding, sort_findings
 from toolkit.checks.proofread import proofread_project
@@ -275,12 +275,14 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                 units = segments_by_unit(read_article(path, relative(config, path), config.sources),
                                          config.segmentation)
             try:
-                po = read_po(Path(po_path), relative(config, Path(po_path))) if files[1] is not None else None
+                po = read_translations(po_path, relative(config, Path(po_path)), counted=True) \
+                    if files[1] is not None else None
             except CatalogError as exc:   # reported by the caller; the rest goes on
                 if not broken.skip(exc):
                     raise
                 continue
-            status, record = _article_status(config, lang, slug, units, po, checks, ratios[lang])
+            status, record = _article_status(config, lang, slug, units, po, checks, ratios[lang],
+                                             signed=files[2] is not None)
             language.articles.append(status)
             cache.put(f"{lang}/{slug}", files, record, ratios[lang])
     if not slugs and not languages:
@@ -332,7 +334,7 @@ class _Checks:
                 if files[0] is not None:
                     try:
                         shown = relative(self.config, po_path)
-                        entries = translated_entries(po_path, shown, read_po(po_path, shown))
+                        entries = translated_entries(po_path, shown, read_translations(po_path, shown, counted=True))
                     except CatalogError as exc:
                         if not broken.skip(exc):
                             raise
@@ -342,9 +344,10 @@ class _Checks:
             found += stored
         return statistics.median(found) if len(found) >= LENGTH_MIN_SAMPLES else None
 
-    def errors(self, lang: str, po_path: Path, po: polib.POFile, slug: str, ratio: Optional[float]
+    def errors(self, lang: str, po_path: Path, po: list, slug: str, ratio: Optional[float]
                ) -> list[Finding]:
-        """The error-level findings of one parsed PO file, in file order."""
+        """The error-level findings of one PO file's entries (``read_translations(...,
+        counted=True)``), in file order."""
         if not self.enabled:
             return []
         from toolkit.checks import glossary as _glossary
@@ -360,17 +363,24 @@ class _Checks:
         return sort_findings(f for f in found if f.is_error)
 
 
-def _article_status(config: Config, lang: str, slug: str, units, po: Optional[polib.POFile],
-                    checks: _Checks, ratio: Optional[float]) -> tuple[ArticleStatus, dict]:
-    """One article-language computed from its files, and its record for the cache."""
+def _article_status(config: Config, lang: str, slug: str, units, po: Optional[list],
+                    checks: _Checks, ratio: Optional[float], signed: bool = True
+                    ) -> tuple[ArticleStatus, dict]:
+    """One article-language computed from its files, and its record for the cache.
+
+    ``po`` holds the entries of ``read_translations(..., counted=True)``.
+    Without a sign-off file (``signed`` false) the segments are not hashed:
+    the hashes only serve to compare with a sign-off.
+    """
     index = catalog_index(po)
-    places = Tally()
+    counts = dict.fromkeys(STATES, 0)
     statuses: dict[str, SegmentStatus] = {}
     for _unit, unit_segments in units:
         for segment in unit_segments:
-            status = entry_status(index.get(segment.key), segment.text)
+            status = _entry_status(index.get(segment.key), segment.text)
             statuses[segment.id] = status
-            places.add(status.value)
+            counts[status.value] += 1
+    places = Tally(**counts)
     if po is not None:
         entries, words, target_words = count_entries(po)
         characters = sum(character_count(t) for t in translated_targets(po))
@@ -379,7 +389,7 @@ def _article_status(config: Config, lang: str, slug: str, units, po: Optional[po
         entries = Tally(untranslated=len(distinct))
         words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
         target_words = characters = 0
-    review = review_state(config, lang, slug, units, index)
+    review = review_state(config, lang, slug, units, index, hashed=signed)
     held = checks.errors(lang, config.po_file(lang, slug), po, slug, ratio) if po is not None else []
     gate = evaluate_gate(config, units, statuses, review, held)
     status = ArticleStatus(lang, slug, entries, places, words, target_words, len(held), gate,
@@ -414,6 +424,28 @@ def _from_record(config: Config, lang: str, slug: str, record: dict) -> ArticleS
                          record["catalog"], review, record["characters"])
 
 
+def _entry_status(entry, source: str) -> SegmentStatus:
+    """:func:`entry_status`, remembered per (English, translation, fuzzy): the same
+    footer translated alike in a thousand articles has its markup compared once."""
+    if entry is None or entry.obsolete:
+        return SegmentStatus.UNTRANSLATED
+    return _judged(source, entry.msgstr, "fuzzy" in entry.flags)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _judged(source: str, msgstr: str, fuzzy: bool) -> SegmentStatus:
+    return entry_status(_Judged(msgstr, ["fuzzy"] if fuzzy else []), source)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The part of an entry :func:`entry_status` looks at."""
+
+    msgstr: str
+    flags: list[str]
+    obsolete: bool = False
+
+
 def entry_state(entry: polib.POEntry) -> str:
     """``translated``, ``fuzzy`` or ``untranslated``, as pocount and msgfmt judge an entry."""
     strings = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
@@ -422,7 +454,7 @@ def entry_state(entry: polib.POEntry) -> str:
     return "fuzzy" if "fuzzy" in entry.flags else "translated"
 
 
-def count_entries(po: polib.POFile) -> tuple[Tally, Tally, int]:
+def count_entries(po: Iterable[polib.POEntry]) -> tuple[Tally, Tally, int]:
     """Entries and source words per state, and translated target words, like ``pocount``.
 
     The header and obsolete entries are not counted; plural entries count
@@ -438,7 +470,7 @@ def count_entries(po: polib.POFile) -> tuple[Tally, Tally, int]:
     return entries, words, sum(wordcount(t) for t in translated_targets(po))
 
 
-def translated_targets(po: polib.POFile) -> list[str]:
+def translated_targets(po: Iterable[polib.POEntry]) -> list[str]:
     """The translations (every plural form) of the entries pocount counts as translated."""
     out: list[str] = []
     for entry in po:

@@ -13,7 +13,8 @@ the line number, and fills the same polib objects the rest of tmkit uses.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from types import MappingProxyType
+from typing import Mapping, Optional
 
 import polib
 
@@ -222,6 +223,23 @@ class Translation:
         self.obsolete = False
 
 
+class CountedEntry(Translation):
+    """What ``tmkit status`` needs of one entry: a :class:`Translation` plus its
+    translator comments (``# tmkit-ignore:``) and the line of its ``msgstr``
+    (where a check finding points).  Only plain, singular entries are read
+    this way, hence the empty plural attributes polib's entries have."""
+
+    __slots__ = ("tcomment", "msgstr_line")
+    msgid_plural = ""
+    msgstr_plural: Mapping[int, str] = MappingProxyType({})
+
+    def __init__(self, msgctxt: Optional[str], msgid: str, msgstr: str, flags: list[str],
+                 linenum: int, tcomment: str, msgstr_line: int) -> None:
+        super().__init__(msgctxt, msgid, msgstr, flags, linenum)
+        self.tcomment = tcomment
+        self.msgstr_line = msgstr_line
+
+
 _LINE = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n'
 #: Each entry exactly as gettext (and tmkit) writes it: comments, optional
 #: msgctxt, msgid, msgstr, each string on whole lines, then a blank line or
@@ -246,44 +264,61 @@ def _joined(lines: str) -> str:
     return _unescape(lines[1:-2].replace('"\n"', ""))
 
 
-def _plain_translations(text: str) -> Optional[list[Translation]]:
+def _plain_translations(text: str, counted: bool = False) -> Optional[list[Translation]]:
     """The entries of ``text`` when every one has the plain layout, else ``None``.
 
     Several times faster than :func:`parse_entries`, which accepts the whole
     grammar (obsolete and previous strings, plurals, odd spacing) and is
     used whenever this returns ``None``; on the files it accepts, both give
-    the same strings, flags and lines.
+    the same strings, flags and lines.  ``counted``: :class:`CountedEntry` objects
+    (translator comments and ``msgstr`` lines too).
     """
     if "\r" in text:
         return None
     out: list[Translation] = []
     line, covered = 1, 0
     for whole, comments, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
-        flags = []
-        if "#," in comments:
+        flags: list[str] = []
+        translator: list[str] = []
+        if counted or "#," in comments:
             for comment in comments.split("\n"):
                 if comment.startswith("#,"):
                     flags += [f.strip() for f in comment[2:].split(",") if f.strip()]
+                elif counted and comment[1:2] not in ("", ".", ":") and comment.startswith("#"):
+                    translator.append(_comment_text(comment, 1))
+                elif counted and comment == "#":
+                    translator.append("")
         at = line + comments.count("\n") + ctxt.count("\n")    # the msgid line
-        out.append(Translation(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags, at))
+        if counted:
+            out.append(CountedEntry(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags,
+                                    at, "\n".join(translator), at + msgid.count("\n")))
+        else:
+            out.append(Translation(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags, at))
         line += whole.count("\n")
         covered += len(whole)
     # findall skips what does not match: the entries must cover the text exactly.
     return out if covered == len(text) else None
 
 
-def parse_translations(text: str, shown: str) -> list:
+def parse_translations(text: str, shown: str, counted: bool = False) -> list:
     """The entries of PO ``text`` as merging reads them, the header left out.
 
     Each has ``msgctxt``, ``msgid``, ``msgstr``, ``flags``, ``linenum`` and
     ``obsolete`` as :class:`polib.POEntry` has; the same errors as
-    :func:`parse` are raised for what is not valid PO.
+    :func:`parse` are raised for what is not valid PO.  ``counted``: each
+    entry also has ``tcomment`` and ``msgstr_line`` (:class:`CountedEntry`;
+    polib's entries from the full parser get ``msgstr_line`` set), and
+    plural entries their ``msgid_plural`` and ``msgstr_plural``: what
+    ``tmkit status`` counts and checks.
     """
     entries = None
     if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
-        entries = _plain_translations(text)
+        entries = _plain_translations(text, counted)
     if entries is None:   # anything unusual: the full parser and all its checks
-        return list(parse(text, shown))
+        full = list(parse(text, shown))
+        if counted:
+            set_msgstr_lines(full, text.split("\n"))
+        return full
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None and not entries[0].obsolete:
         del entries[0]
     return entries
@@ -330,3 +365,15 @@ def _check_plurals(po: polib.POFile, shown: str) -> None:
             if forms != list(range(nplurals)):
                 raise CatalogError(f"plural entry has forms {forms} but Plural-Forms declares "
                                    f"nplurals={nplurals}", shown, entry.linenum)
+
+
+def set_msgstr_lines(entries: list[polib.POEntry], lines: list[str]) -> None:
+    """Set each entry's ``msgstr_line``: the first ``msgstr`` line from where it starts
+    (its first line when there is none), where a check finding points."""
+    for entry in entries:
+        start = entry.linenum or 1
+        entry.msgstr_line = start
+        for number in range(start - 1, len(lines)):
+            if lines[number].startswith(("msgstr", "#~ msgstr")):
+                entry.msgstr_line = number + 1
+                break

@@ -154,6 +154,13 @@ def native_punctuation(text: str, ttk_language: str) -> str:
 TTK_MAX_CHARS = 20_000
 
 
+#: translate-toolkit's tests that only count backslashes, line breaks and tabs
+#: (all three error-level, what the publishing gate and ``tmkit status`` run):
+#: where neither string has one of these characters they cannot fail.
+_CHARACTER_TESTS = frozenset({"escapes", "newlines", "tabs"})
+_COUNTED_CHARACTERS = "\\\n\r\t"
+
+
 def run_ttk(entry: Entry, env: LanguageEnv, wanted: set[str]) -> dict[str, str]:
     """Run the wanted translate-toolkit tests on one entry: name -> message.
 
@@ -163,10 +170,12 @@ def run_ttk(entry: Entry, env: LanguageEnv, wanted: set[str]) -> dict[str, str]:
     """
     if len(entry.source) + len(entry.target) > TTK_MAX_CHARS:
         return {}
+    source, target = inline.unescape(entry.source), inline.unescape(entry.target)
+    if wanted <= _CHARACTER_TESTS and not any(c in source or c in target for c in _COUNTED_CHARACTERS):
+        return {}    # the mapping of native punctuation below adds none of them
     checker = _checker(env, wanted)
-    unit = pypo.pounit(inline.unescape(entry.source))
-    unit.target = native_punctuation(_ascii_brackets(inline.unescape(entry.target)),
-                                     _ttk_language(env.lang))
+    unit = pypo.pounit(source)
+    unit.target = native_punctuation(_ascii_brackets(target), _ttk_language(env.lang))
     failures = checker.run_filters(unit, categorised=True)
     return {name: str(info["message"]) for name, info in failures.items() if name in wanted}
 
