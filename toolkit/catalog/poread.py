@@ -264,6 +264,11 @@ def _joined(lines: str) -> str:
     return _unescape(lines[1:-2].replace('"\n"', ""))
 
 
+#: A translator comment (``#`` then a space, the end of the line, or any character
+#: but ``.:,|~``) among an entry's comment lines.
+_TRANSLATOR_COMMENT = re.compile(r"^#(?![.:,|~])", re.MULTILINE)
+
+
 def _plain_translations(text: str, counted: bool = False) -> Optional[list[Translation]]:
     """The entries of ``text`` when every one has the plain layout, else ``None``.
 
@@ -280,7 +285,7 @@ def _plain_translations(text: str, counted: bool = False) -> Optional[list[Trans
     for whole, comments, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
         flags: list[str] = []
         translator: list[str] = []
-        if counted or "#," in comments:
+        if "#," in comments or (counted and _TRANSLATOR_COMMENT.search(comments)):
             for comment in comments.split("\n"):
                 if comment.startswith("#,"):
                     flags += [f.strip() for f in comment[2:].split(",") if f.strip()]
