@@ -171,3 +171,25 @@ def test_workers_give_the_one_process_status(runner, many, monkeypatch, tmp_path
     es = {a["slug"]: a for lang in report["languages"] if lang["lang"] == "es" for a in lang["articles"]}
     assert es[f"{SLUG}-3"]["review"]["state"] == "approved"
     assert es[SLUG]["review"]["state"] == "unreviewed"
+
+
+# -- translate-toolkit's character tests -----------------------------------------
+
+@pytest.mark.parametrize("source, target, fails", [
+    ("Line\nbreak", "Sin salto", True), ("No break", "Con\nsalto", True), ("Ends\n", "Termina", True),
+    ("A\ttab", "Sin tabulador", True), ("Back\\slash", "Sin barra", True),
+    ("Carriage\r\nreturn", "Retorno\n", True), ("Plain words", "Palabras llanas", False),
+    ("Same\tsame", "Igual\tigual", False), ("Entity &lt;b&gt; here", "Entidad &lt;b&gt; aquí", False),
+])
+@pytest.mark.parametrize("lang", ["es", "zh-Hans", "ar"])
+def test_the_gates_character_tests_say_what_translate_toolkit_says(source, target, fails, lang):
+    """The gate runs escapes, newlines and tabs alone, skipped where no string holds a
+    backslash, line break or tab; asked together with another test, translate-toolkit runs."""
+    from toolkit.checks import ttk
+    from toolkit.checks.base import Entry, LanguageEnv
+
+    wanted = {"escapes", "newlines", "tabs"}
+    entry, env = Entry(source, target), LanguageEnv(lang)
+    full = ttk.run_ttk(entry, env, wanted | {"blank"})
+    assert ttk.run_ttk(entry, env, wanted) == {k: v for k, v in full.items() if k in wanted}
+    assert bool(full) == fails, full
