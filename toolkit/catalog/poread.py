@@ -13,7 +13,8 @@ the line number, and fills the same polib objects the rest of tmkit uses.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from types import MappingProxyType
+from typing import Mapping, Optional
 
 import polib
 
@@ -232,6 +233,10 @@ class CheckedEntry(Translation):
     """
 
     __slots__ = ("tcomment", "previous_msgid", "msgstr_line")
+    # Only plain, singular entries are read this way (``tmkit status`` counts
+    # them as polib entries): hence the empty plural attributes polib's have.
+    msgid_plural = ""
+    msgstr_plural: Mapping[int, str] = MappingProxyType({})
 
     def __init__(self, msgctxt: Optional[str], msgid: str, msgstr: str, flags: list[str],
                  linenum: int, tcomment: str, previous_msgid: Optional[str], msgstr_line: int,
@@ -267,6 +272,11 @@ def _joined(lines: str) -> str:
     return _unescape(lines[1:-2].replace('"\n"', ""))
 
 
+#: A translator comment (``#`` then a space, the end of the line, or any character
+#: but ``.:,|~``) among an entry's comment lines.
+_TRANSLATOR_COMMENT = re.compile(r"^#(?![.:,|~])", re.MULTILINE)
+
+
 def _plain_translations(text: str, checked: bool = False) -> Optional[list[Translation]]:
     """The entries of ``text`` when every one has the plain layout, else ``None``.
 
@@ -281,21 +291,22 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
     out: list[Translation] = []
     line, covered = 1, 0
     for whole, comments, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
-        flags = []
-        tcomment = []
-        if "#," in comments or (checked and comments):
+        flags: list[str] = []
+        translator: list[str] = []
+        if "#," in comments or (checked and _TRANSLATOR_COMMENT.search(comments)):
             for comment in comments.split("\n"):
                 if comment.startswith("#,"):
                     flags += [f.strip() for f in comment[2:].split(",") if f.strip()]
-                elif checked and comment and comment[1:2] not in (".", ":"):
-                    tcomment.append(_comment_text(comment, 1))
+                elif checked and comment[1:2] not in ("", ".", ":") and comment.startswith("#"):
+                    translator.append(_comment_text(comment, 1))
+                elif checked and comment == "#":
+                    translator.append("")
         at = line + comments.count("\n") + ctxt.count("\n")    # the msgid line
         if checked:
-            out.append(CheckedEntry(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr),
-                                    flags, at, "\n".join(tcomment), None, at + msgid.count("\n")))
+            out.append(CheckedEntry(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags,
+                                    at, "\n".join(translator), None, at + msgid.count("\n")))
         else:
-            out.append(Translation(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr),
-                                   flags, at))
+            out.append(Translation(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags, at))
         line += whole.count("\n")
         covered += len(whole)
     # findall skips what does not match: the entries must cover the text exactly.
@@ -314,32 +325,34 @@ def parse_checked(text: str, shown: str) -> list[CheckedEntry]:
     if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
         entries = _plain_translations(text, checked=True)
     if entries is None:
-        lines = text.split("\n")
-        entries = []
-        for e in parse(text, shown):
-            at = e.linenum or 1
-            line = next((n + 1 for n in range(at - 1, len(lines))
-                         if lines[n].startswith(("msgstr", "#~ msgstr"))), at)
-            entries.append(CheckedEntry(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum, e.tcomment,
-                                        e.previous_msgid, line, e.obsolete))
-        return entries
+        full = list(parse(text, shown))
+        set_msgstr_lines(full, text.split("\n"))
+        return [CheckedEntry(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum, e.tcomment,
+                             e.previous_msgid, e.msgstr_line, e.obsolete) for e in full]
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None:
         del entries[0]
     return entries
 
 
-def parse_translations(text: str, shown: str) -> list:
+def parse_translations(text: str, shown: str, counted: bool = False) -> list:
     """The entries of PO ``text`` as merging reads them, the header left out.
 
     Each has ``msgctxt``, ``msgid``, ``msgstr``, ``flags``, ``linenum`` and
     ``obsolete`` as :class:`polib.POEntry` has; the same errors as
-    :func:`parse` are raised for what is not valid PO.
+    :func:`parse` are raised for what is not valid PO.  ``counted``: each
+    entry also has ``tcomment`` and ``msgstr_line`` (:class:`CheckedEntry`;
+    polib's entries from the full parser get ``msgstr_line`` set), and
+    plural entries their ``msgid_plural`` and ``msgstr_plural``: what
+    ``tmkit status`` counts and checks.
     """
     entries = None
     if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
-        entries = _plain_translations(text)
+        entries = _plain_translations(text, checked=counted)
     if entries is None:   # anything unusual: the full parser and all its checks
-        return list(parse(text, shown))
+        full = list(parse(text, shown))
+        if counted:
+            set_msgstr_lines(full, text.split("\n"))
+        return full
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None and not entries[0].obsolete:
         del entries[0]
     return entries
@@ -386,3 +399,15 @@ def _check_plurals(po: polib.POFile, shown: str) -> None:
             if forms != list(range(nplurals)):
                 raise CatalogError(f"plural entry has forms {forms} but Plural-Forms declares "
                                    f"nplurals={nplurals}", shown, entry.linenum)
+
+
+def set_msgstr_lines(entries: list[polib.POEntry], lines: list[str]) -> None:
+    """Set each entry's ``msgstr_line``: the first ``msgstr`` line from where it starts
+    (its first line when there is none), where a check finding points."""
+    for entry in entries:
+        start = entry.linenum or 1
+        entry.msgstr_line = start
+        for number in range(start - 1, len(lines)):
+            if lines[number].startswith(("msgstr", "#~ msgstr")):
+                entry.msgstr_line = number + 1
+                break

@@ -16,9 +16,8 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from operator import attrgetter
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import polib
 
@@ -29,7 +28,7 @@ from toolkit.checks.base import CHECKS, Entry, LanguageEnv, Problem, chosen_seve
 from toolkit.checks.findings import ERROR, WARNING, Finding, FindingsReport, sort_findings, summary
 from toolkit.catalog import broken
 from toolkit.catalog.pofile import read_checked
-from toolkit.checks.pofiles import msgstr_lines
+from toolkit.checks.pofiles import set_msgstr_lines
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError, ConfigError
 from toolkit.project.layout import relative
@@ -91,26 +90,25 @@ def severity_of(config: Config, name: str) -> str:
 
 def ignored_checks(entry: polib.POEntry) -> frozenset[str]:
     """Names listed in the entry's ``# tmkit-ignore:`` translator comments."""
+    if not entry.tcomment:
+        return frozenset()
     names: set[str] = set()
-    for line in (entry.tcomment or "").splitlines():
+    for line in entry.tcomment.splitlines():
         match = _IGNORE_RE.match(line)
         if match:
             names.update(n.strip() for n in re.split(r"[,\s]+", match.group(1)) if n.strip())
     return frozenset(names)
 
 
-def translated_entries(path: Path, display: str, po: Sequence) -> list[Entry]:
+def translated_entries(path: Path, display: str, po: Iterable) -> list[Entry]:
     """The entries of ``po`` that a reader would see translated.
 
-    ``po``: a :class:`polib.POFile`, or the entries :func:`read_checked` gives,
-    which know their ``msgstr`` line (the file is then not read again).
+    ``po`` is a :class:`polib.POFile`, or entries that know their ``msgstr``
+    line already (:func:`read_checked`, or ``read_translations(..., counted=True)``
+    as ``tmkit status`` reads): then the file is not read again to find the lines.
     """
-    if po and not hasattr(po[0], "msgstr_line"):
-        lines = msgstr_lines(path, po)
-        line_of = lambda e: lines[id(e)]   # noqa: E731
-    else:
-        line_of = attrgetter("msgstr_line")
-    return [Entry(e.msgid, e.msgstr, e.msgctxt, display, line_of(e), ignored_checks(e))
+    set_msgstr_lines(path, po)
+    return [Entry(e.msgid, e.msgstr, e.msgctxt, display, e.msgstr_line, ignored_checks(e))
             for e in po if e.msgid and not e.obsolete and e.msgstr.strip() and "fuzzy" not in e.flags]
 
 

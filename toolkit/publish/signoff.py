@@ -327,10 +327,18 @@ class ReviewState:
 
 
 def review_state(config: Config, lang: str, slug: str, units: list[tuple[Unit, list[Segment]]],
-                 index: dict[tuple[Optional[str], str], polib.POEntry]) -> ReviewState:
-    """Compare the current version with ``po/<lang>/<slug>.review.toml`` (if any)."""
+                 index: dict[tuple[Optional[str], str], polib.POEntry], hashed: bool = True) -> ReviewState:
+    """Compare the current version with ``po/<lang>/<slug>.review.toml`` (if any).
+
+    ``hashed=False`` (``tmkit status``, which knows no sign-off file exists):
+    without a sign-off there is nothing to compare with, so the segments are
+    not hashed and the state has an empty fingerprint and no hashes.  A
+    sign-off file found after all is compared as usual.
+    """
+    path, shown = signoff_file(config, lang, slug)
+    signoff = read_signoff(path, shown, lang, slug)
+    if signoff is None and not hashed:
+        return ReviewState(config.publish.require_review, "", {}, None)
     statuses: dict[str, SegmentStatus] = {}
     hashes = segment_hashes(units, index, statuses)
-    path, shown = signoff_file(config, lang, slug)
-    return ReviewState(config.publish.require_review, fingerprint(lang, slug, hashes), hashes,
-                       read_signoff(path, shown, lang, slug), statuses)
+    return ReviewState(config.publish.require_review, fingerprint(lang, slug, hashes), hashes, signoff, statuses)
