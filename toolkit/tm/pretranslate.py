@@ -207,14 +207,15 @@ class PrefillHook:
     per_entry = True
 
     def __init__(self, config: Config, languages: Optional[Iterable[str]] = None,
-                 read: Optional[Mapping[Path, tuple[bytes, polib.POFile]]] = None) -> None:
+                 read: Optional[Mapping[Path, tuple[bytes, polib.POFile]]] = None, feed: bool = True) -> None:
         self.config = config
         self.settings = config.tm
         self.tm: Optional[TranslationMemory] = None
         self.fingerprint = "tmkit-tm:off"
         if self.settings.prefill != "off":
             self.tm = open_project_tm(config)
-            feed_project(config, self.tm, languages, read)
+            if feed:      # False: the caller feeds it (tmkit tm pretranslate, one language at a time)
+                feed_project(config, self.tm, languages, read)
             self.fingerprint = self._fingerprint()
 
     def _fingerprint(self) -> str:
@@ -279,10 +280,11 @@ class PrefillHook:
 
 
 def make_prefill_hook(config: Config, languages: Optional[Iterable[str]] = None,
-                      read: Optional[Mapping[Path, tuple[bytes, polib.POFile]]] = None) -> PrefillHook:
+                      read: Optional[Mapping[Path, tuple[bytes, polib.POFile]]] = None,
+                      feed: bool = True) -> PrefillHook:
     """The hook ``toolkit.catalog.update_project`` calls on every updated PO (``read``:
     catalogs already read and parsed, fed from memory; see :func:`feed_project`)."""
-    return PrefillHook(config, languages, read)
+    return PrefillHook(config, languages, read, feed)
 
 
 def prefill_hook_factory(config: Config) -> Optional[PrefillHook]:
@@ -310,14 +312,11 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
     """
     languages = config.select_languages(list(languages) if languages else None)
     report = PretranslateReport({lang: {} for lang in languages})
-    catalogs: dict[str, list[tuple[Path, bytes, polib.POFile]]] = {lang: [] for lang in languages}
     counted: dict[Path, dict[str, int]] = {}
-    for lang, slug, path in project_po_files(config, languages, slugs):
-        data = path.read_bytes()
-        catalogs.setdefault(lang, []).append((path, data, parse_po_bytes(data, relative(config, path))))
-    read = [(lang, path, data, po) for lang, found in catalogs.items() for path, data, po in found]
-    # the TM is fed from these very catalogs (parsed once), before they are filled
-    hook = make_prefill_hook(config, languages, {path: (data, po) for _, path, data, po in read})
+    files: dict[str, list[Path]] = {lang: [] for lang in languages}
+    for lang, _slug, path in project_po_files(config, languages, slugs):
+        files.setdefault(lang, []).append(path)
+    hook = make_prefill_hook(config, languages, feed=False)
 
     def count(lang: str, path: Path, counters: dict[str, int], times: int = 1) -> None:
         for key, value in counters.items():
@@ -337,14 +336,28 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
         return format_po(po) if changed else None
 
     try:
-        # every catalog of every language in one batch: each distinct text looked up once
-        done = prefill_catalogs([(po, lang, path.stem) for lang, path, _, po in read], hook.tm,
-                                config.source_language, hook.settings) if hook.tm else []
         rewrites = []
-        for (lang, path, data, po), (counters, changed) in zip(read, done):
-            count(lang, path, counters)
-            if changed:
-                rewrites.append(Rewrite(path, data, format_po(po)))   # gettext's layout
+        # One language at a time, so that only its parsed catalogs are held (all
+        # of them at once took 1.5 GB at 4,000 articles x 5 languages): lookups
+        # are per language pair anyway, so each distinct text is still looked
+        # up once.  A language's catalogs feed the TM (parsed once) before any
+        # of them is filled, so a footer translated in one article pre-fills
+        # another in the same run.
+        for lang in languages:
+            read = []
+            for path in files.get(lang, []):
+                data = path.read_bytes()
+                read.append((path, data, parse_po_bytes(data, relative(config, path))))
+            if hook.tm is None:
+                continue
+            feed_project(config, hook.tm, [lang], {path: (data, po) for path, data, po in read})
+            done = prefill_catalogs([(po, lang, path.stem) for path, _, po in read], hook.tm,
+                                    config.source_language, hook.settings)
+            for (path, data, po), (counters, changed) in zip(read, done):
+                count(lang, path, counters)
+                if changed:
+                    rewrites.append(Rewrite(path, data, format_po(po)))   # gettext's layout
+            del read, done
         result = rewrite_catalogs(rewrites, redo)
         report.written, report.redone, report.left = result.written, result.redone, result.left
     finally:
