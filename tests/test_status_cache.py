@@ -109,3 +109,18 @@ def test_a_sign_off_is_seen_at_once(runner, demo):
     assert article(after, "es")["review"]["state"] == "approved"
     assert article(after, "es")["review"]["reviewer"] == "Dr Test"
     assert after == status(runner, demo, "none")
+
+
+def test_json_is_the_same_text_with_and_without_the_proofreading_cache(runner, demo):
+    """The English's readability grades, read back from ``.tmkit/proofread-cache.json``
+    (written with sorted keys) or just computed, print the same JSON, key order included."""
+    def text() -> str:
+        shutil.rmtree(demo / ".tmkit" / "nochange", ignore_errors=True)
+        (demo / ".tmkit" / "status-cache.json").unlink(missing_ok=True)
+        return run(runner, demo, "status", "--format", "json")
+
+    (demo / ".tmkit" / "proofread-cache.json").unlink(missing_ok=True)
+    computed = text()
+    assert (demo / ".tmkit" / "proofread-cache.json").is_file()
+    assert json.loads(computed)["readability"]
+    assert text() == computed                                # grades from the cache

@@ -217,7 +217,10 @@ class StatusReport:
                 "require_review": self.require_review, "hold_on_check_errors": self.hold_on_check_errors,
                 "articles": self.slugs, "languages": [lang.as_dict() for lang in self.languages],
                 "source_findings": len(self.source_findings),
-                "readability": self.readability, "max_grade": self.max_grade}
+                # keys sorted: a grade read back from the proofreading cache (written with
+                # sorted keys) and one just computed must print the same JSON
+                "readability": {slug: dict(sorted(grade.items())) for slug, grade in self.readability.items()},
+                "max_grade": self.max_grade}
 
     def blockers(self) -> list[tuple[str, str, str]]:
         """(lang, slug, reason) for everything holding an article back."""
