@@ -1,6 +1,6 @@
 """The lean reading behind a fast first ``tmkit status`` (issue 23), held to polib and pocount.
 
-``tmkit status`` reads PO files with ``read_translations(..., counted=True)``
+``tmkit status`` reads PO files with ``read_checked``
 (the plain-layout regex path, the full parser for anything unusual) and
 computes stale article-languages in forked worker processes.  These tests
 compare what it reads and counts with polib's parse and pocount's counts over
@@ -22,7 +22,7 @@ from translate.tools import pocount
 
 from tests.conftest import REPO, clone_demo
 from toolkit.catalog import poread
-from toolkit.catalog.pofile import read_po, read_translations
+from toolkit.catalog.pofile import read_checked, read_po
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.status import count_entries
 
@@ -81,7 +81,7 @@ def test_lean_entries_are_polibs_with_the_msgstr_lines_of_the_strict_reader(tmp_
         text = path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
         if plain is not None:    # the case exercises the path it was written for
             assert (poread._plain_translations(text, True) is not None) == plain, path.name
-        lean = read_translations(path, counted=True)
+        lean = read_checked(path)
         expected = [e for e in polib.pofile(str(path)) if e.msgid or e.msgctxt]
         assert [_polib_view(e) for e in lean] == [_polib_view(e) for e in expected], path.name
         strict = read_po(path)
@@ -91,7 +91,7 @@ def test_lean_entries_are_polibs_with_the_msgstr_lines_of_the_strict_reader(tmp_
 
 def test_counts_equal_pocount(tmp_path):
     for path, _plain in _files(tmp_path):
-        entries, words, target_words, characters = count_entries(read_translations(path, counted=True))
+        entries, words, target_words, characters = count_entries(read_checked(path))
         stats = pocount.calcstats(str(path))
         assert (entries.translated, entries.fuzzy, entries.untranslated) == (
             stats["translated"], stats["fuzzy"], stats["untranslated"]), path.name
@@ -105,7 +105,7 @@ def test_counts_equal_pocount(tmp_path):
 def test_counts_equal_the_full_parse(tmp_path):
     """The lean entries count exactly as polib's objects from the strict reader."""
     for path, _plain in _files(tmp_path):
-        assert count_entries(read_translations(path, counted=True)) == count_entries(read_po(path)), path.name
+        assert count_entries(read_checked(path)) == count_entries(read_po(path)), path.name
 
 
 # -- worker processes ----------------------------------------------------------

@@ -45,7 +45,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount as _wordcount
 
 from toolkit.catalog import broken
-from toolkit.catalog.pofile import read_translations
+from toolkit.catalog.pofile import read_checked
 from toolkit.errors import CatalogError, TmkitError
 from toolkit.checks.findings import Finding, sort_findings
 from toolkit.checks.proofread import proofread_project
@@ -344,7 +344,7 @@ def _article_records(job: tuple[Path, list[tuple[str, str, str, list]]]) -> tupl
                                  config.segmentation)
         for lang, po_path, shown, files in todo:
             try:
-                po = read_translations(po_path, shown, counted=True) if files[1] is not None else None
+                po = read_checked(po_path, shown) if files[1] is not None else None
             except CatalogError as exc:
                 out.append((lang, files, _Failure(type(exc), exc.message, exc.path, exc.line, True)))
                 continue
@@ -411,7 +411,7 @@ class _Checks:
                 if files[0] is not None:
                     try:
                         shown = relative(self.config, po_path)
-                        entries = translated_entries(po_path, shown, read_translations(po_path, shown, counted=True))
+                        entries = translated_entries(po_path, shown, read_checked(po_path, shown))
                     except CatalogError as exc:
                         if not broken.skip(exc):
                             raise
@@ -423,8 +423,8 @@ class _Checks:
 
     def errors(self, lang: str, po_path: str, shown: str, po: list, slug: str, ratio: Optional[float]
                ) -> list[Finding]:
-        """The error-level findings of one PO file's entries (``read_translations(...,
-        counted=True)``), in file order; ``shown``: the file as findings name it."""
+        """The error-level findings of one PO file's entries (:func:`read_checked`),
+        in file order; ``shown``: the file as findings name it."""
         if not self.enabled:
             return []
         from toolkit.checks.runner import translated_entries
@@ -457,7 +457,7 @@ def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[
     (:func:`_from_record` makes the status of it, as on a run that finds it cached).
 
     ``catalog``: the PO file, as findings name it, and its entries
-    (``read_translations(..., counted=True)``; ``None`` without a PO file).
+    (:func:`read_checked`; ``None`` without a PO file).
     Without a sign-off file (``signed`` false) the segments are not hashed:
     the hashes only serve to compare with a sign-off.
     """

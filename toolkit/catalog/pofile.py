@@ -173,21 +173,19 @@ def read_po(path: os.PathLike | str, display: Optional[str] = None) -> polib.POF
     return parse_po(_decode(read_po_bytes(path, shown), shown), shown)
 
 
-def read_translations(path: os.PathLike | str, display: Optional[str] = None, counted: bool = False) -> list:
+def read_translations(path: os.PathLike | str, display: Optional[str] = None) -> list:
     """The entries of a PO file as merging needs them, header left out.
 
     A leaner :func:`read_po` for the build, which reads thousands of PO
     files only to look translations up: the same checks and errors, but
     entries with just ``msgctxt``, ``msgid``, ``msgstr``, ``flags``,
     ``linenum`` and ``obsolete`` (see :func:`toolkit.catalog.poread.parse_translations`).
-    ``counted`` (``tmkit status``): also ``tcomment``, ``msgstr_line``,
-    ``msgid_plural`` and ``msgstr_plural``, what status counts and checks.
     """
     shown = display or os.fspath(path)
     text = _decode(read_po_bytes(path, shown), shown)
     with _conflicts_named(text, shown):
         _check_charset(text, shown)
-        entries = poread.parse_translations(text, shown, counted)
+        entries = poread.parse_translations(text, shown)
         _check_duplicates(entries, shown)
     return entries
 
@@ -196,8 +194,9 @@ def read_checked(path: os.PathLike | str, display: Optional[str] = None) -> list
     """The entries of a PO file as the checks and the review page need them, header left out.
 
     :func:`read_translations` plus translator comments, ``#| msgid`` and the
-    line of each ``msgstr`` (:class:`toolkit.catalog.poread.CheckedEntry`):
-    ``tmkit check`` and ``tmkit review`` read thousands of files without
+    line of each ``msgstr`` (:class:`toolkit.catalog.poread.CheckedEntry`, or
+    polib's entries for files off the plain layout): ``tmkit check``,
+    ``tmkit review`` and ``tmkit status`` read thousands of files without
     building polib objects or reading each file twice.  The same checks and
     errors as :func:`read_po`.
     """

@@ -313,46 +313,39 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
     return out if covered == len(text) else None
 
 
-def parse_checked(text: str, shown: str) -> list[CheckedEntry]:
-    """The entries of PO ``text`` as the checks and the review page read them, header left out.
+def parse_checked(text: str, shown: str) -> list:
+    """The entries of PO ``text`` as the checks, the review page and ``tmkit status`` read them,
+    header left out.
 
-    The plain layout through :func:`_plain_translations`; anything else
-    through the full parser (the same errors as :func:`parse`), its entries
-    given their ``msgstr`` line (the first ``msgstr`` line from the entry's
-    ``msgid``, as :func:`toolkit.checks.pofiles.msgstr_lines` finds it).
+    The plain layout through :func:`_plain_translations` (:class:`CheckedEntry`
+    objects); anything else through the full parser (the same errors as
+    :func:`parse`), whose polib entries keep their plural forms and are given
+    their ``msgstr`` line (:func:`set_msgstr_lines`).
     """
     entries = None
     if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
         entries = _plain_translations(text, checked=True)
-    if entries is None:
+    if entries is None:   # anything unusual: the full parser and all its checks
         full = list(parse(text, shown))
         set_msgstr_lines(full, text.split("\n"))
-        return [CheckedEntry(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum, e.tcomment,
-                             e.previous_msgid, e.msgstr_line, e.obsolete) for e in full]
+        return full
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None:
         del entries[0]
     return entries
 
 
-def parse_translations(text: str, shown: str, counted: bool = False) -> list:
+def parse_translations(text: str, shown: str) -> list:
     """The entries of PO ``text`` as merging reads them, the header left out.
 
     Each has ``msgctxt``, ``msgid``, ``msgstr``, ``flags``, ``linenum`` and
     ``obsolete`` as :class:`polib.POEntry` has; the same errors as
-    :func:`parse` are raised for what is not valid PO.  ``counted``: each
-    entry also has ``tcomment`` and ``msgstr_line`` (:class:`CheckedEntry`;
-    polib's entries from the full parser get ``msgstr_line`` set), and
-    plural entries their ``msgid_plural`` and ``msgstr_plural``: what
-    ``tmkit status`` counts and checks.
+    :func:`parse` are raised for what is not valid PO.
     """
     entries = None
     if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
-        entries = _plain_translations(text, checked=counted)
+        entries = _plain_translations(text)
     if entries is None:   # anything unusual: the full parser and all its checks
-        full = list(parse(text, shown))
-        if counted:
-            set_msgstr_lines(full, text.split("\n"))
-        return full
+        return list(parse(text, shown))
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None and not entries[0].obsolete:
         del entries[0]
     return entries

@@ -104,8 +104,8 @@ def translated_entries(path: Path, display: str, po: Iterable) -> list[Entry]:
     """The entries of ``po`` that a reader would see translated.
 
     ``po`` is a :class:`polib.POFile`, or entries that know their ``msgstr``
-    line already (:func:`read_checked`, or ``read_translations(..., counted=True)``
-    as ``tmkit status`` reads): then the file is not read again to find the lines.
+    line already (:func:`read_checked`, as check, review and status read):
+    then the file is not read again to find the lines.
     """
     set_msgstr_lines(path, po)
     return [Entry(e.msgid, e.msgstr, e.msgctxt, display, e.msgstr_line, ignored_checks(e))
