@@ -478,9 +478,8 @@ def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[
         entries = Tally(untranslated=len(distinct))
         words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
         target_words = characters = 0
-    # Without a sign-off file there is nothing to compare with: no hashes, no file to read.
-    review = review_state(config, lang, slug, units, index) if signed \
-        else ReviewState(config.publish.require_review, "", {}, None)
+    # Without a sign-off file there is nothing to compare with: the segments are not hashed.
+    review = review_state(config, lang, slug, units, index, hashed=signed)
     held = checks.errors(lang, po_path, shown, po, slug, ratio) if po is not None else []
     gate = evaluate_gate(config, units, statuses, review, held)
     return {"entries": entries.as_dict(), "places": places.as_dict(), "words": words.as_dict(),
