@@ -1,6 +1,6 @@
 """The small doors of exchange files (CLI as a subprocess; every input generated here).
 
-A FIFO never makes tmkit wait; an export folder symlinked into po/ is refused;
+A FIFO never makes tmkit wait; an export or build folder symlinked into po/ is refused;
 a unit given twice in two ``<file>``s is an error naming both; text inside
 ``<x/>`` is never dropped silently; a Windows PO file (BOM, CRLF) keeps every
 byte but the entries an import changes; merge-po's comment never holds a raw
@@ -102,6 +102,19 @@ def test_export_into_a_language_folder_symlinked_into_po_is_refused(root):
     assert_clean_error(run, "would overwrite the project's own files")
     assert_unchanged(before, tree_hash(root))
     assert not list((root / "po" / "es").glob("*.xlf"))
+
+
+
+@pytest.mark.parametrize("output", [("--output", "site"), ()], ids=["named", "default"])
+def test_build_into_a_language_folder_symlinked_into_po_is_refused(root, output):
+    folder = root / (output[1] if output else "exports")
+    folder.mkdir(exist_ok=True)
+    (folder / "es").symlink_to(root / "po" / "es")
+    before = tree_hash(root)
+    run = tmkit(root, "build", "--lang", "es", *output)
+    assert_clean_error(run, "would overwrite the project's own files")
+    assert_unchanged(before, tree_hash(root))
+    assert sorted(p.name for p in (root / "po" / "es").iterdir()) == sorted([f"{SLUG}.po", "breaks.po"])
 
 
 # -- what an XLIFF file says ----------------------------------------------------------

@@ -216,6 +216,9 @@ def _plan(config: Config, languages: Optional[Iterable[str]], formats: Optional[
         "forced": targets if force else [],   # --force applies to the languages built
     }, sort_keys=True)
     out = check_output(config, output) if output else config.export_path
+    for name in ([source] if include_source else []) + targets:
+        # out/<lang> may be a symlink into po/ or source/: the writes would land there.
+        check_output(config, out / name, "--output" if output else "export folder")
     return _Plan(config, out, targets, list(config.languages) + pseudo, include_source, writers, force,
                  _digest(settings), override, broken.skipping(), ratios,
                  _digest(checks, json.dumps(ratios, sort_keys=True), __version__, code_fingerprint()),
