@@ -39,6 +39,7 @@ from toolkit.errors import CatalogError, TmkitError
 from toolkit.checks.findings import Finding
 from toolkit.checks.base import Entry
 from toolkit.checks.runner import run_checks, translated_entries
+from toolkit.project.collect import fewer_collections
 from toolkit.project.config import Config
 from toolkit.project.fsutil import AtomicBatch, open_regular
 from toolkit.catalog.translated import entry_status
@@ -187,11 +188,86 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
 
 
 def render_page(config: Config, page: ReviewPage, env=None) -> bytes:
-    """The review page as HTML bytes (``review.html``, overridable like the site's templates)."""
+    """The review page as HTML bytes (``review.html``, overridable like the site's templates).
+
+    The template lays out the page; the table's rows come ready made as
+    ``segment_rows`` (:func:`segment_rows`), since a row per segment through
+    Jinja2 (about forty escapes and attribute look-ups each) was most of
+    the rendering time.  An overriding template may still lay its rows out
+    itself from ``page.segments``.
+    """
     env = env or environment(_override(config))
     return render_template(env, "review.html", {
         "page": page, "csp": CSP, "generator": f"tmkit {__version__}",
-        "inline": inline_html, "source_dir": page.source.dir, "target_dir": page.lang.dir})
+        "inline": inline_html, "source_dir": page.source.dir, "target_dir": page.lang.dir,
+        "segment_rows": Markup(segment_rows(page))})
+
+
+def _escape(text: str) -> str:
+    """``str(markupsafe.escape(text))`` for a ``str`` (the same five entities), without
+    making a ``Markup`` object per value (tests/test_review.py compares the two)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+#: What the notes column says after the state, by state.
+_STATE_NOTE = {"fuzzy": " not published until a translator confirms it",
+               "untranslated": " shown in English on the site",
+               "rejected": " markup differs from the English: not published"}
+
+
+def segment_rows(page: ReviewPage) -> str:
+    """The ``<tr>`` of every segment of ``page``, each ending in a newline.
+
+    Every text from a file goes through :func:`_escape` (attributes and
+    text alike) or, for the English and the translation, through
+    :func:`inline_html` (only tmkit's inline tags), as the template's
+    autoescape did: the output is byte for byte what the row template of
+    ``review.html`` rendered before (tests/test_review.py keeps that
+    template and compares every branch).
+    """
+    source_attrs = f'lang="{_escape(page.source.tag)}" dir="{_escape(page.source.dir)}"'
+    target_attrs = f'lang="{_escape(page.lang.tag)}" dir="{_escape(page.lang.dir)}"'
+    diff_head = (f'<div class="diff" lang="{_escape(page.source.tag)}"><span lang="en">Translated from '
+                 f'an earlier English (deleted / inserted):</span><br>\n')
+    out: list[str] = []
+    add = out.append
+    for s in page.segments:
+        seg_id, state = _escape(s.id), _escape(s.state)
+        if s.changed:
+            add(f'<tr id="seg-{seg_id}" class="segment {state} changed" data-id="{seg_id}" '
+                f'data-state="{state}" data-changed="true">\n<th scope="row" class="where">{s.number}. '
+                f'<code>{seg_id}</code><strong class="changed-mark">● changed since sign-off</strong>')
+        else:
+            add(f'<tr id="seg-{seg_id}" class="segment {state}" data-id="{seg_id}" data-state="{state}">\n'
+                f'<th scope="row" class="where">{s.number}. <code>{seg_id}</code>')
+        add(f'<br><small>{_escape(s.place)}</small></th>\n<td class="source" {source_attrs}>'
+            f'{inline_html(s.source)}\n')
+        if s.previous is not None:
+            add(diff_head)
+            for part in s.diff:
+                text = _escape(part.text)
+                add(f"<del>{text}</del>" if part.kind == "delete" else
+                    f"<ins>{text}</ins>" if part.kind == "insert" else text)
+            add("</div>\n")
+        if s.translation:
+            add(f'</td>\n<td class="target" {target_attrs}>{inline_html(s.translation)}</td>\n')
+        else:
+            add(f'</td>\n<td class="target empty" {target_attrs}><span class="note" lang="en" '
+                f'dir="ltr">(not translated)</span></td>\n')
+        add(f'<td class="notes">\n<span class="state {state}">{state}</span>{_STATE_NOTE.get(s.state, "")}')
+        if s.findings:
+            add('<ul class="findings">\n')
+            for f in s.findings:
+                severity, check = _escape(f.severity), _escape(f.check)
+                add(f'<li class="finding {severity}" data-check="{check}" data-severity="{severity}">'
+                    f'[{check}] {severity}: {_escape(f.message)}</li>\n')
+            add("</ul>\n")
+        for origin in s.tm_origin:
+            what = "Pre-filled from the translation memory" if s.translation else "Translation memory suggestion"
+            add(f'<div class="tm">{what}: {_escape(origin)}</div>\n')
+        add(f'<div class="fix">Fix in <code>{_escape(s.location)}</code></div>\n</td>\n</tr>\n')
+    return "".join(out)
 
 
 def _override(config: Config) -> Optional[Path]:
@@ -215,7 +291,12 @@ def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
     Every page is rendered before the first is renamed into place, so bad
     input (a damaged PO or sign-off file) leaves no page half-updated.
     """
-    lang = config.target_language(lang)
+    with fewer_collections():   # millions of short-lived objects, none in lasting cycles
+        return _write_review_pages(config, config.target_language(lang), slugs)
+
+
+def _write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]]
+                        ) -> list[tuple[Path, ReviewPage]]:
     # the source folder is listed once and each PO file parsed once (the checks reuse it):
     # the cost grows with the number of articles, not with its square
     paths = article_paths(config, list(slugs)) if slugs else sources_with_catalogs(config, lang)
