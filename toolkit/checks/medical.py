@@ -20,7 +20,7 @@ from collections import deque
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
@@ -284,6 +284,15 @@ def usual_ratio(entries: Iterable[Entry]) -> Optional[float]:
         ratio = said[key] if key in said else said.setdefault(key, length_ratio(entry))
         if ratio is not None:
             ratios.append(ratio)
+    return median_ratio(ratios)
+
+
+def median_ratio(ratios: Sequence[float]) -> Optional[float]:
+    """The usual ratio from the :func:`length_ratio` of every entry (None when too few to tell).
+
+    Apart from :func:`usual_ratio` for ``tmkit review``'s worker processes, which
+    each measure their share of the articles and send the parent the ratios.
+    """
     return statistics.median(ratios) if len(ratios) >= LENGTH_MIN_SAMPLES else None
 
 
