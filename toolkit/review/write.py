@@ -183,6 +183,8 @@ def _receive(link: Connection) -> tuple:
         raise RuntimeError("a tmkit review worker process ended unexpectedly") from None
     if message[0] == "error":
         raise message[1].error()
+    if message[0] == "oserror":
+        raise OSError(*message[1:])
     if message[0] == "crash":
         raise RuntimeError(f"a tmkit review worker process failed:\n{message[1]}")
     return message
@@ -219,11 +221,21 @@ def _worker(link: Connection, config: Config, lang: str, paths: Sequence[Path], 
             link.send(("page", index, None if holds(folder / f"{page.slug}.html", html) else html,
                        page.summary()))
         link.send(("done",))
+    except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        pass   # the parent stopped (an error in another share, Ctrl-C)
     except TmkitError as exc:
-        link.send(("error", ErrorRecord.of(exc)))
-    except EOFError:   # the parent stopped (an error in another worker's share)
-        pass
+        _send(link, ("error", ErrorRecord.of(exc)))
+    except OSError as exc:   # an unreadable file: the parent reports it as one process would
+        _send(link, ("oserror", exc.errno, exc.strerror, exc.filename))
     except BaseException:   # a bug: its traceback goes to the parent, which raises
-        link.send(("crash", traceback.format_exc()))
+        _send(link, ("crash", traceback.format_exc()))
     finally:
         link.close()
+
+
+def _send(link: Connection, message: tuple) -> None:
+    """Tell the parent, unless it has stopped listening."""
+    try:
+        link.send(message)
+    except OSError:
+        pass
