@@ -277,14 +277,23 @@ def length_ratio(entry: Entry) -> Optional[float]:
 
 def usual_ratio(entries: Iterable[Entry]) -> Optional[float]:
     """Median length ratio of a language's entries (None when too few to tell)."""
-    said: dict[tuple[str, str], Optional[float]] = {}   # a footer in every article: measured once
+    return median_ratio(entry_ratios(entries))
+
+
+def entry_ratios(entries: Iterable[Entry], said: Optional[dict] = None) -> list[float]:
+    """The :func:`length_ratio` of each entry that has one, in order.
+
+    ``said``: (source, target) -> ratio of the entries measured so far, kept by
+    a caller that measures several batches (a footer in every article: measured once).
+    """
+    said = {} if said is None else said
     ratios = []
     for entry in entries:
         key = (entry.source, entry.target)
         ratio = said[key] if key in said else said.setdefault(key, length_ratio(entry))
         if ratio is not None:
             ratios.append(ratio)
-    return median_ratio(ratios)
+    return ratios
 
 
 def median_ratio(ratios: Sequence[float]) -> Optional[float]:

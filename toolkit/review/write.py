@@ -31,7 +31,7 @@ from typing import Optional, Sequence
 from toolkit.catalog import broken
 from toolkit.checks.base import Entry
 from toolkit.checks.findings import Finding, sort_findings
-from toolkit.checks.medical import length_ratio, median_ratio
+from toolkit.checks.medical import entry_ratios, median_ratio
 from toolkit.checks.runner import language_checks, run_checks, translated_entries
 from toolkit.errors import CatalogError, ErrorRecord, TmkitError
 from toolkit.project.collect import fewer_collections
@@ -197,6 +197,7 @@ def _worker(link: Connection, config: Config, lang: str, paths: Sequence[Path], 
     try:
         pages: list[tuple[int, ReviewPage, list[Entry]]] = []
         measured: list[float] = []
+        said: dict = {}   # length ratios by (source, target): each measured once
         for index in indices:
             path = paths[index]
             try:
@@ -207,7 +208,7 @@ def _worker(link: Connection, config: Config, lang: str, paths: Sequence[Path], 
                     continue
                 break   # the parent stops at this one (one process would have)
             entries = translated_entries(catalog.po_path, catalog.po_shown, catalog.po)
-            measured.extend(r for r in map(length_ratio, entries) if r is not None)
+            measured += entry_ratios(entries, said)
             pages.append((index, build_page(config, catalog, []), entries))
             del catalog
         link.send(("ratios", measured))
