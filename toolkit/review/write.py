@@ -32,7 +32,7 @@ from toolkit.catalog import broken
 from toolkit.checks.base import Entry
 from toolkit.checks.findings import Finding, sort_findings
 from toolkit.checks.medical import entry_ratios, median_ratio
-from toolkit.checks.runner import language_checks, run_checks, translated_entries
+from toolkit.checks.runner import LanguageChecks, language_checks, run_checks, translated_entries
 from toolkit.errors import CatalogError, ErrorRecord, TmkitError
 from toolkit.project.collect import fewer_collections
 from toolkit.project.config import Config
@@ -131,13 +131,16 @@ def _write_forked(config: Config, lang: str, paths: Sequence[Path], workers: int
         # round 1: every worker's failures and length ratios
         failures: dict[int, ErrorRecord] = {}
         ratios: list[float] = []
-        for link in links:
+        holders: dict[int, list[int]] = defaultdict(list)   # hash of a check key -> the workers holding it
+        for number, link in enumerate(links):
             while True:
                 message = _receive(link)
                 if message[0] == "failed":
                     failures[message[1]] = message[2]
                     continue
                 ratios.extend(message[1])
+                for hashed in message[2]:
+                    holders[hashed].append(number)
                 break
         skipped = set()
         for index in sorted(failures):   # as one process meets them: in article order
@@ -147,8 +150,17 @@ def _write_forked(config: Config, lang: str, paths: Sequence[Path], workers: int
                 raise error
             skipped.add(index)
         ratio = median_ratio(ratios)
+        owns, learns = _share_checks(holders, workers)
+        del holders
+        for number, link in enumerate(links):
+            link.send((ratio, owns[number], learns[number]))
+        said: dict = {}   # what the owners' checks said of the entries several workers hold
         for link in links:
-            link.send(ratio)
+            said.update(_receive(link)[1])
+        for number, link in enumerate(links):
+            wanted = learns[number]
+            link.send({key: value for key, value in said.items() if hash(key) in wanted})
+        del said
         # round 2: the pages, staged as they come
         folder = review_path(config, lang, "-").parent
         done: dict[int, PageSummary] = {}
@@ -175,6 +187,29 @@ def _write_forked(config: Config, lang: str, paths: Sequence[Path], workers: int
                 process.join()
 
 
+def _share_checks(holders: dict[int, list[int]], workers: int) -> tuple[list[set], list[set]]:
+    """Which worker checks each entry that several hold (the least loaded of them), and which
+    results each must learn from the others: (owned, learnt) hashes of check keys per worker.
+
+    In a real project few entries (a footer, a disclaimer) are in two workers' shares;
+    in the benchmark's variants of one article nearly all are, and every worker
+    checking them all doubled the checks' time.
+    """
+    owns: list[set] = [set() for _ in range(workers)]
+    learns: list[set] = [set() for _ in range(workers)]
+    load = [0] * workers
+    for hashed, numbers in holders.items():
+        if len(numbers) < 2:
+            continue
+        owner = min(numbers, key=load.__getitem__)
+        load[owner] += 1
+        owns[owner].add(hashed)
+        for number in numbers:
+            if number != owner:
+                learns[number].add(hashed)
+    return owns, learns
+
+
 def _receive(link: Connection) -> tuple:
     """The next message of a worker; its error raised here."""
     try:
@@ -198,6 +233,7 @@ def _worker(link: Connection, config: Config, lang: str, paths: Sequence[Path], 
         pages: list[tuple[int, ReviewPage, list[Entry]]] = []
         measured: list[float] = []
         said: dict = {}   # length ratios by (source, target): each measured once
+        distinct: dict = {}   # check key -> its first entry
         for index in indices:
             path = paths[index]
             try:
@@ -209,11 +245,22 @@ def _worker(link: Connection, config: Config, lang: str, paths: Sequence[Path], 
                 break   # the parent stops at this one (one process would have)
             entries = translated_entries(catalog.po_path, catalog.po_shown, catalog.po)
             measured += entry_ratios(entries, said)
+            for entry in entries:
+                distinct.setdefault(LanguageChecks.key(entry), entry)
             pages.append((index, build_page(config, catalog, []), entries))
             del catalog
-        link.send(("ratios", measured))
-        ratio = link.recv()
+        link.send(("ratios", measured, [hash(key) for key in distinct]))
+        ratio, owned, learnt = link.recv()
         checks = language_checks(config, lang, glossary, ratio)
+        # each distinct entry checked here unless another worker checks it (learnt)
+        # (the shared ones first: the other workers wait for them)
+        link.send(("said", {key: checks.said(entry) for key, entry in distinct.items()
+                            if hash(key) in owned}))
+        for key, entry in distinct.items():
+            if hash(key) not in learnt:
+                checks.said(entry)
+        checks.learn(link.recv())
+        del distinct
         env = environment(override(config))
         folder = review_path(config, lang, "-").parent
         for index, page, entries in pages:
