@@ -9,9 +9,11 @@ The checks need one figure from every catalog before any page can be
 finished: the language's usual length ratio (the ``length`` check compares
 each translation with it, as ``tmkit check`` does).  So a worker reads its
 articles (source, PO file, sign-off) and builds their rows, sends the parent
-the length ratios it measured, waits for the language's median, then checks,
-renders and compares each page with the file on disk and sends back only
-the HTML of pages that changed and a :class:`~toolkit.review.page.PageSummary`.
+the length ratios it measured and which distinct entries it holds, waits for
+the language's median, then checks (an entry several workers hold is checked
+by one of them, :func:`_share_checks`, and its result passed on through the
+parent), renders and compares each page with the file on disk and sends back
+only the HTML of pages that changed and a :class:`~toolkit.review.page.PageSummary`.
 The parent stages the HTML in one :class:`AtomicBatch`: nothing is renamed
 into place unless every page was made.  Errors travel back as data
 (:class:`~toolkit.errors.ErrorRecord`) and are raised, or skipped as
