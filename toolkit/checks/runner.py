@@ -159,7 +159,6 @@ class LanguageChecks:
                                         problem.message, self.lang, slug))
         return len(entries), findings
 
-
     @staticmethod
     def key(entry: Entry) -> tuple:
         """What the checks' result depends on besides the language: equal keys, equal findings."""

@@ -130,7 +130,7 @@ def _write_forked(config: Config, lang: str, paths: Sequence[Path], workers: int
             theirs.close()
             links.append(mine)
             processes.append(process)
-        # round 1: every worker's failures and length ratios
+        # round 1: every worker's failures, length ratios and distinct entries (by hash)
         failures: dict[int, ErrorRecord] = {}
         ratios: list[float] = []
         holders: dict[int, list[int]] = defaultdict(list)   # hash of a check key -> the workers holding it
