@@ -25,7 +25,7 @@ from conftest import CHROMIUM, render_in_chromium, run_cli
 from test_checks_support import SEED_SLUG, copy_demo, write_all
 from toolkit.project.config import load_config
 from toolkit.review.approve import approve
-from toolkit.review.page import write_review_pages
+from toolkit.review.write import write_review_pages
 
 PO_ES = f"po/es/{SEED_SLUG}.po"
 SIGNOFF_ES = f"po/es/{SEED_SLUG}.review.toml"
@@ -359,8 +359,9 @@ def test_signoff_file_round_trips_any_reviewer_name(project):
     assert path.read_text("utf-8").startswith("# Sign-off recorded by `tmkit review approve`")
     # The library call for the page, as the CLI makes it.
     ((page_path, page),) = write_review_pages(config, "es", [SEED_SLUG])
-    assert page_path == project / PAGE_ES and page.review.state == "approved"
-    assert page.review.signoff.reviewer == name
+    assert page_path == project / PAGE_ES and page.state == "approved" and page.slug == SEED_SLUG
+    (reviewer,) = parse_page(page_path).xpath("//div[@id='signoff']//strong/text()")
+    assert reviewer == name
 
 
 # -- the publishing gate ------------------------------------------------------

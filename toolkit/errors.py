@@ -9,6 +9,7 @@ shows a traceback for them.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Optional
 
 
@@ -57,3 +58,21 @@ class TmkitWarning(UserWarning):
     Library code raises it with :func:`warnings.warn`; the CLI shows it as
     ``tmkit: warning: <what>`` on stderr (every time, not once per place).
     """
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """A :class:`TmkitError` as data, for a worker process to send to its parent
+    (which raises it again with the same file and line)."""
+
+    kind: type
+    message: str
+    path: Optional[str]
+    line: Optional[int]
+
+    @classmethod
+    def of(cls, exc: TmkitError) -> "ErrorRecord":
+        return cls(type(exc), exc.message, exc.path, exc.line)
+
+    def error(self) -> TmkitError:
+        return self.kind(self.message, self.path, self.line)

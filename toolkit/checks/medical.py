@@ -20,7 +20,7 @@ from collections import deque
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from toolkit.text import inline
 from toolkit.checks.base import Entry, LanguageEnv, Problem, register
@@ -277,13 +277,31 @@ def length_ratio(entry: Entry) -> Optional[float]:
 
 def usual_ratio(entries: Iterable[Entry]) -> Optional[float]:
     """Median length ratio of a language's entries (None when too few to tell)."""
-    said: dict[tuple[str, str], Optional[float]] = {}   # a footer in every article: measured once
+    return median_ratio(entry_ratios(entries))
+
+
+def entry_ratios(entries: Iterable[Entry], said: Optional[dict] = None) -> list[float]:
+    """The :func:`length_ratio` of each entry that has one, in order.
+
+    ``said``: (source, target) -> ratio of the entries measured so far, kept by
+    a caller that measures several batches (a footer in every article: measured once).
+    """
+    said = {} if said is None else said
     ratios = []
     for entry in entries:
         key = (entry.source, entry.target)
         ratio = said[key] if key in said else said.setdefault(key, length_ratio(entry))
         if ratio is not None:
             ratios.append(ratio)
+    return ratios
+
+
+def median_ratio(ratios: Sequence[float]) -> Optional[float]:
+    """The usual ratio from the :func:`length_ratio` of every entry (None when too few to tell).
+
+    Apart from :func:`usual_ratio` for ``tmkit review``'s worker processes, which
+    each measure their share of the articles and send the parent the ratios.
+    """
     return statistics.median(ratios) if len(ratios) >= LENGTH_MIN_SAMPLES else None
 
 

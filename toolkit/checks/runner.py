@@ -152,15 +152,30 @@ class LanguageChecks:
     def entries(self, entries: Sequence[Entry], slug: str) -> tuple[int, list[Finding]]:
         findings = []
         for entry in entries:
-            key = (entry.source, entry.target, entry.context, entry.ignored)
-            said = self._said.get(key)
-            if said is None:
-                said = self._said[key] = check_entry(entry, self.env, self.names)
+            said = self.said(entry)
             for name, problem in said:
                 findings.append(Finding(entry.path, entry.line, name,
                                         _severity(problem, self.severities[name]),
                                         problem.message, self.lang, slug))
         return len(entries), findings
+
+    @staticmethod
+    def key(entry: Entry) -> tuple:
+        """What the checks' result depends on besides the language: equal keys, equal findings."""
+        return (entry.source, entry.target, entry.context, entry.ignored)
+
+    def said(self, entry: Entry) -> list[tuple[str, Problem]]:
+        """(check name, problem) pairs of ``entry``, checked once per distinct :meth:`key`."""
+        key = self.key(entry)
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = check_entry(entry, self.env, self.names)
+        return said
+
+    def learn(self, said: Mapping[tuple, list[tuple[str, Problem]]]) -> None:
+        """Take what another process's checks of this language said (by :meth:`key`),
+        so that an entry several processes hold is checked by one of them only."""
+        self._said.update(said)
 
 
 def _severity(problem: Problem, chosen: str) -> str:

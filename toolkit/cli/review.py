@@ -22,7 +22,7 @@ def review_group(ctx: click.Context, lang: Optional[str], slug: Optional[str]) -
     if not lang:
         raise click.UsageError("--lang is required (e.g. tmkit review --lang es)")
     from toolkit.project.lock import project_lock
-    from toolkit.review.page import write_review_pages
+    from toolkit.review.write import write_review_pages
 
     config = ctx.find_object(ProjectContext).config
     with project_lock(config):
@@ -31,7 +31,7 @@ def review_group(ctx: click.Context, lang: Optional[str], slug: Optional[str]) -
         counts = page.counts
         echo(f"wrote {relative(config, path)}: {counts['translated']} translated, "
              f"{counts['fuzzy']} fuzzy, {counts['untranslated'] + counts['rejected']} to do, "
-             f"{page.error_count} error(s); review: {page.review.state}")
+             f"{page.error_count} error(s); review: {page.state}")
     from toolkit.catalog import broken
 
     if not pages and not broken.found():
@@ -64,7 +64,8 @@ def approve_command(project, lang: str, slug: str, reviewer: str, despite_findin
     echo(f"wrote {relative(config, path)}: {lang}/{slug} approved by {record.reviewer} "
          f"at {record.approved_at}{despite} ({record.fingerprint[:19]}…)")
     from toolkit.review.approve import translated_percent
-    from toolkit.review.page import review_path, write_review_pages
+    from toolkit.review.page import review_path
+    from toolkit.review.write import write_review_pages
 
     percent = translated_percent(config, lang, slug)
     if percent + 1e-9 < config.publish.min_translated:

@@ -21,14 +21,12 @@ every page's language switcher shows).  Every write is atomic.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 import json
 import multiprocessing as mp
 import os
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -36,6 +34,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from toolkit import __version__
 from toolkit.catalog import broken, pofile as catalog_po
+from toolkit.project.collect import fewer_collections
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError, ConfigError, TmkitError
 from toolkit.publish.report import ArticleLanguage, BuildReport, LanguageSummary  # noqa: F401
@@ -505,7 +504,7 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
                 yield path, record, key
 
     rendered = 0
-    with _fewer_collections():
+    with fewer_collections():
         for record, written, removed in _render(plan, changed()):
             rendered += 1
             records[record["slug"]] = record
@@ -528,27 +527,6 @@ def build(config: Config, languages: Optional[Iterable[str]] = None,
                 sync_filesystem(plan.output)   # every export on disk before the manifest vouches for it
             atomic_write_bytes(manifest_path, data)
     return report
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector rarely while pages are rendered.
-
-    Rendering allocates millions of short-lived objects, none of them in
-    cycles that outlive a page; with the default thresholds the collector
-    ran thousands of times over the long-lived ones (about 5 % of a full
-    build).  Objects alive before rendering are frozen (never scanned, and
-    their pages not copied into forked workers by refcount updates); the
-    previous settings come back afterwards.
-    """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _render(plan: _Plan, todo: Iterable[tuple[Path, Optional[dict], str]]

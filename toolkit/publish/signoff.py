@@ -217,8 +217,19 @@ def write_signoff(path: Path, signoff: SignOff) -> None:
 SEGMENT_HASH_CHARS = 16
 
 
-#: ``json.dumps(record, ensure_ascii=False)`` without building an encoder per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+#: One JSON string as ``json.dumps(text, ensure_ascii=False)`` writes it (the C function
+#: the encoder itself calls; :func:`_encode_record` joins them as ``json.dumps`` joins a list).
+_STRING = json.encoder.encode_basestring
+
+
+def _encode_record(record: list[str]) -> str:
+    """``json.dumps(record, ensure_ascii=False)`` for a list of strings, byte for byte.
+
+    A segment's record is always strings, and going through the encoder object
+    (its Python-level ``encode`` and ``iterencode``) cost more than the string
+    escaping itself, 33,000 times in a review of 1,000 articles.
+    """
+    return "[" + ", ".join(map(_STRING, record)) + "]"
 
 
 def segment_hashes(units: list[tuple[Unit, list[Segment]]],
@@ -247,7 +258,7 @@ def segment_hashes(units: list[tuple[Unit, list[Segment]]],
             record = [segment.id, segment.context or "", segment.text, status.value,
                       entry.msgstr if entry is not None and not entry.obsolete else "",
                       unit.kind, unit.role, unit.shape]
-            out[segment.id] = sha256(_ENCODE(record).encode("utf-8")).hexdigest()
+            out[segment.id] = sha256(_encode_record(record).encode("utf-8")).hexdigest()
     return out
 
 

@@ -33,21 +33,17 @@ from typing import Optional, Sequence
 from markupsafe import Markup
 
 from toolkit import __version__
-from toolkit.catalog import broken
 from toolkit.catalog.poread import CheckedEntry
-from toolkit.errors import CatalogError, TmkitError
+from toolkit.errors import TmkitError
 from toolkit.checks.findings import Finding
-from toolkit.checks.base import Entry
-from toolkit.checks.runner import run_checks, translated_entries
 from toolkit.project.config import Config
-from toolkit.project.fsutil import AtomicBatch, open_regular
+from toolkit.project.fsutil import open_regular
 from toolkit.catalog.translated import entry_status
-from toolkit.publish.signoff import ReviewState, SignOffError, signoff_file
+from toolkit.publish.signoff import ReviewState, signoff_file
 from toolkit.text.inline import plain_text
 from toolkit.text.xmlchars import visible
 from toolkit.text.languages import Language, get_language
-from toolkit.readers.sources import article_paths
-from toolkit.review.catalog import ReviewedCatalog, reviewed_catalog, sources_with_catalogs
+from toolkit.review.catalog import ReviewedCatalog
 from toolkit.tm.pretranslate import COMMENT_TAG
 from toolkit.publish.writers.html import CSP, environment, inline_html, render_template
 
@@ -143,6 +139,31 @@ class ReviewPage:
     def error_count(self) -> int:
         return sum(f.is_error for f in self.findings)
 
+    def summary(self) -> "PageSummary":
+        return PageSummary(self.slug, self.counts, self.error_count, self.review.state)
+
+    def attach(self, findings: Sequence[Finding]) -> None:
+        """Give each row the findings of :func:`run_checks` on its ``msgstr`` line
+        (``findings`` sorted, as :func:`~toolkit.checks.findings.sort_findings` gives them;
+        those of other files are ignored)."""
+        by_line: dict[int, list[Finding]] = defaultdict(list)
+        for finding in findings:
+            if finding.path == self.po_file:
+                by_line[finding.line].append(finding)
+        for row in self.segments:
+            row.findings = list(by_line.get(row.line, [])) if row.line else []
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    """What ``tmkit review`` says of a page it wrote: small, so that worker
+    processes send it back instead of the page with all its rows."""
+
+    slug: str
+    counts: Counter
+    error_count: int
+    state: str                        # the sign-off's: approved | changed | unreviewed
+
 
 def _tm_origin(entry: CheckedEntry) -> list[str]:
     """The ``tmkit-tm:`` lines pre-translation left on the entry, without the tag."""
@@ -153,10 +174,6 @@ def _tm_origin(entry: CheckedEntry) -> list[str]:
 def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Finding]) -> ReviewPage:
     """The rows of one article-language; ``findings`` from :func:`run_checks` on it
     (those of other files are ignored: callers with many pages hand each its own)."""
-    by_line: dict[int, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        if finding.path == catalog.po_shown:
-            by_line[finding.line].append(finding)
     index = catalog.index
     review = catalog.review
     changed = set(review.changed_segments()) if review.signoff else set()
@@ -177,24 +194,102 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
                 segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
-                by_line.get(line, []), _tm_origin(entry), segment.id in changed, line))
+                [], _tm_origin(entry), segment.id in changed, line))
     for number, row in enumerate(rows, 1):
         row.number = number
-    return ReviewPage(get_language(catalog.lang), get_language(config.source_language),
+    page = ReviewPage(get_language(catalog.lang), get_language(config.source_language),
                       catalog.article.slug, plain_text(catalog.article.title or catalog.article.slug),
                       catalog.po_shown, signoff_file(config, catalog.lang, catalog.article.slug)[1],
                       rows, review)
+    if findings:
+        page.attach(findings)
+    return page
 
 
 def render_page(config: Config, page: ReviewPage, env=None) -> bytes:
-    """The review page as HTML bytes (``review.html``, overridable like the site's templates)."""
-    env = env or environment(_override(config))
+    """The review page as HTML bytes (``review.html``, overridable like the site's templates).
+
+    The template lays out the page; the table's rows come ready made as
+    ``segment_rows`` (:func:`segment_rows`), since a row per segment through
+    Jinja2 (about forty escapes and attribute look-ups each) was most of
+    the rendering time.  An overriding template may still lay its rows out
+    itself from ``page.segments``.
+    """
+    env = env or environment(override(config))
     return render_template(env, "review.html", {
         "page": page, "csp": CSP, "generator": f"tmkit {__version__}",
-        "inline": inline_html, "source_dir": page.source.dir, "target_dir": page.lang.dir})
+        "inline": inline_html, "source_dir": page.source.dir, "target_dir": page.lang.dir,
+        "segment_rows": Markup(segment_rows(page))})
 
 
-def _override(config: Config) -> Optional[Path]:
+def _escape(text: str) -> str:
+    """``str(markupsafe.escape(text))`` for a ``str`` (the same five entities), without
+    making a ``Markup`` object per value (tests/test_review.py compares the two)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+#: What the notes column says after the state, by state.
+_STATE_NOTE = {"fuzzy": " not published until a translator confirms it",
+               "untranslated": " shown in English on the site",
+               "rejected": " markup differs from the English: not published"}
+
+
+def segment_rows(page: ReviewPage) -> str:
+    """The ``<tr>`` of every segment of ``page``, each ending in a newline.
+
+    Every text from a file goes through :func:`_escape` (attributes and
+    text alike) or, for the English and the translation, through
+    :func:`inline_html` (only tmkit's inline tags), as the template's
+    autoescape did: the output is byte for byte what the row template of
+    ``review.html`` rendered before (tests/test_review.py keeps that
+    template and compares every branch).
+    """
+    source_attrs = f'lang="{_escape(page.source.tag)}" dir="{_escape(page.source.dir)}"'
+    target_attrs = f'lang="{_escape(page.lang.tag)}" dir="{_escape(page.lang.dir)}"'
+    diff_head = (f'<div class="diff" lang="{_escape(page.source.tag)}"><span lang="en">Translated from '
+                 f'an earlier English (deleted / inserted):</span><br>\n')
+    out: list[str] = []
+    add = out.append
+    for s in page.segments:
+        seg_id, state = _escape(s.id), _escape(s.state)
+        if s.changed:
+            add(f'<tr id="seg-{seg_id}" class="segment {state} changed" data-id="{seg_id}" '
+                f'data-state="{state}" data-changed="true">\n<th scope="row" class="where">{s.number}. '
+                f'<code>{seg_id}</code><strong class="changed-mark">● changed since sign-off</strong>')
+        else:
+            add(f'<tr id="seg-{seg_id}" class="segment {state}" data-id="{seg_id}" data-state="{state}">\n'
+                f'<th scope="row" class="where">{s.number}. <code>{seg_id}</code>')
+        add(f'<br><small>{_escape(s.place)}</small></th>\n<td class="source" {source_attrs}>'
+            f'{inline_html(s.source)}\n')
+        if s.previous is not None:
+            add(diff_head)
+            for part in s.diff:
+                text = _escape(part.text)
+                add(f"<del>{text}</del>" if part.kind == "delete" else
+                    f"<ins>{text}</ins>" if part.kind == "insert" else text)
+            add("</div>\n")
+        if s.translation:
+            add(f'</td>\n<td class="target" {target_attrs}>{inline_html(s.translation)}</td>\n')
+        else:
+            add(f'</td>\n<td class="target empty" {target_attrs}><span class="note" lang="en" '
+                f'dir="ltr">(not translated)</span></td>\n')
+        add(f'<td class="notes">\n<span class="state {state}">{state}</span>{_STATE_NOTE.get(s.state, "")}')
+        if s.findings:
+            add('<ul class="findings">\n')
+            for f in s.findings:
+                severity, check = _escape(f.severity), _escape(f.check)
+                add(f'<li class="finding {severity}" data-check="{check}" data-severity="{severity}">'
+                    f'[{check}] {severity}: {_escape(f.message)}</li>\n')
+            add("</ul>\n")
+        for origin in s.tm_origin:
+            what = "Pre-filled from the translation memory" if s.translation else "Translation memory suggestion"
+            add(f'<div class="tm">{what}: {_escape(origin)}</div>\n')
+        add(f'<div class="fix">Fix in <code>{_escape(s.location)}</code></div>\n</td>\n</tr>\n')
+    return "".join(out)
+
+
+def override(config: Config) -> Optional[Path]:
     if not config.export.templates:
         return None
     from toolkit.project.fsutil import inside
@@ -207,50 +302,7 @@ def review_path(config: Config, lang: str, slug: str) -> Path:
     return config.export_path / "review" / lang / f"{slug}.html"
 
 
-def write_review_pages(config: Config, lang: str, slugs: Optional[Sequence[str]] = None
-                       ) -> list[tuple[Path, ReviewPage]]:
-    """Write ``exports/review/<lang>/<slug>.html`` for ``slugs`` (default: every
-    article with a PO file in ``lang``); returns the paths and what they show.
-
-    Every page is rendered before the first is renamed into place, so bad
-    input (a damaged PO or sign-off file) leaves no page half-updated.
-    """
-    lang = config.target_language(lang)
-    # the source folder is listed once and each PO file parsed once (the checks reuse it):
-    # the cost grows with the number of articles, not with its square
-    paths = article_paths(config, list(slugs)) if slugs else sources_with_catalogs(config, lang)
-    pages: list[tuple[Path, ReviewPage]] = []
-    folder = review_path(config, lang, "-").parent   # resolved once, not once per page
-    known: dict[tuple[str, str], list[Entry]] = {}
-    for path in paths:   # the rows of each page and the entries to check; the parsed PO is let go
-        try:
-            catalog = reviewed_catalog(config, lang, path.stem, path)
-        except CatalogError as exc:   # a broken PO file fails its own page only
-            if isinstance(exc, SignOffError) or not broken.skip(exc):
-                raise
-            continue
-        known[(lang, path.stem)] = translated_entries(catalog.po_path, catalog.po_shown, catalog.po)
-        page = build_page(config, catalog, [])
-        pages.append((folder / f"{page.slug}.html", page))
-    findings = run_checks(config, [lang], [p.slug for _, p in pages], known).findings if pages else []
-    del known
-    by_file: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    for finding in findings:
-        by_file[finding.path][finding.line].append(finding)
-    env = environment(_override(config))
-    with AtomicBatch() as batch:   # one disk sync; nothing renamed into place unless all rendered
-        for target, page in pages:
-            by_line = by_file.get(page.po_file, {})
-            for row in page.segments:
-                row.findings = list(by_line.get(row.line, [])) if row.line else []
-            html = render_page(config, page, env)
-            if _holds(target, html):   # an unchanged page is not written again
-                continue
-            batch.add(target, html)   # to a temp file at once
-    return pages
-
-
-def _holds(path: Path, data: bytes) -> bool:
+def holds(path: Path, data: bytes) -> bool:
     """Whether the file at ``path`` holds exactly ``data`` (reading is far cheaper than replacing)."""
     try:
         with open_regular(path) as handle:   # a FIFO put there is not waited on
