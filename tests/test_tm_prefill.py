@@ -110,3 +110,35 @@ def test_pretranslate_reads_each_catalog_once_and_feeds_it_first(project, monkey
     assert report.languages["es"] == {"tm exact": 2, "tm fuzzy": 1}      # fed before filling
     filled = polib.pofile(str(project / "po" / "es" / "second-article.po"))
     assert [e.msgstr for e in filled][:2] == [FOOTER_ES, DISCLAIMER_ES]
+
+
+def test_pretranslate_in_chunks_fills_what_one_pass_fills(project, monkeypatch):
+    """A language larger than CHUNK is fed whole first, then filled a chunk at a time.
+
+    Only one chunk's parsed catalogs are held (memory at 4,000 articles), and the
+    footer translated in the first article still pre-fills the later ones.
+    """
+    import toolkit.tm.pretranslate as pretranslate
+
+    write_po(project, "es", "failed-back-syndrome",
+             [(SEED_FIRST, SEED_FIRST_ES), (FOOTER, FOOTER_ES), (DISCLAIMER, DISCLAIMER_ES)])
+    for name in ("a-second", "b-third", "c-fourth"):
+        second = _second_article()
+        second.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}
+        second.save(str(project / "po" / "es" / f"{name}.po"))
+    held: list[int] = []
+    real_fill = pretranslate.prefill_catalogs
+
+    def fill(catalogs, *args):
+        held.append(len(catalogs))
+        return real_fill(catalogs, *args)
+
+    monkeypatch.setattr(pretranslate, "CHUNK", 2)
+    monkeypatch.setattr(pretranslate, "prefill_catalogs", fill)
+    report = pretranslate.pretranslate_project(load_config(project), ["es"])
+    assert held == [2, 2]
+    assert report.languages["es"] == {"tm exact": 6, "tm fuzzy": 3}
+    assert sorted(p.name for p in report.written) == ["a-second.po", "b-third.po", "c-fourth.po"]
+    for name in ("a-second", "b-third", "c-fourth"):
+        filled = polib.pofile(str(project / "po" / "es" / f"{name}.po"))
+        assert [e.msgstr for e in filled][:2] == [FOOTER_ES, DISCLAIMER_ES]
