@@ -11,16 +11,18 @@ its pages cut into chunks of at most :data:`CHUNK_BYTES` of article markup
 (a run of ~300 MiB), each chunk its own Pagefind bundle:
 
     exports/pagefind/<lang>/1/, 2/, ...      one bundle per chunk
-    exports/pagefind/<lang>/tmkit-search.json  what they were built from
+    exports/pagefind/<lang>/tmkit-search.json  their pages (and digests), for the next build
 
 The language home lists its bundles (``data-bundles`` on the search box);
 ``search.js`` opens the first and merges the others with Pagefind's
 documented ``mergeIndex``, so one search box finds the pages of every chunk.
 
 A language is indexed again only when its published pages changed (the
-build manifest's digest of each HTML page, :func:`language_key`); the new
-bundles are written beside the old ones and swapped in, so a failed run
-leaves the previous index whole.
+build manifest's digest of each HTML page, :func:`language_key`), and then
+only the chunks holding a changed, removed or new page (:func:`plan_language`;
+the others' bundles are hard-linked into the new index).  The new bundles are
+written beside the old ones and swapped in, so a failed run leaves the
+previous index whole.
 """
 
 from __future__ import annotations
@@ -43,17 +45,32 @@ BODY_START, BODY_END = b"data-pagefind-body", b"</article>"
 
 
 @dataclass
+class Chunk:
+    """The pages of one Pagefind run (slug -> the manifest's digest of its HTML), their article
+    bytes, and the bundle of the last build that holds exactly them (``None``: to be built)."""
+
+    pages: dict[str, str]
+    size: int
+    reuse: Optional[int] = None
+
+
+@dataclass
 class LanguageIndex:
-    """One language's search bundles: its page slugs in chunks, and whether they must be built."""
+    """One language's search bundles, in order (bundle ``n`` is ``chunks[n - 1]``)."""
 
     lang: str
     key: str
-    chunks: list[list[str]] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
     stale: bool = True
 
     def bundles(self, prefix: str = "../") -> list[str]:
         """The bundles' addresses from a language home (``../pagefind/es/1/``...)."""
         return [f"{prefix}{SEARCH_DIR}/{self.lang}/{n}/" for n in range(1, len(self.chunks) + 1)]
+
+    def state(self, binary: Path) -> dict:
+        """What ``tmkit-search.json`` keeps of the index, for the next build's plan."""
+        return {"key": self.key, "made": _made(binary),
+                "chunks": [{"size": c.size, "pages": c.pages} for c in self.chunks]}
 
 
 def pagefind() -> Optional[Path]:
@@ -69,6 +86,11 @@ def pagefind() -> Optional[Path]:
         except (ImportError, FileNotFoundError, AttributeError):
             continue
     return None
+
+
+def _made(binary: Path) -> str:
+    """The binary and chunk size an index was made with: another one builds every chunk again."""
+    return f"{binary.name} {CHUNK_BYTES}"
 
 
 def language_key(lang: str, pages: list[tuple[str, str]], binary: Path) -> str:
@@ -106,19 +128,62 @@ def chunk(sizes: list[tuple[str, int]], budget: int = 0) -> list[list[str]]:
     return chunks
 
 
-def plan_language(output: Path, lang: str, pages: list[tuple[str, str]], binary: Path) -> LanguageIndex:
-    """The language's bundles: the last ones when its pages are the same, else new chunks (pages read)."""
-    key = language_key(lang, pages, binary)
-    folder = output / SEARCH_DIR / lang
+def _last_state(folder: Path, binary: Path) -> tuple[str, list[Chunk]]:
+    """The last index's key and chunks (each naming its bundle to reuse), or ``("", [])`` when
+    there is none or another binary or chunk size made it; a missing bundle makes the key
+    unusable and its chunk is left out (built again)."""
     try:
         state = json.loads((folder / STATE_NAME).read_text("utf-8"))
-        if state["key"] == key and all((folder / str(n) / "pagefind-entry.json").is_file()
-                                       for n in range(1, len(state["chunks"]) + 1)):
-            return LanguageIndex(lang, key, [list(c) for c in state["chunks"]], stale=False)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    sizes = [(slug, article_bytes(output / lang / f"{slug}.html")) for slug, _ in pages]
-    return LanguageIndex(lang, key, chunk(sizes))
+        if state["made"] != _made(binary):
+            return "", []
+        chunks = [Chunk({str(k): str(v) for k, v in c["pages"].items()}, int(c["size"]), n)
+                  for n, c in enumerate(state["chunks"], 1)]
+        key = str(state["key"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "", []
+    present = [c for c in chunks if (folder / str(c.reuse) / "pagefind-entry.json").is_file()]
+    return (key if len(present) == len(chunks) else ""), present
+
+
+def plan_language(output: Path, lang: str, pages: list[tuple[str, str]], binary: Path) -> LanguageIndex:
+    """The language's chunks: the last build's where their pages are the same, so a changed
+    page re-indexes its own chunk only.
+
+    A chunk with a changed or removed page is built again (split when it
+    grew over :data:`CHUNK_BYTES`); new pages go into the last chunk while it
+    has room, else into new ones.  Only the pages of chunks to build are read
+    (for their size).
+    """
+    key = language_key(lang, pages, binary)
+    last_key, last = _last_state(output / SEARCH_DIR / lang, binary)
+    if last and last_key == key:
+        return LanguageIndex(lang, key, last, stale=False)
+    current = dict(pages)
+
+    def sized(slugs) -> list[tuple[str, int]]:
+        return [(slug, article_bytes(output / lang / f"{slug}.html")) for slug in slugs]
+
+    chunks: list[Chunk] = []
+    placed: set[str] = set()
+    for old in last:
+        kept = {slug: current[slug] for slug in old.pages if slug in current}
+        placed.update(kept)
+        if kept == old.pages:
+            chunks.append(old)
+        elif kept:
+            chunks += _chunks(sized(kept), current)
+    new = sized(slug for slug, _ in pages if slug not in placed)
+    if new and chunks and (chunks[-1].reuse is None or chunks[-1].size + new[0][1] <= CHUNK_BYTES):
+        new = sized(chunks.pop().pages) + new      # the last chunk takes them while it has room
+    chunks += _chunks(new, current)
+    return LanguageIndex(lang, key, chunks)
+
+
+def _chunks(sizes: list[tuple[str, int]], current: dict[str, str]) -> list[Chunk]:
+    """New chunks (to build) of these pages."""
+    size = dict(sizes)
+    return [Chunk({slug: current[slug] for slug in run}, sum(size[slug] for slug in run))
+            for run in chunk(sizes)]
 
 
 def build_language(output: Path, index: LanguageIndex, binary: Optional[Path] = None) -> str:
@@ -136,13 +201,16 @@ def build_language(output: Path, index: LanguageIndex, binary: Optional[Path] = 
     for folder in (fresh, old, stage):
         shutil.rmtree(folder, ignore_errors=True)
     try:
-        for number, slugs in enumerate(index.chunks, 1):
-            problem = _run(binary, output, lang, slugs, stage, fresh / str(number))
-            if problem:
-                shutil.rmtree(fresh, ignore_errors=True)
-                return problem
-        (fresh / STATE_NAME).write_text(json.dumps({"key": index.key, "chunks": index.chunks}), "utf-8")
         target = output / SEARCH_DIR / lang
+        fresh.mkdir(parents=True)
+        for number, part in enumerate(index.chunks, 1):
+            if part.reuse is not None:      # the same pages as a bundle of the last index: linked
+                shutil.copytree(target / str(part.reuse), fresh / str(number), copy_function=_link)
+                continue
+            problem = _run(binary, output, lang, list(part.pages), stage, fresh / str(number))
+            if problem:
+                return problem
+        (fresh / STATE_NAME).write_text(json.dumps(index.state(binary), separators=(",", ":")), "utf-8")
         target.parent.mkdir(exist_ok=True)
         if target.exists():
             old.parent.mkdir(exist_ok=True)
@@ -165,10 +233,7 @@ def _run(binary: Path, output: Path, lang: str, slugs: list[str], stage: Path, b
     (stage / lang).mkdir(parents=True)
     for slug in slugs:
         source, link = output / lang / f"{slug}.html", stage / lang / f"{slug}.html"
-        try:
-            os.link(source, link)
-        except OSError:
-            shutil.copyfile(source, link)
+        _link(source, link)
     result = subprocess.run([os.fspath(binary), "--site", os.fspath(stage), "--output-path", os.fspath(bundle),
                              "--silent"], capture_output=True, text=True)
     shutil.rmtree(stage, ignore_errors=True)
@@ -176,6 +241,14 @@ def _run(binary: Path, output: Path, lang: str, slugs: list[str], stage: Path, b
         lines = (result.stderr or result.stdout).strip().splitlines()
         return f"pagefind failed: {lines[-1] if lines else f'exit status {result.returncode}'}"
     return ""
+
+
+def _link(source, target) -> None:
+    """A hard link (nothing copied), or a copy where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def remove_others(output: Path, languages: set[str]) -> list[Path]:
