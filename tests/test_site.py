@@ -8,6 +8,7 @@ it wrote.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -20,7 +21,8 @@ from lxml import html as lhtml
 from browser_helpers import axe_violations, evaluate_when, needs_axe, needs_chromium, serve
 from conftest import clone_demo, run_cli
 from toolkit.cli import cli
-from toolkit.publish.site import NO_SITEMAP, build_search_index
+from toolkit.publish import search as search_module
+from toolkit.publish.site import NO_SITEMAP
 from toolkit.publish.trust import json_ld
 from toolkit.text.collation import available, sort_key
 
@@ -190,29 +192,128 @@ def test_language_collation_sorts_as_the_language_does():
     assert sorted(["ä", "z", "a"], key=sort_key("de")) == ["a", "ä", "z"]
 
 
-def test_pagefind_index_covers_every_language(site):
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
-    languages = {lang.lower() for lang in entry["languages"]}
-    assert {"es", "fr", "ar", "zh-hans"} <= languages
-    assert all(entry["languages"][lang]["page_count"] == 1 for lang in entry["languages"])
+def _entry(site: Path, lang: str, bundle: int = 1) -> dict:
+    return json.loads((site / "pagefind" / lang / str(bundle) / "pagefind-entry.json").read_text("utf-8"))
+
+
+def _fragments(bundle: Path) -> list[dict]:
+    """Pagefind's stored pages (``fragment/*.pf_fragment``: gzip, a signature, then JSON)."""
+    out = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        out.append(json.loads(data[data.index(b"{"):]))
+    return out
+
+
+def test_pagefind_index_per_language(site):
+    """One bundle per language, holding that language's pages only; the home opens its own."""
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(["en", "es", "fr", "de", "ar", "zh-Hans"])
+    for lang in ("es", "fr", "ar", "zh-Hans"):
+        entry = _entry(site, lang)
+        assert list(entry["languages"]) == [lang.lower()]
+        assert entry["languages"][lang.lower()]["page_count"] == 1
+        assert [f["url"] for f in _fragments(site / "pagefind" / lang / "1")] == [f"/{lang}/{SLUG}.html"]
     assert (site / "search.js").is_file()
     home = _page(site / "es" / "index.html")
-    assert [s.get("src") for s in home.xpath("//script")] == ["../pagefind/pagefind-ui.js", "../search.js"]
+    assert [s.get("src") for s in home.xpath("//script")] == ["../pagefind/es/1/pagefind-ui.js", "../search.js"]
+    assert home.get_element_by_id("search").get("data-bundles") == "../pagefind/es/1/"
     assert not any(s.text and s.text.strip() for s in home.xpath("//script"))   # no inline script
     csp = home.xpath('//meta[@http-equiv="Content-Security-Policy"]')[0].get("content")
     assert "script-src 'self' 'wasm-unsafe-eval'" in csp and "unsafe-inline" not in csp.split("script-src")[1]
 
 
+def test_pagefind_indexes_the_article_body_only(site):
+    """The indexed text is the article's (title, body), not the page's navigation or trust line."""
+    page = _page(site / "es" / f"{SLUG}.html")
+    (fragment,) = _fragments(site / "pagefind" / "es" / "1")
+    content = fragment["content"]
+    assert fragment["meta"]["title"] == page.findtext(".//h1").strip()
+    paragraph = " ".join(page.xpath("//article/p[not(@class)]")[0].text_content().split())
+    assert paragraph[:60] in content
+    switcher = [a.text_content().strip() for a in page.xpath("//header//a")]
+    assert "Français" in switcher and not any(name in content for name in ("Français", "العربية", "Deutsch"))
+    trust = page.xpath('//p[@class="trust"]')[0].text_content()
+    assert "Dra. Ana Ruiz" in trust and "Ana Ruiz" not in content and "Traducido" not in content
+
+
 def test_search_index_is_rebuilt_only_when_pages_change(runner, tmp_path):
     root = clone_demo(tmp_path / "demo")
     run_cli(runner, root, "build", "--force")
-    stamp = (root / "exports" / "pagefind" / "pagefind-entry.json").stat().st_mtime_ns
+    entry = root / "exports" / "pagefind" / "es" / "1" / "pagefind-entry.json"
+    stamp = entry.stat().st_mtime_ns
     run_cli(runner, root, "build", "--force", "--format", "html")   # same pages
-    assert (root / "exports" / "pagefind" / "pagefind-entry.json").stat().st_mtime_ns == stamp
+    assert entry.stat().st_mtime_ns == stamp
     shutil.rmtree(root / "exports" / "pagefind")
     run_cli(runner, root, "build", "--force")
-    assert (root / "exports" / "pagefind" / "pagefind-ui.js").is_file()
-    assert build_search_index(root / "exports") == ""
+    assert (root / "exports" / "pagefind" / "es" / "1" / "pagefind-ui.js").is_file()
+
+
+def _second_article(root: Path, slug: str = "second-article") -> None:
+    """The demo article again under another name, with its translations (a second page per language)."""
+    shutil.copy(root / "source" / f"{SLUG}.txt", root / "source" / f"{slug}.txt")
+    shutil.copy(root / "po" / "templates" / f"{SLUG}.pot", root / "po" / "templates" / f"{slug}.pot")
+    for lang in ("es", "fr", "de", "ar", "zh-Hans"):
+        shutil.copy(root / "po" / lang / f"{SLUG}.po", root / "po" / lang / f"{slug}.po")
+
+
+@needs_chromium
+def test_search_in_chunks_finds_pages_of_every_chunk_in_chromium(runner, tmp_path, monkeypatch):
+    """Each language's pages indexed in chunks (one Pagefind run each, bounded memory), merged
+    in the browser: one search finds the pages of both chunks, in the home's language only; a
+    changed Spanish page re-indexes Spanish alone."""
+    root = clone_demo(tmp_path / "demo")
+    _second_article(root)
+    monkeypatch.setattr(search_module, "CHUNK_BYTES", 100)     # one page a chunk
+    run_cli(runner, root, "build", "--force")
+    out = root / "exports"
+    for lang in ("es", "fr"):
+        assert [f["url"] for n in (1, 2) for f in _fragments(out / "pagefind" / lang / str(n))] == [
+            f"/{lang}/{SLUG}.html", f"/{lang}/second-article.html"]
+        assert not (out / "pagefind" / lang / "3").exists()
+    home = _page(out / "es" / "index.html")
+    assert home.get_element_by_id("search").get("data-bundles") == "../pagefind/es/1/ ../pagefind/es/2/"
+    with serve(out) as base:
+        found = evaluate_when(f"{base}es/index.html?q=cirug%C3%ADa", f"{RESULTS}.length > 1 && {RESULTS}")
+        french = evaluate_when(f"{base}fr/index.html?q=chirurgie", f"{RESULTS}.length > 1 && {RESULTS}")
+    assert sorted(href for href, _ in found) == [f"/es/{SLUG}.html", "/es/second-article.html"]
+    assert sorted(href for href, _ in french) == [f"/fr/{SLUG}.html", "/fr/second-article.html"]
+
+
+def test_a_changed_page_reindexes_its_own_chunk_only(runner, tmp_path, monkeypatch):
+    """Pagefind has no incremental mode: tmkit re-runs it on the chunks whose pages changed,
+    and links the other bundles into the new index as they were."""
+    root = clone_demo(tmp_path / "demo")
+    _second_article(root)
+    monkeypatch.setattr(search_module, "CHUNK_BYTES", 100)     # one page a chunk
+    run_cli(runner, root, "build", "--force")
+    out = root / "exports"
+
+    def stamps() -> dict:
+        return {(lang, n): (out / "pagefind" / lang / str(n) / "pagefind-entry.json").stat().st_mtime_ns
+                for lang in ("es", "fr") for n in (1, 2)}
+
+    def urls(lang: str) -> list[list[str]]:
+        bundles = sorted((out / "pagefind" / lang).glob("[0-9]*"), key=lambda p: int(p.name))
+        return [[f["url"] for f in _fragments(bundle)] for bundle in bundles]
+
+    before = stamps()
+    po = root / "po" / "es" / "second-article.po"
+    po.write_text(po.read_text("utf-8").replace("cirugía", "operación", 1), "utf-8")
+    run_cli(runner, root, "build", "--force")
+    after = stamps()
+    assert [name for name in before if after[name] != before[name]] == [("es", 2)]
+    assert "operación" in _fragments(out / "pagefind" / "es" / "2")[0]["content"]
+    # a new article: a chunk of its own (the last one is full), the others kept
+    _second_article(root, "third-article")
+    run_cli(runner, root, "build", "--force")
+    assert stamps() == after
+    assert urls("fr") == [[f"/fr/{SLUG}.html"], ["/fr/second-article.html"], ["/fr/third-article.html"]]
+    # an article removed: its chunk goes, the next one takes its number
+    run_cli(runner, root, "article", "remove", "second-article")
+    run_cli(runner, root, "build", "--force")
+    assert urls("fr") == [[f"/fr/{SLUG}.html"], ["/fr/third-article.html"]]
+    home = _page(out / "fr" / "index.html")
+    assert home.get_element_by_id("search").get("data-bundles") == "../pagefind/fr/1/ ../pagefind/fr/2/"
 
 
 RESULTS = ('Array.from(document.querySelectorAll(".pagefind-ui__result-link"))'

@@ -4,7 +4,7 @@ Called by :func:`toolkit.publish.build.build` after the article pages are
 written, from the manifest's records (each keeps, per published language,
 the translated title and section: :func:`home_entry`), so an unchanged
 article is never read again for them.  Every file is written only when its
-bytes change; the search index is rebuilt only when a page changed.
+bytes change; a language's search index is rebuilt only when its pages changed.
 
 - ``exports/index.html``: a language chooser, each language by its own name
   (``lang`` and ``dir`` on it), no percentages (the manager's matrix is
@@ -16,17 +16,16 @@ bytes change; the search index is rebuilt only when a page changed.
 - ``exports/sitemap.xml`` with ``xhtml:link`` ``hreflang`` alternates and
   ``x-default``, when ``[site] url`` is set (otherwise none, and the build
   says why: :data:`NO_SITEMAP`);
-- ``exports/pagefind/``: a Pagefind index (one per ``<html lang>``), from the
+- ``exports/pagefind/<lang>/``: that language's Pagefind bundles (built in
+  chunks of bounded memory by :mod:`toolkit.publish.search`), from the
   ``pagefind-bin`` wheel's binary, and ``exports/search.js`` which starts
-  Pagefind's own search box (no inline script: the pages' Content-Security-Policy
-  allows only the site's own script files).
+  Pagefind's own search box on them (no inline script: the pages'
+  Content-Security-Policy allows only the site's own script files).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -34,6 +33,8 @@ from typing import Optional
 from toolkit.project.config import Config
 from toolkit.project.fsutil import atomic_write_bytes
 from toolkit.publish.report import BuildReport
+from toolkit.publish.search import (SEARCH_DIR, LanguageIndex, build_language, pagefind, plan_language,
+                                     remove_others)
 from toolkit.publish.trust import Trust, words
 from toolkit.publish.writers import TEMPLATE_DIR, site_address
 from toolkit.text.collation import sort_key
@@ -42,7 +43,6 @@ from toolkit.text.languages import PSEUDO_LANGUAGES, Language, get_language
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-SEARCH_DIR = "pagefind"
 SEARCH_SCRIPT = "search.js"
 #: The language homes may run the site's own scripts (Pagefind: its files and WebAssembly).
 SEARCH_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -97,7 +97,8 @@ def write_site(config: Config, output: Path, records: dict, templates, report: B
     order = [config.source_language] + [lang for lang in config.languages if lang not in PSEUDO_LANGUAGES]
     languages = [get_language(lang) for lang in order if pages.get(lang)]
     site = config.site.url
-    search = config.site.search and _pagefind() is not None
+    binary = _pagefind() if config.site.search else None
+    indexes = _plan_search(output, records, pages, languages, binary) if binary else {}
     source = words(config.source_language)
 
     def write(rel: str, data: bytes) -> None:
@@ -117,9 +118,10 @@ def write_site(config: Config, output: Path, records: dict, templates, report: B
         if not pages.get(lang):     # no published page (any more): no home
             _remove(output / lang / "index.html", report)
     for language in languages:
+        index = indexes.get(language.tag)
         write(f"{language.tag}/index.html", _home(config, language, pages[language.tag], homes, templates,
-                                                  search, generator))
-    if search:
+                                                  index.bundles() if index else [], generator))
+    if binary:
         write(SEARCH_SCRIPT, (TEMPLATE_DIR / SEARCH_SCRIPT).read_bytes())
     if site:
         write("sitemap.xml", sitemap(site, pages, languages, config.source_language))
@@ -132,23 +134,37 @@ def write_site(config: Config, output: Path, records: dict, templates, report: B
             shutil.rmtree(output / SEARCH_DIR)
             report.removed.append(output / SEARCH_DIR)
         return
-    if not search:
+    if binary is None:
         report.notes.append("no search index: pagefind-bin is not installed (pip install pagefind-bin)")
         return
     unsegmented = [l.tag for l in languages if l.tag.split("-")[0] in UNSEGMENTED]
     if unsegmented and not _extended():
         report.notes.append(f"search: {', '.join(unsegmented)} text is indexed without word segmentation "
                             "(pip install pagefind-bin-extended for it)")
-    index = output / SEARCH_DIR
-    changed = any(p.suffix == ".html" for p in report.written + report.removed)
-    if changed or not (index / "pagefind-ui.js").is_file():
-        problem = build_search_index(output)
-        if problem:
-            report.notes.append(f"no search index: {problem}")
+    report.removed.extend(remove_others(output, set(indexes)))
+    for index in indexes.values():
+        if index.stale:
+            problem = build_language(output, index, binary)
+            if problem:
+                report.notes.append(f"no search index for {index.lang}: {problem}")
+
+
+def _plan_search(output: Path, records: dict, pages: dict[str, list[_Page]], languages: list[Language],
+                 binary: Path) -> dict[str, LanguageIndex]:
+    """Each searched language's bundles (:func:`toolkit.publish.search.plan_language`),
+    keyed by the manifest's digest of each of its HTML pages."""
+    out = {}
+    for language in languages:
+        tag = language.tag
+        listed = [(p.slug, str(records[p.slug].get("outputs", {}).get(f"{tag}/{p.slug}.html", "")))
+                  for p in pages[tag]]
+        out[tag] = plan_language(output, tag, listed, binary)
+    return out
 
 
 def _home(config: Config, language: Language, pages: list[_Page], homes: list[dict], templates,
-          search: bool, generator: str) -> bytes:
+          search: list[str], generator: str) -> bytes:
+    """The language home; ``search``: its Pagefind bundles (none: no search box)."""
     from toolkit.publish.writers.html import CSP, render_template
 
     key = sort_key(language.tag)
@@ -211,19 +227,8 @@ def _remove(path: Path, report: BuildReport) -> None:
         report.removed.append(path)
 
 
-def _pagefind() -> Optional[Path]:
-    """The Pagefind binary: the extended one when its wheel is installed, else ``pagefind-bin``'s; or ``None``.
-
-    The extended binary (``pagefind-bin-extended``, 52 MB against 5) also
-    splits Chinese and Japanese text into words; without it a run of Chinese
-    text between punctuation is indexed as one word (:data:`UNSEGMENTED`).
-    """
-    for module in ("pagefind_bin_extended", "pagefind_bin"):
-        try:
-            return __import__(module).get_executable()
-        except (ImportError, FileNotFoundError, AttributeError):
-            continue
-    return None
+#: The Pagefind binary (a name of this module's, so a test can take it away).
+_pagefind = pagefind
 
 
 def _extended() -> bool:
@@ -233,44 +238,3 @@ def _extended() -> bool:
 
 #: Languages whose words are not separated by spaces: Pagefind segments them only in its extended binary.
 UNSEGMENTED = ("zh", "ja")
-
-
-def _sort_entry(path: Path) -> None:
-    """Pagefind lists its languages in hash-map order; sorted, the same pages give the same bytes."""
-    import json
-
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        data["languages"] = dict(sorted(data["languages"].items()))
-    except (OSError, ValueError, KeyError, AttributeError):
-        return
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
-
-
-def build_search_index(output: Path) -> str:
-    """Index the pages under ``output`` with Pagefind into ``output/pagefind``; '' or the problem.
-
-    Pagefind reads ``<html lang>`` and writes one index per language; only
-    the article text (``data-pagefind-body``) is indexed.  The new index is
-    written beside the old one and swapped in, so a failed run leaves the
-    previous index whole.
-    """
-    binary = _pagefind()
-    if binary is None:
-        return "pagefind-bin is not installed (pip install pagefind-bin)"
-    fresh, old = output / f".{SEARCH_DIR}-new", output / f".{SEARCH_DIR}-old"
-    for folder in (fresh, old):
-        shutil.rmtree(folder, ignore_errors=True)
-    result = subprocess.run([os.fspath(binary), "--site", os.fspath(output), "--output-path", os.fspath(fresh),
-                             "--quiet"], capture_output=True, text=True)
-    if result.returncode != 0 or not (fresh / "pagefind-ui.js").is_file():
-        shutil.rmtree(fresh, ignore_errors=True)
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        return f"pagefind failed: {lines[-1] if lines else f'exit status {result.returncode}'}"
-    _sort_entry(fresh / "pagefind-entry.json")
-    index = output / SEARCH_DIR
-    if index.exists():
-        index.rename(old)
-    fresh.rename(index)
-    shutil.rmtree(old, ignore_errors=True)
-    return ""

@@ -1,7 +1,9 @@
 // Starts Pagefind's search box on a language home (exports/<lang>/index.html).
 // A file of the site's own, not an inline script: the pages' Content-Security-Policy
-// runs only the site's script files.  Pagefind picks the index of the page's
-// <html lang>; "?q=words" in the address searches at once (a link to a search).
+// runs only the site's script files.  The box's data-bundles lists the language's
+// Pagefind bundles (its pages indexed in chunks, toolkit/publish/search.py): the
+// first is opened, the others merged into it (Pagefind's mergeIndex), so one search
+// finds the pages of every chunk.  "?q=words" in the address searches at once.
 (function () {
   "use strict";
   var root = new URL("./", document.currentScript.src);
@@ -10,9 +12,15 @@
     if (!box || typeof PagefindUI === "undefined") {
       return;
     }
+    var bundles = (box.getAttribute("data-bundles") || "").split(" ").filter(Boolean)
+      .map(function (path) { return new URL(path, document.baseURI).pathname; });
+    if (!bundles.length) {
+      return;
+    }
     var ui = new PagefindUI({
       element: "#search", showImages: false, resetStyles: false,
-      bundlePath: new URL("pagefind/", root).pathname, baseUrl: root.pathname
+      bundlePath: bundles[0], baseUrl: root.pathname,
+      mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; })
     });
     // The page's visible label (in its language) names Pagefind's input.
     var input = box.querySelector("input");
