@@ -115,7 +115,8 @@ class TranslationMemory:
                 for i, matches in zip(fuzzy, more):
                     for match in matches:
                         found[i].setdefault(match.unit.id, match)
-            answers += [sorted(matches.values(), key=rank_key)[:limit] for matches in found]
+            answers += [(sorted(matches.values(), key=rank_key) if len(matches) > 1
+                         else list(matches.values()))[:limit] for matches in found]
         return answers
 
     def lookup_many(self, texts: Sequence[str], source_lang: str, target_lang: str,
