@@ -65,6 +65,7 @@ def _import_numpy():
 
 
 np = _import_numpy()
+"".encode("utf-32-le")   # the codec _grams uses, loaded once here: forked lookup workers inherit it
 
 from toolkit.errors import TMError, TmkitWarning
 from toolkit.project.fsutil import atomic_write_bytes, inside

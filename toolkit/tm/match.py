@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from rapidfuzz import process
@@ -101,7 +102,8 @@ def rank_key(match: Match) -> tuple:
             -unit.count, unit.id)
 
 
-def _neg(stamp: str) -> tuple:
+@lru_cache(maxsize=4096)
+def _neg(stamp: str) -> tuple:      # cached: units imported together share their stamp
     return tuple(-ord(c) for c in stamp)
 
 
