@@ -25,12 +25,21 @@ brute-force truth, peak memory and ``tmkit tm pretranslate`` through the
 PostgreSQL backend too, in the same run, and prints them beside SQLite's.
 ``--pg-trgm`` also measures PostgreSQL's own trigram index (``pg_trgm``, GIN)
 as the fuzzy candidate finder instead of tmkit's local index.
+
+``--reuse`` keeps the built SQLite TM (``benchmarks/work/tm-N/``, git-ignored)
+for the next run with ``--reuse`` when it was built from the same units (a
+digest of them is stored beside it), and the brute-force truth when the
+queries, the sample and tmkit's scoring code (``toolkit/tm/match.py``,
+``normalize.py``) are the same: at 300k units that skips ~40 s of import and
+index build and ~2 minutes of brute force, so A/B runs of two commits can
+follow each other within a minute or two.  Every timed part is measured again.
 """
 
 from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import json
 import os
 import random
@@ -375,6 +384,8 @@ def main() -> None:
     parser.add_argument("--tt", type=int, default=QUERIES, help="queries for translate-toolkit")
     parser.add_argument("--skip-tt", action="store_true")
     parser.add_argument("--skip-msgmerge", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="reuse the SQLite TM and brute-force "
+                        "truth of an earlier --reuse run built from the same units (see above)")
     parser.add_argument("--url", default="", help="also measure the PostgreSQL backend: a scratch "
                         "database URL (tmkit's tables there are dropped), or 'auto' for a "
                         "throwaway local cluster")
@@ -401,22 +412,33 @@ def main() -> None:
     print(f"byte-compiled toolkit/ (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
     units, queries = dataset(args.size or None)
     folder = WORK / f"tm-{len(units)}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
     tm_path = folder / "tm.sqlite"
+    lines = [json.dumps([unit.source, unit.target], ensure_ascii=False) + "\n" for unit in units]
+    digest = hashlib.sha256("".join(lines).encode()).hexdigest()
+    stamp = folder / "built.json"
+    reused = (args.reuse and not args.url and tm_path.exists() and stamp.exists()
+              and json.loads(stamp.read_text()).get("units") == digest)
+    if not reused:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     print(f"TM: {len(units)} units (en->de), {len(queries)} queries (half edited), min {MIN:.0f}%")
 
     units_path = folder / "units.jsonl"
     with open(units_path, "w") as handle:
-        for unit in units:
-            handle.write(json.dumps([unit.source, unit.target], ensure_ascii=False) + "\n")
-    done = subprocess.run([sys.executable, __file__, "--import-process", str(tm_path),
-                           str(units_path)], capture_output=True, text=True, check=True)
-    built = json.loads(done.stdout)
-    disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    print(f"import: {built['import_s']:.1f}s ({len(units) / built['import_s']:,.0f} units/s); "
-          f"index build: {built['index_s']:.1f}s; on disk: {disk / 2**20:.0f} MB (SQLite + "
-          f"index); import+index process peak {built['peak_mb']:.0f} MB")
+        handle.writelines(lines)
+    if reused:
+        built = json.loads(stamp.read_text())["built"]
+        print(f"reused the TM built from the same units (--reuse; {folder}); its import took "
+              f"{built['import_s']:.1f}s, index build {built['index_s']:.1f}s")
+    else:
+        done = subprocess.run([sys.executable, __file__, "--import-process", str(tm_path),
+                               str(units_path)], capture_output=True, text=True, check=True)
+        built = json.loads(done.stdout)
+        stamp.write_text(json.dumps({"units": digest, "built": built}))
+        disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        print(f"import: {built['import_s']:.1f}s ({len(units) / built['import_s']:,.0f} units/s); "
+              f"index build: {built['index_s']:.1f}s; on disk: {disk / 2**20:.0f} MB (SQLite + "
+              f"index); import+index process peak {built['peak_mb']:.0f} MB")
 
     qfile = folder / "queries.json"
     qfile.write_text(json.dumps(queries))
@@ -434,14 +456,22 @@ def main() -> None:
           f"one by one: {'yes' if indexed['batch_same'] else 'NO'}")
 
     tm = TranslationMemory.open(tm_path)
-    brute = BruteForceMatcher(tm.store, "en", "de")
     sample = queries[:args.brute]
-    started = time.perf_counter()
-    truth = []
-    for query in sample:
-        found = brute.lookup(query, MIN, 1)
-        truth.append([found[0].score, found[0].unit.source] if found else None)
-    brute_s = time.perf_counter() - started
+    scoring = b"".join((HERE.parent / "toolkit" / "tm" / name).read_bytes() for name in ("match.py", "normalize.py"))
+    key = hashlib.sha256(json.dumps([digest, sample, MIN]).encode() + scoring).hexdigest()[:16]
+    cached = folder / f"truth-{key}.json"
+    if reused and cached.exists():
+        truth, brute_s = json.loads(cached.read_text())
+        print(f"brute-force truth reused (--reuse: same units, queries and scoring code; {cached.name})")
+    else:
+        brute = BruteForceMatcher(tm.store, "en", "de")
+        started = time.perf_counter()
+        truth = []
+        for query in sample:
+            found = brute.lookup(query, MIN, 1)
+            truth.append([found[0].score, found[0].unit.source] if found else None)
+        brute_s = time.perf_counter() - started
+        cached.write_text(json.dumps([truth, brute_s]))
     if not sample:
         print(f"benchmark process peak memory: {peak_mb():.0f} MB (brute force skipped)")
         return

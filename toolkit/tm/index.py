@@ -65,6 +65,7 @@ def _import_numpy():
 
 
 np = _import_numpy()
+"".encode("utf-32-le")   # the codec _grams uses, loaded once here: forked lookup workers inherit it
 
 from toolkit.errors import TMError, TmkitWarning
 from toolkit.project.fsutil import atomic_write_bytes, inside
@@ -73,8 +74,8 @@ from toolkit.tm.normalize import normalize
 from toolkit.tm.store import Checkpoint, TMStore
 
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
-CANDIDATES = 64                      # units scored per lookup (before ties)
-TIE_ROOM = 4                        # units tied at the cut-off: up to 4 x CANDIDATES in all
+CANDIDATES = 48                      # units scored per lookup (before ties)
+TIE_ROOM = 2                        # units tied at the cut-off: up to 2 x CANDIDATES in all
 COMMON = 0.01                       # trigrams in more than 1% of units are skipped...
 RAREST = (1, 2)                     # ...as long as this share (half) of the query's rarest remain
 DELTA_LIMIT = 20_000                # units added since the build scored directly

@@ -15,8 +15,8 @@ Both rank with :func:`rank_key`, so ties are broken the same way.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from rapidfuzz import process
@@ -57,27 +57,33 @@ class Match:
                 "current": self.unit.current}
 
 
-def _markup(text: str) -> Counter:
-    return Counter(text[a:b] for a, b in tag_spans(text))
+def _markup(text: str) -> list[str]:
+    return sorted(text[a:b] for a, b in tag_spans(text))
 
 
 def penalties(query: str, candidate: str) -> list[tuple[str, float]]:
     """Why ``candidate``'s translation needs more work than its edit distance says."""
     if not _SPECIAL_RE.search(query) and not _SPECIAL_RE.search(candidate):
         return []             # no number, tag or placeholder on either side: nothing differs
-    found = []
-    if Counter(_NUMBER_RE.findall(query)) != Counter(_NUMBER_RE.findall(candidate)):
+    found = []      # each compares multisets: sorted lists (a Counter costs several times more)
+    if sorted(_NUMBER_RE.findall(query)) != sorted(_NUMBER_RE.findall(candidate)):
         found.append(("numbers differ", PENALTY_NUMBERS))
     if _markup(query) != _markup(candidate):
         found.append(("inline markup differs", PENALTY_MARKUP))
-    if Counter(_PLACEHOLDER_RE.findall(query)) != Counter(_PLACEHOLDER_RE.findall(candidate)):
+    if sorted(_PLACEHOLDER_RE.findall(query)) != sorted(_PLACEHOLDER_RE.findall(candidate)):
         found.append(("placeholders differ", PENALTY_PLACEHOLDERS))
     return found
 
 
-def score(query_norm: str, cand_norm: str, min_score: float = 0.0) -> Optional[tuple[float, float, list[str]]]:
-    """``(score, similarity, penalty notes)`` of two normal forms, or None below ``min_score``."""
-    sim = Levenshtein.normalized_similarity(query_norm, cand_norm, score_cutoff=min_score / 100.0)
+def score(query_norm: str, cand_norm: str, min_score: float = 0.0,
+          similarity: Optional[float] = None) -> Optional[tuple[float, float, list[str]]]:
+    """``(score, similarity, penalty notes)`` of two normal forms, or None below ``min_score``.
+
+    ``similarity``: the normalised Levenshtein similarity (0-1) when the caller
+    already has it (rapidfuzz's ``process.extract`` computed it with the same cut-off).
+    """
+    sim = similarity if similarity is not None else \
+        Levenshtein.normalized_similarity(query_norm, cand_norm, score_cutoff=min_score / 100.0)
     if not sim and min_score > 0:
         return None
     sim *= 100.0
@@ -96,25 +102,28 @@ def rank_key(match: Match) -> tuple:
             -unit.count, unit.id)
 
 
-def _neg(stamp: str) -> tuple:
+@lru_cache(maxsize=4096)
+def _neg(stamp: str) -> tuple:      # cached: units imported together share their stamp
     return tuple(-ord(c) for c in stamp)
 
 
-def make_matches(query_norm: str, units: Iterable[tuple[TMUnit, str]], min_score: float) -> list[Match]:
-    """Score ``(unit, normalised source)`` candidates and return the ranked matches.
+def make_matches(query_norm: str, units: Iterable[tuple], min_score: float) -> list[Match]:
+    """Score ``(unit, normalised source[, similarity])`` candidates; the ranked matches.
 
     Superseded units (history whose source has a current translation) are
-    never offered: a corrected translation must not come back.
+    never offered: a corrected translation must not come back.  A similarity
+    (0-1) in the tuple is the one rapidfuzz already computed for the pair.
     """
     found = []
-    for unit, cand_norm in units:
+    for unit, cand_norm, *known in units:
         if unit.superseded:
             continue
-        result = score(query_norm, cand_norm, min_score)
+        result = score(query_norm, cand_norm, min_score, known[0] if known else None)
         if result is not None:
             final, sim, notes = result
             found.append(Match(unit, final, sim, cand_norm == query_norm, notes))
-    found.sort(key=rank_key)
+    if len(found) > 1:
+        found.sort(key=rank_key)
     return found
 
 
@@ -164,6 +173,6 @@ def match_many(store, queries: Sequence[str], ids: Sequence[Sequence[int]],
            if some[i] not in units or normalize(units[some[i]].source) != texts[i]}
     if stale is not None:
         stale |= bad
-    return [make_matches(query, ((units[some[i]], texts[i]) for _, _, i in found
+    return [make_matches(query, ((units[some[i]], texts[i], sim) for _, sim, i in found
                                  if some[i] not in bad), min_score)
             for query, found, some, texts in zip(queries, hits, ids, norms)]

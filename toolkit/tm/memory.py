@@ -18,8 +18,11 @@ from toolkit.tm.match import Match, make_matches, rank_key
 from toolkit.tm.normalize import normalize
 from toolkit.tm.store import AddResult, Conflict, StoreOptions, TMStore, TMUnit, damaged_error
 
-#: texts whose numpy work is done together: their hits stay in the CPU's caches
-LOOKUP_CHUNK = 32
+#: texts whose store queries and numpy work (length windows, list selection, the
+#: vectorised binary search) are done together; each text's hits are still counted
+#: on their own, so they stay in the CPU's caches.  128 instead of 32: ~15 % less CPU
+#: for 2,000 lookups at 300k units (fewer per-chunk queries and numpy calls).
+LOOKUP_CHUNK = 128
 
 if TYPE_CHECKING:   # the index needs numpy: imported only when a lookup needs it
     from toolkit.tm.index import IndexedMatcher
@@ -115,7 +118,8 @@ class TranslationMemory:
                 for i, matches in zip(fuzzy, more):
                     for match in matches:
                         found[i].setdefault(match.unit.id, match)
-            answers += [sorted(matches.values(), key=rank_key)[:limit] for matches in found]
+            answers += [(sorted(matches.values(), key=rank_key) if len(matches) > 1
+                         else list(matches.values()))[:limit] for matches in found]
         return answers
 
     def lookup_many(self, texts: Sequence[str], source_lang: str, target_lang: str,
