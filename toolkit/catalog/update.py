@@ -684,8 +684,7 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
         quick = [job for job in jobs if job.old_bytes is None]
     done: dict[int, _Made] = {}
     if quick:   # new catalogs made from text, half of them in a forked worker
-        made = split_in_two(quick, lambda part: [_make_new(config, job, entry_hooks) for job in part],
-                            lambda results: unstage(m.staged for m in results if m is not None))
+        made = split_in_two(quick, lambda part: _make_all(config, part, entry_hooks), _unstage_made)
         for job, result in zip(quick, made):
             if result is not None:
                 batch.adopt(result.staged)      # from here on the batch removes it if anything fails
@@ -766,6 +765,22 @@ class _Made:
     counts: MergeCounts
     sha256: str            # of the bytes staged (hex)
     staged: Staged
+
+
+def _make_all(config: Config, jobs: Sequence[_Job], entry_hooks: _EntryHooks) -> list[Optional[_Made]]:
+    """:func:`_make_new` of each job; on a failure the files staged so far are removed."""
+    made: list[Optional[_Made]] = []
+    try:
+        for job in jobs:
+            made.append(_make_new(config, job, entry_hooks))
+    except BaseException:
+        _unstage_made(made)
+        raise
+    return made
+
+
+def _unstage_made(made: list[Optional[_Made]]) -> None:
+    unstage(m.staged for m in made if m is not None)
 
 
 def _make_new(config: Config, job: _Job, entry_hooks: _EntryHooks) -> Optional[_Made]:

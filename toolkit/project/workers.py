@@ -37,11 +37,12 @@ def split_in_two(items: Sequence[T], work: Callable[[Sequence[T]], list[R]],
                  undo: Optional[Callable[[list[R]], None]] = None) -> list[R]:
     """``work(items)``, its second half done in a forked child (when :func:`can_split`).
 
-    ``work`` returns one result per item; the results must pickle.  ``undo``
-    removes what ``work`` left behind for results that will not be used
-    (temporary files): the parent calls it on the child's results when its
-    own half fails or is interrupted, the child on its own when it cannot
-    hand them over.  The child ignores Ctrl-C (the parent hears it, waits
+    ``work`` returns one result per item; the results must pickle; when it
+    raises it must leave nothing behind.  ``undo`` removes what ``work`` left
+    behind for results that will not be used (temporary files): the parent
+    calls it on the child's results when its own half fails or is
+    interrupted, on its own results when the child's half failed, and the
+    child on its own when it cannot hand them over.  The child ignores Ctrl-C (the parent hears it, waits
     for the child and undoes its half) and exits without running the
     parent's clean-up (``os._exit``).  An exception in the child is raised
     in the parent, once the parent's own half is done and undone.
