@@ -51,19 +51,22 @@ def split_in_two(items: Sequence[T], work: Callable[[Sequence[T]], list[R]],
         return work(items)
     middle = (len(items) + 1) // 2
     read, write = os.pipe()
-    gc.freeze()            # the child's collections leave the parent's pages unshared less often
+    frozen = gc.get_freeze_count() > 0      # inside fewer_collections: stay frozen after
+    gc.freeze()            # collections in either process would unshare the other's pages
     try:
         pid = os.fork()
     except OSError:
-        gc.unfreeze()
-        os.close(read)
-        os.close(write)
-        return work(items)
+        pid = -1
     if pid == 0:           # pragma: no cover - the child's coverage is not collected
         os.close(read)
+        gc.disable()       # a short life: no collections, fewer pages copied
         _child(items[middle:], work, undo, write)
+    if not frozen:
+        gc.unfreeze()
     os.close(write)
-    gc.unfreeze()
+    if pid < 0:
+        os.close(read)
+        return work(items)
     try:
         mine = work(items[:middle])
     except BaseException:
