@@ -156,6 +156,7 @@ def test_new_catalogs_made_in_two_processes_are_those_made_in_one(tmp_path, monk
     (toolkit.project.workers.split_in_two): the same files, counts, state and written list."""
     from toolkit.project import workers
 
+    monkeypatch.setattr(workers, "spare_core", lambda: True)     # whatever the machine's load
     results = {}
     for name, split_from in (("one", 10 ** 9), ("two", 2)):
         monkeypatch.setattr(workers, "SPLIT_FROM", split_from)
@@ -180,6 +181,7 @@ def test_a_failure_in_either_process_writes_nothing_and_leaves_no_temp_files(tmp
     from toolkit.project import workers
 
     monkeypatch.setattr(workers, "SPLIT_FROM", 2)
+    monkeypatch.setattr(workers, "spare_core", lambda: True)
     root = _project(tmp_path, "failing", glossary=False)
     (root / "po/es/failed-back-syndrome.po").unlink()           # every catalog is new
     extract_project(load_config(root))

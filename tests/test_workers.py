@@ -12,6 +12,18 @@ from toolkit.project import workers
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (not on Windows)")
 
 
+@pytest.fixture(autouse=True)
+def _idle_machine(monkeypatch):
+    """Fork whatever the machine's load (split_in_two holds back on a busy one)."""
+    monkeypatch.setattr(workers, "spare_core", lambda: (os.cpu_count() or 1) >= 2)
+
+
+def test_a_busy_machine_does_the_work_in_one_process(monkeypatch):
+    monkeypatch.setattr(workers, "SPLIT_FROM", 2)
+    monkeypatch.setattr(workers, "spare_core", lambda: False)
+    assert {pid for _, pid in workers.split_in_two(list(range(10)), _pids)} == {os.getpid()}
+
+
 def _pids(items):
     return [(item * 2, os.getpid()) for item in items]
 
