@@ -62,6 +62,19 @@ def test_no_cache_folder_or_an_unwritable_one_still_gives_the_data(tmp_path: Pat
     assert datacache.cached("set", [source], build) == {1, 2}
 
 
+def test_copies_of_other_installs_files_are_kept(tmp_path: Path, monkeypatch):
+    """Two virtual environments (the same library at two paths) do not evict each other's copy."""
+    monkeypatch.setenv("TMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text("{}")
+    second.write_text("{}")
+    build, calls = _counting([1])
+    for _ in range(2):
+        datacache.cached("words", [first], build)
+        datacache.cached("words", [second], build)
+    assert len(calls) == 2
+
+
 def test_the_cached_dictionary_and_patterns_are_the_libraries_own(tmp_path: Path, monkeypatch):
     """Read back from the cache (a second process would), they equal what the libraries load."""
     import pyphen

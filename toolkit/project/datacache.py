@@ -67,7 +67,11 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T]) -> T:
     key = _key(name, sources) if folder is not None else None
     if folder is None or key is None:
         return build()
-    path = folder / f"{name}-{key}.marshal"
+    # The sources' places name the copy: installs in several virtual environments
+    # each keep theirs (only a copy of the same files, since changed, is removed).
+    where = hashlib.sha256("\0".join(os.path.abspath(p) for p in sources).encode(
+        "utf-8", "surrogateescape")).hexdigest()[:8]
+    path = folder / f"{name}-{where}-{key}.marshal"
     try:
         with open(path, "rb") as handle:
             return marshal.loads(handle.read())
@@ -78,7 +82,7 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T]) -> T:
         data = marshal.dumps(value)
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, data)
-        for older in folder.glob(f"{name}-*.marshal"):     # copies of files since changed
+        for older in folder.glob(f"{name}-{where}-*.marshal"):     # copies of files since changed
             if older != path:
                 older.unlink(missing_ok=True)
     except (OSError, ValueError):
