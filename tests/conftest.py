@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,14 @@ from toolkit.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "source" / "failed-back-syndrome.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory) -> None:
+    """Libraries' data cached (toolkit/project/datacache.py) in a folder of the test run,
+    not in the user's ~/.cache."""
+    if "TMKIT_CACHE_DIR" not in os.environ:
+        os.environ["TMKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("tmkit-cache"))
 
 
 @pytest.fixture

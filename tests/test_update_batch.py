@@ -134,3 +134,66 @@ def test_update_records_what_it_wrote_so_the_next_feed_reads_nothing(tmp_path, m
     assert parsed == ["po/fr/variant-2.po"]
     with TranslationMemory.open(config.tm_path) as tm:
         assert [u.target for u in tm.units("en", "fr")] == ["Traduction"]
+
+
+def _update(root: Path, hooks_on: bool = True):
+    config = load_config(root)
+    hooks = default_hooks(config) if hooks_on else []
+    try:
+        return update_project(config, hooks=hooks)
+    finally:
+        for hook in hooks:
+            getattr(hook, "close", lambda: None)()
+
+
+def _litter(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "po").rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("hooks_on", [True, False])
+def test_new_catalogs_made_in_two_processes_are_those_made_in_one(tmp_path, monkeypatch, hooks_on):
+    """The second half of a chunk's new catalogs is made and staged in a forked worker
+    (toolkit.project.workers.split_in_two): the same files, counts, state and written list."""
+    from toolkit.project import workers
+
+    monkeypatch.setattr(workers, "spare_core", lambda: True)     # whatever the machine's load
+    results = {}
+    for name, split_from in (("one", 10 ** 9), ("two", 2)):
+        monkeypatch.setattr(workers, "SPLIT_FROM", split_from)
+        root = _project(tmp_path, name, glossary=hooks_on)
+        extract_project(load_config(root))
+        report = _update(root, hooks_on)
+        state = (root / ".tmkit/catalog-state.json").read_text(encoding="utf-8")
+        results[name] = (_files(root), {t: c.as_dict() for t, c in report.languages.items()},
+                         [p.relative_to(root).as_posix() for p in report.written], _litter(root),
+                         re.sub(r'"[0-9a-f]{32}"', "", state).count('"po"'))
+    assert workers.can_split(2)          # the second run did fork
+    assert results["one"] == results["two"]
+    assert len(results["two"][0]) == 25 and results["two"][3] == []
+
+
+@pytest.mark.parametrize("failing", ["po/es/failed-back-syndrome.po", "po/zh-Hans/variant-3.po"])
+def test_a_failure_in_either_process_writes_nothing_and_leaves_no_temp_files(tmp_path, monkeypatch,
+                                                                               failing):
+    """One half fails (the first catalog is the process's, the last the worker's): no
+    PO file is written, no temp file stays, and the error reaches the caller."""
+    from toolkit.catalog import update as update_module
+    from toolkit.project import workers
+
+    monkeypatch.setattr(workers, "SPLIT_FROM", 2)
+    monkeypatch.setattr(workers, "spare_core", lambda: True)
+    root = _project(tmp_path, "failing", glossary=False)
+    (root / "po/es/failed-back-syndrome.po").unlink()           # every catalog is new
+    extract_project(load_config(root))
+    real = update_module.stage
+
+    def stage(path, data, expected=None):
+        if Path(path).as_posix().endswith(failing):
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data, expected)
+
+    monkeypatch.setattr(update_module, "stage", stage)
+    with pytest.raises(OSError, match="No space left"):
+        _update(root, hooks_on=False)
+    assert sorted(p.name for p in (root / "po").rglob("*.po")) == []
+    assert _litter(root) == []

@@ -41,7 +41,8 @@ from toolkit.catalog.pofile import (format_entry, format_header, format_po, pars
 from toolkit.catalog.poread import make_entry, parse_translations
 from toolkit.catalog.reports import MergeCounts, UpdateReport
 from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
-from toolkit.project.fsutil import AtomicBatch
+from toolkit.project.fsutil import AtomicBatch, Staged, stage, unstage
+from toolkit.project.workers import fewer_collections, split_in_two
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError, TmkitError
@@ -303,31 +304,79 @@ class _Headers:
     """Templates' headers parsed, and new catalogs' headers made, once per distinct header.
 
     One ``extract`` gives its templates the same header but for the
-    creation date, which has minute resolution: a thousand templates have
-    a handful of distinct headers, and parsing each one's header and
-    building five new headers from it cost a quarter of a first ``update``.
-    A new header is keyed by the template's header, the language and the
-    current :func:`now_stamp` (its ``PO-Revision-Date``), so it is exactly
-    what building it afresh gives.
+    comment's first line (the article's title) and the creation date,
+    which has minute resolution.  The leading comment lines are set aside
+    (they pass to a new catalog unchanged: ``header`` is copied, and
+    :func:`tcomment_lines` writes such lines back as they were, which is
+    checked), so a thousand templates have a handful of distinct headers,
+    and parsing each one's header and building five new headers from it
+    cost a quarter of a first ``update``.  A new header is keyed by the
+    rest of the template's header, the language and the current
+    :func:`now_stamp` (its ``PO-Revision-Date``), so it is exactly what
+    building it afresh gives.  A header whose comment would not be written
+    back byte for byte is parsed and built whole, as before.
     """
 
     def __init__(self) -> None:
         self.parsed: dict[bytes, polib.POFile] = {}
         self.made: dict[tuple[bytes, str, str], str] = {}
+        self.split: dict[bytes, tuple[str, bytes]] = {}
 
     def head(self, data: bytes, shown: str) -> polib.POFile:
         key = data.partition(b"\n\n")[0]
         found = self.parsed.get(key)
         if found is None:
-            found = self.parsed[key] = _template_head(data, shown)   # never changed by its users
+            found = self.parsed[key] = _template_head(key, shown)   # never changed by its users
         return found
 
     def new_header(self, data: bytes, shown: str, language: Language) -> str:
-        key = (data.partition(b"\n\n")[0], language.tag, now_stamp())
+        block = data.partition(b"\n\n")[0]
+        found = self.split.get(block)
+        if found is None:
+            found = self.split[block] = self._split(block, shown)
+        comment, rest = found
+        key = (rest, language.tag, now_stamp())
         found = self.made.get(key)
         if found is None:
-            found = self.made[key] = new_header(self.head(data, shown), language)
-        return found
+            found = self.made[key] = new_header(self.head(rest, shown), language)
+        return f"{comment}\n{found}" if comment else found
+
+    def _split(self, block: bytes, shown: str) -> tuple[str, bytes]:
+        """The header's leading comment set aside (:func:`_leading_comment`), when that is safe."""
+        comment, rest = _leading_comment(block)
+        if comment:
+            try:
+                head = self.head(rest, shown)
+            except CatalogError:                  # reported with the line numbers of the whole file
+                head = self.head(block, shown)
+            if head.header:                       # a comment further down: not set aside
+                return "", block
+        return comment, rest
+
+
+def _leading_comment(block: bytes) -> tuple[str, bytes]:
+    """A header's leading translator-comment lines (as text) and the rest of it.
+
+    ``("", block)`` when there are none, or when :func:`tcomment_lines` would
+    not write them back exactly as they are (``#no space``, a lone ``#``, a
+    trailing space...): such a header is handled whole.
+    """
+    lines = block.split(b"\n")
+    count = 0
+    for line in lines:
+        if not line.startswith(b"#") or line[1:2] in (b".", b":", b",", b"|", b"~"):
+            break
+        count += 1
+    if not count or count == len(lines):
+        return "", block
+    try:
+        comment = b"\n".join(lines[:count]).decode("utf-8")
+    except UnicodeDecodeError:
+        return "", block
+    text = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in comment.split("\n"))
+    if not text or tcomment_lines(text) != comment:
+        return "", block
+    return comment, b"\n".join(lines[count:])
 
 
 class _Template:
@@ -505,7 +554,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     jobs: list[_Job] = []
     entry_hooks = _EntryHooks(hooks)
     headers = _Headers()
-    with AtomicBatch(sync_new=False) as batch:
+    with fewer_collections(), AtomicBatch(sync_new=False) as batch:
         articles = article_paths(config, slugs)
         for number, path in enumerate(articles, 1):
             slug = path.stem
@@ -627,17 +676,22 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
     effect per distinct text (:class:`_EntryHooks`); anything else is
     parsed, merged, hooked and formatted.
     """
-    texts: dict[int, str] = {}
+    quick: list[_Job] = []
     if entry_hooks.usable:
-        fresh = [job for job in jobs if job.old_bytes is None and job.template.keys() is not None]
-        entry_hooks.prepare((job.tag, *key) for job in fresh for key in job.template.keys())
-        for job in fresh:
-            text = _assembled(job, entry_hooks, config.language(job.tag))
-            if text is not None:
-                texts[id(job)] = text
+        quick = [job for job in jobs if job.old_bytes is None and job.template.keys() is not None]
+        entry_hooks.prepare((job.tag, *key) for job in quick for key in job.template.keys())
+    elif not hooks:
+        quick = [job for job in jobs if job.old_bytes is None]
+    done: dict[int, _Made] = {}
+    if quick:   # new catalogs made from text, half of them in a forked worker
+        made = split_in_two(quick, lambda part: _make_all(config, part, entry_hooks), _unstage_made)
+        for job, result in zip(quick, made):
+            if result is not None:
+                batch.adopt(result.staged)      # from here on the batch removes it if anything fails
+                done[id(job)] = result
     hooked = []
     for job in jobs:
-        if id(job) in texts or (job.old_bytes is None and not hooks):
+        if id(job) in done or (job.old_bytes is None and not hooks):
             continue
         shown_po = _shown(config, job.po_path)
         try:
@@ -668,10 +722,15 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
     for job in jobs:
         if job.broken:
             continue
+        made = done.get(id(job))
+        if made is not None:
+            job.counts = made.counts
+            report.languages[job.tag].add(job.counts)
+            written.append(WrittenCatalog(job.tag, job.slug, job.po_path, made.sha256, None, job.counts))
+            _count_record(job, made.sha256, hook_key, report, records)
+            continue
         old_text = job.old_bytes.decode("utf-8") if job.old_bytes is not None else None
-        if id(job) in texts:
-            text = texts[id(job)]
-        elif job.po is None:
+        if job.po is None:
             text, job.counts = new_catalog_text(job.template.data.decode("utf-8"),
                                                 job.template.new_header(config.language(job.tag)))
         elif old_text is None:
@@ -687,20 +746,72 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
             written.append(WrittenCatalog(job.tag, job.slug, job.po_path, full, keep, job.counts))
         else:
             report.unchanged += 1
-        active = job.counts.kept + job.counts.fuzzy + job.counts.added
-        report.entries[job.tag] = report.entries.get(job.tag, 0) + active
-        records.append((job.key, {"pot": job.pot_hash, "hooks": hook_key, "entries": active,
-                                  "po": digest(data, full)}))
+        _count_record(job, full, hook_key, report, records)
 
 
-def _assembled(job: _Job, entry_hooks: _EntryHooks, language: Language) -> Optional[str]:
-    """A new catalog from the template's entry texts, or None if an entry needs formatting."""
+def _count_record(job: _Job, full: str, hook_key: str, report: UpdateReport,
+                  records: list[tuple[str, dict]]) -> None:
+    """A catalog's entries in the summary, and its state record (``full``: sha256 of its bytes)."""
+    active = job.counts.kept + job.counts.fuzzy + job.counts.added
+    report.entries[job.tag] = report.entries.get(job.tag, 0) + active
+    records.append((job.key, {"pot": job.pot_hash, "hooks": hook_key, "entries": active,
+                              "po": digest(b"", full)}))
+
+
+@dataclass
+class _Made:
+    """A new catalog made from text (:func:`_make_new`), staged for the batch."""
+
+    counts: MergeCounts
+    sha256: str            # of the bytes staged (hex)
+    staged: Staged
+
+
+def _make_all(config: Config, jobs: Sequence[_Job], entry_hooks: _EntryHooks) -> list[Optional[_Made]]:
+    """:func:`_make_new` of each job; on a failure the files staged so far are removed."""
+    made: list[Optional[_Made]] = []
+    try:
+        for job in jobs:
+            made.append(_make_new(config, job, entry_hooks))
+    except BaseException:
+        _unstage_made(made)
+        raise
+    return made
+
+
+def _unstage_made(made: list[Optional[_Made]]) -> None:
+    unstage(m.staged for m in made if m is not None)
+
+
+def _make_new(config: Config, job: _Job, entry_hooks: _EntryHooks) -> Optional[_Made]:
+    """A new catalog's text made and staged (in a forked worker, perhaps: nothing else
+    is changed); None when an entry needs formatting (the caller merges that one).
+
+    With per-entry hooks it is assembled from the template's entry texts
+    (:func:`_assembled`); without hooks it is the template's text under a
+    new header (:func:`new_catalog_text`).
+    """
+    language = config.language(job.tag)
+    if entry_hooks.usable:
+        found = _assembled(job, entry_hooks, language)
+        if found is None:
+            return None
+        text, counts = found
+    else:
+        text, counts = new_catalog_text(job.template.data.decode("utf-8"), job.template.new_header(language))
+    data = text.encode("utf-8")
+    return _Made(counts, sha256_hex(data), stage(job.po_path, data, expected=None))
+
+
+def _assembled(job: _Job, entry_hooks: _EntryHooks, language: Language
+               ) -> Optional[tuple[str, MergeCounts]]:
+    """A new catalog from the template's entry texts and its counts, or None if an
+    entry needs formatting."""
     counts = MergeCounts(added=len(job.template.keys()))
     parts = entry_hooks.texts(job.tag, job.template.keys(), job.template.blocks(), counts)
     if parts is None:
         return None
-    job.counts = counts
-    return "\n\n".join([job.template.new_header(language), *parts]) + "\n"
+    return "\n\n".join([job.template.new_header(language), *parts]) + "\n", counts
 
 
 def _has_finished(po: polib.POFile) -> bool:
@@ -732,9 +843,10 @@ def _new_text(po: polib.POFile, template: _Template) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _template_head(pot_bytes: bytes, shown: str) -> polib.POFile:
-    """The template's header entry parsed on its own (cheap: one entry)."""
-    return _parse(pot_bytes.partition(b"\n\n")[0] + b"\n", shown)
+def _template_head(header: bytes, shown: str) -> polib.POFile:
+    """A template's header entry (its text up to the first blank line) parsed on its own
+    (cheap: one entry)."""
+    return _parse(header + b"\n", shown)
 
 
 def _shown(config: Config, path: Path) -> str:

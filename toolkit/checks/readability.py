@@ -113,8 +113,20 @@ def _pronunciations() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _hyphenator():
+    """pyphen's en_US hyphenation; its patterns (0.1 s to parse from text) are kept
+    in the user's cache folder once parsed (:mod:`toolkit.project.datacache`) and
+    handed to pyphen through its own cache of parsed dictionaries."""
     import pyphen
 
+    from toolkit.project.datacache import cached
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    if path not in pyphen.hdcache:
+        patterns = cached("hyphenation-en_US", [path], lambda: pyphen.HyphDict(path).patterns)
+        parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+        parsed.patterns, parsed.cache = patterns, {}
+        parsed.maxlen = max(len(key) for key in patterns)
+        pyphen.hdcache[path] = parsed
     return pyphen.Pyphen(lang="en_US")
 
 

@@ -19,6 +19,7 @@ import itertools
 import os
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Optional, Union
 
@@ -247,14 +248,16 @@ class AtomicBatch:
         self._staged.append((tmp, target, check))
         try:
             _write_all(fd, data)
-            try:
-                mode = os.stat(target).st_mode & 0o777
-                self._replaces = True
-            except FileNotFoundError:
-                mode = 0o644
-            os.fchmod(fd, mode)
+            self._replaces |= _set_mode(fd, target)
         finally:
             os.close(fd)
+
+    def adopt(self, staged: "Staged") -> None:
+        """Take a file staged by :func:`stage` (in a forked worker, say) into this batch:
+        :meth:`commit` renames it with the others, :meth:`abort` removes it."""
+        self._dirs.add(os.path.dirname(staged.target) or ".")
+        self._staged.append((staged.tmp, staged.target, staged.check))
+        self._replaces |= staged.replaces
 
     def commit(self) -> list[Path]:
         """Sync once (see ``sync_new``), then rename every staged file into place.
@@ -296,6 +299,56 @@ class AtomicBatch:
             self.commit()
         else:
             self.abort()
+
+
+def _set_mode(fd: int, target: os.PathLike | str) -> bool:
+    """Give the temp file the mode of the file it replaces (0644 for a new one);
+    True when there is a file to replace."""
+    try:
+        mode = os.stat(target).st_mode & 0o777
+        replaces = True
+    except FileNotFoundError:
+        mode, replaces = 0o644, False
+    os.fchmod(fd, mode)
+    return replaces
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A temp file written beside ``target``, waiting for an :class:`AtomicBatch` to adopt it."""
+
+    tmp: str
+    target: Path
+    check: object          # what :meth:`AtomicBatch.add` makes of ``expected``
+    replaces: bool         # a file existed at ``target`` when it was staged
+
+
+def stage(path: os.PathLike | str, data: bytes, expected: Expected = UNCHECKED) -> Staged:
+    """Write ``data`` to a temp file beside ``path``, for :meth:`AtomicBatch.adopt`.
+
+    The same file :meth:`AtomicBatch.add` writes, made where the batch is not
+    (a forked worker); :func:`unstage` removes it if no batch takes it.
+    """
+    target = Path(path)
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    check = expected if expected is None or expected is UNCHECKED else content_digest(expected)
+    fd, tmp = _create_temp(target)
+    try:
+        _write_all(fd, data)
+        replaces = _set_mode(fd, target)
+    except BaseException:
+        os.close(fd)
+        _unlink(tmp)
+        raise
+    os.close(fd)
+    return Staged(tmp, target, check, replaces)
+
+
+def unstage(staged: Iterable[Optional[Staged]]) -> None:
+    """Remove the temp files of files staged but never adopted."""
+    for item in staged:
+        if item is not None:
+            _unlink(item.tmp)
 
 
 def _write_all(fd: int, data: bytes) -> None:
