@@ -8,6 +8,7 @@ import os
 import pytest
 
 from toolkit.project import workers
+from toolkit.project.collect import fewer_collections
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (not on Windows)")
 
@@ -71,8 +72,8 @@ def test_a_failing_half_raises_in_the_parent_and_the_other_half_is_undone(monkey
 
 def test_fewer_collections_restores_the_thresholds():
     before = gc.get_threshold()
-    with workers.fewer_collections(123_456):
-        assert gc.get_threshold()[0] == 123_456
+    with fewer_collections():
+        assert gc.get_threshold()[0] == 50_000
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0

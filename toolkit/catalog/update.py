@@ -42,7 +42,8 @@ from toolkit.catalog.poread import make_entry, parse_translations
 from toolkit.catalog.reports import MergeCounts, UpdateReport
 from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
 from toolkit.project.fsutil import AtomicBatch, Staged, stage, unstage
-from toolkit.project.workers import fewer_collections, split_in_two
+from toolkit.project.collect import fewer_collections
+from toolkit.project.workers import split_in_two
 from toolkit.catalog.template import now_stamp, settings_fingerprint
 from toolkit.project.config import Config
 from toolkit.errors import CatalogError, TmkitError

@@ -1,7 +1,8 @@
 """Running Python's cyclic garbage collector rarely during a long batch of work.
 
-Shared by the site build (rendering thousands of pages) and ``tmkit review``
-(reading, hashing and rendering every article of a language): both allocate
+Shared by the site build (rendering thousands of pages), ``tmkit review``
+(reading, hashing and rendering every article of a language) and ``tmkit
+update`` (assembling thousands of new catalogs): all allocate
 millions of short-lived objects, none of them in cycles that outlive an
 article, while holding many long-lived ones that the collector, at its
 default thresholds, scanned again and again (about 5 % of a full build, 15 %

@@ -7,19 +7,18 @@ work of creating the files (a large share on some file systems) and the
 Python work share both cores.  Its results come back pickled through a pipe,
 in order, exactly as one call over the whole list would give them.
 
-:func:`fewer_collections` keeps the cyclic garbage collector from walking
-every object of the process over and over while a command builds tens of
-thousands of short-lived ones (a tenth of a first ``tmkit update``'s CPU).
+Run it inside :func:`toolkit.project.collect.fewer_collections` (the cyclic
+garbage collector walking every object over and over was a tenth of a first
+``tmkit update``'s CPU): the objects frozen there stay frozen in both processes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import pickle
 import signal
-from typing import Callable, Iterator, Optional, Sequence, TypeVar
+from typing import Callable, Optional, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -130,22 +129,3 @@ def _collect(pid: int, read: int) -> tuple[str, object]:
     if not data:
         return "error", RuntimeError(f"worker process {pid} died (status {status})")
     return pickle.loads(data)
-
-
-@contextlib.contextmanager
-def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
-    """Collect cycles only every ``threshold`` new objects, and leave the ones alive now aside.
-
-    Python's default (every 700 allocations) makes a run that creates
-    hundreds of thousands of entries walk the heap thousands of times.
-    The objects alive on entry (modules, settings, dictionaries) are frozen
-    (:func:`gc.freeze`) and the thresholds restored on exit.
-    """
-    before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold, before[0]), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
