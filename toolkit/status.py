@@ -427,9 +427,7 @@ class _Checks:
         in file order; ``shown``: the file as findings name it."""
         if not self.enabled:
             return []
-        from toolkit.checks.runner import translated_entries
-
-        found = self._made_for(lang, ratio).entries(translated_entries(po_path, shown, po), slug)[1]
+        found = self._made_for(lang, ratio).po_entries(po_path, shown, po, slug)[1]
         return sort_findings(f for f in found if f.is_error)
 
     def _made_for(self, lang: str, ratio: Optional[float]):
