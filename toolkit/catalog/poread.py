@@ -12,6 +12,7 @@ the line number, and fills the same polib objects the rest of tmkit uses.
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 from typing import Mapping, Optional
@@ -303,8 +304,10 @@ def _flags(lines: str) -> list[str]:
     return [f.strip() for line in lines[:-1].split("\n") for f in line[2:].split(",") if f.strip()]
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _translator_comments(lines: str) -> str:
-    """An entry's ``#`` comment lines as polib's ``tcomment`` (one leading space taken off each)."""
+    """An entry's ``#`` comment lines as polib's ``tcomment`` (one leading space taken off each);
+    remembered: the same glossary note stands on an entry in every language of every article."""
     return "\n".join(_comment_text(line, 1) for line in lines[:-1].split("\n"))
 
 
