@@ -260,13 +260,12 @@ _LINE = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n'
 #: extracted comments and references, flags, the previous ``#| msgctxt`` and
 #: ``#| msgid`` a fuzzy translation was made for (a TM prefill writes them),
 #: optional msgctxt, msgid, msgstr, each string on whole lines, then a blank
-#: line or the end.  Groups: the whole entry, the lines before msgctxt/msgid,
+#: line or the end.  Groups: the lines before msgctxt/msgid,
 #: translator comments, flag lines, previous msgctxt, previous msgid, msgctxt,
 #: msgid, msgstr lines.  One ``findall`` over a file builds the tuples in C,
 #: no match object per entry; comments in another order, obsolete entries
 #: (``#~``) and plurals leave text uncovered and the file to :func:`parse_entries`.
 _PLAIN_ENTRIES = re.compile(
-    r"("
     r"("
     r"((?:#(?![.:,|~])[^\n]*\n)*)"
     r"(?:#[.:][^\n]*\n)*"
@@ -277,7 +276,7 @@ _PLAIN_ENTRIES = re.compile(
     rf"(?:msgctxt ({_LINE}(?:{_LINE})*))?"
     rf"msgid ({_LINE}(?:{_LINE})*)"
     rf"msgstr ({_LINE}(?:{_LINE})*)"
-    r"(?:\n|\Z))")
+    r"(?:\n|\Z)")
 
 
 def _joined(lines: str, joint: str = '"\n"') -> str:
@@ -292,9 +291,9 @@ def _joined(lines: str, joint: str = '"\n"') -> str:
     return _unescape(text) if "\\" in text else text
 
 
-def _previous(lines: str) -> Optional[str]:
-    """A ``#|`` string's lines (after the keyword) decoded; ``None`` when there are none."""
-    return _joined(lines, '"\n#| "') if lines else None
+def _previous(lines: str) -> str:
+    """A ``#|`` string's lines (after the keyword) decoded."""
+    return _joined(lines, '"\n#| "')
 
 
 def _flags(lines: str) -> list[str]:
@@ -326,7 +325,7 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
     out: list[Translation] = []
     append = out.append
     line, covered = 1, 0
-    for whole, head, translator, flags, pctxt, pmsgid, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
+    for head, translator, flags, pctxt, pmsgid, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
         # inlined _joined: this loop runs for each of the 170,000 entries of a first status
         msgid_text = msgid[1:-2].replace('"\n"', "")
         if "\\" in msgid_text:
@@ -335,21 +334,26 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
         if "\\" in msgstr_text:
             msgstr_text = _unescape(msgstr_text)
         at = line + head.count("\n")         # the msgid line
+        covered += len(head) + len(msgid) + len(msgstr) + 14     # "msgid ", "msgstr ", the blank line
         if ctxt:
             at += ctxt.count("\n")
+            covered += len(ctxt) + 8                                # "msgctxt "
             ctxt = _joined(ctxt)
         else:
             ctxt = None
+        line = at + msgid.count("\n")        # the msgstr line
         if checked:
             append(CheckedEntry(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at,
                                 _translator_comments(translator) if translator else "",
-                                _previous(pmsgid), at + msgid.count("\n"), False, _previous(pctxt)))
+                                _previous(pmsgid) if pmsgid else None, line, False,
+                                _previous(pctxt) if pctxt else None))
         else:
             append(Translation(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at))
-        line += whole.count("\n")
-        covered += len(whole)
-    # findall skips what does not match: the entries must cover the text exactly.
-    return out if covered == len(text) else None
+        line += msgstr.count("\n") + 1
+    # findall skips what does not match: the entries must cover the text exactly.  Each
+    # entry was counted with its blank line; the last has none when the text ends right
+    # after it (a text ending in a blank line has it: the pattern takes "\n" before the end).
+    return out if covered - (not text.endswith("\n\n")) == len(text) else None
 
 
 def parse_checked(text: str, shown: str) -> list:
