@@ -37,7 +37,7 @@ import os
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import click
 import polib
@@ -244,16 +244,13 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     langs = resolve_languages(config, languages)
     paths = article_paths(config, list(slugs) if slugs else None)
     names = [p.stem for p in paths]
-    proofread = proofread_project(config, names, use_cache=True) if with_checks else None
-    source = proofread.findings if proofread else []
-    report = StatusReport(config.name, names,
-                          [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
-                           for t in langs], config.publish.min_translated,
-                          config.publish.require_review, config.publish.hold_on_check_errors, source,
-                          max_grade=config.checks.max_grade)
-    if proofread is not None:      # keyed by the article, as the rest of the report
-        by_path = {relative(config, p): p.stem for p in paths}
-        report.readability = {by_path[p]: grade for p, grade in proofread.readability.items() if p in by_path}
+    proofread = []
+
+    def proofread_sources() -> None:
+        """The English's proofreading, done while the workers compute (they need none of it)."""
+        if with_checks:
+            proofread.append(proofread_project(config, names, use_cache=True))
+
     cache = FileCache(config.root / STATUS_CACHE, _settings(config, with_checks))
     checks = _Checks(config, with_checks)
     # paths as strings: pathlib's joins cost more than the stat calls on a cached run
@@ -280,7 +277,7 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
             todo.append((lang, po_path, shown, files))
         if todo:
             stale.append((path, todo))
-    for path, outcomes in _compute(config, checks, ratios, stale):
+    for path, outcomes in _compute(config, checks, ratios, stale, proofread_sources):
         for lang, files, record in outcomes:
             if isinstance(record, _Failure):
                 error = record.error()
@@ -289,6 +286,14 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                 raise error
             found[(lang, path.stem)] = _from_record(config, lang, path.stem, record)
             cache.put(f"{lang}/{path.stem}", files, record, ratios[lang])
+    report = StatusReport(config.name, names,
+                          [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
+                           for t in langs], config.publish.min_translated,
+                          config.publish.require_review, config.publish.hold_on_check_errors,
+                          proofread[0].findings if proofread else [], max_grade=config.checks.max_grade)
+    if proofread:      # keyed by the article, as the rest of the report
+        by_path = {relative(config, p): p.stem for p in paths}
+        report.readability = {by_path[p]: grade for p, grade in proofread[0].readability.items() if p in by_path}
     for language in report.languages:
         language.articles = [found[(language.lang, slug)] for slug in names if (language.lang, slug) in found]
     if not slugs and not languages:
@@ -356,12 +361,16 @@ def _article_records(job: tuple[Path, list[tuple[str, str, str, list]]]) -> tupl
 
 
 def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float]],
-             stale: list[tuple[Path, list[tuple[str, str, str, list]]]]) -> Iterator[tuple[Path, list[tuple]]]:
+             stale: list[tuple[Path, list[tuple[str, str, str, list]]]],
+             meanwhile: Callable[[], None]) -> Iterator[tuple[Path, list[tuple]]]:
     """:func:`_article_records` of every stale article, in order; in worker processes (one per
     core, forked: they inherit the settings and the checks made once here) when there are many.
 
     A first status of 1,000 articles x 5 languages reads 5,000 PO files and
     checks every translation: on two cores the workers halve its time.
+    ``meanwhile`` is called once the workers have their work (before any
+    record is taken: its errors come first), so this process's own work (the
+    English's proofreading) is not added to theirs.
     """
     global _WORK
     _WORK = (config, checks, ratios)
@@ -369,13 +378,16 @@ def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float
         workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                       MAX_PROCESSES)
         if sum(len(todo) for _, todo in stale) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+            meanwhile()
             yield from map(_article_records, stale)
             return
         import multiprocessing
 
         checks.prepare(ratios)     # glossary and checkers made once, before the fork
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_article_records, stale, chunksize=max(1, len(stale) // (workers * 8)))
+            records = pool.imap(_article_records, stale, chunksize=max(1, len(stale) // (workers * 8)))
+            meanwhile()
+            yield from records
     finally:
         _WORK = None
 
