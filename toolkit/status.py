@@ -562,8 +562,13 @@ def count_entries(po: Iterable[polib.POEntry]) -> tuple[Tally, Tally, int, int]:
         if entry.obsolete or not entry.msgid:
             continue
         plural = entry.msgid_plural
-        strings = [entry.msgstr] if not plural else list(entry.msgstr_plural.values())
-        state = "untranslated" if not any(strings) else "fuzzy" if "fuzzy" in entry.flags else "translated"
+        if plural:
+            strings = list(entry.msgstr_plural.values())
+            filled = any(strings)
+        else:                 # nearly every entry: no list, no any()
+            strings = (entry.msgstr,)
+            filled = entry.msgstr
+        state = "untranslated" if not filled else "fuzzy" if "fuzzy" in entry.flags else "translated"
         counts[state] += 1
         source_words[state] += wordcount(entry.msgid) + (wordcount(plural) if plural else 0)
         if state == "translated":
