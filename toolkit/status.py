@@ -390,15 +390,17 @@ def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float
         # What the workers inherit is left out of their garbage collections: a full collection
         # would walk (and write to, copying the memory pages) every object of this process.
         gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # small chunks (~15 articles of 1,000, ~50 ms): a worker left with the last big chunk
-            # while the other idles was up to 0.2 s of the wall time
-            records = pool.imap(_article_records, stale, chunksize=max(1, len(stale) // (workers * 32)))
-            meanwhile()
-            yield from records
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                # small chunks (~15 articles of 1,000, ~50 ms): a worker left with the last big chunk
+                # while the other idles was up to 0.2 s of the wall time
+                records = pool.imap(_article_records, stale, chunksize=max(1, len(stale) // (workers * 32)))
+                meanwhile()
+                yield from records
+        finally:
+            gc.unfreeze()
     finally:
         _WORK = None
-        gc.unfreeze()
 
 
 class _Checks:
