@@ -1,11 +1,14 @@
 """Time the daily commands (``status``, ``check``, ``review``) as users type them, beside pocount.
 
-Usage: ``python benchmarks/daily_bench.py [--articles 1000 4000] [--keep DIR] [--review-only]``
+Usage: ``python benchmarks/daily_bench.py [--articles 1000 4000] [--keep DIR] [--review-only]
+[--status-only] [--fuzzy-share 0.125]``
 
 For each size, a project of N generated variants of the seed article x 5
 languages (:func:`pipeline_bench.generate_project`) goes through ``tmkit
 extract`` and ``tmkit update`` and has every msgstr filled in (as if the
-translators had finished: the checks then have text to check).  Then, with
+translators had finished: the checks then have text to check), one entry in
+eight of them left fuzzy with a ``#| msgid`` as a TM prefill leaves it
+(:func:`prefill_fuzzy`).  Then, with
 default options, each a whole process:
 
 * ``tmkit status``: first run (no cache of any kind), unchanged (twice),
@@ -66,19 +69,57 @@ def peak_rss_mib(command: list[str], cwd: Path) -> int:
     return int(out) // 1024
 
 
-def prepare(root: Path, articles: int) -> list[str]:
+#: The share of entries left fuzzy with the English they were made for (``#| msgid``), as a
+#: TM prefill leaves a similar sentence's translation for the translator to confirm.
+FUZZY_SHARE = 0.125
+
+
+def prefill_fuzzy(root: Path, share: float = FUZZY_SHARE) -> int:
+    """Turn about ``share`` of the translated entries into TM prefills: ``#, fuzzy``, the
+    TM's English as ``#| msgid`` (one word fewer, or "(old)" added), its translation as msgstr.
+
+    A real project's catalogs have such entries (``[tm] prefill = "fuzzy"``, the default);
+    without them the benchmark would time a file layout users rarely have.  Deterministic
+    (by entry), written in place (see :func:`pipeline_bench.translate_all`); returns the
+    number of entries made fuzzy.
+    """
+    sys.path.insert(0, str(pb.REPO))
+    from toolkit.catalog.pofile import format_po, read_po
+
+    made = 0
+    step = max(1, round(1 / share)) if share > 0 else 0
+    if not step:
+        return 0
+    for path in sorted((root / "po").glob("*/*.po")):
+        po = read_po(path)
+        for number, entry in enumerate(po):
+            if (number + len(path.stem)) % step or not entry.msgstr:
+                continue
+            words = entry.msgid.split(" ")
+            previous = (" ".join(words[:-2] + words[-1:]) if len(words) > 3 else entry.msgid + " (old)")
+            entry.previous_msgid = previous
+            entry.msgstr = f"{pb.PREFIX[path.parent.name]} {previous}"
+            entry.flags = ["fuzzy"]
+            made += 1
+        path.write_bytes(format_po(po).encode("utf-8"))
+    return made
+
+
+def prepare(root: Path, articles: int, fuzzy_share: float = FUZZY_SHARE) -> list[str]:
     slugs = pb.generate_project(root, articles)
     tmkit = pb.tmkit_binary()
     pb.time_commands([[tmkit, "extract"], [tmkit, "update"]], root)
     pb.translate_all(root)
+    prefill_fuzzy(root, fuzzy_share)
     shutil.rmtree(root / ".tmkit" / "nochange", ignore_errors=True)   # status's first run: no stamp
     for name in ("status-cache.json",):
         (root / ".tmkit" / name).unlink(missing_ok=True)
     return slugs
 
 
-def bench_size(root: Path, articles: int, review_only: bool = False) -> list[pb.Timing]:
-    slugs = prepare(root, articles)
+def bench_size(root: Path, articles: int, review_only: bool = False, status_only: bool = False,
+               fuzzy_share: float = FUZZY_SHARE) -> list[pb.Timing]:
+    slugs = prepare(root, articles, fuzzy_share)
     tmkit = pb.tmkit_binary()
     po_files = sorted(str(p) for p in (root / "po").glob("*/*.po"))
     n = f" [{articles}]"
@@ -101,6 +142,8 @@ def bench_size(root: Path, articles: int, review_only: bool = False) -> list[pb.
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "ES ', 'msgstr "ES2 ', 1), encoding="utf-8")
     timed("tmkit status, one PO file changed", [tmkit, "status"])
     timed("pocount (same PO files, again)", [pocount_binary(), *po_files])
+    if status_only:   # --status-only: the status rows and their anchor alone
+        return rows
     timed("tmkit check, first run", [tmkit, "check"])
     timed("tmkit check, again", [tmkit, "check"])
     timed("tmkit review --lang es, first run", [tmkit, "review", "--lang", "es"])
@@ -153,6 +196,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[1000, 4000])
     parser.add_argument("--keep", type=Path, help="build the projects here and keep them")
     parser.add_argument("--review-only", action="store_true", help="time tmkit review alone")
+    parser.add_argument("--status-only", action="store_true", help="time tmkit status and pocount alone")
+    parser.add_argument("--fuzzy-share", type=float, default=FUZZY_SHARE,
+                        help="share of entries left fuzzy with a '#| msgid' (a TM prefill); 0: none")
     args = parser.parse_args(argv)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(pb.REPO / "toolkit")], check=True)
     rows: list[pb.Timing] = []
@@ -161,7 +207,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             root = (args.keep or Path(tmp)) / f"project-{size}"
             if root.exists():
                 shutil.rmtree(root)
-            rows += bench_size(root, size, args.review_only)
+            rows += bench_size(root, size, args.review_only, args.status_only, args.fuzzy_share)
             if not args.keep:
                 shutil.rmtree(root)
     report(rows, args.articles)

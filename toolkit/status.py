@@ -31,17 +31,17 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import hashlib
 import io
 import os
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
 
 import click
 import polib
-from jinja2 import Environment, PackageLoader, select_autoescape
 from translate.tools.pocount import wordcount as _wordcount
 
 from toolkit.catalog import broken
@@ -64,6 +64,9 @@ from toolkit.readers import read_article
 from toolkit.readers.sources import article_paths
 from toolkit.catalog.pseudo import resolve_languages
 from toolkit.segment import segments_by_unit
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 #: pocount's word count, remembered per text: the same English is counted for every language.
 wordcount = functools.lru_cache(maxsize=1 << 16)(_wordcount)
@@ -244,16 +247,13 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     langs = resolve_languages(config, languages)
     paths = article_paths(config, list(slugs) if slugs else None)
     names = [p.stem for p in paths]
-    proofread = proofread_project(config, names, use_cache=True) if with_checks else None
-    source = proofread.findings if proofread else []
-    report = StatusReport(config.name, names,
-                          [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
-                           for t in langs], config.publish.min_translated,
-                          config.publish.require_review, config.publish.hold_on_check_errors, source,
-                          max_grade=config.checks.max_grade)
-    if proofread is not None:      # keyed by the article, as the rest of the report
-        by_path = {relative(config, p): p.stem for p in paths}
-        report.readability = {by_path[p]: grade for p, grade in proofread.readability.items() if p in by_path}
+    proofread = []
+
+    def proofread_sources() -> None:
+        """The English's proofreading, done while the workers compute (they need none of it)."""
+        if with_checks:
+            proofread.append(proofread_project(config, names, use_cache=True))
+
     cache = FileCache(config.root / STATUS_CACHE, _settings(config, with_checks))
     checks = _Checks(config, with_checks)
     # paths as strings: pathlib's joins cost more than the stat calls on a cached run
@@ -280,7 +280,7 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
             todo.append((lang, po_path, shown, files))
         if todo:
             stale.append((path, todo))
-    for path, outcomes in _compute(config, checks, ratios, stale):
+    for path, outcomes in _compute(config, checks, ratios, stale, proofread_sources):
         for lang, files, record in outcomes:
             if isinstance(record, _Failure):
                 error = record.error()
@@ -289,6 +289,14 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                 raise error
             found[(lang, path.stem)] = _from_record(config, lang, path.stem, record)
             cache.put(f"{lang}/{path.stem}", files, record, ratios[lang])
+    report = StatusReport(config.name, names,
+                          [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
+                           for t in langs], config.publish.min_translated,
+                          config.publish.require_review, config.publish.hold_on_check_errors,
+                          proofread[0].findings if proofread else [], max_grade=config.checks.max_grade)
+    if proofread:      # keyed by the article, as the rest of the report
+        by_path = {relative(config, p): p.stem for p in paths}
+        report.readability = {by_path[p]: grade for p, grade in proofread[0].readability.items() if p in by_path}
     for language in report.languages:
         language.articles = [found[(language.lang, slug)] for slug in names if (language.lang, slug) in found]
     if not slugs and not languages:
@@ -356,12 +364,16 @@ def _article_records(job: tuple[Path, list[tuple[str, str, str, list]]]) -> tupl
 
 
 def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float]],
-             stale: list[tuple[Path, list[tuple[str, str, str, list]]]]) -> Iterator[tuple[Path, list[tuple]]]:
+             stale: list[tuple[Path, list[tuple[str, str, str, list]]]],
+             meanwhile: Callable[[], None]) -> Iterator[tuple[Path, list[tuple]]]:
     """:func:`_article_records` of every stale article, in order; in worker processes (one per
     core, forked: they inherit the settings and the checks made once here) when there are many.
 
     A first status of 1,000 articles x 5 languages reads 5,000 PO files and
     checks every translation: on two cores the workers halve its time.
+    ``meanwhile`` is called once the workers have their work (before any
+    record is taken: its errors come first), so this process's own work (the
+    English's proofreading) is not added to theirs.
     """
     global _WORK
     _WORK = (config, checks, ratios)
@@ -369,13 +381,24 @@ def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float
         workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                       MAX_PROCESSES)
         if sum(len(todo) for _, todo in stale) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+            meanwhile()
             yield from map(_article_records, stale)
             return
         import multiprocessing
 
         checks.prepare(ratios)     # glossary and checkers made once, before the fork
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_article_records, stale, chunksize=max(1, len(stale) // (workers * 8)))
+        # What the workers inherit is left out of their garbage collections: a full collection
+        # would walk (and write to, copying the memory pages) every object of this process.
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                # small chunks (~15 articles of 1,000, ~50 ms): a worker left with the last big chunk
+                # while the other idles was up to 0.2 s of the wall time
+                records = pool.imap(_article_records, stale, chunksize=max(1, len(stale) // (workers * 32)))
+                meanwhile()
+                yield from records
+        finally:
+            gc.unfreeze()
     finally:
         _WORK = None
 
@@ -427,9 +450,7 @@ class _Checks:
         in file order; ``shown``: the file as findings name it."""
         if not self.enabled:
             return []
-        from toolkit.checks.runner import translated_entries
-
-        found = self._made_for(lang, ratio).entries(translated_entries(po_path, shown, po), slug)[1]
+        found = self._made_for(lang, ratio).po_entries(po_path, shown, po, slug)[1]
         return sort_findings(f for f in found if f.is_error)
 
     def _made_for(self, lang: str, ratio: Optional[float]):
@@ -548,8 +569,13 @@ def count_entries(po: Iterable[polib.POEntry]) -> tuple[Tally, Tally, int, int]:
         if entry.obsolete or not entry.msgid:
             continue
         plural = entry.msgid_plural
-        strings = [entry.msgstr] if not plural else list(entry.msgstr_plural.values())
-        state = "untranslated" if not any(strings) else "fuzzy" if "fuzzy" in entry.flags else "translated"
+        if plural:
+            strings = list(entry.msgstr_plural.values())
+            filled = any(strings)
+        else:                 # nearly every entry: no list, no any()
+            strings = (entry.msgstr,)
+            filled = entry.msgstr
+        state = "untranslated" if not filled else "fuzzy" if "fuzzy" in entry.flags else "translated"
         counts[state] += 1
         source_words[state] += wordcount(entry.msgid) + (wordcount(plural) if plural else 0)
         if state == "translated":
@@ -742,7 +768,11 @@ def _review_cells(a: ArticleStatus) -> list[str]:
             signoff.approved_at if signoff else ""]
 
 
-def _environment() -> Environment:
+def _environment() -> "Environment":
+    """The HTML page's templates; jinja2 imported here: only ``--format html`` needs it
+    (36 ms of a first status's start-up otherwise, before the workers fork)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(loader=PackageLoader("toolkit", "templates"),
                        autoescape=select_autoescape(default=True, default_for_string=True))
 

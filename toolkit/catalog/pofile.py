@@ -270,15 +270,37 @@ def _conflicts_named(text: str, shown: str) -> Iterator[None]:
 
 
 def _check_charset(text: str, shown: str) -> None:
-    head = text[:4000]
-    for number, line in enumerate(head.split("\n"), 1):
-        if "content-type" not in line.lower():
-            continue
-        found = _CHARSET.search(line)
-        if found and found.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
-            raise CatalogError(f"charset is {found.group(1)}, tmkit reads and writes UTF-8 "
-                               "(convert with: msgconv -t UTF-8)", shown, number)
+    """The first line of the first 4,000 characters naming a ``content-type`` must say UTF-8
+    (or no charset)."""
+    found = _content_type_line(text[:4000])
+    if found is None:
         return
+    number, line = found
+    charset = _CHARSET.search(line)
+    if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise CatalogError(f"charset is {charset.group(1)}, tmkit reads and writes UTF-8 "
+                           "(convert with: msgconv -t UTF-8)", shown, number)
+
+
+def _content_type_line(head: str) -> Optional[tuple[int, str]]:
+    """(number, text) of the first line of ``head`` naming a ``content-type`` in any case.
+
+    One search of the lower-cased text, not a loop over lines (a first
+    ``tmkit status`` reads 5,000 files); line by line when lower-casing
+    changes the length (``İ``), as positions then differ.
+    """
+    lowered = head.lower()
+    if len(lowered) != len(head):
+        for number, line in enumerate(head.split("\n"), 1):
+            if "content-type" in line.lower():
+                return number, line
+        return None
+    at = lowered.find("content-type")
+    if at < 0:
+        return None
+    start = head.rfind("\n", 0, at) + 1
+    end = head.find("\n", at)
+    return head.count("\n", 0, start) + 1, head[start:end] if end >= 0 else head[start:]
 
 
 def _check_duplicates(po: Iterable, shown: str) -> None:

@@ -12,6 +12,7 @@ the line number, and fills the same polib objects the rest of tmkit uses.
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 from typing import Mapping, Optional
@@ -232,7 +233,7 @@ class CheckedEntry(Translation):
     afterwards meant reading and splitting every file a second time.
     """
 
-    __slots__ = ("tcomment", "previous_msgid", "msgstr_line")
+    __slots__ = ("tcomment", "previous_msgid", "msgstr_line", "previous_msgctxt")
     # Only plain, singular entries are read this way (``tmkit status`` counts
     # them as polib entries): hence the empty plural attributes polib's have.
     msgid_plural = ""
@@ -240,77 +241,122 @@ class CheckedEntry(Translation):
 
     def __init__(self, msgctxt: Optional[str], msgid: str, msgstr: str, flags: list[str],
                  linenum: int, tcomment: str, previous_msgid: Optional[str], msgstr_line: int,
-                 obsolete: bool = False) -> None:
-        super().__init__(msgctxt, msgid, msgstr, flags, linenum)
+                 obsolete: bool = False, previous_msgctxt: Optional[str] = None) -> None:
+        # assigned here rather than through Translation.__init__: 170,000 entries on a first status
+        self.msgctxt = msgctxt
+        self.msgid = msgid
+        self.msgstr = msgstr
+        self.flags = flags
+        self.linenum = linenum
         self.obsolete = obsolete
         self.tcomment = tcomment
         self.previous_msgid = previous_msgid
         self.msgstr_line = msgstr_line
+        self.previous_msgctxt = previous_msgctxt
 
 
-_LINE = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n'
-#: Each entry exactly as gettext (and tmkit) writes it: comments, optional
-#: msgctxt, msgid, msgstr, each string on whole lines, then a blank line or
-#: the end; groups: the whole entry, comments, msgctxt, msgid, msgstr lines.
-#: One ``findall`` over a file builds the tuples in C, no match object per entry.
+_LINE = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"\n'
+#: Each entry exactly as gettext (and tmkit) writes it: translator comments,
+#: extracted comments and references, flags, the previous ``#| msgctxt`` and
+#: ``#| msgid`` a fuzzy translation was made for (a TM prefill writes them),
+#: optional msgctxt, msgid, msgstr, each string on whole lines, then a blank
+#: line or the end.  Groups: the lines before msgctxt/msgid,
+#: translator comments, flag lines, previous msgctxt, previous msgid, msgctxt,
+#: msgid, msgstr lines.  One ``findall`` over a file builds the tuples in C,
+#: no match object per entry; comments in another order, obsolete entries
+#: (``#~``) and plurals leave text uncovered and the file to :func:`parse_entries`.
+#: Every quantifier is possessive (``*+``, ``?+``): what follows each part never
+#: starts as the part does, so giving back is never needed, and not recording
+#: where it could makes the ``findall`` a fifth faster.
 _PLAIN_ENTRIES = re.compile(
     r"("
-    r"((?:#(?![~|])[^\n]*\n)*)"
-    rf"(?:msgctxt ({_LINE}(?:{_LINE})*))?"
-    rf"msgid ({_LINE}(?:{_LINE})*)"
-    rf"msgstr ({_LINE}(?:{_LINE})*)"
-    r"(?:\n|\Z))")
+    r"((?:#(?![.:,|~])[^\n]*+\n)*+)"
+    r"(?:#[.:][^\n]*+\n)*+"
+    r"((?:#,[^\n]*+\n)*+)"
+    rf"(?:#\| msgctxt ({_LINE}(?:#\| {_LINE})*+))?+"
+    rf"(?:#\| msgid ({_LINE}(?:#\| {_LINE})*+))?+"
+    r")"
+    rf"(?:msgctxt ({_LINE}(?:{_LINE})*+))?+"
+    rf"msgid ({_LINE}(?:{_LINE})*+)"
+    rf"msgstr ({_LINE}(?:{_LINE})*+)"
+    r"(?:\n|\Z)")
 
 
-def _joined(lines: str) -> str:
+def _joined(lines: str, joint: str = '"\n"') -> str:
     """The string of whole ``"..."`` lines (as :data:`_PLAIN_ENTRIES` matched them), decoded.
 
     Within a matched line a quote is always escaped and there is no newline,
     so a quote-newline-quote occurs only where one line ends and the next
     begins: removing those joins the lines (one C call instead of a findall).
+    ``joint``: ``'"\\n#| "'`` for a previous string's lines.
     """
-    return _unescape(lines[1:-2].replace('"\n"', ""))
+    text = lines[1:-2].replace(joint, "")
+    return _unescape(text) if "\\" in text else text
 
 
-#: A translator comment (``#`` then a space, the end of the line, or any character
-#: but ``.:,|~``) among an entry's comment lines.
-_TRANSLATOR_COMMENT = re.compile(r"^#(?![.:,|~])", re.MULTILINE)
+def _previous(lines: str) -> str:
+    """A ``#|`` string's lines (after the keyword) decoded."""
+    return _joined(lines, '"\n#| "')
+
+
+def _flags(lines: str) -> list[str]:
+    """The flags of an entry's ``#,`` lines, as :func:`parse_entries` reads them."""
+    if lines == "#, fuzzy\n":      # what nearly every flagged entry has: a TM prefill, an update
+        return ["fuzzy"]
+    return [f.strip() for line in lines[:-1].split("\n") for f in line[2:].split(",") if f.strip()]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _translator_comments(lines: str) -> str:
+    """An entry's ``#`` comment lines as polib's ``tcomment`` (one leading space taken off each);
+    remembered: the same glossary note stands on an entry in every language of every article."""
+    return "\n".join(_comment_text(line, 1) for line in lines[:-1].split("\n"))
 
 
 def _plain_translations(text: str, checked: bool = False) -> Optional[list[Translation]]:
     """The entries of ``text`` when every one has the plain layout, else ``None``.
 
     Several times faster than :func:`parse_entries`, which accepts the whole
-    grammar (obsolete and previous strings, plurals, odd spacing) and is
-    used whenever this returns ``None``; on the files it accepts, both give
-    the same strings, flags and lines.  ``checked``: :class:`CheckedEntry`
-    objects (translator comments and ``msgstr`` lines too).
+    grammar (obsolete entries, plurals, odd spacing or order) and is used
+    whenever this returns ``None``; on the files it accepts, both give the
+    same strings, flags, previous strings and lines.  ``checked``:
+    :class:`CheckedEntry` objects (translator comments, previous strings and
+    ``msgstr`` lines too).
     """
     if "\r" in text:
         return None
     out: list[Translation] = []
+    append = out.append
     line, covered = 1, 0
-    for whole, comments, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
-        flags: list[str] = []
-        translator: list[str] = []
-        if "#," in comments or (checked and _TRANSLATOR_COMMENT.search(comments)):
-            for comment in comments.split("\n"):
-                if comment.startswith("#,"):
-                    flags += [f.strip() for f in comment[2:].split(",") if f.strip()]
-                elif checked and comment[1:2] not in ("", ".", ":") and comment.startswith("#"):
-                    translator.append(_comment_text(comment, 1))
-                elif checked and comment == "#":
-                    translator.append("")
-        at = line + comments.count("\n") + ctxt.count("\n")    # the msgid line
-        if checked:
-            out.append(CheckedEntry(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags,
-                                    at, "\n".join(translator), None, at + msgid.count("\n")))
+    for head, translator, flags, pctxt, pmsgid, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
+        # inlined _joined: this loop runs for each of the 170,000 entries of a first status
+        msgid_text = msgid[1:-2].replace('"\n"', "")
+        if "\\" in msgid_text:
+            msgid_text = _unescape(msgid_text)
+        msgstr_text = msgstr[1:-2].replace('"\n"', "")
+        if "\\" in msgstr_text:
+            msgstr_text = _unescape(msgstr_text)
+        at = line + head.count("\n")         # the msgid line
+        covered += len(head) + len(msgid) + len(msgstr) + 14     # "msgid ", "msgstr ", the blank line
+        if ctxt:
+            at += ctxt.count("\n")
+            covered += len(ctxt) + 8                                # "msgctxt "
+            ctxt = _joined(ctxt)
         else:
-            out.append(Translation(_joined(ctxt) if ctxt else None, _joined(msgid), _joined(msgstr), flags, at))
-        line += whole.count("\n")
-        covered += len(whole)
-    # findall skips what does not match: the entries must cover the text exactly.
-    return out if covered == len(text) else None
+            ctxt = None
+        line = at + msgid.count("\n")        # the msgstr line
+        if checked:
+            append(CheckedEntry(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at,
+                                _translator_comments(translator) if translator else "",
+                                _previous(pmsgid) if pmsgid else None, line, False,
+                                _previous(pctxt) if pctxt else None))
+        else:
+            append(Translation(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at))
+        line += msgstr.count("\n") + 1
+    # findall skips what does not match: the entries must cover the text exactly.  Each
+    # entry was counted with its blank line; the last has none when the text ends right
+    # after it (a text ending in a blank line has it: the pattern takes "\n" before the end).
+    return out if covered - (not text.endswith("\n\n")) == len(text) else None
 
 
 def parse_checked(text: str, shown: str) -> list:

@@ -14,6 +14,7 @@ there.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections import deque
@@ -121,9 +122,16 @@ def _unverified(source: Number, target: Number) -> bool:
     return source.unit != target.unit and PERCENT not in (source.unit, target.unit)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _source_numbers(source: str) -> tuple[Number, ...]:
+    """The numbers of an English source, read once for all the languages it is translated into
+    (:class:`Number` is frozen: the tuple is shared safely)."""
+    return tuple(read_numbers(source, "en", side="source"))
+
+
 def compare_entry(source: str, target: str, lang: str) -> NumberComparison:
     """Pair the numbers of an English ``source`` with those of its translation into ``lang``."""
-    wanted = read_numbers(source, "en", side="source")
+    wanted = list(_source_numbers(source))
     have = read_numbers(target, lang, side="target")
     matched = _pair(wanted, have)
     result = NumberComparison()

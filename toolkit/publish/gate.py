@@ -112,14 +112,20 @@ def evaluate_gate(config: Config, units: list[tuple[Unit, list[Segment]]],
     """
     held = list(check_errors) if config.publish.hold_on_check_errors else []
     result = GateResult(0, 0, 0, 0, config.publish.min_translated, review=review, check_errors=held)
+    # counted in locals, not the result's fields: a first status evaluates 5,000 article-languages
+    total = translated = fuzzy = rejected = 0
+    required = config.publish.required
     for unit, segments in units:
         for segment in segments:
             status = statuses.get(segment.id, SegmentStatus.UNTRANSLATED)
-            result.total += 1
-            result.translated += status is SegmentStatus.TRANSLATED
-            result.fuzzy += status is SegmentStatus.FUZZY
-            result.rejected += status is SegmentStatus.REJECTED
-            if status is not SegmentStatus.TRANSLATED and _is_required(unit, segment, config.publish.required):
+            total += 1
+            if status is SegmentStatus.TRANSLATED:
+                translated += 1
+                continue
+            fuzzy += status is SegmentStatus.FUZZY
+            rejected += status is SegmentStatus.REJECTED
+            if _is_required(unit, segment, required):
                 shown = textwrap.shorten(inline.plain_text(segment.text), 40, placeholder="…")
                 result.missing_required.append(f"{segment.id} ('{shown}')")
+    result.total, result.translated, result.fuzzy, result.rejected = total, translated, fuzzy, rejected
     return result

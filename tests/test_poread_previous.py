@@ -1,0 +1,161 @@
+"""The lean PO reader on fuzzy entries with previous strings (``#| msgctxt``, ``#| msgid``).
+
+Every fuzzy entry a TM prefill or an update writes carries the English it
+was made for (``#| msgid``).  Such files used to leave the plain-layout path
+of :mod:`toolkit.catalog.poread` for the strict parser (polib objects); they
+now stay on it.  These tests hold what the lean path reads of them
+(``read_checked``: ``tmkit status``, ``check``, ``review``; ``read_translations``:
+the build) to polib's parse and to the strict reader, on generated files
+(wrapped and multi-line previous strings, escapes, msgctxt, translator
+comments, flags) and on what still takes the strict path (plural entries,
+obsolete ``#~`` entries with ``#~|`` previous strings, odd spacing).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polib
+import pytest
+
+from test_catalog_pofile import _tricky_strings
+from toolkit.catalog import poread
+from toolkit.catalog.pofile import format_po, read_checked, read_po, read_translations
+from toolkit.checks.pofiles import msgstr_lines
+from toolkit.errors import CatalogError
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+def _prefilled(count: int, seed: int) -> polib.POFile:
+    """A catalog as a TM prefill leaves it: translated, untranslated and fuzzy entries, the
+    fuzzy ones with the TM's English as ``#| msgid`` (long ones wrapped, some multi-line)."""
+    rng = random.Random(seed)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}
+    # a doubled backslash before a letter sends a file to the strict path (poread._ODD_ESCAPE)
+    texts = list(dict.fromkeys(t.replace("\\", "/") for t in _tricky_strings(count)))
+    for number, text in enumerate(texts):
+        entry = polib.POEntry(msgid=text, msgstr=text.upper() if number % 6 else "",
+                              comment=f"Paragraph {number}\nid: b{number}",
+                              tcomment=["", "", "glossary: back = espalda", "#| not previous", "a\n\nb"][number % 5],
+                              msgctxt=["ctx", None, None, "", "a \"ctx\"\\"][number % 5],
+                              occurrences=[("source/a.txt", str(number))])
+        if number % 3 == 0 and entry.msgstr:
+            entry.flags = ["fuzzy"] if number % 2 else ["fuzzy", "c-format"]
+            entry.previous_msgid = rng.choice(texts) + (" (old)" if number % 4 else "")
+            if number % 7 == 0:
+                entry.previous_msgctxt = "old ctx" if number % 2 else ""
+        po.append(entry)
+    return po
+
+
+def _view(entry) -> tuple:
+    return (entry.msgctxt, entry.msgid, entry.msgstr, sorted(entry.flags), entry.tcomment,
+            entry.previous_msgctxt, entry.previous_msgid, entry.obsolete, entry.msgid_plural,
+            dict(entry.msgstr_plural))
+
+
+def _lines(entry) -> tuple:
+    return entry.linenum, entry.msgstr_line
+
+
+def _strict_lines(path: Path) -> list[tuple]:
+    strict = read_po(path)
+    found = msgstr_lines(path, strict)
+    return [(e.linenum, found[id(e)]) for e in strict]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_prefilled_file_stays_on_the_lean_path_and_reads_as_polib(tmp_path: Path, seed: int):
+    po = _prefilled(160, seed)
+    text = format_po(po)
+    assert "\n#| msgid " in text and '\n#| "' in text and "\n#| msgctxt " in text   # wrapped previous strings
+    path = tmp_path / "es.po"
+    path.write_text(text, encoding="utf-8")
+    assert poread._plain_translations(text, checked=True) is not None      # the lean path reads it
+    lean = read_checked(path)
+    assert all(type(e) is poread.CheckedEntry for e in lean)
+    theirs = [e for e in polib.pofile(str(path)) if e.msgid or e.msgctxt]
+    assert [_view(e) for e in lean] == [_view(e) for e in theirs]
+    assert [_lines(e) for e in lean] == _strict_lines(path)
+    assert sum(e.previous_msgid is not None for e in lean) >= 20
+    # the build's reader: read_po's strings, flags and lines
+    assert [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum, e.obsolete) for e in read_translations(path)] == \
+        [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum, e.obsolete) for e in read_po(path)]
+
+
+def test_obsolete_and_plural_entries_take_the_strict_path_with_the_same_reading(tmp_path: Path):
+    po = _prefilled(80, 4)
+    for number, entry in enumerate(po):
+        entry.obsolete = number % 9 == 0          # written last, "#~ " and "#~| " lines
+    po.append(polib.POEntry(msgid="One disc", msgid_plural="%d discs", msgstr_plural={0: "Un disco", 1: "%d discos"},
+                            flags=["fuzzy"], previous_msgid="One old disc"))
+    text = format_po(po)
+    assert "\n#~| msgid " in text and "\nmsgstr[1] " in text
+    path = tmp_path / "es.po"
+    path.write_text(text, encoding="utf-8")
+    assert poread._plain_translations(text, checked=True) is None
+    lean = read_checked(path)
+    strict = read_po(path)
+    assert [_view(e) for e in lean] == [_view(e) for e in strict]
+    assert [_lines(e) for e in lean] == _strict_lines(path)
+    # polib drops the previous strings of obsolete entries (tmkit keeps them): compare the rest
+    theirs = [e for e in polib.pofile(str(path)) if e.msgid or e.msgctxt]
+    assert [_view(e)[:5] + _view(e)[7:] for e in lean] == [_view(e)[:5] + _view(e)[7:] for e in theirs]
+    assert [_view(e) for e in lean if not e.obsolete] == [_view(e) for e in theirs if not e.obsolete]
+
+
+@pytest.mark.parametrize("entry, lean", [
+    ('#, fuzzy\n#| msgid "Old"\nmsgid "New"\nmsgstr "Nuevo"\n', True),
+    ('#, fuzzy\n#| msgctxt "menu"\n#| msgid ""\n#| "Old "\n#| "two lines\\n"\nmsgctxt "menu"\nmsgid "New"\n'
+     'msgstr "Nuevo"\n', True),
+    ('# translator\n#. extracted\n#: a.txt:1\n#, fuzzy, c-format\n#| msgid "Old \\"q\\""\nmsgid "New"\n'
+     'msgstr "Nuevo"\n', True),
+    ('#, fuzzy\n#|msgid "Old"\nmsgid "New"\nmsgstr "Nuevo"\n', False),            # no space after #|
+    ('#, fuzzy\n#| msgid  "Old"\nmsgid "New"\nmsgstr "Nuevo"\n', False),          # two spaces
+    ('#| msgid "Old"\n#, fuzzy\nmsgid "New"\nmsgstr "Nuevo"\n', False),           # gettext's order changed
+    ('#| msgid "Old"\n#| msgctxt "menu"\nmsgid "New"\nmsgstr "Nuevo"\n', False),  # msgctxt after msgid
+    ('#, fuzzy\n#| msgid_plural "Olds"\nmsgid "New"\nmsgstr "Nuevo"\n', False),
+])
+def test_hand_written_previous_strings_read_as_the_strict_reader(tmp_path: Path, entry: str, lean: bool):
+    text = HEADER + 'msgid "Kept"\nmsgstr "Guardado"\n\n' + entry
+    path = tmp_path / "es.po"
+    path.write_text(text, encoding="utf-8")
+    assert (poread._plain_translations(text, checked=True) is not None) == lean
+    assert [_view(e) for e in read_checked(path)] == [_view(e) for e in read_po(path)]
+    assert [_lines(e) for e in read_checked(path)] == _strict_lines(path)
+    if lean:     # what gettext writes: polib reads it alike (it refuses '#|msgid', tmkit does not)
+        theirs = [e for e in polib.pofile(str(path)) if e.msgid or e.msgctxt]
+        assert [_view(e) for e in read_checked(path)] == [_view(e) for e in theirs]
+
+
+@pytest.mark.parametrize("entry", [
+    '#, fuzzy\n#| msgid "Old\nmsgid "New"\nmsgstr "Nuevo"\n',        # unterminated previous string
+    '#, fuzzy\n#| bogus "Old"\nmsgid "New"\nmsgstr "Nuevo"\n',
+    '#, fuzzy\n#| msgid "Old \\q"\nmsgid "New"\nmsgstr "Nuevo"\n',    # an escape msgfmt refuses
+])
+def test_bad_previous_lines_are_refused_as_the_strict_reader_refuses_them(tmp_path: Path, entry: str):
+    path = tmp_path / "es.po"
+    path.write_text(HEADER + entry, encoding="utf-8")
+    with pytest.raises(CatalogError) as strict:
+        read_po(path, "po/es/x.po")
+    for reader in (read_checked, read_translations):
+        with pytest.raises(CatalogError) as lean:
+            reader(path, "po/es/x.po")
+        assert (lean.value.message, lean.value.line) == (strict.value.message, strict.value.line)
+
+
+@pytest.mark.parametrize("comment", ["Translators: Ana", "İsmail İnce <ii@example.org>"])
+def test_a_charset_other_than_utf8_is_named_with_its_line(tmp_path: Path, comment: str):
+    """The charset is found with one search of the header (lower-casing "İ" makes two letters
+    of one: the line is then found line by line); every reader refuses it at its line."""
+    path = tmp_path / "es.po"
+    path.write_bytes((f"# {comment}\n# Second line\nmsgid \"\"\nmsgstr \"\"\n\"Language: es\\n\"\n"
+                      "\"Content-Type: text/plain; charset=ISO-8859-1\\n\"\n\nmsgid \"Back\"\nmsgstr \"Atras\"\n")
+                     .encode("utf-8"))
+    for reader in (read_po, read_checked, read_translations):
+        with pytest.raises(CatalogError) as refused:
+            reader(path, "po/es/x.po")
+        assert refused.value.line == 6 and "charset is ISO-8859-1" in refused.value.message
