@@ -248,9 +248,12 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     paths = article_paths(config, list(slugs) if slugs else None)
     names = [p.stem for p in paths]
     proofread = []
+    named: list[LanguageStatus] = []
 
     def proofread_sources() -> None:
-        """The English's proofreading, done while the workers compute (they need none of it)."""
+        """The English's proofreading and the languages' names (Babel's locale data), done
+        while the workers compute (they need none of it)."""
+        named.extend(LanguageStatus(t, get_language(t).english_name, get_language(t).rtl) for t in langs)
         if with_checks:
             proofread.append(proofread_project(config, names, use_cache=True))
 
@@ -289,9 +292,7 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                 raise error
             found[(lang, path.stem)] = _from_record(config, lang, path.stem, record)
             cache.put(f"{lang}/{path.stem}", files, record, ratios[lang])
-    report = StatusReport(config.name, names,
-                          [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
-                           for t in langs], config.publish.min_translated,
+    report = StatusReport(config.name, names, named, config.publish.min_translated,
                           config.publish.require_review, config.publish.hold_on_check_errors,
                           proofread[0].findings if proofread else [], max_grade=config.checks.max_grade)
     if proofread:      # keyed by the article, as the rest of the report
@@ -484,14 +485,18 @@ def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[
     """
     po_path, shown, po = catalog
     index = catalog_index(po)
-    counts = dict.fromkeys(STATES, 0)
+    # counted by the enum member (its ``.value`` is a property: slow per segment), named at the end
+    counted = dict.fromkeys(SegmentStatus, 0)
     statuses: dict[str, SegmentStatus] = {}
+    index_get, untranslated = index.get, SegmentStatus.UNTRANSLATED
     for _unit, unit_segments in units:
         for segment in unit_segments:
-            status = _entry_status(index.get(segment.key), segment.text)
+            entry = index_get(segment.key)      # 165,000 segments on a first run
+            status = (untranslated if entry is None or entry.obsolete
+                      else _judged(segment.text, entry.msgstr, "fuzzy" in entry.flags))
             statuses[segment.id] = status
-            counts[status.value] += 1
-    places = Tally(**counts)
+            counted[status] += 1
+    places = Tally(**{status.value: number for status, number in counted.items()})
     if po is not None:
         entries, words, target_words, characters = count_entries(po)
     else:
@@ -500,7 +505,10 @@ def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[
         words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
         target_words = characters = 0
     # Without a sign-off file there is nothing to compare with: the segments are not hashed.
-    review = review_state(config, lang, slug, units, index, hashed=signed)
+    if signed or os.path.isfile(f"{po_path[:-3]}{SIGNOFF_SUFFIX}"):
+        review = review_state(config, lang, slug, units, index, hashed=signed)
+    else:   # no sign-off (review_state's answer without one; no pathlib joins for 5,000 files)
+        review = ReviewState(config.publish.require_review, "", {}, None)
     held = checks.errors(lang, po_path, shown, po, slug, ratio) if po is not None else []
     gate = evaluate_gate(config, units, statuses, review, held)
     return {"entries": entries.as_dict(), "places": places.as_dict(), "words": words.as_dict(),
@@ -532,16 +540,10 @@ def _from_record(config: Config, lang: str, slug: str, record: dict) -> ArticleS
                          record["catalog"], review, record["characters"])
 
 
-def _entry_status(entry, source: str) -> SegmentStatus:
-    """:func:`entry_status`, remembered per (English, translation, fuzzy): the same
-    footer translated alike in a thousand articles has its markup compared once."""
-    if entry is None or entry.obsolete:
-        return SegmentStatus.UNTRANSLATED
-    return _judged(source, entry.msgstr, "fuzzy" in entry.flags)
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _judged(source: str, msgstr: str, fuzzy: bool) -> SegmentStatus:
+    """:func:`entry_status` of a present entry, remembered per (English, translation, fuzzy):
+    the same footer translated alike in a thousand articles has its markup compared once."""
     return entry_status(_Judged(msgstr, ["fuzzy"] if fuzzy else []), source)
 
 
