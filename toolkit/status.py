@@ -235,7 +235,8 @@ STATUS_CACHE = ".tmkit/status-cache.json"
 
 
 def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
-                   slugs: Optional[Sequence[str]] = None, with_checks: bool = True) -> StatusReport:
+                   slugs: Optional[Sequence[str]] = None, with_checks: bool = True,
+                   all_read: Optional[Callable[[], None]] = None) -> StatusReport:
     """Count segments and words per state for every language x article.
 
     Each article-language is computed from its source, PO and sign-off files
@@ -243,6 +244,9 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     (:mod:`toolkit.project.filecache`): a daily status of an unchanged
     project parses nothing.  The settings digest (``tmkit.toml``, glossary and
     check settings, tmkit's code) invalidates every record at once.
+    ``all_read`` is called once every input has been read, before the cache
+    is written (the CLI starts its no-change stamp's scan then:
+    :meth:`toolkit.project.nochange.Stamp.scan_ahead`).
     """
     langs = resolve_languages(config, languages)
     paths = article_paths(config, list(slugs) if slugs else None)
@@ -291,7 +295,9 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                     continue
                 raise error
             found[(lang, path.stem)] = _from_record(config, lang, path.stem, record)
-            cache.put(f"{lang}/{path.stem}", files, record, ratios[lang])
+            cache.put(f"{lang}/{path.stem}", files, record, ratios[lang], encode=True)
+    if all_read is not None:
+        all_read()
     report = StatusReport(config.name, names, named, config.publish.min_translated,
                           config.publish.require_review, config.publish.hold_on_check_errors,
                           proofread[0].findings if proofread else [], max_grade=config.checks.max_grade)

@@ -79,7 +79,8 @@ def status_command(project, languages, slugs, fmt: str) -> None:
     config = project.config
     if stamp is not None:
         stamp.begin(*_status_inputs(config, languages))
-    report = compute_status(config, list(languages), list(slugs))
+    report = compute_status(config, list(languages), list(slugs),
+                            all_read=stamp.scan_ahead if stamp is not None else None)
     if fmt == "html":
         echo(f"wrote {relative(config, write_html(config, report))}")
         return
