@@ -140,6 +140,13 @@ def test_a_scan_ahead_stamps_like_the_scan_at_the_end(done):
     stamp.finish({"output": "stale"}, [])
     assert not stamp.path.exists()                   # changed during the run: no stamp
     assert nochange.Stamp(done, key).replay() is None
+    stamp.begin(["source"], ["tmkit.toml"])
+    stamp.scan_ahead()
+    pid = stamp._ahead[0]
+    stamp.settle()                                   # a run that writes no stamp: the child waited for
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+    assert stamp._ahead is None and not stamp.path.exists()
 
 
 def test_a_failed_scan_ahead_leaves_the_scan_to_finish(done, monkeypatch):

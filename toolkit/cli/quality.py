@@ -84,10 +84,14 @@ def status_command(project, languages, slugs, fmt: str) -> None:
     if fmt == "html":
         echo(f"wrote {relative(config, write_html(config, report))}")
         return
-    output = RENDERERS[fmt](report)
-    echo_block(output)
-    if stamp is not None and not broken.found():
-        stamp.finish({"output": output}, [])
+    try:
+        output = RENDERERS[fmt](report)
+        echo_block(output)
+        if stamp is not None and not broken.found():
+            stamp.finish({"output": output}, [])
+    finally:
+        if stamp is not None:
+            stamp.settle()      # the scan started once all was read ends with the command
 
 
 def _status_stamp(root, languages, slugs, fmt: str):

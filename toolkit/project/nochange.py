@@ -254,6 +254,11 @@ class Stamp:
         os.close(writable)
         self._ahead = (pid, readable)
 
+    def settle(self) -> None:
+        """Wait for a scan :meth:`scan_ahead` started and drop it (a run that writes no stamp):
+        the child holds what the run holds (the project lock) until it ends."""
+        self._scanned_ahead()
+
     def _scanned_ahead(self) -> Optional[tuple[list[str], str, dict[str, Any]]]:
         """What :meth:`scan_ahead`'s child found (None: no child, or it failed)."""
         if self._ahead is None:
