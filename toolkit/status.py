@@ -260,9 +260,13 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     named = [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl) for t in langs]
 
     def proofread_sources() -> None:
-        """The English's proofreading, done while the workers compute (they need none of it)."""
+        """The English's proofreading, done while the workers compute (they need none of it),
+        its reading grades keyed by the article as the rest of the report."""
         if with_checks:
-            proofread.append(proofread_project(config, names, use_cache=True))
+            found = proofread_project(config, names, use_cache=True)
+            by_path = {relative(config, p): p.stem for p in paths}
+            proofread.append((found, {by_path[p]: grade for p, grade in found.readability.items()
+                                      if p in by_path}))
 
     cache = FileCache(config.root / STATUS_CACHE, _settings(config, with_checks))
     checks = _Checks(config, with_checks)
@@ -303,10 +307,9 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
         all_read()
     report = StatusReport(config.name, names, named, config.publish.min_translated,
                           config.publish.require_review, config.publish.hold_on_check_errors,
-                          proofread[0].findings if proofread else [], max_grade=config.checks.max_grade)
-    if proofread:      # keyed by the article, as the rest of the report
-        by_path = {relative(config, p): p.stem for p in paths}
-        report.readability = {by_path[p]: grade for p, grade in proofread[0].readability.items() if p in by_path}
+                          proofread[0][0].findings if proofread else [], max_grade=config.checks.max_grade)
+    if proofread:
+        report.readability = proofread[0][1]
     for language in report.languages:
         language.articles = [found[(language.lang, slug)] for slug in names if (language.lang, slug) in found]
     if not slugs and not languages:
