@@ -118,6 +118,55 @@ def test_a_change_during_the_run_leaves_no_stamp(done, runner, monkeypatch):
     assert worked == ["extract", "extract-proofread"]
 
 
+def test_a_scan_ahead_stamps_like_the_scan_at_the_end(done):
+    """``scan_ahead`` (a forked child scans once the run read its inputs; ``tmkit status``)
+    gives the stamp ``finish`` would write itself, and still sees a change made during the run."""
+    shutil.rmtree(done / ".tmkit" / "nochange", ignore_errors=True)
+    key = nochange.command_key("status-test")
+    stamp = nochange.Stamp(done, key)
+    stamp.begin(["source"], ["tmkit.toml"])
+    stamp.scan_ahead()
+    assert stamp._ahead is not None                  # a child is scanning
+    stamp.finish({"output": "ahead"}, [])
+    ahead = nochange.Stamp(done, key)._load()
+    stamp.begin(["source"], ["tmkit.toml"])
+    stamp.finish({"output": "ahead"}, [])            # scanned here, at the end
+    assert nochange.Stamp(done, key)._load()["digest"] == ahead["digest"]
+    assert nochange.Stamp(done, key).replay() == {"output": "ahead"}
+    source = done / "source" / "copy.txt"
+    stamp.begin(["source"], ["tmkit.toml"])
+    source.write_text(source.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
+    stamp.scan_ahead()
+    stamp.finish({"output": "stale"}, [])
+    assert not stamp.path.exists()                   # changed during the run: no stamp
+    assert nochange.Stamp(done, key).replay() is None
+    stamp.begin(["source"], ["tmkit.toml"])
+    stamp.scan_ahead()
+    pid = stamp._ahead[0]
+    stamp.settle()                                   # a run that writes no stamp: the child waited for
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+    assert stamp._ahead is None and not stamp.path.exists()
+
+
+def test_a_failed_scan_ahead_leaves_the_scan_to_finish(done, monkeypatch):
+    key = nochange.command_key("status-test")
+    stamp = nochange.Stamp(done, key)
+    stamp.begin(["source"], ["tmkit.toml"])
+    real_after = nochange.Stamp._after
+
+    def fails_in_the_child(self, recent_only=False):
+        if recent_only:                              # as the child calls it
+            raise OSError("no scan here")
+        return real_after(self)
+
+    monkeypatch.setattr(nochange.Stamp, "_after", fails_in_the_child)
+    stamp.scan_ahead()                               # the child fails: exit status 1, nothing sent
+    stamp.finish({"output": "done here"}, [])        # finish scans itself
+    monkeypatch.undo()
+    assert nochange.Stamp(done, key).replay() == {"output": "done here"}
+
+
 def _clock(ns: int) -> os.stat_result:
     """What ``fstat`` of the new stamp file says, with the file system's clock at ``ns``."""
     return os.stat_result((0,) * 10, {"st_mtime_ns": ns})

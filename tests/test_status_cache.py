@@ -124,3 +124,29 @@ def test_json_is_the_same_text_with_and_without_the_proofreading_cache(runner, d
     assert (demo / ".tmkit" / "proofread-cache.json").is_file()
     assert json.loads(computed)["readability"]
     assert text() == computed                                # grades from the cache
+
+
+def test_records_encoded_when_put_are_saved_as_the_plain_ones(tmp_path):
+    """``FileCache.put(..., encode=True)`` (status encodes each record while its workers
+    compute) writes the file a plain ``put`` writes, byte for byte, and reads back the same."""
+    from toolkit.project.filecache import FileCache
+
+    files = [[10, 1, 1, 7], None]
+    value = {"words": {"translated": 3}, "errors": [{"message": "ñ \"quoted\" \\ </script>"}]}
+    for encode, name in ((False, "plain.json"), (True, "encoded.json")):
+        cache = FileCache(tmp_path / name, "settings-digest")
+        cache.put("es/a", files, value, 1.5, encode=encode)
+        cache.put("fr/a", files, value, None, encode=encode)
+        cache.put("fr/a", files, {"replaced": True})          # a later plain put wins
+        cache.put("de/a", files, value, encode=encode)
+        cache.keep_only({"es/a", "fr/a"})
+        cache.save()
+    assert (tmp_path / "encoded.json").read_bytes() == (tmp_path / "plain.json").read_bytes()
+    whole = {"format": FileCache.FORMAT, "settings": "settings-digest",
+             "records": {"es/a": {"files": files, "extra": 1.5, "value": value},
+                         "fr/a": {"files": files, "extra": None, "value": {"replaced": True}}}}
+    assert (tmp_path / "plain.json").read_text("utf-8") == json.dumps(whole, ensure_ascii=False,
+                                                                      separators=(",", ":"))
+    again = FileCache(tmp_path / "encoded.json", "settings-digest")
+    assert again.get("es/a", files, 1.5) == value and again.get("fr/a", files) == {"replaced": True}
+    assert again.get("de/a", files) is None

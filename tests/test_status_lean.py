@@ -193,3 +193,21 @@ def test_the_gates_character_tests_say_what_translate_toolkit_says(source, targe
     full = ttk.run_ttk(entry, env, wanted | {"blank"})
     assert ttk.run_ttk(entry, env, wanted) == {k: v for k, v in full.items() if k in wanted}
     assert bool(full) == fails, full
+
+
+def test_po_bytes_are_read_whole_and_odd_files_refused_by_name(tmp_path):
+    """``read_po_bytes`` reads without a file object (``fsutil.read_regular``): the whole file,
+    larger than one read, and the same one-line errors as before for what is not a file."""
+    from toolkit.catalog.pofile import read_po_bytes
+    from toolkit.errors import CatalogError
+
+    big = tmp_path / "big.po"
+    big.write_bytes(HEADER.encode() + b'msgid "a"\nmsgstr "\xc3\xb1"\n\n' * 20000)   # 500 KB
+    assert read_po_bytes(big, "po/es/big.po") == big.read_bytes()
+    fifo = tmp_path / "fifo.po"
+    os.mkfifo(fifo)
+    for path, message in ((fifo, "not a regular file"), (tmp_path, "is a directory"),
+                          (tmp_path / "gone.po", "no such file")):
+        with pytest.raises(CatalogError) as caught:
+            read_po_bytes(path, "po/es/x.po")
+        assert caught.value.path == "po/es/x.po" and message in caught.value.message

@@ -98,8 +98,11 @@ class Tally:
         setattr(self, state, getattr(self, state) + amount)
 
     def __iadd__(self, other: "Tally") -> "Tally":
-        for state in STATES:
-            self.add(state, getattr(other, state))
+        # spelled out: a language's totals add up 1,000 articles' tallies, several times a run
+        self.translated += other.translated
+        self.fuzzy += other.fuzzy
+        self.untranslated += other.untranslated
+        self.rejected += other.rejected
         return self
 
     def percent(self, state: str = "translated") -> float:
@@ -235,7 +238,8 @@ STATUS_CACHE = ".tmkit/status-cache.json"
 
 
 def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
-                   slugs: Optional[Sequence[str]] = None, with_checks: bool = True) -> StatusReport:
+                   slugs: Optional[Sequence[str]] = None, with_checks: bool = True,
+                   all_read: Optional[Callable[[], None]] = None) -> StatusReport:
     """Count segments and words per state for every language x article.
 
     Each article-language is computed from its source, PO and sign-off files
@@ -243,16 +247,26 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     (:mod:`toolkit.project.filecache`): a daily status of an unchanged
     project parses nothing.  The settings digest (``tmkit.toml``, glossary and
     check settings, tmkit's code) invalidates every record at once.
+    ``all_read`` is called once every input has been read, before the cache
+    is written (the CLI starts its no-change stamp's scan then:
+    :meth:`toolkit.project.nochange.Stamp.scan_ahead`).
     """
     langs = resolve_languages(config, languages)
     paths = article_paths(config, list(slugs) if slugs else None)
     names = [p.stem for p in paths]
     proofread = []
+    # the languages' names first: the worker processes forked below inherit the Babel locale
+    # data this loads (their number checks read it: 30 ms in each worker otherwise)
+    named = [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl) for t in langs]
 
     def proofread_sources() -> None:
-        """The English's proofreading, done while the workers compute (they need none of it)."""
+        """The English's proofreading, done while the workers compute (they need none of it),
+        its reading grades keyed by the article as the rest of the report."""
         if with_checks:
-            proofread.append(proofread_project(config, names, use_cache=True))
+            found = proofread_project(config, names, use_cache=True)
+            by_path = {relative(config, p): p.stem for p in paths}
+            proofread.append((found, {by_path[p]: grade for p, grade in found.readability.items()
+                                      if p in by_path}))
 
     cache = FileCache(config.root / STATUS_CACHE, _settings(config, with_checks))
     checks = _Checks(config, with_checks)
@@ -288,15 +302,14 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
                     continue
                 raise error
             found[(lang, path.stem)] = _from_record(config, lang, path.stem, record)
-            cache.put(f"{lang}/{path.stem}", files, record, ratios[lang])
-    report = StatusReport(config.name, names,
-                          [LanguageStatus(t, get_language(t).english_name, get_language(t).rtl)
-                           for t in langs], config.publish.min_translated,
+            cache.put(f"{lang}/{path.stem}", files, record, ratios[lang], encode=True)
+    if all_read is not None:
+        all_read()
+    report = StatusReport(config.name, names, named, config.publish.min_translated,
                           config.publish.require_review, config.publish.hold_on_check_errors,
-                          proofread[0].findings if proofread else [], max_grade=config.checks.max_grade)
-    if proofread:      # keyed by the article, as the rest of the report
-        by_path = {relative(config, p): p.stem for p in paths}
-        report.readability = {by_path[p]: grade for p, grade in proofread[0].readability.items() if p in by_path}
+                          proofread[0][0].findings if proofread else [], max_grade=config.checks.max_grade)
+    if proofread:
+        report.readability = proofread[0][1]
     for language in report.languages:
         language.articles = [found[(language.lang, slug)] for slug in names if (language.lang, slug) in found]
     if not slugs and not languages:
@@ -321,6 +334,8 @@ def _settings(config: Config, with_checks: bool) -> str:
 PARALLEL_FROM = 200
 #: Processes at most: each holds a copy of what it has read, and two already halve the time.
 MAX_PROCESSES = 4
+#: Articles per chunk sent to a worker at most (about 60 ms of work: see _compute).
+CHUNK_MOST = 40
 
 
 @dataclass
@@ -392,9 +407,11 @@ def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float
         gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                # small chunks (~15 articles of 1,000, ~50 ms): a worker left with the last big chunk
-                # while the other idles was up to 0.2 s of the wall time
-                records = pool.imap(_article_records, stale, chunksize=max(1, len(stale) // (workers * 32)))
+                # chunks of ~31 articles of 1,000 (~50 ms of a worker), at most CHUNK_MOST: a worker
+                # left with the last big chunk while the other idles was up to 0.2 s of the wall
+                # time, and each chunk costs this process ~2 ms of the cores (chunks of 15: 0.08 s more)
+                records = pool.imap(_article_records, stale,
+                                    chunksize=max(1, min(len(stale) // (workers * 16), CHUNK_MOST)))
                 meanwhile()
                 yield from records
         finally:
@@ -484,14 +501,18 @@ def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[
     """
     po_path, shown, po = catalog
     index = catalog_index(po)
-    counts = dict.fromkeys(STATES, 0)
+    # counted by the enum member (its ``.value`` is a property: slow per segment), named at the end
+    counted = dict.fromkeys(SegmentStatus, 0)
     statuses: dict[str, SegmentStatus] = {}
+    index_get, untranslated = index.get, SegmentStatus.UNTRANSLATED
     for _unit, unit_segments in units:
         for segment in unit_segments:
-            status = _entry_status(index.get(segment.key), segment.text)
+            entry = index_get(segment.key)      # 165,000 segments on a first run
+            status = (untranslated if entry is None or entry.obsolete
+                      else _judged(segment.text, entry.msgstr, "fuzzy" in entry.flags))
             statuses[segment.id] = status
-            counts[status.value] += 1
-    places = Tally(**counts)
+            counted[status] += 1
+    places = Tally(**{status.value: number for status, number in counted.items()})
     if po is not None:
         entries, words, target_words, characters = count_entries(po)
     else:
@@ -500,7 +521,10 @@ def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[
         words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
         target_words = characters = 0
     # Without a sign-off file there is nothing to compare with: the segments are not hashed.
-    review = review_state(config, lang, slug, units, index, hashed=signed)
+    if signed or os.path.isfile(f"{po_path[:-3]}{SIGNOFF_SUFFIX}"):
+        review = review_state(config, lang, slug, units, index, hashed=signed)
+    else:   # no sign-off (review_state's answer without one; no pathlib joins for 5,000 files)
+        review = ReviewState(config.publish.require_review, "", {}, None)
     held = checks.errors(lang, po_path, shown, po, slug, ratio) if po is not None else []
     gate = evaluate_gate(config, units, statuses, review, held)
     return {"entries": entries.as_dict(), "places": places.as_dict(), "words": words.as_dict(),
@@ -532,16 +556,10 @@ def _from_record(config: Config, lang: str, slug: str, record: dict) -> ArticleS
                          record["catalog"], review, record["characters"])
 
 
-def _entry_status(entry, source: str) -> SegmentStatus:
-    """:func:`entry_status`, remembered per (English, translation, fuzzy): the same
-    footer translated alike in a thousand articles has its markup compared once."""
-    if entry is None or entry.obsolete:
-        return SegmentStatus.UNTRANSLATED
-    return _judged(source, entry.msgstr, "fuzzy" in entry.flags)
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _judged(source: str, msgstr: str, fuzzy: bool) -> SegmentStatus:
+    """:func:`entry_status` of a present entry, remembered per (English, translation, fuzzy):
+    the same footer translated alike in a thousand articles has its markup compared once."""
     return entry_status(_Judged(msgstr, ["fuzzy"] if fuzzy else []), source)
 
 
@@ -609,6 +627,12 @@ def slug_width(report: StatusReport, columns: Optional[int] = None) -> int:
     return max(SLUG_WIDTH, min(longest, SLUG_WIDTH + columns - 80))
 
 
+@functools.lru_cache(maxsize=256)
+def _gate_cell(text: str, ok: bool) -> str:
+    """The gate column styled: "pass"/"held" on 5,000 rows, styled once each."""
+    return click.style(text, fg="green" if ok else "red")
+
+
 def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
     """A table that fits 80 columns (or the terminal's width, for long slugs); pass/held and
     errors styled (stripped off a TTY by click)."""
@@ -625,23 +649,24 @@ def render_table(report: StatusReport, columns: Optional[int] = None) -> str:
                            f"{pct:.0f}", gate, w=width)
         head, err, tail = text[:62 + extra], text[62 + extra:67 + extra], text[67 + extra:]
         err = click.style(err, fg="red", bold=True) if errors else err
-        return head + err + tail[:-4] + click.style(tail[-4:], fg="green" if ok else "red")
+        return head + err + tail[:-4] + _gate_cell(tail[-4:], ok)
 
+    passed = total = 0
     for language in report.languages:
         for a in language.articles:
+            ok = a.gate.passed     # a property over three others: once per row
             lines.append(row(language.lang, a.slug, a.entries, a.gate.percent, a.words, a.errors,
-                             "pass" if a.gate.passed else "held", a.gate.passed))
-        if len(language.articles) > 1:
-            total = len(language.articles)
-            share = f"{language.passed}/{total}"
+                             "pass" if ok else "held", ok))
+        language_passed, count = language.passed, len(language.articles)
+        passed, total = passed + language_passed, total + count
+        if count > 1:
+            share = f"{language_passed}/{count}"
             if len(share) > 5:  # keep 80 columns with hundreds of articles
-                share = f"{100 * language.passed // total}%"
-            lines.append(row(language.lang, f"(all {total})", language.entries,
+                share = f"{100 * language_passed // count}%"
+            lines.append(row(language.lang, f"(all {count})", language.entries,
                              language.places.percent(), language.words,
-                             language.errors, share, language.passed == total))
+                             language.errors, share, language_passed == count))
     lines += character_lines(report)
-    passed = sum(lang.passed for lang in report.languages)
-    total = sum(len(lang.articles) for lang in report.languages)
     lines.append(f"{passed} of {total} article-languages pass the gate "
                  f"(min {report.min_translated:g}% translated"
                  f"{', signed off' if report.require_review else ''}).")

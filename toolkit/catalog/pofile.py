@@ -26,7 +26,7 @@ import polib
 from toolkit.catalog import poread
 from toolkit.catalog.wrap import PAGE_WIDTH, format_string
 from toolkit.errors import CatalogError, TmkitError
-from toolkit.project.fsutil import atomic_write_many, atomic_write_text, open_regular
+from toolkit.project.fsutil import atomic_write_many, atomic_write_text, read_regular
 
 _CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.IGNORECASE)
 
@@ -217,8 +217,7 @@ def parse_po_bytes(data: bytes, shown: str = "<string>") -> polib.POFile:
 def read_po_bytes(path: os.PathLike | str, shown: str) -> bytes:
     """The bytes of a PO file, or a :class:`CatalogError` naming it as ``shown``."""
     try:
-        with open_regular(path, shown) as handle:   # a FIFO is refused, never waited on
-            return handle.read()
+        return read_regular(path, shown)   # a FIFO is refused, never waited on
     except TmkitError as exc:
         raise CatalogError(exc.message, shown) from None
     except OSError as exc:

@@ -79,14 +79,19 @@ def status_command(project, languages, slugs, fmt: str) -> None:
     config = project.config
     if stamp is not None:
         stamp.begin(*_status_inputs(config, languages))
-    report = compute_status(config, list(languages), list(slugs))
+    report = compute_status(config, list(languages), list(slugs),
+                            all_read=stamp.scan_ahead if stamp is not None else None)
     if fmt == "html":
         echo(f"wrote {relative(config, write_html(config, report))}")
         return
-    output = RENDERERS[fmt](report)
-    echo_block(output)
-    if stamp is not None and not broken.found():
-        stamp.finish({"output": output}, [])
+    try:
+        output = RENDERERS[fmt](report)
+        echo_block(output)
+        if stamp is not None and not broken.found():
+            stamp.finish({"output": output}, [])
+    finally:
+        if stamp is not None:
+            stamp.settle()      # the scan started once all was read ends with the command
 
 
 def _status_stamp(root, languages, slugs, fmt: str):

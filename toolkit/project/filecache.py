@@ -49,6 +49,7 @@ class FileCache:
         self.path = Path(path)
         self.settings = settings
         self.records: dict[str, dict] = {}
+        self._encoded: dict[str, str] = {}     # name -> its record as JSON (see put)
         self.dirty = False
         try:
             loaded = json.loads(self.path.read_bytes())
@@ -66,8 +67,16 @@ class FileCache:
             return None
         return record.get("value")
 
-    def put(self, name: str, files: Sequence[Identity], value: Any, extra: Any = None) -> None:
-        self.records[name] = {"files": list(files), "extra": extra, "value": value}
+    def put(self, name: str, files: Sequence[Identity], value: Any, extra: Any = None,
+            encode: bool = False) -> None:
+        """Remember ``value``; ``encode``: turn the record into JSON now rather than in
+        :meth:`save` (a first ``tmkit status`` puts 5,000 records while its workers compute:
+        encoding each then keeps that work off the end of the run)."""
+        record = self.records[name] = {"files": list(files), "extra": extra, "value": value}
+        if encode:
+            self._encoded[name] = _dumps(record)
+        else:
+            self._encoded.pop(name, None)
         self.dirty = True
 
     def keep_only(self, names: set[str]) -> None:
@@ -75,6 +84,7 @@ class FileCache:
         gone = set(self.records) - names
         for name in gone:
             del self.records[name]
+            self._encoded.pop(name, None)
         self.dirty = self.dirty or bool(gone)
 
     def save(self) -> None:
@@ -90,6 +100,17 @@ class FileCache:
             clock.unlink(missing_ok=True)
         records = {name: record for name, record in self.records.items()
                    if all(f is None or f[2] < now for f in record["files"])}
-        data = {"format": self.FORMAT, "settings": self.settings, "records": records}
-        atomic_write_bytes(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+        # the same text as _dumps of the whole, with the records encoded by put taken as they are
+        encoded = self._encoded
+        text = "".join(['{"format":', _dumps(self.FORMAT), ',"settings":', _dumps(self.settings),
+                        ',"records":{',
+                        ",".join(f"{_dumps(name)}:{encoded.get(name) or _dumps(record)}"
+                                 for name, record in records.items()),
+                        "}}"])
+        atomic_write_bytes(self.path, text.encode())
         self.dirty = False
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON, as the cache file holds it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -371,24 +371,44 @@ def open_regular(path: os.PathLike | str, shown: Optional[str] = None) -> Binary
     plain ``open`` wait forever (or read without end): it is opened without
     blocking, looked at, and refused.  ``shown`` names the file in errors.
     """
-    p = Path(path)
-    name = shown or p
+    return os.fdopen(_regular_fd(path, shown)[0], "rb")
+
+
+def _regular_fd(path: os.PathLike | str, shown: Optional[str] = None) -> tuple[int, int]:
+    """(descriptor, size) of a regular file opened for reading (see :func:`open_regular`)."""
+    name = shown or Path(path)
     try:
-        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise TmkitError("no such file", name) from None
     except IsADirectoryError:
         raise TmkitError("is a directory, not a file", name) from None
     except OSError as exc:
         raise TmkitError(f"cannot read: {exc.strerror}", name) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    found = os.fstat(fd)
+    if not stat.S_ISREG(found.st_mode):
         os.close(fd)
-        if stat.S_ISDIR(mode):
+        if stat.S_ISDIR(found.st_mode):
             raise TmkitError("is a directory, not a file", name)
         raise TmkitError("not a regular file (a FIFO, socket or device); give a file", name)
     os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
+    return fd, found.st_size
+
+
+def read_regular(path: os.PathLike | str, shown: Optional[str] = None) -> bytes:
+    """The bytes of a regular file, as :func:`open_regular` then ``read()`` give them, without
+    a file object (a first ``tmkit status`` reads 5,000 PO files: half the time per file).
+    Raises :class:`OSError` when reading fails after the file opened."""
+    fd, size = _regular_fd(path, shown)
+    try:
+        chunks = []
+        while True:       # to the end, whatever the size said (the file may grow meanwhile)
+            data = os.read(fd, max(size + 1, 1 << 16))
+            if not data:
+                return b"".join(chunks)
+            chunks.append(data)
+    finally:
+        os.close(fd)
 
 
 def read_bytes(path: os.PathLike | str) -> bytes:

@@ -33,7 +33,9 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import sys
+import time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -41,6 +43,11 @@ from toolkit import __version__
 
 STAMP_FOLDER = ".tmkit/nochange"     # one small JSON file per command and arguments
 FORMAT = 2
+
+#: A scanned-ahead child sends back only the files whose change time is this close (ns) to
+#: its scan or later: a file is racy when its ctime is not older than the stamp's write, which
+#: comes after the scan, and a file system's clock lags the system's by a tick at most.
+RECENT_NS = 10**9
 
 Stat = Optional[tuple[int, int, int, int]]     # size, mtime_ns, ctime_ns, inode; None: missing
 
@@ -148,6 +155,7 @@ class Stamp:
         self.files: list[str] = []
         self.listed: list[str] = []
         self.before: Optional[dict[str, int]] = None     # name -> hash of its stat
+        self._ahead: Optional[tuple[int, int]] = None     # (child pid, pipe): see scan_ahead
 
     def _load(self) -> Optional[dict[str, Any]]:
         try:
@@ -191,18 +199,82 @@ class Stamp:
         """
         if self.before is None:
             return
-        after = scan(self.root, self.folders + code_folders(), self.files, self.listed)
-        moved = [name for name in set(after) | set(self.before)
-                 if (hash(after[name]) if name in after else None) != self.before.get(name)
-                 and not name.endswith(("/", "/*"))]
+        ahead = self._scanned_ahead()
+        moved, digest, after = ahead if ahead is not None else self._after()
         if moved:     # the run's own writes do not count (a build's 18,000 exports are not scanned)
             ours = {self._relative(p) for p in written}
             moved = [name for name in moved if name not in ours]
         self.forget()
         if not moved:
             self._write({"format": FORMAT, "key": self.key, "folders": self.folders, "files": self.files,
-                         "listed": self.listed, "digest": _digest(after), "racy": {}, "result": result},
+                         "listed": self.listed, "digest": digest, "racy": {}, "result": result},
                         after)
+
+    def _after(self, recent_only: bool = False) -> tuple[list[str], str, dict[str, Any]]:
+        """The after-run scan: (names whose metadata moved since :meth:`begin`, its digest,
+        the scan).  ``recent_only``: of the scan, only the files changed within
+        :data:`RECENT_NS` of it, all :meth:`_write` may find racy (what a child sends back)."""
+        since = time.time_ns() - RECENT_NS if recent_only else None
+        after = scan(self.root, self.folders + code_folders(), self.files, self.listed)
+        before = self.before or {}
+        moved = [name for name in set(after) | set(before)
+                 if (hash(after[name]) if name in after else None) != before.get(name)
+                 and not name.endswith(("/", "/*"))]
+        digest = _digest(after)
+        if since is not None:
+            after = {name: stat for name, stat in after.items()
+                     if isinstance(stat, tuple) and stat[2] >= since}
+        return moved, digest, after
+
+    def scan_ahead(self) -> None:
+        """Start the after-run scan of :meth:`finish` now, in a forked process, once the run
+        has read every input: the run's last steps (writing its cache, rendering) and the
+        scan (15,000 files on a first ``tmkit status``) then share the two cores.
+
+        Anything unexpected (no ``fork``, a failed child) only means :meth:`finish`
+        scans itself.  Call it only when no other thread runs (a forked child has one).
+        """
+        if self.before is None or self._ahead is not None or not hasattr(os, "fork"):
+            return
+        try:
+            readable, writable = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:     # the child: scan, send, leave without running the parent's exit handlers
+            code = 1
+            try:
+                os.close(readable)
+                data = pickle.dumps(self._after(recent_only=True))
+                with os.fdopen(writable, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writable)
+        self._ahead = (pid, readable)
+
+    def settle(self) -> None:
+        """Wait for a scan :meth:`scan_ahead` started and drop it (a run that writes no stamp):
+        the child holds what the run holds (the project lock) until it ends."""
+        self._scanned_ahead()
+
+    def _scanned_ahead(self) -> Optional[tuple[list[str], str, dict[str, Any]]]:
+        """What :meth:`scan_ahead`'s child found (None: no child, or it failed)."""
+        if self._ahead is None:
+            return None
+        pid, readable = self._ahead
+        self._ahead = None
+        try:
+            with os.fdopen(readable, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                return None
+            found = pickle.loads(data)
+        except Exception:     # noqa: BLE001 - whatever went wrong, finish scans itself
+            return None
+        return found if isinstance(found, tuple) and len(found) == 3 else None
 
     def _relative(self, path: Path) -> str:
         """``path`` as the scan names it (relative to the project), by string:
