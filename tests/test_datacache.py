@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from toolkit.project import datacache
@@ -73,6 +74,32 @@ def test_copies_of_other_installs_files_are_kept(tmp_path: Path, monkeypatch):
         datacache.cached("words", [first], build)
         datacache.cached("words", [second], build)
     assert len(calls) == 2
+
+
+
+def test_copies_unused_for_a_month_go_when_another_is_written(tmp_path: Path, monkeypatch):
+    """A deleted environment's copy (never read again) does not stay forever; one in use,
+    however old its file, is touched when read and kept."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TMKIT_CACHE_DIR", str(folder))
+    sources = [tmp_path / f"{n}.json" for n in ("gone", "used", "new")]
+    for source in sources:
+        source.write_text("{}")
+    build, calls = _counting([1])
+    datacache.cached("words", [sources[0]], build)
+    datacache.cached("words", [sources[1]], build)
+    long_ago = time.time() - (datacache.UNUSED_DAYS + 1) * 86_400
+    for copy in folder.glob("words-*.marshal"):
+        os.utime(copy, (long_ago, long_ago))
+    datacache.cached("words", [sources[1]], build)       # read: touched, so kept
+    assert len(calls) == 2
+    datacache.cached("words", [sources[2]], build)       # a third environment writes its copy
+    assert len(calls) == 3
+    assert len(list(folder.glob("words-*.marshal"))) == 2
+    datacache.cached("words", [sources[1]], build)       # the one in use is still there
+    assert len(calls) == 3
+    datacache.cached("words", [sources[0]], build)       # the unused one was removed: built again
+    assert len(calls) == 4
 
 
 def test_the_cached_dictionary_and_patterns_are_the_libraries_own(tmp_path: Path, monkeypatch):

@@ -12,7 +12,9 @@ damaged.  The cache is only ever a copy: without it (no cache folder, not
 writable, ``TMKIT_CACHE_DIR=""``) the data is built as before.
 
 The folder: ``$TMKIT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/tmkit``,
-else ``~/.cache/tmkit``.
+else ``~/.cache/tmkit``.  Each virtual environment keeps its own copy (~3 MB);
+a copy in use is touched once a day, and writing a new one removes those of
+the same data nobody used for :data:`UNUSED_DAYS` (deleted environments).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import hashlib
 import marshal
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar
 
@@ -30,6 +33,9 @@ T = TypeVar("T")
 
 #: Changes when what a cache file holds changes shape: older files are then ignored.
 FORMAT = 1
+#: A copy not read for this many days is removed when another copy of the same data is written.
+UNUSED_DAYS = 30
+_DAY = 86_400
 
 
 def cache_dir() -> Optional[Path]:
@@ -74,9 +80,16 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T]) -> T:
     path = folder / f"{name}-{where}-{key}.marshal"
     try:
         with open(path, "rb") as handle:
-            return marshal.loads(handle.read())
+            value, read = marshal.loads(handle.read()), os.fstat(handle.fileno()).st_mtime
     except (OSError, EOFError, ValueError, TypeError):
         pass                           # missing or damaged: built again
+    else:
+        if read < time.time() - _DAY:
+            try:
+                os.utime(path)         # in use: kept by _remove_unused
+            except OSError:
+                pass
+        return value
     value = build()
     try:
         data = marshal.dumps(value)
@@ -85,6 +98,18 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T]) -> T:
         for older in folder.glob(f"{name}-{where}-*.marshal"):     # copies of files since changed
             if older != path:
                 older.unlink(missing_ok=True)
+        _remove_unused(folder, name)
     except (OSError, ValueError):
         pass                           # not writable, or not marshal data: no copy kept
     return value
+
+
+def _remove_unused(folder: Path, name: str) -> None:
+    """Remove the copies of ``name`` not read for :data:`UNUSED_DAYS` (their environment is gone)."""
+    oldest = time.time() - UNUSED_DAYS * _DAY
+    for copy in folder.glob(f"{name}-*.marshal"):
+        try:
+            if copy.stat().st_mtime < oldest:
+                copy.unlink()
+        except OSError:
+            pass                       # removed meanwhile, or not ours to remove
