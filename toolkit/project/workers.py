@@ -85,11 +85,11 @@ def split_in_two(items: Sequence[T], work: Callable[[Sequence[T]], list[R]],
     try:
         mine = work(items[:middle])
     except BaseException:
-        theirs = _collect(pid, read)
+        theirs = collect(pid, read)
         if theirs[0] == "ok" and undo is not None:
             undo(theirs[1])
         raise
-    kind, payload = _collect(pid, read)
+    kind, payload = collect(pid, read)
     if kind != "ok":
         if undo is not None:
             undo(mine)
@@ -101,15 +101,7 @@ def _child(items: Sequence, work: Callable, undo: Optional[Callable], out: int) 
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        result = None
-        try:
-            result = work(items)
-            message = pickle.dumps(("ok", result), pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:
-            try:
-                message = pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                message = pickle.dumps(("error", RuntimeError(repr(exc))))
+        message, result = pickled_outcome(lambda: work(items))
         try:
             with os.fdopen(out, "wb") as pipe:
                 pipe.write(message)
@@ -121,11 +113,27 @@ def _child(items: Sequence, work: Callable, undo: Optional[Callable], out: int) 
         os._exit(status)
 
 
-def _collect(pid: int, read: int) -> tuple[str, object]:
-    """The child's ``(kind, payload)`` (read before waiting: a pipe holds only 64 KB)."""
+def pickled_outcome(work: Callable[[], R]) -> tuple[bytes, Optional[R]]:
+    """What a forked child sends its parent: ``("ok", work())`` or ``("error", the exception)``,
+    pickled (an exception that does not pickle goes as a ``RuntimeError`` naming it), and
+    the result itself (None if ``work`` raised), for the child to undo if it cannot send it."""
+    result = None
+    try:
+        result = work()
+        return pickle.dumps(("ok", result), pickle.HIGHEST_PROTOCOL), result
+    except BaseException as exc:
+        try:
+            return pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL), result
+        except Exception:
+            return pickle.dumps(("error", RuntimeError(repr(exc)))), result
+
+
+def collect(pid: int, read: int, what: str = "worker process") -> tuple[str, object]:
+    """A forked child's ``(kind, payload)`` (:func:`pickled_outcome`), read before waiting
+    for it (a pipe holds only 64 KB); a child that sent nothing died: an error naming ``what``."""
     with os.fdopen(read, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
     if not data:
-        return "error", RuntimeError(f"worker process {pid} died (status {status})")
+        return "error", RuntimeError(f"{what} {pid} died (status {status})")
     return pickle.loads(data)

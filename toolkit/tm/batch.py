@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import signal
 from typing import Mapping, Optional, Sequence
 
+from toolkit.project.workers import collect, pickled_outcome
 from toolkit.tm.match import Match
 
 BATCH_MIN = 200          # fewer queries than this are answered serially
@@ -101,15 +101,13 @@ def _child(jobs: list[tuple], tickets: int, out: int) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)    # the parent reports an interrupt
         answers: dict[int, list[list[Match]]] = {}
-        try:
+
+        def answer() -> dict[int, list[list[Match]]]:
             _after_fork()
             _take(jobs, tickets, answers)
-            message = pickle.dumps(("ok", answers), pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:                         # the parent raises it
-            try:
-                message = pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                message = pickle.dumps(("error", RuntimeError(repr(exc))))
+            return answers
+
+        message, _ = pickled_outcome(answer)             # an error: the parent raises it
         with os.fdopen(out, "wb") as pipe:
             pipe.write(message)
         status = 0
@@ -118,13 +116,8 @@ def _child(jobs: list[tuple], tickets: int, out: int) -> None:
 
 
 def _collect(pid: int, read: int) -> dict[int, list[list[Match]]]:
-    """A child's answers (read before waiting: the pipe holds only 64 KB)."""
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError(f"TM lookup worker {pid} died (status {status})")
-    kind, payload = pickle.loads(data)
+    """A child's answers (:func:`toolkit.project.workers.collect`); its error raised here."""
+    kind, payload = collect(pid, read, "TM lookup worker")
     if kind == "error":
         raise payload
     return payload
