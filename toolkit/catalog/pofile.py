@@ -19,7 +19,7 @@ import contextlib
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import polib
 
@@ -181,13 +181,7 @@ def read_translations(path: os.PathLike | str, display: Optional[str] = None) ->
     entries with just ``msgctxt``, ``msgid``, ``msgstr``, ``flags``,
     ``linenum`` and ``obsolete`` (see :func:`toolkit.catalog.poread.parse_translations`).
     """
-    shown = display or os.fspath(path)
-    text = _decode(read_po_bytes(path, shown), shown)
-    with _conflicts_named(text, shown):
-        _check_charset(text, shown)
-        entries = poread.parse_translations(text, shown)
-        _check_duplicates(entries, shown)
-    return entries
+    return _read_lean(path, display, poread.parse_translations)
 
 
 def read_checked(path: os.PathLike | str, display: Optional[str] = None) -> list:
@@ -200,11 +194,17 @@ def read_checked(path: os.PathLike | str, display: Optional[str] = None) -> list
     building polib objects or reading each file twice.  The same checks and
     errors as :func:`read_po`.
     """
+    return _read_lean(path, display, poread.parse_checked)
+
+
+def _read_lean(path: os.PathLike | str, display: Optional[str],
+               parse: Callable[[str, str], list]) -> list:
+    """The entries ``parse`` reads from a PO file, with :func:`read_po`'s checks and errors."""
     shown = display or os.fspath(path)
     text = _decode(read_po_bytes(path, shown), shown)
     with _conflicts_named(text, shown):
         _check_charset(text, shown)
-        entries = poread.parse_checked(text, shown)
+        entries = parse(text, shown)
         _check_duplicates(entries, shown)
     return entries
 
