@@ -161,7 +161,7 @@ def test_a_failed_scan_ahead_leaves_the_scan_to_finish(done, monkeypatch):
         return real_after(self)
 
     monkeypatch.setattr(nochange.Stamp, "_after", fails_in_the_child)
-    stamp.scan_ahead()                               # the child fails: exit status 1, nothing sent
+    stamp.scan_ahead()                               # the child fails: it sends the error back
     stamp.finish({"output": "done here"}, [])        # finish scans itself
     monkeypatch.undo()
     assert nochange.Stamp(done, key).replay() == {"output": "done here"}

@@ -33,13 +33,13 @@ import functools
 import hashlib
 import json
 import os
-import pickle
 import sys
 import time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from toolkit import __version__
+from toolkit.project.workers import collect, pickled_outcome
 
 STAMP_FOLDER = ".tmkit/nochange"     # one small JSON file per command and arguments
 FORMAT = 2
@@ -245,7 +245,7 @@ class Stamp:
             code = 1
             try:
                 os.close(readable)
-                data = pickle.dumps(self._after(recent_only=True))
+                data, _ = pickled_outcome(lambda: self._after(recent_only=True))
                 with os.fdopen(writable, "wb") as pipe:
                     pipe.write(data)
                 code = 0
@@ -266,15 +266,10 @@ class Stamp:
         pid, readable = self._ahead
         self._ahead = None
         try:
-            with os.fdopen(readable, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) != 0:
-                return None
-            found = pickle.loads(data)
+            kind, found = collect(pid, readable, "stamp scan")
         except Exception:     # noqa: BLE001 - whatever went wrong, finish scans itself
             return None
-        return found if isinstance(found, tuple) and len(found) == 3 else None
+        return found if kind == "ok" and isinstance(found, tuple) and len(found) == 3 else None
 
     def _relative(self, path: Path) -> str:
         """``path`` as the scan names it (relative to the project), by string:
