@@ -54,6 +54,7 @@ def can_fork() -> bool:
 
 def _after_fork() -> None:
     _shared.store.after_fork()
+    _shared.map_in()
 
 
 def _answer(job: tuple) -> list[list[Match]]:
@@ -158,6 +159,7 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
         return found
     for source_lang, target_lang in groups:
         tm.matcher(source_lang, target_lang)     # load or build each index once, before forking
+    tm.map_in()
     tickets = _tickets(len(jobs))
     answers: dict[int, list[list[Match]]] = {}
     children: list[tuple[int, int]] = []

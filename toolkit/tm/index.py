@@ -288,6 +288,27 @@ def keep_freed_memory() -> bool:
 
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3     # glibc's mallopt parameters
+_MADV_POPULATE_READ = 22                           # Linux 5.14+; Python's mmap module lacks the name
+
+
+def map_in(data: IndexData) -> None:
+    """Map every page of a saved index into this process at once, before a batch of lookups.
+
+    A lookup touches its posting lists and sources page by page; the first
+    thousand lookups of a fresh process took ~60 % longer than the next
+    (page faults: ~2,500 for 125 lookups at 300k units), and a forked worker
+    pays them again (a child does not inherit the parent's mappings of a
+    shared file).  ``MADV_POPULATE_READ`` maps the pages already in the page
+    cache in one call (4 ms for the 90 MB index of 300k units) and reads the
+    others ahead.  Only for batches: one lookup touches a few hundred pages.
+    Elsewhere (another kernel, an index built in memory) nothing happens.
+    """
+    mapped = data.text
+    if isinstance(mapped, mmap.mmap):
+        try:
+            mapped.madvise(_MADV_POPULATE_READ)
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 class IndexedMatcher:
@@ -406,14 +427,15 @@ class IndexedMatcher:
                                                     end_hit[cuts[number]:cuts[number + 1]]) if b > a]
             if slices:
                 low = int(lows[i])
-                hits = np.subtract(np.concatenate(slices), low, dtype=np.intp)
-                found[i] = self._top(hits, lengths[low:int(highs[i])], len(queries[i])) + low
+                hits = np.concatenate(slices, dtype=np.intp)   # a subtract casting int32 took 3x longer
+                hits -= low
+                found[i] = self._top(hits, lengths[low:int(highs[i])], len(queries[i]), len(slices)) + low
         return found
 
-    def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
+    def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int, lists: int) -> np.ndarray:
         """The ``candidates`` window positions among ``hits`` with the most shared trigrams.
 
-        ``hits`` holds one entry per (unit, shared trigram).  Everything here is
+        ``hits`` holds one entry per (unit, shared trigram), from ``lists`` posting lists.  Everything here is
         proportional to its length, not to the length window: the histogram of
         counts comes from the per-entry counts (a unit with count c shows up c
         times), and the winners are picked among the entries.  Units tied just
@@ -424,6 +446,8 @@ class IndexedMatcher:
         k = self.candidates
         counts = np.bincount(hits)
         per_entry = counts[hits]
+        if lists < 1 << 16:   # no count exceeds the number of lists: 16 bits sort in a third of the time
+            per_entry = per_entry.astype(np.uint16)
         # the histogram of counts: a unit with count c shows up c times among the entries
         # (sorted, not bincount(per_entry): its increments of the same few cells queue up)
         ordered = np.sort(per_entry)

@@ -88,6 +88,13 @@ class TranslationMemory:
                                                  self.index_dir)
         return self._matchers[key]
 
+    def map_in(self) -> None:
+        """Map the open indexes' pages into this process before a batch (:func:`toolkit.tm.index.map_in`)."""
+        from toolkit.tm.index import map_in
+
+        for matcher in self._matchers.values():
+            map_in(matcher.data)
+
     def lookup(self, text: str, source_lang: str, target_lang: str, min_score: float = 75.0,
                limit: int = 5) -> list[Match]:
         """Exact and fuzzy matches for ``text``, best first (exact ones score 100)."""
