@@ -445,7 +445,7 @@ class IndexedMatcher:
         """
         k = self.candidates
         counts = np.bincount(hits)
-        per_entry = counts[hits]
+        per_entry = counts.take(hits)      # take: a quarter faster than indexing
         if lists < 1 << 16:   # no count exceeds the number of lists: 16 bits sort in a third of the time
             per_entry = per_entry.astype(np.uint16)
         # the histogram of counts: a unit with count c shows up c times among the entries
@@ -460,10 +460,11 @@ class IndexedMatcher:
                 threshold = count + 1
                 break
         if threshold > top:                # more than k units share the highest count
-            return _distinct(hits[per_entry == top])[:k]
+            return _distinct(hits.take(np.flatnonzero(per_entry == top)))[:k]
         # one pass over the entries for the winners and the ties just below them
-        near = _distinct(hits[per_entry >= max(threshold - 1, 1)])
-        near_counts = counts[near]
+        # take(flatnonzero(...)): a boolean index of a scattered mask costs several times more
+        near = _distinct(hits.take(np.flatnonzero(per_entry >= max(threshold - 1, 1))))
+        near_counts = counts.take(near)
         best = near[near_counts >= threshold]
         if threshold > 1 and len(best) < k:
             extra = near[near_counts == threshold - 1]
