@@ -33,18 +33,16 @@ from typing import Optional, Sequence
 from markupsafe import Markup
 
 from toolkit import __version__
-from toolkit.catalog.poread import CheckedEntry
 from toolkit.errors import TmkitError
 from toolkit.checks.findings import Finding
 from toolkit.project.config import Config
 from toolkit.project.fsutil import open_regular
-from toolkit.catalog.translated import entry_status
+from toolkit.catalog.translated import entry_status, tm_origins
 from toolkit.publish.signoff import ReviewState, signoff_file
 from toolkit.text.inline import plain_text
 from toolkit.text.xmlchars import visible
 from toolkit.text.languages import Language, get_language
 from toolkit.review.catalog import ReviewedCatalog
-from toolkit.tm.pretranslate import COMMENT_TAG
 from toolkit.publish.writers.html import CSP, environment, inline_html, render_template
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
@@ -165,12 +163,6 @@ class PageSummary:
     state: str                        # the sign-off's: approved | changed | unreviewed
 
 
-def _tm_origin(entry: CheckedEntry) -> list[str]:
-    """The ``tmkit-tm:`` lines pre-translation left on the entry, without the tag."""
-    return [line[len(COMMENT_TAG):].strip() for line in (entry.tcomment or "").splitlines()
-            if line.startswith(COMMENT_TAG)]
-
-
 def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Finding]) -> ReviewPage:
     """The rows of one article-language; ``findings`` from :func:`run_checks` on it
     (those of other files are ignored: callers with many pages hand each its own)."""
@@ -194,7 +186,7 @@ def build_page(config: Config, catalog: ReviewedCatalog, findings: Sequence[Find
                 segment.id, segment.comment, segment.text, visible(entry.msgstr), state,
                 f"{catalog.po_shown}:{line}", previous,
                 word_diff(previous, segment.text) if previous is not None else [],
-                [], _tm_origin(entry), segment.id in changed, line))
+                [], tm_origins(entry.tcomment), segment.id in changed, line))
     for number, row in enumerate(rows, 1):
         row.number = number
     page = ReviewPage(get_language(catalog.lang), get_language(config.source_language),
