@@ -18,18 +18,6 @@ from toolkit.model import SegmentStatus
 from toolkit.text.inline import markup_matches
 from toolkit.text.xmlchars import bad_control
 
-#: Starts the translator comment pre-translation leaves on an entry it filled
-#: (``tmkit-tm: 88% from es/other-article#b3.s1``): written by
-#: :mod:`toolkit.tm.pretranslate`, shown by the review page.  Defined here, with
-#: what a translation's state means, so that reading it needs no TM code.
-TM_COMMENT_TAG = "tmkit-tm:"
-
-
-def tm_origins(tcomment: Optional[str]) -> list[str]:
-    """The ``tmkit-tm:`` lines of a translator comment, without the tag."""
-    return [line[len(TM_COMMENT_TAG):].strip() for line in (tcomment or "").splitlines()
-            if line.startswith(TM_COMMENT_TAG)]
-
 
 def entry_status(entry: Optional[polib.POEntry], source: str) -> SegmentStatus:
     """How the segment with English ``source`` stands in a PO file."""

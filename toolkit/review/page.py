@@ -37,7 +37,8 @@ from toolkit.errors import TmkitError
 from toolkit.checks.findings import Finding
 from toolkit.project.config import Config
 from toolkit.project.fsutil import open_regular
-from toolkit.catalog.translated import entry_status, tm_origins
+from toolkit.catalog.tmcomment import tm_origins
+from toolkit.catalog.translated import entry_status
 from toolkit.publish.signoff import ReviewState, signoff_file
 from toolkit.text.inline import plain_text
 from toolkit.text.xmlchars import visible

@@ -34,7 +34,7 @@ import polib
 from toolkit.project.config import Config, TMSettings
 from toolkit.catalog.pofile import format_po, parse_po_bytes
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
-from toolkit.catalog.translated import TM_COMMENT_TAG
+from toolkit.catalog import tmcomment
 from toolkit.project.layout import relative
 from toolkit.tm.feed import feed_project, po_units, project_po_files, record_written, segment_of
 from toolkit.tm.match import Match
@@ -42,7 +42,7 @@ from toolkit.tm.memory import TranslationMemory
 from toolkit.tm.normalize import lang_tag
 from toolkit.tm.project import open_project_tm
 
-COMMENT_TAG = TM_COMMENT_TAG
+COMMENT_TAG = tmcomment.TAG
 WRAP_WIDTH = 79   # polib's default, used when it wraps comments
 Hook = Callable[[polib.POFile, str, str], dict[str, int]]
 
