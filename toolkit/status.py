@@ -588,19 +588,35 @@ def count_entries(po: Iterable[polib.POEntry]) -> tuple[Tally, Tally, int, int]:
             continue
         plural = entry.msgid_plural
         if plural:
-            strings = list(entry.msgstr_plural.values())
-            filled = any(strings)
-        else:                 # nearly every entry: no list, no any()
-            strings = (entry.msgstr,)
-            filled = entry.msgstr
-        state = "untranslated" if not filled else "fuzzy" if "fuzzy" in entry.flags else "translated"
+            state, words, target, chars = _plural_counts(entry)
+        else:                 # nearly every entry: its counts remembered by its strings
+            state, words, target, chars = _singular_counts(entry.msgid, entry.msgstr, "fuzzy" in entry.flags)
         counts[state] += 1
-        source_words[state] += wordcount(entry.msgid) + (wordcount(plural) if plural else 0)
-        if state == "translated":
-            for text in strings:
-                target_words += wordcount(text)
-                characters += character_count(text)
+        source_words[state] += words
+        target_words += target
+        characters += chars
     return Tally(**counts), Tally(**source_words), target_words, characters
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _singular_counts(msgid: str, msgstr: str, fuzzy: bool) -> tuple[str, int, int, int]:
+    """(state, source words, target words, target characters) of a singular entry, remembered
+    per (English, translation, fuzzy): the same sentence translated alike in a thousand
+    articles is counted once (160,000 entries of ~6,000 kinds on a first status)."""
+    state = "untranslated" if not msgstr else "fuzzy" if fuzzy else "translated"
+    if state != "translated":
+        return state, wordcount(msgid), 0, 0
+    return state, wordcount(msgid), wordcount(msgstr), character_count(msgstr)
+
+
+def _plural_counts(entry: polib.POEntry) -> tuple[str, int, int, int]:
+    """:func:`_singular_counts` of a plural entry: both English forms, every translated form."""
+    strings = list(entry.msgstr_plural.values())
+    state = "untranslated" if not any(strings) else "fuzzy" if "fuzzy" in entry.flags else "translated"
+    words = wordcount(entry.msgid) + wordcount(entry.msgid_plural)
+    if state != "translated":
+        return state, words, 0, 0
+    return state, words, sum(map(wordcount, strings)), sum(map(character_count, strings))
 
 
 # -- renderings ----------------------------------------------------------------
