@@ -329,11 +329,13 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
     append = out.append
     line, covered = 1, 0
     for head, translator, flags, pctxt, pmsgid, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
-        # inlined _joined: this loop runs for each of the 170,000 entries of a first status
-        msgid_text = msgid[1:-2].replace('"\n"', "")
+        # inlined _joined: this loop runs for each of the 170,000 entries of a first status;
+        # a string on one line (nearly every one) has no joint to remove
+        msgid_lines, msgstr_lines = msgid.count("\n"), msgstr.count("\n")
+        msgid_text = msgid[1:-2].replace('"\n"', "") if msgid_lines > 1 else msgid[1:-2]
         if "\\" in msgid_text:
             msgid_text = _unescape(msgid_text)
-        msgstr_text = msgstr[1:-2].replace('"\n"', "")
+        msgstr_text = msgstr[1:-2].replace('"\n"', "") if msgstr_lines > 1 else msgstr[1:-2]
         if "\\" in msgstr_text:
             msgstr_text = _unescape(msgstr_text)
         at = line + head.count("\n")         # the msgid line
@@ -344,7 +346,7 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
             ctxt = _joined(ctxt)
         else:
             ctxt = None
-        line = at + msgid.count("\n")        # the msgstr line
+        line = at + msgid_lines              # the msgstr line
         if checked:
             append(CheckedEntry(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at,
                                 _translator_comments(translator) if translator else "",
@@ -352,7 +354,7 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
                                 _previous(pctxt) if pctxt else None))
         else:
             append(Translation(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at))
-        line += msgstr.count("\n") + 1
+        line += msgstr_lines + 1
     # findall skips what does not match: the entries must cover the text exactly.  Each
     # entry was counted with its blank line; the last has none when the text ends right
     # after it (a text ending in a blank line has it: the pattern takes "\n" before the end).
