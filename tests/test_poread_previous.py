@@ -222,3 +222,22 @@ def test_crlf_files_with_wide_characters_read_as_their_lf_twins(tmp_path: Path):
     for reader in (read_po, read_checked):
         assert [_view(e) for e in reader(crlf)] == [_view(e) for e in reader(lf)]
     assert [_brief(e) for e in read_translations(crlf)] == [_brief(e) for e in read_translations(lf)]
+
+
+@pytest.mark.parametrize("body, line", [
+    ('msgid "Home"\nmsgstr "A"\n\nmsgid "Back"\nmsgstr "B"\n\nmsgid "Home"\nmsgstr "C"\n', 11),
+    ('msgctxt "menu"\nmsgid "Home"\nmsgstr "A"\n\nmsgid "Home"\nmsgstr "B"\n\n'
+     'msgctxt "menu"\nmsgid "Home"\nmsgstr "C"\n', 13),
+    ('msgid "Home"\nmsgstr "A"\n\n#~ msgid "Home"\n#~ msgstr "B"\n', None),   # obsolete: no duplicate
+])
+def test_duplicates_are_refused_at_the_second_entry_by_every_reader(tmp_path: Path, body: str, line):
+    """Keys counted at once when all differ; a duplicate named at its line as before."""
+    path = tmp_path / "es.po"
+    path.write_text(HEADER + body, encoding="utf-8")
+    for reader in (read_po, read_checked, read_translations):
+        if line is None:
+            assert [e.msgid for e in reader(path)] == ["Home", "Home"]
+            continue
+        with pytest.raises(CatalogError) as refused:
+            reader(path, "po/es/x.po")
+        assert refused.value.line == line and "duplicate entry 'Home' (first at line" in refused.value.message
