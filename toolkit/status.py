@@ -377,14 +377,17 @@ def _article_records(job: tuple[Path, list[tuple[str, str, str, list]]]) -> tupl
     try:
         units = segments_by_unit(read_article(path, relative(config, path), config.sources),
                                  config.segmentation)
+        # each segment's id, catalog key and English, once for all the article's languages
+        places = [(segment.id, segment.key, segment.text) for _unit, segments in units for segment in segments]
         for lang, po_path, shown, files in todo:
             try:
                 po = read_checked(po_path, shown) if files[1] is not None else None
             except CatalogError as exc:
                 out.append((lang, files, _Failure(type(exc), exc.message, exc.path, exc.line, True)))
                 continue
-            out.append((lang, files, _article_record(config, lang, path.stem, units, (po_path, shown, po),
-                                                     checks, ratios[lang], signed=files[2] is not None)))
+            out.append((lang, files, _article_record(config, lang, path.stem, (units, places),
+                                                     (po_path, shown, po), checks, ratios[lang],
+                                                     signed=files[2] is not None)))
     except TmkitError as exc:
         out.append((None, None, _Failure(type(exc), exc.message, exc.path, exc.line)))
     return path, out
@@ -504,34 +507,36 @@ class _Checks:
                 self._made_for(lang, ratio)
 
 
-def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[str, str, Optional[list]],
-                    checks: _Checks, ratio: Optional[float], signed: bool = True) -> dict:
+def _article_record(config: Config, lang: str, slug: str, article: tuple[list, list[tuple]],
+                    catalog: tuple[str, str, Optional[list]], checks: _Checks, ratio: Optional[float],
+                    signed: bool = True) -> dict:
     """One article-language computed from its files: its record for the cache
     (:func:`_from_record` makes the status of it, as on a run that finds it cached).
 
-    ``catalog``: the PO file, as findings name it, and its entries
+    ``article``: its :func:`segments_by_unit` and each segment's (id, key, English) in
+    order, made once for all its languages.  ``catalog``: the PO file, as findings name it, and its entries
     (:func:`read_checked`; ``None`` without a PO file).
     Without a sign-off file (``signed`` false) the segments are not hashed:
     the hashes only serve to compare with a sign-off.
     """
     po_path, shown, po = catalog
+    units, places_in_order = article
     index = catalog_index(po)
     # counted by the enum member (its ``.value`` is a property: slow per segment), named at the end
     counted = dict.fromkeys(SegmentStatus, 0)
     statuses: dict[str, SegmentStatus] = {}
     index_get, untranslated = index.get, SegmentStatus.UNTRANSLATED
-    for _unit, unit_segments in units:
-        for segment in unit_segments:
-            entry = index_get(segment.key)      # 165,000 segments on a first run
-            status = (untranslated if entry is None or entry.obsolete
-                      else _judged(segment.text, entry.msgstr, "fuzzy" in entry.flags))
-            statuses[segment.id] = status
-            counted[status] += 1
+    for segment_id, key, text in places_in_order:
+        entry = index_get(key)      # 165,000 segments on a first run
+        status = (untranslated if entry is None or entry.obsolete
+                  else _judged(text, entry.msgstr, "fuzzy" in entry.flags))
+        statuses[segment_id] = status
+        counted[status] += 1
     places = Tally(**{status.value: number for status, number in counted.items()})
     if po is not None:
         entries, words, target_words, characters = count_entries(po)
     else:
-        distinct = {s.key: s.text for _unit, unit_segments in units for s in unit_segments}
+        distinct = {key: text for _id, key, text in places_in_order}
         entries = Tally(untranslated=len(distinct))
         words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
         target_words = characters = 0
