@@ -275,7 +275,7 @@ def _compute_status(config: Config, languages: Optional[Sequence[str]], slugs: O
         """The English's proofreading, done while the workers compute (they need none of it),
         its reading grades keyed by the article as the rest of the report."""
         if with_checks:
-            found = proofread_project(config, names, use_cache=True)
+            found = proofread_project(config, names, use_cache=True, paths=paths)
             by_path = {relative(config, p): p.stem for p in paths}
             proofread.append((found, {by_path[p]: grade for p, grade in found.readability.items()
                                       if p in by_path}))
@@ -307,14 +307,15 @@ def _compute_status(config: Config, languages: Optional[Sequence[str]], slugs: O
         if todo:
             stale.append((path, todo))
     for path, outcomes in _compute(config, checks, ratios, stale, proofread_sources):
+        slug = path.stem
         for lang, files, record in outcomes:
             if isinstance(record, _Failure):
                 error = record.error()
                 if record.skippable and broken.skip(error):   # reported by the caller; the rest goes on
                     continue
                 raise error
-            found[(lang, path.stem)] = _from_record(config, lang, path.stem, record)
-            cache.put(f"{lang}/{path.stem}", files, record, ratios[lang], encode=True)
+            found[(lang, slug)] = _from_record(config, lang, slug, record)
+            cache.put(f"{lang}/{slug}", files, record, ratios[lang], encode=True)
     if all_read is not None:
         all_read()
     report = StatusReport(config.name, names, named, config.publish.min_translated,
