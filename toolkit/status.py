@@ -366,14 +366,16 @@ class _Failure:
         return self.kind(self.message, self.path, self.line)
 
 
-#: What the forked workers inherit: (config, checks, ratios).
+#: What the forked workers inherit: (config, checks, ratios, stale articles).
 _WORK: Optional[tuple] = None
 
 
-def _article_records(job: tuple[Path, list[tuple[str, str, str, list]]]) -> tuple[Path, list[tuple]]:
-    """The cache records of one article's stale languages: (lang, identities, record or _Failure)."""
-    config, checks, ratios = _WORK
-    path, todo = job
+def _article_records(job: int) -> list[tuple]:
+    """The cache records of the ``job``-th stale article's stale languages: (lang, identities,
+    record or _Failure).  A number, not the article: the workers inherit the list (nothing
+    pickled on the way there, only the records on the way back)."""
+    config, checks, ratios, stale = _WORK
+    path, todo = stale[job]
     out: list[tuple] = []
     try:
         units = segments_by_unit(read_article(path, relative(config, path), config.sources),
@@ -391,7 +393,7 @@ def _article_records(job: tuple[Path, list[tuple[str, str, str, list]]]) -> tupl
                                                      signed=files[2] is not None)))
     except TmkitError as exc:
         out.append((None, None, _Failure(type(exc), exc.message, exc.path, exc.line)))
-    return path, out
+    return out
 
 
 def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float]],
@@ -407,13 +409,14 @@ def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float
     English's proofreading) is not added to theirs.
     """
     global _WORK
-    _WORK = (config, checks, ratios)
+    _WORK = (config, checks, ratios, stale)
+    articles = [path for path, _todo in stale]
     try:
         workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                       MAX_PROCESSES)
         if sum(len(todo) for _, todo in stale) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
             meanwhile()
-            yield from map(_article_records, stale)
+            yield from zip(articles, map(_article_records, range(len(stale))))
             return
         import multiprocessing
 
@@ -428,10 +431,10 @@ def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float
                 # chunks of ~31 articles of 1,000 (~50 ms of a worker), at most CHUNK_MOST: a worker
                 # left with the last big chunk while the other idles was up to 0.2 s of the wall
                 # time, and each chunk costs this process ~2 ms of the cores (chunks of 15: 0.08 s more)
-                records = pool.imap(_article_records, stale,
+                records = pool.imap(_article_records, range(len(stale)),
                                     chunksize=max(1, min(len(stale) // (workers * 16), CHUNK_MOST)))
                 meanwhile()
-                yield from records
+                yield from zip(articles, records)
         finally:
             if not frozen:
                 gc.unfreeze()
