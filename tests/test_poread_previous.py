@@ -159,3 +159,85 @@ def test_a_charset_other_than_utf8_is_named_with_its_line(tmp_path: Path, commen
         with pytest.raises(CatalogError) as refused:
             reader(path, "po/es/x.po")
         assert refused.value.line == 6 and "charset is ISO-8859-1" in refused.value.message
+
+
+def _content_type_by_lines(head: str):
+    """The definition ``_content_type_line`` keeps: the first line whose lower-cased text
+    names a content-type (what it did line by line before one search of the text)."""
+    for number, line in enumerate(head.split("\n"), 1):
+        if "content-type" in line.lower():
+            return number, line
+    return None
+
+
+@pytest.mark.parametrize("head", [
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n',
+    '# İsmail İnce\n# K Kelvin ſ long s\nmsgstr ""\n"CONTENT-TYPE: text/plain\\n"\n',
+    '# İİİİ content-type in a comment\n"Content-Type: text/plain; charset=latin1\\n"\n',
+    '# Content‐Type with a Unicode hyphen\n# contenT-tYpe: here\n',
+    '# ＣＯＮＴＥＮＴ-TYPE full width\n# no such line\n',
+    '"Language: tr\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"',
+    '# nothing here\n',
+])
+def test_the_content_type_line_is_the_first_naming_it_in_any_ascii_case(head: str):
+    """One case-insensitive search (ASCII folding) finds the line lower-casing each line finds,
+    whatever letters outside ASCII the text holds (İ lower-cases to two characters)."""
+    from toolkit.catalog.pofile import _content_type_line
+
+    assert _content_type_line(head) == _content_type_by_lines(head)
+
+
+@pytest.mark.parametrize("body", [
+    'msgid "Back"\nmsgstr "Es\\u2019 \x00 pain"\n',           # a NUL in a string: refused at its line
+    '# a NUL \x00 in a comment ’\nmsgid "Back"\nmsgstr "Espalda ’"\n',
+])
+def test_a_nul_in_a_file_is_read_as_the_strict_reader_reads_it(tmp_path: Path, body: str):
+    """The lean readers look for NUL in the file's bytes, not its text: the same outcome."""
+    path = tmp_path / "es.po"
+    path.write_bytes((HEADER + body).encode("utf-8"))
+    try:
+        strict = [_view(e) for e in read_po(path, "po/es/x.po")]
+    except CatalogError as exc:
+        for reader in (read_checked, read_translations):
+            with pytest.raises(CatalogError) as lean:
+                reader(path, "po/es/x.po")
+            assert (lean.value.message, lean.value.line) == (exc.message, exc.line)
+        return
+    assert [_view(e) for e in read_checked(path, "po/es/x.po")] == strict
+    assert ([_brief(e) for e in read_translations(path, "po/es/x.po")]
+            == [_brief(e) for e in read_po(path, "po/es/x.po")])
+
+
+def _brief(entry) -> tuple:
+    """What :func:`read_translations` gives of an entry."""
+    return (entry.msgctxt, entry.msgid, entry.msgstr, sorted(entry.flags), entry.linenum, entry.obsolete)
+
+
+def test_crlf_files_with_wide_characters_read_as_their_lf_twins(tmp_path: Path):
+    """Line ends are rewritten only when the bytes hold a carriage return (looked for first)."""
+    text = HEADER + '# ’ quote\nmsgid "Neck ’pain’"\nmsgstr "Dolor de cuello 腰"\n\nmsgid "Not yet"\nmsgstr ""\n'
+    lf, crlf = tmp_path / "lf.po", tmp_path / "crlf.po"
+    lf.write_bytes(text.encode("utf-8"))
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    for reader in (read_po, read_checked):
+        assert [_view(e) for e in reader(crlf)] == [_view(e) for e in reader(lf)]
+    assert [_brief(e) for e in read_translations(crlf)] == [_brief(e) for e in read_translations(lf)]
+
+
+@pytest.mark.parametrize("body, line", [
+    ('msgid "Home"\nmsgstr "A"\n\nmsgid "Back"\nmsgstr "B"\n\nmsgid "Home"\nmsgstr "C"\n', 11),
+    ('msgctxt "menu"\nmsgid "Home"\nmsgstr "A"\n\nmsgid "Home"\nmsgstr "B"\n\n'
+     'msgctxt "menu"\nmsgid "Home"\nmsgstr "C"\n', 13),
+    ('msgid "Home"\nmsgstr "A"\n\n#~ msgid "Home"\n#~ msgstr "B"\n', None),   # obsolete: no duplicate
+])
+def test_duplicates_are_refused_at_the_second_entry_by_every_reader(tmp_path: Path, body: str, line):
+    """Keys counted at once when all differ; a duplicate named at its line as before."""
+    path = tmp_path / "es.po"
+    path.write_text(HEADER + body, encoding="utf-8")
+    for reader in (read_po, read_checked, read_translations):
+        if line is None:
+            assert [e.msgid for e in reader(path)] == ["Home", "Home"]
+            continue
+        with pytest.raises(CatalogError) as refused:
+            reader(path, "po/es/x.po")
+        assert refused.value.line == line and "duplicate entry 'Home' (first at line" in refused.value.message

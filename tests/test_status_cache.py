@@ -150,3 +150,21 @@ def test_records_encoded_when_put_are_saved_as_the_plain_ones(tmp_path):
     again = FileCache(tmp_path / "encoded.json", "settings-digest")
     assert again.get("es/a", files, 1.5) == value and again.get("fr/a", files) == {"replaced": True}
     assert again.get("de/a", files) is None
+
+
+def test_a_first_status_keeps_each_record_by_its_files_identities(runner, demo, monkeypatch):
+    """Without a cache the identities are taken where each article is computed, just before
+    its files are read (a worker on a large project): the records hold them, and the next
+    run (stamp removed) reads no PO file."""
+    import toolkit.status as status_module
+    from toolkit.project.filecache import identity
+
+    fresh = status(runner, demo, "none")
+    records = json.loads((demo / ".tmkit" / "status-cache.json").read_text("utf-8"))["records"]
+    for lang in ("es", "fr"):
+        assert records[f"{lang}/{SLUG}"]["files"] == [
+            identity(demo / "source" / f"{SLUG}.txt"), identity(demo / "po" / lang / f"{SLUG}.po"),
+            identity(demo / "po" / lang / f"{SLUG}.review.toml")]
+    read = []
+    monkeypatch.setattr(status_module, "read_checked", lambda *a: read.append(a) or [])
+    assert status(runner, demo, "files") == fresh and read == []

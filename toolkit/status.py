@@ -49,8 +49,9 @@ from toolkit.catalog.pofile import read_checked
 from toolkit.errors import CatalogError, TmkitError
 from toolkit.checks.findings import Finding, sort_findings
 from toolkit.checks.proofread import proofread_project
+from toolkit.project.collect import fewer_collections
 from toolkit.project.config import Config
-from toolkit.project.filecache import FileCache, identity
+from toolkit.project.filecache import FileCache, Identity, identity
 from toolkit.project.fsutil import atomic_write_text
 from toolkit.catalog.translated import catalog_index, entry_status
 from toolkit.publish.gate import GateResult, evaluate_gate
@@ -250,7 +251,18 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
     ``all_read`` is called once every input has been read, before the cache
     is written (the CLI starts its no-change stamp's scan then:
     :meth:`toolkit.project.nochange.Stamp.scan_ahead`).
+
+    The garbage collector runs rarely meanwhile (:func:`fewer_collections`):
+    a first status builds millions of short-lived objects and no lasting
+    cycle, and the collections scanning what it holds were ~4 % of its CPU.
     """
+    with fewer_collections():
+        return _compute_status(config, languages, slugs, with_checks, all_read)
+
+
+def _compute_status(config: Config, languages: Optional[Sequence[str]], slugs: Optional[Sequence[str]],
+                    with_checks: bool, all_read: Optional[Callable[[], None]]) -> StatusReport:
+    """:func:`compute_status`, its garbage collections aside."""
     langs = resolve_languages(config, languages)
     paths = article_paths(config, list(slugs) if slugs else None)
     names = [p.stem for p in paths]
@@ -263,46 +275,52 @@ def compute_status(config: Config, languages: Optional[Sequence[str]] = None,
         """The English's proofreading, done while the workers compute (they need none of it),
         its reading grades keyed by the article as the rest of the report."""
         if with_checks:
-            found = proofread_project(config, names, use_cache=True)
+            found = proofread_project(config, names, use_cache=True, paths=paths)
             by_path = {relative(config, p): p.stem for p in paths}
             proofread.append((found, {by_path[p]: grade for p, grade in found.readability.items()
                                       if p in by_path}))
 
     cache = FileCache(config.root / STATUS_CACHE, _settings(config, with_checks))
+    # Nothing cached (a first status, or new settings): every article-language is computed, and
+    # the workers take each file's identity just before they read it (15,000 stat calls off
+    # the serial start of the run).
+    lookup = bool(cache.records)
     checks = _Checks(config, with_checks)
     # paths as strings: pathlib's joins cost more than the stat calls on a cached run
     folders = {lang: os.fspath(config.po_file(lang, "-").parent) for lang in langs}
     shown_folders = {lang: relative(config, Path(folder)) for lang, folder in folders.items()}
     ratios = {lang: checks.ratio(lang, paths, folders[lang], cache) for lang in langs}
     found: dict[tuple[str, str], ArticleStatus] = {}
-    stale: list[tuple[Path, list[tuple[str, str, str, list]]]] = []   # (article, [(lang, PO file, shown, ids)])
+    # (article, [(lang, PO file, shown, identities or None: taken by the worker)])
+    stale: list[tuple[Path, list[tuple[str, str, str, Optional[list]]]]] = []
     for path in paths:
-        slug, todo = path.stem, []
-        source_id = identity(path)
+        slug, todo, files = path.stem, [], None
+        source_id = identity(path) if lookup else None
         for lang in langs:
             po_path = os.path.join(folders[lang], f"{slug}.po")
-            files = [source_id, identity(po_path),
-                     identity(os.path.join(folders[lang], f"{slug}{SIGNOFF_SUFFIX}"))]
-            stored = cache.get(f"{lang}/{slug}", files, ratios[lang])
-            if stored is not None:
-                try:
-                    found[(lang, slug)] = _from_record(config, lang, slug, stored)
-                    continue
-                except (KeyError, TypeError, ValueError):
-                    pass        # a damaged record: computed again
+            if lookup:
+                files = _identities(source_id, po_path)
+                stored = cache.get(f"{lang}/{slug}", files, ratios[lang])
+                if stored is not None:
+                    try:
+                        found[(lang, slug)] = _from_record(config, lang, slug, stored)
+                        continue
+                    except (KeyError, TypeError, ValueError):
+                        pass        # a damaged record: computed again
             shown = f"{slug}.po" if shown_folders[lang] == "." else f"{shown_folders[lang]}/{slug}.po"
             todo.append((lang, po_path, shown, files))
         if todo:
             stale.append((path, todo))
     for path, outcomes in _compute(config, checks, ratios, stale, proofread_sources):
+        slug = path.stem
         for lang, files, record in outcomes:
             if isinstance(record, _Failure):
                 error = record.error()
                 if record.skippable and broken.skip(error):   # reported by the caller; the rest goes on
                     continue
                 raise error
-            found[(lang, path.stem)] = _from_record(config, lang, path.stem, record)
-            cache.put(f"{lang}/{path.stem}", files, record, ratios[lang], encode=True)
+            found[(lang, slug)] = _from_record(config, lang, slug, record)
+            cache.put(f"{lang}/{slug}", files, record, ratios[lang], encode=True)
     if all_read is not None:
         all_read()
     report = StatusReport(config.name, names, named, config.publish.min_translated,
@@ -353,29 +371,42 @@ class _Failure:
         return self.kind(self.message, self.path, self.line)
 
 
-#: What the forked workers inherit: (config, checks, ratios).
+#: What the forked workers inherit: (config, checks, ratios, stale articles).
 _WORK: Optional[tuple] = None
 
 
-def _article_records(job: tuple[Path, list[tuple[str, str, str, list]]]) -> tuple[Path, list[tuple]]:
-    """The cache records of one article's stale languages: (lang, identities, record or _Failure)."""
-    config, checks, ratios = _WORK
-    path, todo = job
+def _identities(source_id: Identity, po_path: str) -> list[Identity]:
+    """The identities an article-language's record is kept by: its source, PO file and sign-off."""
+    return [source_id, identity(po_path), identity(f"{po_path[:-3]}{SIGNOFF_SUFFIX}")]
+
+
+def _article_records(job: int) -> list[tuple]:
+    """The cache records of the ``job``-th stale article's stale languages: (lang, identities,
+    record or _Failure).  A number, not the article: the workers inherit the list (nothing
+    pickled on the way there, only the records on the way back)."""
+    config, checks, ratios, stale = _WORK
+    path, todo = stale[job]
     out: list[tuple] = []
+    source_id = identity(path) if todo[0][3] is None else None     # before the article is read
     try:
         units = segments_by_unit(read_article(path, relative(config, path), config.sources),
                                  config.segmentation)
+        # each segment's id, catalog key and English, once for all the article's languages
+        places = [(segment.id, segment.key, segment.text) for _unit, segments in units for segment in segments]
         for lang, po_path, shown, files in todo:
+            if files is None:
+                files = _identities(source_id, po_path)
             try:
                 po = read_checked(po_path, shown) if files[1] is not None else None
             except CatalogError as exc:
                 out.append((lang, files, _Failure(type(exc), exc.message, exc.path, exc.line, True)))
                 continue
-            out.append((lang, files, _article_record(config, lang, path.stem, units, (po_path, shown, po),
-                                                     checks, ratios[lang], signed=files[2] is not None)))
+            out.append((lang, files, _article_record(config, lang, path.stem, (units, places),
+                                                     (po_path, shown, po), checks, ratios[lang],
+                                                     signed=files[2] is not None)))
     except TmkitError as exc:
         out.append((None, None, _Failure(type(exc), exc.message, exc.path, exc.line)))
-    return path, out
+    return out
 
 
 def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float]],
@@ -391,31 +422,35 @@ def _compute(config: Config, checks: "_Checks", ratios: dict[str, Optional[float
     English's proofreading) is not added to theirs.
     """
     global _WORK
-    _WORK = (config, checks, ratios)
+    _WORK = (config, checks, ratios, stale)
+    articles = [path for path, _todo in stale]
     try:
         workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                       MAX_PROCESSES)
         if sum(len(todo) for _, todo in stale) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
             meanwhile()
-            yield from map(_article_records, stale)
+            yield from zip(articles, map(_article_records, range(len(stale))))
             return
         import multiprocessing
 
         checks.prepare(ratios)     # glossary and checkers made once, before the fork
         # What the workers inherit is left out of their garbage collections: a full collection
         # would walk (and write to, copying the memory pages) every object of this process.
+        # Frozen already (fewer_collections): what is frozen now stays so until that ends.
+        frozen = gc.get_freeze_count() > 0
         gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 # chunks of ~31 articles of 1,000 (~50 ms of a worker), at most CHUNK_MOST: a worker
                 # left with the last big chunk while the other idles was up to 0.2 s of the wall
                 # time, and each chunk costs this process ~2 ms of the cores (chunks of 15: 0.08 s more)
-                records = pool.imap(_article_records, stale,
+                records = pool.imap(_article_records, range(len(stale)),
                                     chunksize=max(1, min(len(stale) // (workers * 16), CHUNK_MOST)))
                 meanwhile()
-                yield from records
+                yield from zip(articles, records)
         finally:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
     finally:
         _WORK = None
 
@@ -489,34 +524,36 @@ class _Checks:
                 self._made_for(lang, ratio)
 
 
-def _article_record(config: Config, lang: str, slug: str, units, catalog: tuple[str, str, Optional[list]],
-                    checks: _Checks, ratio: Optional[float], signed: bool = True) -> dict:
+def _article_record(config: Config, lang: str, slug: str, article: tuple[list, list[tuple]],
+                    catalog: tuple[str, str, Optional[list]], checks: _Checks, ratio: Optional[float],
+                    signed: bool = True) -> dict:
     """One article-language computed from its files: its record for the cache
     (:func:`_from_record` makes the status of it, as on a run that finds it cached).
 
-    ``catalog``: the PO file, as findings name it, and its entries
+    ``article``: its :func:`segments_by_unit` and each segment's (id, key, English) in
+    order, made once for all its languages.  ``catalog``: the PO file, as findings name it, and its entries
     (:func:`read_checked`; ``None`` without a PO file).
     Without a sign-off file (``signed`` false) the segments are not hashed:
     the hashes only serve to compare with a sign-off.
     """
     po_path, shown, po = catalog
+    units, places_in_order = article
     index = catalog_index(po)
     # counted by the enum member (its ``.value`` is a property: slow per segment), named at the end
     counted = dict.fromkeys(SegmentStatus, 0)
     statuses: dict[str, SegmentStatus] = {}
     index_get, untranslated = index.get, SegmentStatus.UNTRANSLATED
-    for _unit, unit_segments in units:
-        for segment in unit_segments:
-            entry = index_get(segment.key)      # 165,000 segments on a first run
-            status = (untranslated if entry is None or entry.obsolete
-                      else _judged(segment.text, entry.msgstr, "fuzzy" in entry.flags))
-            statuses[segment.id] = status
-            counted[status] += 1
+    for segment_id, key, text in places_in_order:
+        entry = index_get(key)      # 165,000 segments on a first run
+        status = (untranslated if entry is None or entry.obsolete
+                  else _judged(text, entry.msgstr, "fuzzy" in entry.flags))
+        statuses[segment_id] = status
+        counted[status] += 1
     places = Tally(**{status.value: number for status, number in counted.items()})
     if po is not None:
         entries, words, target_words, characters = count_entries(po)
     else:
-        distinct = {s.key: s.text for _unit, unit_segments in units for s in unit_segments}
+        distinct = {key: text for _id, key, text in places_in_order}
         entries = Tally(untranslated=len(distinct))
         words = Tally(untranslated=sum(wordcount(text) for text in distinct.values()))
         target_words = characters = 0
@@ -588,19 +625,35 @@ def count_entries(po: Iterable[polib.POEntry]) -> tuple[Tally, Tally, int, int]:
             continue
         plural = entry.msgid_plural
         if plural:
-            strings = list(entry.msgstr_plural.values())
-            filled = any(strings)
-        else:                 # nearly every entry: no list, no any()
-            strings = (entry.msgstr,)
-            filled = entry.msgstr
-        state = "untranslated" if not filled else "fuzzy" if "fuzzy" in entry.flags else "translated"
+            state, words, target, chars = _plural_counts(entry)
+        else:                 # nearly every entry: its counts remembered by its strings
+            state, words, target, chars = _singular_counts(entry.msgid, entry.msgstr, "fuzzy" in entry.flags)
         counts[state] += 1
-        source_words[state] += wordcount(entry.msgid) + (wordcount(plural) if plural else 0)
-        if state == "translated":
-            for text in strings:
-                target_words += wordcount(text)
-                characters += character_count(text)
+        source_words[state] += words
+        target_words += target
+        characters += chars
     return Tally(**counts), Tally(**source_words), target_words, characters
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _singular_counts(msgid: str, msgstr: str, fuzzy: bool) -> tuple[str, int, int, int]:
+    """(state, source words, target words, target characters) of a singular entry, remembered
+    per (English, translation, fuzzy): the same sentence translated alike in a thousand
+    articles is counted once (160,000 entries of ~6,000 kinds on a first status)."""
+    state = "untranslated" if not msgstr else "fuzzy" if fuzzy else "translated"
+    if state != "translated":
+        return state, wordcount(msgid), 0, 0
+    return state, wordcount(msgid), wordcount(msgstr), character_count(msgstr)
+
+
+def _plural_counts(entry: polib.POEntry) -> tuple[str, int, int, int]:
+    """:func:`_singular_counts` of a plural entry: both English forms, every translated form."""
+    strings = list(entry.msgstr_plural.values())
+    state = "untranslated" if not any(strings) else "fuzzy" if "fuzzy" in entry.flags else "translated"
+    words = wordcount(entry.msgid) + wordcount(entry.msgid_plural)
+    if state != "translated":
+        return state, words, 0, 0
+    return state, words, sum(map(wordcount, strings)), sum(map(character_count, strings))
 
 
 # -- renderings ----------------------------------------------------------------

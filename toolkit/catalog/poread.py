@@ -329,11 +329,13 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
     append = out.append
     line, covered = 1, 0
     for head, translator, flags, pctxt, pmsgid, ctxt, msgid, msgstr in _PLAIN_ENTRIES.findall(text):
-        # inlined _joined: this loop runs for each of the 170,000 entries of a first status
-        msgid_text = msgid[1:-2].replace('"\n"', "")
+        # inlined _joined: this loop runs for each of the 170,000 entries of a first status;
+        # a string on one line (nearly every one) has no joint to remove
+        msgid_lines, msgstr_lines = msgid.count("\n"), msgstr.count("\n")
+        msgid_text = msgid[1:-2].replace('"\n"', "") if msgid_lines > 1 else msgid[1:-2]
         if "\\" in msgid_text:
             msgid_text = _unescape(msgid_text)
-        msgstr_text = msgstr[1:-2].replace('"\n"', "")
+        msgstr_text = msgstr[1:-2].replace('"\n"', "") if msgstr_lines > 1 else msgstr[1:-2]
         if "\\" in msgstr_text:
             msgstr_text = _unescape(msgstr_text)
         at = line + head.count("\n")         # the msgid line
@@ -344,7 +346,7 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
             ctxt = _joined(ctxt)
         else:
             ctxt = None
-        line = at + msgid.count("\n")        # the msgstr line
+        line = at + msgid_lines              # the msgstr line
         if checked:
             append(CheckedEntry(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at,
                                 _translator_comments(translator) if translator else "",
@@ -352,24 +354,25 @@ def _plain_translations(text: str, checked: bool = False) -> Optional[list[Trans
                                 _previous(pctxt) if pctxt else None))
         else:
             append(Translation(ctxt, msgid_text, msgstr_text, _flags(flags) if flags else [], at))
-        line += msgstr.count("\n") + 1
+        line += msgstr_lines + 1
     # findall skips what does not match: the entries must cover the text exactly.  Each
     # entry was counted with its blank line; the last has none when the text ends right
     # after it (a text ending in a blank line has it: the pattern takes "\n" before the end).
     return out if covered - (not text.endswith("\n\n")) == len(text) else None
 
 
-def parse_checked(text: str, shown: str) -> list:
+def parse_checked(text: str, shown: str, nul_free: bool = False) -> list:
     """The entries of PO ``text`` as the checks, the review page and ``tmkit status`` read them,
     header left out.
 
     The plain layout through :func:`_plain_translations` (:class:`CheckedEntry`
     objects); anything else through the full parser (the same errors as
     :func:`parse`), whose polib entries keep their plural forms and are given
-    their ``msgstr`` line (:func:`set_msgstr_lines`).
+    their ``msgstr`` line (:func:`set_msgstr_lines`).  ``nul_free``: the caller
+    found no NUL in the file's bytes (see :func:`_plain_candidate`).
     """
     entries = None
-    if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
+    if _plain_candidate(text, nul_free):
         entries = _plain_translations(text, checked=True)
     if entries is None:   # anything unusual: the full parser and all its checks
         full = list(parse(text, shown))
@@ -380,21 +383,28 @@ def parse_checked(text: str, shown: str) -> list:
     return entries
 
 
-def parse_translations(text: str, shown: str) -> list:
+def parse_translations(text: str, shown: str, nul_free: bool = False) -> list:
     """The entries of PO ``text`` as merging reads them, the header left out.
 
     Each has ``msgctxt``, ``msgid``, ``msgstr``, ``flags``, ``linenum`` and
     ``obsolete`` as :class:`polib.POEntry` has; the same errors as
-    :func:`parse` are raised for what is not valid PO.
+    :func:`parse` are raised for what is not valid PO; ``nul_free``: as
+    :func:`parse_checked`.
     """
     entries = None
-    if "\x00" not in text and "msgstr[" not in text and not _ODD_ESCAPE.search(text):
+    if _plain_candidate(text, nul_free):
         entries = _plain_translations(text)
     if entries is None:   # anything unusual: the full parser and all its checks
         return list(parse(text, shown))
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None and not entries[0].obsolete:
         del entries[0]
     return entries
+
+
+def _plain_candidate(text: str, nul_free: bool = False) -> bool:
+    """Whether ``text`` may have the plain layout :func:`_plain_translations` reads: no NUL
+    (``nul_free``: the caller found none in the file's bytes), no plural, no odd escape."""
+    return (nul_free or "\x00" not in text) and "msgstr[" not in text and not _ODD_ESCAPE.search(text)
 
 
 #: A backslash not starting an escape gettext writes (or a doubled backslash):

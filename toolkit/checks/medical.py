@@ -227,11 +227,14 @@ def _localised(missing: list[Number], extra: list[Number],
     return [n for n in missing if id(n) not in drop], [n for n in extra if id(n) not in drop]
 
 
+@functools.lru_cache(maxsize=1024)
 def term_pattern(term: str) -> re.Pattern:
     """``term`` as a whole word: not glued to letters or digits of the same kind.
 
     ASCII terms (acronyms) are bounded by ASCII letters/digits only, so
-    "（FBS）" or "FBS的" in CJK text still count.
+    "（FBS）" or "FBS的" in CJK text still count.  Remembered: each listed term is
+    looked for in every translation (escaping and the regex cache's look-up each time
+    were a tenth of a first status's checks).
     """
     if term.isascii():
         return re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])")

@@ -286,14 +286,15 @@ def proofread_inputs(config: Config) -> tuple[list[str], list[str]]:
 
 
 def proofread_project(config: Config, slugs: Optional[Sequence[str]] = None,
-                      use_cache: bool = False) -> SourceReport:
+                      use_cache: bool = False, paths: Optional[Sequence[Path]] = None) -> SourceReport:
     """Run the source checks on every article (or those in ``slugs``).
 
     With ``use_cache`` (``tmkit extract``), articles unchanged since the last
     run with the same settings give their remembered findings without being
     read (:mod:`toolkit.checks.proofcache`), and the cache is updated.
+    ``paths``: :func:`article_paths` of ``slugs`` when the caller listed them already.
     """
-    proofreader = ProjectProofreader(config, slugs, use_cache)
+    proofreader = ProjectProofreader(config, slugs, use_cache, paths)
     for path in proofreader.paths:
         proofreader.wanted(path)
     return proofreader.report()
@@ -314,10 +315,11 @@ class ProjectProofreader:
     a text is checked at most once per process.
     """
 
-    def __init__(self, config: Config, slugs: Optional[Sequence[str]] = None, use_cache: bool = False) -> None:
+    def __init__(self, config: Config, slugs: Optional[Sequence[str]] = None, use_cache: bool = False,
+                 paths: Optional[Sequence[Path]] = None) -> None:
         self.config = config
         self.slugs = list(slugs) if slugs else None
-        self.paths = article_paths(config, self.slugs)
+        self.paths = list(paths) if paths is not None else article_paths(config, self.slugs)
         self.checks = {n for p in self.paths for n in enabled_source_checks(config, p.stem)}
         self.cache: Optional[ProofreadCache] = None
         if use_cache:

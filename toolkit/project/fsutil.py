@@ -435,7 +435,8 @@ def read_text(path: os.PathLike | str) -> str:
         raise TmkitError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", p, line) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # looked for first: replace() scans a text with a character above U+00FF slowly
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def inside(root: os.PathLike | str, path: os.PathLike | str) -> Path:

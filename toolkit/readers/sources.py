@@ -43,13 +43,19 @@ def unread_source_files(config: Config) -> list[str]:
             if p.is_file() and not is_source(p) and not _skipped_quietly(config, p)]
 
 
+def _name(path: Path) -> str:
+    return path.name
+
+
 def article_paths(config: Config, slugs: Optional[list[str]] = None) -> list[Path]:
     """Source files of the project, sorted; ``slugs`` restricts them."""
     folder = config.source_path
     if not folder.is_dir():
         raise SourceError("source folder not found", config.source_dir)
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and is_source(p)
-                   and not _skipped_quietly(config, p))
+    # sorted by name: the order of the paths themselves (one folder), without pathlib's
+    # comparisons (two lists built per comparison, 10,000 of them for 1,000 articles)
+    paths = sorted((p for p in folder.iterdir() if p.is_file() and is_source(p)
+                    and not _skipped_quietly(config, p)), key=_name)
     for path in paths:
         if has_control(path.name):     # the slug names PO files, pages and XML attributes
             raise SourceError("the file name holds a control character (or bytes that are not "
