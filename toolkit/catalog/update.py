@@ -36,8 +36,8 @@ from typing import Callable, Iterable, Optional, Sequence
 import polib
 
 from toolkit.catalog import broken
-from toolkit.catalog.pofile import (format_entry, format_header, format_po, parse_po_bytes as _parse,
-                                    tcomment_lines)
+from toolkit.catalog.pofile import (format_entry, format_header, format_po, new_files_synced,
+                                    parse_po_bytes as _parse, tcomment_lines)
 from toolkit.catalog.poread import make_entry, parse_translations
 from toolkit.catalog.reports import MergeCounts, UpdateReport
 from toolkit.catalog.state import CatalogState, digest, read_bytes, sha256_hex
@@ -585,7 +585,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
             if jobs and (number % CHUNK_ARTICLES == 0 or number == len(articles)):
                 _run_jobs(config, jobs, hooks, hook_key, entry_hooks, batch, report, records, written)
                 jobs = []
-        batch.sync_new = len(written) < 8    # a handful of new files is synced anyway (see write_texts)
+        batch.sync_new = new_files_synced(len(written))
     if batch.moved:
         written = _settle_moved(config, hooks, batch.moved, report, records, written)
     report.written = [w.path for w in written] + report.redone_written
