@@ -685,6 +685,8 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
         quick = [job for job in jobs if job.old_bytes is None]
     done: dict[int, _Made] = {}
     if quick:   # new catalogs made from text, half of them in a forked worker
+        for tag in dict.fromkeys(job.tag for job in quick):
+            config.language(tag)     # CLDR's data read once, before the fork, not in both halves
         made = split_in_two(quick, lambda part: _make_all(config, part, entry_hooks), _unstage_made)
         for job, result in zip(quick, made):
             if result is not None:
