@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import polib
 
@@ -519,6 +519,22 @@ class _EntryHooks:
             setattr(entry, name, list(value) if name == "flags" else value)
 
 
+def _distinct_keys(jobs: Sequence["_Job"]) -> Iterator[tuple[str, Optional[str], str]]:
+    """Each ``(lang, msgctxt, msgid)`` of the jobs' templates once, in the order first met.
+
+    What ``dict.fromkeys`` of every catalog's keys gives, without making a
+    tuple for each of the 40,000 entries of a chunk (most are the same few
+    hundred sentences in every article): ~4 ms less a chunk, in the serial
+    part between two chunks' forks."""
+    seen: dict[str, set[tuple[Optional[str], str]]] = {}
+    for job in jobs:
+        known = seen.setdefault(job.tag, set())
+        for key in job.template.keys():
+            if key not in known:
+                known.add(key)
+                yield (job.tag, *key)
+
+
 def _run_hook(hook: UpdateHook, catalogs: list[tuple[polib.POFile, str, str]]) -> list:
     """A hook on many catalogs: ``apply_many`` when it has one (one batch), else one by one."""
     apply_many = getattr(hook, "apply_many", None)
@@ -552,6 +568,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
     written: list[WrittenCatalog] = []
     # Config.po_file()/pot_file() resolve symlinks on every call; once is enough.
     po_root, template_root = config.po_path, config.template_path
+    language_roots = {tag: po_root / tag for tag in tags}     # one path object a catalog, not two
     jobs: list[_Job] = []
     entry_hooks = _EntryHooks(hooks)
     headers = _Headers()
@@ -571,7 +588,7 @@ def update_project(config: Config, languages: Optional[Sequence[str]] = None,
                                  headers)
             for tag in tags:
                 key = f"{tag}/{slug}"
-                po_path = po_root / tag / f"{slug}.po"
+                po_path = language_roots[tag] / f"{slug}.po"
                 old_bytes = read_bytes(po_path)
                 record = state.get("po", key)
                 po_hash = digest(old_bytes) if old_bytes is not None else None
@@ -680,7 +697,7 @@ def _run_jobs(config: Config, jobs: list[_Job], hooks: Sequence[UpdateHook], hoo
     quick: list[_Job] = []
     if entry_hooks.usable:
         quick = [job for job in jobs if job.old_bytes is None and job.template.keys() is not None]
-        entry_hooks.prepare((job.tag, *key) for job in quick for key in job.template.keys())
+        entry_hooks.prepare(_distinct_keys(quick))
     elif not hooks:
         quick = [job for job in jobs if job.old_bytes is None]
     done: dict[int, _Made] = {}
