@@ -389,6 +389,38 @@ def test_speller_cases_and_suggestions():
     assert speller.suggestions("qqqqqzzzzz") == []
 
 
+def test_suggestions_scan_only_lengths_within_reach_and_find_what_all_words_give():
+    """Suggestions look only at words whose length is within the edit distance: the same
+    words as a scan of the whole dictionary (and the extra words) finds."""
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    from toolkit.checks.spelling import MAX_DISTANCE, MAX_SUGGESTIONS, _dictionary
+
+    extra = frozenset({"spinecare", "kyphoplasty"})
+    speller = Speller(extra)
+    frequency = dict(_dictionary())
+    for word in extra:
+        frequency.setdefault(word, 1)
+    words = list(frequency)
+
+    def everywhere(key: str) -> list[str]:
+        found = process.extract(key, words, scorer=OSA.distance, score_cutoff=MAX_DISTANCE, limit=None)
+        if not found:
+            return []
+        best = min(distance for _, distance, _ in found)
+        return sorted((w for w, d, _ in found if d == best), key=lambda w: (-frequency[w], w))[:MAX_SUGGESTIONS]
+
+    rng = random.Random(7)
+    keys = ["teh", "a", "ab", "recieve", "kyphoplsty", "spinecar", "spondylolisthesiss",
+            *("".join(rng.choice("aeinorst") for _ in range(rng.randint(1, 12))) for _ in range(30)),
+            *rng.sample(words, 10)]
+    for key in keys:
+        assert speller._closest(key) == everywhere(key), key
+
+
 def test_extract_remembers_findings_of_unchanged_articles(runner, project):
     """A second extract gives the same warnings from .tmkit/proofread-cache.json;
     an edit of the article, of words.txt or of the settings is seen."""

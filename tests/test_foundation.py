@@ -46,6 +46,20 @@ def test_languages_from_cldr():
         get_language("xx-Nope")
 
 
+def test_plural_forms_of_is_get_languages_rule():
+    """Templates take the source language's rule without CLDR's names (plural_forms_of):
+    the same rule get_language gives, for table and Babel languages alike, and its errors."""
+    from toolkit.text.languages import PSEUDO_LANGUAGES, plural_forms_of
+
+    tags = ["en", "es", "fr", "de", "ar", "zh-Hans", "pt-BR", "sr-Latn-RS", "ja", "ru", "pl", "cy",
+            "ga", "sw", "haw", "yue", *PSEUDO_LANGUAGES]
+    for tag in tags:
+        assert plural_forms_of(tag) == get_language(tag).plural_forms, tag
+    for bad in ("xx-Nope", "", "  "):
+        with pytest.raises(ConfigError):
+            plural_forms_of(bad)
+
+
 def test_repository_config_lists_languages():
     from conftest import REPO
     config = load_config(REPO)

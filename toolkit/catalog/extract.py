@@ -4,8 +4,11 @@ Unchanged articles are skipped through the content hashes of
 :mod:`toolkit.catalog.state`.  The others are read, segmented and formatted
 in worker processes when there are many of them (reading and segmenting
 is most of the work and each article is independent), then written
-together: all templates are built before the first is written, so bad
-input writes nothing.
+together: all templates are built before the first is renamed into place,
+so bad input writes nothing.  Each template is staged (its temp file
+written, :class:`toolkit.project.fsutil.AtomicBatch`) as soon as it comes
+back from a worker, while the workers go on: the parent would otherwise
+wait idle for them, then create a thousand files alone.
 
 Another pass over the articles (``tmkit extract``'s proofreading of the
 English, :class:`ArticlePass`) can ride along: it sees each article the
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Protocol
 
-from toolkit.catalog.pofile import format_po, write_texts
+from toolkit.catalog.pofile import format_po, new_files_synced
 from toolkit.catalog.reports import ExtractReport
 from toolkit.catalog.state import CatalogState, digest, file_digest
 from toolkit.catalog.template import (build_template, creation_date_of, now_stamp,
@@ -29,6 +32,7 @@ from toolkit.model import Article
 from toolkit.segment import Unit
 from toolkit.project.config import Config
 from toolkit.errors import TmkitError
+from toolkit.project.fsutil import AtomicBatch
 
 #: Below this many articles to build, one process is faster than a pool.
 PARALLEL_FROM = 64
@@ -39,7 +43,8 @@ class ArticlePass(Protocol):
 
     A higher floor implements it (``toolkit.checks.proofread.ProjectProofreader``);
     extract knows only this shape.  ``wanted`` runs in the calling process for
-    every article, before the workers start; ``prepare`` once after that (what
+    every article, before the workers start (with the file's bytes extract read
+    to hash it); ``prepare`` once after that (what
     every visit needs, loaded once and inherited by the forked workers);
     ``visit`` in a worker, with the article as the reader gave it and its units
     (:func:`toolkit.segment.article_units`, shared with the template); ``take`` in
@@ -48,7 +53,7 @@ class ArticlePass(Protocol):
     failure is reported as it would have been without extract).
     """
 
-    def wanted(self, path: Path) -> bool: ...
+    def wanted(self, path: Path, data: Optional[bytes] = None) -> bool: ...
 
     def prepare(self) -> None: ...
 
@@ -142,8 +147,10 @@ def _worker(job: _Job) -> tuple[str, object]:
 
 
 def _build_all(config: Config, jobs: list[_Job], done: Callable[[], None] = lambda: None,
-               also: Optional[ArticlePass] = None) -> list[_Built]:
-    """Build every job's template (and visit); ``done()`` after each (for a progress bar)."""
+               also: Optional[ArticlePass] = None,
+               arrived: Callable[[_Built], None] = lambda built: None) -> list[_Built]:
+    """Build every job's template (and visit); ``done()`` after each (for a progress bar),
+    ``arrived(template)`` as each template comes back, in the jobs' order."""
     workers = min(os.cpu_count() or 1, 8)
     import multiprocessing
 
@@ -153,6 +160,7 @@ def _build_all(config: Config, jobs: list[_Job], done: Callable[[], None] = lamb
         template, seen = value
         if template is not None:
             built.append(template)
+            arrived(template)
         if job[3] and also is not None:
             also.take(job[0], seen)
         done()
@@ -201,9 +209,10 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None,
 
     for path in paths:
         pot_path = template_root / f"{path.stem}.pot"
-        source_hash = digest(path.read_bytes())
+        data = path.read_bytes()
+        source_hash = digest(data)
         record = state.get("pot", path.stem)
-        visit = also is not None and also.wanted(path)
+        visit = also is not None and also.wanted(path, data)
         if record and record.get("source") == source_hash and record.get("pot") == file_digest(pot_path):
             report.unchanged += 1
             report.entries += record.get("entries", 0)
@@ -215,15 +224,24 @@ def extract_project(config: Config, slugs: Optional[list[str]] = None,
         jobs.append((path, pot_path, source_hash, visit))
     if also is not None and any(job[3] for job in jobs):
         also.prepare()
-    built = _build_all(config, jobs, done, also)
-    changed = [(b.pot_path, b.text) for b in built if b.text != b.old_text]
-    write_texts(changed)
-    report.written = [path for path, _ in changed]
-    report.unchanged += len(built) - len(changed)
+    batch = AtomicBatch(sync_new=False)
+    hashes: dict[str, str] = {}
+
+    def stage(b: _Built) -> None:
+        """Stage a changed template now (renamed only once all are built: bad input writes nothing)."""
+        data = b.text.encode("utf-8")
+        hashes[b.slug] = digest(data)
+        if b.text != b.old_text:
+            batch.add(b.pot_path, data)
+            report.written.append(b.pot_path)
+
+    with batch:          # an error, here or in a worker, removes every staged file
+        built = _build_all(config, jobs, done, also, stage)
+        batch.sync_new = new_files_synced(len(report.written))
+    report.unchanged += len(built) - len(report.written)
     for b in built:
         report.entries += b.entries
-        state.put("pot", b.slug, {"source": b.source_hash, "pot": digest(b.text.encode("utf-8")),
-                                  "entries": b.entries})
+        state.put("pot", b.slug, {"source": b.source_hash, "pot": hashes[b.slug], "entries": b.entries})
     state.save()
     return report
 

@@ -153,7 +153,12 @@ def write_texts(items: list[tuple[Path, str]]) -> None:
     target as it was.
     """
     atomic_write_many(((path, text.encode("utf-8")) for path, text in items),
-                      sync_new=len(items) < 8)
+                      sync_new=new_files_synced(len(items)))
+
+
+def new_files_synced(count: int) -> bool:
+    """Whether a batch of ``count`` files is synced even when all are new (see :func:`write_texts`)."""
+    return count < 8
 
 
 def write_po(path: os.PathLike | str, po: polib.POFile) -> bool:

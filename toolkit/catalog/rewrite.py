@@ -22,12 +22,11 @@ from typing import Callable, Iterable, Optional
 
 from toolkit.catalog.state import read_bytes
 from toolkit.errors import TmkitError
+from toolkit.catalog.pofile import new_files_synced
 from toolkit.project.fsutil import AtomicBatch
 
 #: How many times a file that keeps changing on disk is merged again before it is left.
 RETRIES = 3
-#: Batches this small are synced even when they only create files (see ``write_texts``).
-_SMALL_BATCH = 8
 
 #: ``redo(path, content) -> new text``: merge again from the file's current
 #: bytes (``None``: the file is gone).  Returns ``None`` when the file needs no
@@ -82,7 +81,7 @@ def rewrite_catalogs(items: Iterable[Rewrite], redo: Optional[Redo] = None,
             if item.read is None or data != item.read:
                 batch.add(item.path, data, expected=item.read)   # staged now: memory stays flat
                 changed.append(item.path)
-        batch.sync_new = len(changed) < _SMALL_BATCH
+        batch.sync_new = new_files_synced(len(changed))
     moved = set(batch.moved)
     report.written = [path for path in changed if path not in moved]
     again = merge_moved(batch.moved, redo, retries)

@@ -18,7 +18,7 @@ import polib
 from toolkit import __version__
 from toolkit.catalog.poread import make_entry
 from toolkit.project.config import Config
-from toolkit.text.languages import get_language
+from toolkit.text.languages import plural_forms_of
 from toolkit.model import Article, Segment
 from toolkit.project.nochange import code_fingerprint
 
@@ -43,7 +43,6 @@ def segment_ids(entry: polib.POEntry) -> list[str]:
 
 def template_metadata(config: Config, creation_date: str) -> dict[str, str]:
     """Header fields of a POT; update fills the language-specific ones."""
-    source = get_language(config.source_language)
     return {
         "Project-Id-Version": config.name,
         "Report-Msgid-Bugs-To": config.bugs_address,
@@ -57,7 +56,7 @@ def template_metadata(config: Config, creation_date: str) -> dict[str, str]:
         "Content-Transfer-Encoding": "8bit",
         # msgfmt -c refuses the INTEGER/EXPRESSION placeholders: a template
         # carries the source language's rule until update sets the target's.
-        "Plural-Forms": source.plural_forms,
+        "Plural-Forms": plural_forms_of(config.source_language),
         "X-Generator": f"tmkit {__version__}",
     }
 

@@ -46,7 +46,12 @@ def _hash(data: bytes) -> str:
 
 
 def article_hash(path: Path) -> str:
-    return _hash(path.read_bytes())
+    return bytes_hash(path.read_bytes())
+
+
+def bytes_hash(data: bytes) -> str:
+    """:func:`article_hash` of a file whose bytes the caller already holds."""
+    return _hash(data)
 
 
 def fingerprint(config: Config, inputs: list[Optional[Path]]) -> str:

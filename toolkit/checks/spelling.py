@@ -136,7 +136,8 @@ class Speller:
     extra: frozenset[str] = frozenset()
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
     _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _pool: Optional[tuple[list[str], dict[str, int]]] = field(default=None, repr=False)
+    #: Every word, by length, and its frequency (extra words 1): built at the first suggestion.
+    _pool: Optional[tuple[dict[int, list[str]], dict[str, int]]] = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._frequency = _dictionary()
@@ -170,8 +171,15 @@ class Speller:
             frequency = dict(self._frequency)
             for extra in self.extra:
                 frequency.setdefault(extra, 1)
-            self._pool = (list(frequency), frequency)
-        words, frequency = self._pool
+            by_length: dict[int, list[str]] = {}
+            for word in frequency:
+                by_length.setdefault(len(word), []).append(word)
+            self._pool = (by_length, frequency)
+        by_length, frequency = self._pool
+        # Only words whose length is within the distance can be within it: a third of the
+        # 160,000 words or fewer (the ranking below does not depend on the order scanned).
+        words = [w for size in range(len(key) - MAX_DISTANCE, len(key) + MAX_DISTANCE + 1)
+                 for w in by_length.get(size, ())]
         matches = process.extract(key, words, scorer=OSA.distance, score_cutoff=MAX_DISTANCE, limit=None)
         if not matches:
             return []

@@ -58,8 +58,12 @@ _TEMP_NUMBERS = itertools.count()
 
 
 def _create_temp(target: Path) -> tuple[int, str]:
-    """An exclusive new temp file beside ``target`` (cheaper than ``mkstemp``'s random names)."""
-    tmp = os.path.join(target.parent, f".{target.name}.{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp")
+    """An exclusive new temp file beside ``target`` (cheaper than ``mkstemp``'s random names).
+
+    The name is made from the path's string (``Path.parent`` builds a new path
+    object: a tenth of the cost of staging a small file)."""
+    folder, name = os.path.split(os.fspath(target))
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp")
     try:
         return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), tmp
     except FileExistsError:
@@ -329,10 +333,13 @@ def stage(path: os.PathLike | str, data: bytes, expected: Expected = UNCHECKED) 
     The same file :meth:`AtomicBatch.add` writes, made where the batch is not
     (a forked worker); :func:`unstage` removes it if no batch takes it.
     """
-    target = Path(path)
-    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    target = path if isinstance(path, Path) else Path(path)
     check = expected if expected is None or expected is UNCHECKED else content_digest(expected)
-    fd, tmp = _create_temp(target)
+    try:
+        fd, tmp = _create_temp(target)
+    except (FileNotFoundError, NotADirectoryError):   # the folder made only when missing: two calls less a file
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        fd, tmp = _create_temp(target)
     try:
         _write_all(fd, data)
         replaces = _set_mode(fd, target)
