@@ -170,23 +170,34 @@ def _cldr_knows(tag: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
-def get_language(tag: str) -> Language:
-    """Look a BCP 47 tag up in CLDR; raise :class:`ConfigError` if unknown."""
+def _locale(tag: str) -> babel.Locale:
+    """CLDR's locale of a BCP 47 tag (not a pseudo-language); :class:`ConfigError` if unknown.
+    Parsing only checks that CLDR has the locale: its data is read when first asked for."""
     if not isinstance(tag, str) or not tag.strip():
         raise ConfigError(f"invalid language tag: {tag!r}")
-    if tag in PSEUDO_LANGUAGES:
-        return PSEUDO_LANGUAGES[tag]
     try:
-        locale = babel.Locale.parse(tag, sep="-")
+        return babel.Locale.parse(tag, sep="-")
     except (ValueError, TypeError, babel.UnknownLocaleError):
         raise ConfigError(f"unknown language tag: {tag!r}") from None
+
+
+def _plural_forms(locale: babel.Locale) -> str:
+    """The locale's Plural-Forms: gettext's table, else CLDR's rule (which reads its data)."""
     plural_forms = table_rule(str(locale))
     if plural_forms is None:
         from babel.messages.plurals import get_plural   # babel.messages: ~10 ms, rarely needed
 
         plural = get_plural(locale)
         plural_forms = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+    return plural_forms
+
+
+@lru_cache(maxsize=None)
+def get_language(tag: str) -> Language:
+    """Look a BCP 47 tag up in CLDR; raise :class:`ConfigError` if unknown."""
+    if isinstance(tag, str) and tag in PSEUDO_LANGUAGES:
+        return PSEUDO_LANGUAGES[tag]
+    locale = _locale(tag)
     native = locale.get_display_name(locale) or tag
     english = locale.get_display_name("en") or tag
     return Language(
@@ -195,23 +206,18 @@ def get_language(tag: str) -> Language:
         english_name=english,
         native_name=native[:1].upper() + native[1:],
         rtl=locale.character_order == "right-to-left",
-        plural_forms=plural_forms,
+        plural_forms=_plural_forms(locale),
     )
 
 
 @lru_cache(maxsize=None)
 def plural_forms_of(tag: str) -> str:
-    """``get_language(tag).plural_forms`` without reading CLDR's locale data when the
-    table has the rule (every template's header: the locale's names cost ~75 ms in
-    each of extract's workers, and a template needs none of them)."""
-    if isinstance(tag, str) and tag.strip() and tag not in PSEUDO_LANGUAGES:
-        try:
-            rule = table_rule(str(babel.Locale.parse(tag, sep="-")))
-        except (ValueError, TypeError, babel.UnknownLocaleError):
-            rule = None
-        if rule is not None:
-            return rule
-    return get_language(tag).plural_forms      # its errors, its fallbacks
+    """``get_language(tag).plural_forms`` without reading CLDR's names (every template's
+    header: the locale's names cost ~75 ms in each of extract's workers, and a template
+    needs none of them); the same errors."""
+    if isinstance(tag, str) and tag in PSEUDO_LANGUAGES:
+        return PSEUDO_LANGUAGES[tag].plural_forms
+    return _plural_forms(_locale(tag))
 
 
 def lookup_tag(tag: str, available: Iterable[str]) -> Optional[str]:
