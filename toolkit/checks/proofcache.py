@@ -45,13 +45,10 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def article_hash(path: Path) -> str:
-    return bytes_hash(path.read_bytes())
-
-
-def bytes_hash(data: bytes) -> str:
-    """:func:`article_hash` of a file whose bytes the caller already holds."""
-    return _hash(data)
+def article_hash(path: Path, data: Optional[bytes] = None) -> str:
+    """The hash an article's findings are kept by; ``data``: its bytes, when the caller
+    has just read them (extract), so the file is not read twice."""
+    return _hash(path.read_bytes() if data is None else data)
 
 
 def fingerprint(config: Config, inputs: list[Optional[Path]]) -> str:

@@ -37,7 +37,7 @@ from toolkit.checks import readability
 from toolkit.checks import spelling
 from toolkit.checks.base import chosen_severity
 from toolkit.checks.findings import Finding, FindingsReport, sort_findings
-from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_hash, bytes_hash, fingerprint
+from toolkit.checks.proofcache import CachedArticle, ProofreadCache, article_hash, fingerprint
 from toolkit.checks.glossary import load_glossary
 from toolkit.checks.source import SOURCE_CHECKS, SourceEnv, SourceProblem, SourceText
 from toolkit.model import Article
@@ -334,7 +334,7 @@ class ProjectProofreader:
     def wanted(self, path: Path, data: Optional[bytes] = None) -> bool:
         """True when ``path`` must be proofread (its findings are not in the cache);
         ``data``: the file's bytes when the caller has just read them (extract)."""
-        source = article_hash(path) if data is None else bytes_hash(data)
+        source = article_hash(path, data)
         cached = self.cache.get(self.shown[path], source) if self.cache is not None else None
         if cached is not None:
             self.results[path] = cached
