@@ -145,10 +145,7 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
     global _shared
     found: dict[tuple[str, str], list[list[Match]]] = {
         pair: [[] for _ in texts] for pair, texts in groups.items() if tm.is_empty(*pair)}
-    listed = {pair: list(texts) for pair, texts in groups.items() if pair not in found}
-    orders = {pair: sorted(range(len(texts)), key=lambda i, t=texts: len(t[i]))
-              for pair, texts in listed.items()}
-    groups = {pair: [listed[pair][i] for i in order] for pair, order in orders.items()}
+    groups = {pair: list(texts) for pair, texts in groups.items() if pair not in found}
     total = sum(len(texts) for texts in groups.values())
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, total // (BATCH_MIN // 2)))
@@ -157,7 +154,7 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
             for (sl, tl), texts in groups.items() for i in range(0, len(texts), step)]
     if (total < BATCH_MIN or workers < 2 or not can_fork() or _shared is not None
             or len(jobs) > MAX_TICKETS):            # the last: a thousand language pairs at once
-        found.update({(sl, tl): _unsorted(tm.lookup_batch(texts, sl, tl, min_score, limit), orders[sl, tl])
+        found.update({(sl, tl): tm.lookup_batch(texts, sl, tl, min_score, limit)
                       for (sl, tl), texts in groups.items()})
         return found
     for source_lang, target_lang in groups:
@@ -189,16 +186,7 @@ def lookup_groups(tm, groups: Mapping[tuple[str, str], Sequence[str]], min_score
         os.close(tickets)
         gc.unfreeze()
         _shared = None
-    joined: dict[tuple[str, str], list[list[Match]]] = {pair: [] for pair in groups}
+    found.update({pair: [] for pair in groups})
     for number, (_, sl, tl, _, _) in enumerate(jobs):
-        joined[(sl, tl)] += answers[number]
-    found.update({pair: _unsorted(answers_, orders[pair]) for pair, answers_ in joined.items()})
+        found[(sl, tl)] += answers[number]
     return found
-
-
-def _unsorted(answers: list, order: list[int]) -> list:
-    """``answers`` (in ``order``) back in the caller's order."""
-    result: list = [None] * len(order)
-    for position, answer in zip(order, answers):
-        result[position] = answer
-    return result
