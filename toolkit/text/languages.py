@@ -161,11 +161,9 @@ def _cldr_knows(tag: str) -> bool:
     and ``en`` in every ``tmkit`` run that reads the settings and needs none
     of them).
     """
-    if not isinstance(tag, str) or not tag.strip():
-        return False
     try:
-        babel.Locale.parse(tag, sep="-")
-    except (ValueError, TypeError, babel.UnknownLocaleError):
+        _locale(tag)
+    except ConfigError:
         return False
     return True
 
