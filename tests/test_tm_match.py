@@ -9,6 +9,7 @@ import pytest
 from toolkit.tm import TMUnit, TranslationMemory
 from toolkit.tm.index import IndexedMatcher
 from toolkit.tm.match import BruteForceMatcher, penalties, score
+from toolkit.tm.normalize import normalize
 
 WORDS = ("pain back spinal surgery nerve disc the a of and with after persistent chronic "
          "leg patient doctor treatment may include therapy often severe lower upper joint "
@@ -39,8 +40,17 @@ def test_penalties_for_numbers_markup_and_placeholders():
     assert similarity > final and notes == ["numbers differ"]
 
 
-def test_index_finds_what_brute_force_finds(tmp_path, tm_backend):
-    rng = random.Random(4)
+@pytest.mark.parametrize("seed", [4, 5])
+def test_index_finds_what_brute_force_finds(tmp_path, tm_backend, seed):
+    """At least 99.5% of the brute force's best matches, never a match it would not make.
+
+    The index is a heuristic (``toolkit.tm.index``: the trigram count cannot
+    prove a 75% match), and issue 23 asks for a recall of 99% or more.  Sentences
+    drawn from 40 words are its worst case: every unit shares most trigrams
+    with every other, so the count tells them apart least (real text:
+    ``benchmarks/tm_bench.py`` measures 100% at 300k units).
+    """
+    rng = random.Random(seed)
     sources = list(dict.fromkeys(_sentence(rng) for _ in range(3000)))
     with tm_backend.open() as tm:
         tm.add(TMUnit(s, f"T{i}", "en", "de") for i, s in enumerate(sources))
@@ -48,16 +58,24 @@ def test_index_finds_what_brute_force_finds(tmp_path, tm_backend):
         brute = BruteForceMatcher(tm.store, "en", "de")
         queries = [_edit(rng, rng.choice(sources)) for _ in range(1500)]
         queries += [_sentence(rng) for _ in range(1500)]
-        compared = 0
+        compared = same = 0
         for query in queries:
             expected = brute.lookup(query, 75, 1)
             got = indexed.lookup(query, 75, 1)
-            assert bool(expected) == bool(got), query
+            if got:   # whatever the index offers is a real match, scored as the brute force scores it
+                assert expected and got[0].score <= expected[0].score, query
+                assert got[0].score == brute_score(brute, query, got[0].unit.source), query
             if expected:
                 compared += 1
-                assert got[0].score == expected[0].score, query
-                assert got[0].unit.source == expected[0].unit.source, query
+                same += bool(got) and got[0].score == expected[0].score \
+                    and got[0].unit.source == expected[0].unit.source
         assert compared > 1000
+        assert same >= 0.995 * compared, f"{same} of {compared}"
+
+
+def brute_score(brute: BruteForceMatcher, query: str, source: str) -> float:
+    """The score the brute force gives ``source`` for ``query``."""
+    return score(normalize(query), normalize(source), 75)[0]
 
 
 def test_index_is_saved_and_units_added_later_are_found(tm_backend):

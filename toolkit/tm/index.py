@@ -13,9 +13,11 @@ candidates' sources are decoded).
 
 A lookup collects, for the units in the length window, the query's trigrams
 they share (of the trigrams found in more than ``COMMON`` of the TM, the most
-common are skipped as long as the rarest ``RAREST`` of the query's remain: they
-cost most and say least), keeps the ``CANDIDATES`` units sharing the most, plus up
-to ``TIE_ROOM`` times as many tied at the cut-off (closest in length first),
+common are skipped as long as the rarest ``RAREST`` of the query's remain, and of
+a long query's only a quarter as long as ``RAREST_ENOUGH`` remain: they cost most
+and say least), keeps the ``CANDIDATES`` units sharing the most (half as many
+for a query of ``LONG_QUERY`` characters or more), plus up to ``TIE_ROOM`` times
+as many tied at the cut-off (closest in length first),
 and scores only those (:func:`toolkit.tm.match.match_many`).  The q-gram count
 bound cannot prove completeness at 75% similarity (an edit distance
 k <= max(n, m)/4 guarantees only D - 3k of the query's D trigrams: a quarter
@@ -74,10 +76,13 @@ from toolkit.tm.normalize import normalize
 from toolkit.tm.store import Checkpoint, TMStore
 
 MAX_BUCKET_BITS = 22                 # 4M buckets for a million units
-CANDIDATES = 48                      # units scored per lookup (before ties)
+CANDIDATES = 48                      # units scored per lookup (before ties)...
+LONG_QUERY = 30                      # ...and half as many for a query this long (characters)
 TIE_ROOM = 2                        # units tied at the cut-off: up to 2 x CANDIDATES in all
 COMMON = 0.01                       # trigrams in more than 1% of units are skipped...
-RAREST = (1, 2)                     # ...as long as this share (half) of the query's rarest remain
+RAREST = (1, 2)                     # ...as long as this share (half) of the query's rarest remain,
+RAREST_LONG = (1, 4)                # ...or of a long query's this share (a quarter)...
+RAREST_ENOUGH = 16                  # ...as long as at least this many remain
 DELTA_LIMIT = 20_000                # units added since the build scored directly
 CHUNK = 65_536                      # texts hashed per numpy batch while building
 FEW_LISTS = 64                      # posting lists searched one by one rather than all at once
@@ -161,6 +166,23 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (``np.unique`` without its per-call ``numpy.ma`` check and import)."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _rarest_kept(trigrams: np.ndarray) -> np.ndarray:
+    """How many of each query's rarest trigrams are read however common they are.
+
+    Half of a short query's; of a long one's a quarter, but at least
+    ``RAREST_ENOUGH``.  A long query's rarest quarter already singles out the
+    units that share most of it, and its common trigrams were most of the
+    hits to count: at 300k units this took a sixth off a batch of 2,000
+    lookups with the same answers (recall against the brute force unchanged
+    at 300k and a million units, ``benchmarks/tm_bench.py``).  A short query
+    has few trigrams to tell its near matches apart (misses at 16-30
+    characters when a third of every query's were read), so it keeps half.
+    """
+    half = -(-trigrams * RAREST[0] // RAREST[1])
+    share = -(-trigrams * RAREST_LONG[0] // RAREST_LONG[1])
+    return np.maximum(np.minimum(half, RAREST_ENOUGH), share)
 
 
 @dataclass
@@ -383,7 +405,7 @@ class IndexedMatcher:
         The length windows, the trigram lists to read (very common trigrams, in
         more than ``COMMON`` of the TM, say little and cost most: the most common
         are skipped as long as the rarest ``RAREST`` (half) of the query's trigrams
-        remain), the window inside each posting list (one vectorised binary search
+        remain, see :func:`_rarest_kept`), the window inside each posting list (one vectorised binary search
         for all of them) are computed for all queries at once; gathering the hits and counting
         shared trigrams (:meth:`_top`) run per query, on its own hits (a chunk's
         counts would not stay in the CPU cache).
@@ -413,7 +435,7 @@ class IndexedMatcher:
         order = np.lexsort((ends - starts, owner))
         first = np.concatenate(([0], np.cumsum(per_query)[:-1]))
         rank = np.arange(len(order)) - np.repeat(first, per_query)
-        keep = np.maximum(3, -(-per_query * RAREST[0] // RAREST[1]))[owner[order]]
+        keep = np.maximum(3, _rarest_kept(per_query))[owner[order]]
         kept = order[((ends - starts)[order] <= COMMON * len(data.ids)) | (rank < keep)]
         kept.sort()                                                  # back in query order
         owner, starts, ends = owner[kept], starts[kept], ends[kept]
@@ -429,11 +451,13 @@ class IndexedMatcher:
                 low = int(lows[i])
                 hits = np.concatenate(slices, dtype=np.intp)   # a subtract casting int32 took 3x longer
                 hits -= low
-                found[i] = self._top(hits, lengths[low:int(highs[i])], len(queries[i]), len(slices)) + low
+                n = len(queries[i])
+                found[i] = self._top(hits, lengths[low:int(highs[i])], n, len(slices),
+                                     self.candidates if n < LONG_QUERY else self.candidates // 2) + low
         return found
 
-    def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int, lists: int) -> np.ndarray:
-        """The ``candidates`` window positions among ``hits`` with the most shared trigrams.
+    def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int, lists: int, k: int) -> np.ndarray:
+        """The ``k`` window positions among ``hits`` with the most shared trigrams.
 
         ``hits`` holds one entry per (unit, shared trigram), from ``lists`` posting lists.  Everything here is
         proportional to its length, not to the length window: the histogram of
@@ -441,9 +465,13 @@ class IndexedMatcher:
         times), and the winners are picked among the entries.  Units tied just
         below the cut-off fill the remaining room, those closest to the query's
         length ``n`` first.  (Per query, not for many queries at once: one
-        query's counts stay in the CPU cache, those of many would not.)
+        query's counts stay in the CPU cache, those of many would not.)  A long
+        query asks for fewer (``LONG_QUERY``): its many trigrams set its near
+        matches apart from the rest, and decoding and scoring a candidate cost
+        in proportion to its length.  At 300k units this took a tenth off a
+        batch of 2,000 lookups, recall against the brute force unchanged at 300k
+        and a million units (``benchmarks/tm_bench.py``).
         """
-        k = self.candidates
         counts = np.bincount(hits)
         per_entry = counts.take(hits)      # take: a quarter faster than indexing
         if lists < 1 << 16:   # no count exceeds the number of lists: 16 bits sort in a third of the time
