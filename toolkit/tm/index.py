@@ -293,10 +293,11 @@ def load(path: Path) -> Optional[IndexData]:
 def keep_freed_memory() -> bool:
     """Ask glibc to keep freed memory instead of handing it back to the kernel (once).
 
-    A lookup allocates and frees numpy arrays of 0.1-1 MB (the counts over its
-    length window, its hits); by default glibc returns such memory at once and
-    the next lookup faults it in again, page by page: about 35,000 page faults
-    and a tenth of the CPU time for 2,000 lookups at 300k units.  Arrays up to
+    A lookup allocates and frees numpy arrays of 50 KB to 1 MB (its hits, the
+    runs in them); by default glibc returns such memory at once and the next
+    lookup faults it in again, page by page (measured when lookups counted over
+    their whole length window: about 35,000 page faults and a tenth of the CPU
+    time for 2,000 lookups at 300k units; since they sort their hits, 3%).  Arrays up to
     4 MB then come from the heap, and up to 64 MB of free heap stays with the
     process (peak memory is unchanged).  Elsewhere (no glibc) nothing changes.
     """
@@ -407,8 +408,8 @@ class IndexedMatcher:
         are skipped as long as the rarest ``RAREST`` (half) of the query's trigrams
         remain, see :func:`_rarest_kept`), the window inside each posting list (one vectorised binary search
         for all of them) are computed for all queries at once; gathering the hits and counting
-        shared trigrams (:meth:`_top`) run per query, on its own hits (a chunk's
-        counts would not stay in the CPU cache).
+        shared trigrams (:meth:`_top`) run per query, on its own hits (one query's
+        stay in the CPU cache, a chunk's would not).
         """
         data, found = self.data, [np.zeros(0, np.int64) for _ in queries]
         t = max(min_score, 1.0) / 100.0
@@ -448,54 +449,49 @@ class IndexedMatcher:
             slices = [postings[a:b] for a, b in zip(first_hit[cuts[number]:cuts[number + 1]],
                                                     end_hit[cuts[number]:cuts[number + 1]]) if b > a]
             if slices:
-                low = int(lows[i])
-                hits = np.concatenate(slices, dtype=np.intp)   # a subtract casting int32 took 3x longer
-                hits -= low
                 n = len(queries[i])
-                found[i] = self._top(hits, lengths[low:int(highs[i])], n, len(slices),
-                                     self.candidates if n < LONG_QUERY else self.candidates // 2) + low
+                hits = np.concatenate(slices)     # int32 positions
+                hits.sort()                       # in place: our own array
+                found[i] = self._top(hits, lengths, n, len(slices),
+                                     self.candidates if n < LONG_QUERY else self.candidates // 2)
         return found
 
     def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int, lists: int, k: int) -> np.ndarray:
-        """The ``k`` window positions among ``hits`` with the most shared trigrams.
+        """The ``k`` positions among ``hits`` with the most shared trigrams.
 
-        ``hits`` holds one entry per (unit, shared trigram), from ``lists`` posting lists.  Everything here is
-        proportional to its length, not to the length window: the histogram of
-        counts comes from the per-entry counts (a unit with count c shows up c
-        times), and the winners are picked among the entries.  Units tied just
-        below the cut-off fill the remaining room, those closest to the query's
-        length ``n`` first.  (Per query, not for many queries at once: one
-        query's counts stay in the CPU cache, those of many would not.)  A long
-        query asks for fewer (``LONG_QUERY``): its many trigrams set its near
-        matches apart from the rest, and decoding and scoring a candidate cost
-        in proportion to its length.  At 300k units this took a tenth off a
-        batch of 2,000 lookups, recall against the brute force unchanged at 300k
-        and a million units (``benchmarks/tm_bench.py``).
+        ``hits`` holds one entry per (unit, shared trigram), from ``lists``
+        posting lists, sorted: a unit's count is the length of its run.
+        Counting by sorting int32 positions costs in proportion to the hits,
+        not to the length window: ``bincount`` over the window (~100k units
+        at 300k) spent most of a lookup zeroing its counts and casting the hits
+        to int64, and sorting took a quarter off a batch of 2,000 lookups at a
+        million units, a tenth at 300k, with the same candidates in the same
+        order.  Units tied just below the cut-off fill the remaining room,
+        those closest to the query's length ``n`` (``lengths``: of every
+        position) first.  A long query asks for fewer (``LONG_QUERY``): its
+        many trigrams set its near matches apart from the rest, and decoding
+        and scoring a candidate cost in proportion to its length (another
+        tenth at 300k units, recall against the brute force unchanged at 300k
+        and a million units, ``benchmarks/tm_bench.py``).
         """
-        counts = np.bincount(hits)
-        per_entry = counts.take(hits)      # take: a quarter faster than indexing
-        if lists < 1 << 16:   # no count exceeds the number of lists: 16 bits sort in a third of the time
-            per_entry = per_entry.astype(np.uint16)
-        # the histogram of counts: a unit with count c shows up c times among the entries
-        # (sorted, not bincount(per_entry): its increments of the same few cells queue up)
-        ordered = np.sort(per_entry)
-        top = int(ordered[-1])
-        at_most = [0] + ordered.searchsorted(np.arange(1, top + 1), side="right").tolist()
-        above, threshold = 0, 1            # the lowest count at most k units reach
-        for count in range(top, 0, -1):
-            above += (at_most[count] - at_most[count - 1]) // count
-            if above > k:
-                threshold = count + 1
-                break
-        if threshold > top:                # more than k units share the highest count
-            return _distinct(hits.take(np.flatnonzero(per_entry == top)))[:k]
-        # one pass over the entries for the winners and the ties just below them
-        # take(flatnonzero(...)): a boolean index of a scattered mask costs several times more
-        near = _distinct(hits.take(np.flatnonzero(per_entry >= max(threshold - 1, 1))))
-        near_counts = counts.take(near)
-        best = near[near_counts >= threshold]
+        first = np.empty(len(hits), dtype=bool)       # where each unit's run starts
+        first[0] = True
+        np.not_equal(hits[1:], hits[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        units = hits.take(starts)
+        counts = np.empty(len(starts), dtype=np.uint16 if lists < 1 << 16 else np.int64)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1], casting="unsafe")
+        counts[-1] = len(hits) - starts[-1]
+        histogram = np.sort(counts)
+        top = int(histogram[-1])
+        # reaching[c - 1]: the units with a count of c or more
+        reaching = (len(histogram) - histogram.searchsorted(np.arange(1, top + 1, dtype=counts.dtype))).tolist()
+        if reaching[top - 1] > k:          # more than k units share the highest count
+            return units[counts == top][:k]
+        threshold = next(c for c in range(1, top + 1) if reaching[c - 1] <= k)
+        best = units[counts >= threshold]
         if threshold > 1 and len(best) < k:
-            extra = near[near_counts == threshold - 1]
+            extra = units[counts == threshold - 1]
             room = TIE_ROOM * k - len(best)
             if len(extra) > room:
                 extra = extra[np.argsort(np.abs(lengths[extra] - n), kind="stable")[:room]]
