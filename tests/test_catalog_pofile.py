@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from toolkit.catalog import poread
+from toolkit.catalog import poread, wrap
 from toolkit.catalog.pofile import format_po, parse_po, read_checked, read_po, read_translations, write_po
 from toolkit.checks.pofiles import msgstr_lines
 from toolkit.catalog.wrap import format_string
@@ -102,6 +102,20 @@ def test_layout_matches_msgcat_byte_for_byte(tmp_path: Path):
     write_po(path, po)
     out = subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
     assert out.decode("utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_ascii_breaks_equal_the_character_walk():
+    """The regex path for printable ASCII finds exactly the breaks of the per-character
+    walk (the UAX #14 rules every other text goes through, checked against msgcat above)."""
+    rng = random.Random(7)
+    alphabet = "aaaaaaaaaeio    --//.,;:!?()[]{}%$+\\\"'|#&*<=>@^_`~0123456789ZQ"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 240))) for _ in range(4000)]
+    texts += [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.isascii()]
+    for text in texts:
+        escaped, forbidden = wrap._escape_portion(text)
+        for width, start in ((77, 6), (77, 0), (74, 3), (20, 5), (77, -1)):
+            assert wrap._ascii_line_breaks(escaped, forbidden, width, start) == \
+                wrap._line_breaks(escaped, forbidden, width, start), (text, width, start)
 
 
 def test_write_po_does_not_rewrite_equal_content(tmp_path: Path):

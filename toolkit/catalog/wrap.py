@@ -213,6 +213,57 @@ def _line_breaks(text: str, forbidden: set[int], width: int, start_column: int) 
     return breaks
 
 
+def _ascii_break_rules() -> tuple[dict[int, str], "re.Pattern[str]"]:
+    """A translation of printable ASCII to one letter per line-break class, and a
+    pattern whose matches end exactly at the places :func:`_line_breaks`
+    may break such a translation.
+
+    Each match starts at the character before the break (after a run of
+    spaces: the one before the run, rules LB14-LB17 look across spaces) and
+    its class decides which classes may follow; the alternatives are derived
+    from ``_PAIRS`` and ``_AFTER_SPACE``, so the two functions cannot disagree.
+    Why: English sentences are most of what tmkit wraps, and walking them a
+    character at a time in Python was most of the time spent formatting a
+    catalog; here the characters are walked in C and Python sees only the
+    break opportunities.
+    """
+    printable = [chr(c) for c in range(0x20, 0x7F)]
+    classes = sorted({_char_info(ch)[0] for ch in printable})
+    letter = {cls: chr(ord("a") + n) for n, cls in enumerate(classes)}
+    table = {ord(ch): letter[_char_info(ch)[0]] for ch in printable}
+    space, alternatives = letter["SP"], []
+    for a in classes:
+        if a == "SP":
+            continue
+        after = "".join(letter[b] for b in classes if _PAIRS[a, b])
+        after_space = "".join(letter[b] for b in classes if b != "SP" and _AFTER_SPACE[a, b])
+        ways = ([f"(?=[{after}])"] if after else []) + ([f"{space}+(?=[{after_space}])"] if after_space else [])
+        if ways:
+            alternatives.append(f"{letter[a]}(?:{'|'.join(ways)})")
+    return table, re.compile("|".join(alternatives))
+
+
+_ASCII_CLASS_LETTERS, _ASCII_BREAKS = _ascii_break_rules()
+
+
+def _ascii_line_breaks(text: str, forbidden: set[int], width: int, start_column: int) -> list[int]:
+    """:func:`_line_breaks` of printable ASCII (every character one column wide)."""
+    breaks: list[int] = []
+    last_p, last_column, previous = -1, start_column, 0
+    for found in _ASCII_BREAKS.finditer(text.translate(_ASCII_CLASS_LETTERS)):
+        i = found.end()
+        if i in forbidden:
+            continue
+        if last_p >= 0 and last_column + (i - previous) > width:
+            breaks.append(last_p)
+            last_column = 0
+        last_column += i - previous
+        last_p = previous = i
+    if last_p >= 0 and last_column + (len(text) - previous) > width:
+        breaks.append(last_p)
+    return breaks
+
+
 def _display_width(text: str) -> int:
     if text.isascii():
         return len(text)
@@ -256,6 +307,8 @@ def format_string(name: str, value: str, prefix: str = "", width: int = PAGE_WID
 def _breaks_if_needed(escaped: str, forbidden: set[int], avail: int, start: int) -> list[int]:
     if start + _display_width(escaped) <= avail:
         return []
+    if escaped.isascii() and escaped.isprintable():
+        return _ascii_line_breaks(escaped, forbidden, avail, start)
     return _line_breaks(escaped, forbidden, avail, start)
 
 
