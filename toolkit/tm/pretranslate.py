@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 import polib
 
+from toolkit.project.collect import fewer_collections
 from toolkit.project.config import Config, TMSettings
 from toolkit.catalog.pofile import format_po, parse_po_bytes
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
@@ -380,7 +381,8 @@ def pretranslate_project(config: Config, languages: Optional[Iterable[str]] = No
     try:
         if hook.tm is not None:
             # One language at a time: lookups are per language pair anyway.
-            result = rewrite_catalogs((item for lang in languages for item in filled(lang)), redo)
+            with fewer_collections():   # catalogs and matches: many objects, none in lasting cycles
+                result = rewrite_catalogs((item for lang in languages for item in filled(lang)), redo)
             report.written, report.redone, report.left = result.written, result.redone, result.left
     finally:
         hook.close()
