@@ -453,7 +453,7 @@ class IndexedMatcher:
                 hits = np.concatenate(slices)     # int32 positions
                 hits.sort()                       # in place: our own array
                 found[i] = self._top(hits, lengths, n, len(slices),
-                                     self.candidates if n < LONG_QUERY else self.candidates // 2)
+                                     self.candidates if n < LONG_QUERY else max(1, self.candidates // 2))
         return found
 
     def _top(self, hits: np.ndarray, lengths: np.ndarray, n: int, lists: int, k: int) -> np.ndarray:
