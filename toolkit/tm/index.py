@@ -162,12 +162,6 @@ def _windows(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, lows: np.
         hi[active] = np.where(right, a_hi, mid)
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (``np.unique`` without its per-call ``numpy.ma`` check and import)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
-
-
 def _rarest_kept(trigrams: np.ndarray) -> np.ndarray:
     """How many of each query's rarest trigrams are read however common they are.
 
