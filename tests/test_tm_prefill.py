@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import polib
 import pytest
 
 from toolkit.project.config import load_config
-from toolkit.tm.pretranslate import make_prefill_hook
+from toolkit.catalog.pofile import format_po
+from toolkit.tm.pretranslate import fitted, make_prefill_hook
 from tests.tm_helpers import EDITED, FOOTER, FOOTER_ES, SEED_FIRST, SEED_FIRST_ES, write_po
 
 pytestmark = pytest.mark.usefixtures("tm_backend")   # every test on SQLite and PostgreSQL
@@ -142,3 +146,36 @@ def test_pretranslate_in_chunks_fills_what_one_pass_fills(project, monkeypatch):
     for name in ("a-second", "b-third", "c-fourth"):
         filled = polib.pofile(str(project / "po" / "es" / f"{name}.po"))
         assert [e.msgstr for e in filled][:2] == [FOOTER_ES, DISCLAIMER_ES]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_prefilled_catalog_passes_msgfmt_check_when_line_ends_differ(project, tmp_path):
+    """An exact or fuzzy match found through the normal form (line ends stripped) takes the
+    query's leading and trailing newlines: ``msgfmt --check`` refuses a msgstr whose
+    newlines at either end differ from its msgid's, even on a fuzzy entry."""
+    write_po(project, "es", "failed-back-syndrome",
+             [(FOOTER, FOOTER_ES + "\n"), (SEED_FIRST, "\n" + SEED_FIRST_ES)])
+    hook = make_prefill_hook(load_config(project))
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid in ("\n" + FOOTER + "\n", FOOTER, EDITED + "\n"):
+        po.append(polib.POEntry(msgid=msgid, msgstr=""))
+    try:
+        assert hook(po, "es", "second-article") == {"tm exact": 2, "tm fuzzy": 1}
+    finally:
+        hook.close()
+    assert [e.msgstr for e in po] == ["\n" + FOOTER_ES + "\n", FOOTER_ES, SEED_FIRST_ES + "\n"]
+    path = tmp_path / "second-article.po"
+    path.write_text(format_po(po), encoding="utf-8")
+    for fuzzies in ([], ["--use-fuzzy"]):
+        done = subprocess.run(["msgfmt", "--check", *fuzzies, "-o", "/dev/null", str(path)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+def test_fitted_line_ends():
+    assert fitted("a\n", "b") == "b\n"
+    assert fitted("a", "b\n\n") == "b"
+    assert fitted("\na", "b") == "\nb"
+    assert fitted("a", "\n\nb\n") == "b"
+    assert fitted("a", "b") == "b"
