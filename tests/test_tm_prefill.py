@@ -9,8 +9,8 @@ import polib
 import pytest
 
 from toolkit.project.config import load_config
-from toolkit.catalog.pofile import format_po
-from toolkit.tm.pretranslate import fitted, make_prefill_hook
+from toolkit.catalog.pofile import fit_line_ends, format_po
+from toolkit.tm.pretranslate import make_prefill_hook
 from tests.tm_helpers import EDITED, FOOTER, FOOTER_ES, SEED_FIRST, SEED_FIRST_ES, write_po
 
 pytestmark = pytest.mark.usefixtures("tm_backend")   # every test on SQLite and PostgreSQL
@@ -173,9 +173,9 @@ def test_prefilled_catalog_passes_msgfmt_check_when_line_ends_differ(project, tm
         assert done.returncode == 0, done.stderr
 
 
-def test_fitted_line_ends():
-    assert fitted("a\n", "b") == "b\n"
-    assert fitted("a", "b\n\n") == "b"
-    assert fitted("\na", "b") == "\nb"
-    assert fitted("a", "\n\nb\n") == "b"
-    assert fitted("a", "b") == "b"
+def test_fit_line_ends():
+    assert fit_line_ends("a\n", "b") == "b\n"
+    assert fit_line_ends("a", "b\n\n") == "b"
+    assert fit_line_ends("\na", "b") == "\nb"
+    assert fit_line_ends("a", "\n\nb\n") == "b"
+    assert fit_line_ends("a", "b") == "b"

@@ -9,6 +9,8 @@ without it).
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Optional
 
@@ -294,6 +296,19 @@ def test_agency_state_decides_translated_or_fuzzy(demo, runner):
     assert "0 applied, 1 fuzzy" in result.output
     entry = next(e for e in _entries(demo / "po" / "es" / f"{SLUG}.po") if e.msgid == SMOKING)
     assert entry.msgstr == "Fumar es un riesgo." and "fuzzy" in entry.flags
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_a_target_with_a_newline_its_source_lacks_still_passes_msgfmt_check(demo, runner):
+    """A CAT tool's target ending in a newline the English sentence lacks: without the
+    fix ``msgfmt --check`` refused the imported catalog (a fatal error)."""
+    path, _ = _agency_translates_smoking(demo, runner, "\nFumar es un riesgo.\n")
+    run_cli(runner, demo, "xliff", "import", str(path))
+    po_path = demo / "po" / "es" / f"{SLUG}.po"
+    entry = next(e for e in _entries(po_path) if e.msgid == SMOKING)
+    assert entry.msgstr == "Fumar es un riesgo."
+    done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_changed_english_is_not_applied_as_translated(demo, runner):

@@ -114,6 +114,24 @@ def format_header(po: polib.POFile) -> str:
     return "\n".join(lines)
 
 
+def fit_line_ends(msgid: str, msgstr: str) -> str:
+    """``msgstr`` beginning and ending with a newline exactly where ``msgid`` does.
+
+    ``msgfmt --check`` refuses a catalog where they differ ("'msgid' and
+    'msgstr' entries do not both end with '\n'"), a fatal error even on a
+    fuzzy entry.  Translations that come from elsewhere get here without
+    that guarantee: a TM match is found through the normal form, line ends
+    stripped (``"Cannot allocate memory\n"`` finds the unit ``"Cannot
+    allocate memory"`` as exact), and a CAT tool's XLIFF target may carry a
+    newline its source does not.
+    """
+    if msgid.startswith("\n") != msgstr.startswith("\n"):
+        msgstr = "\n" + msgstr if msgid.startswith("\n") else msgstr.lstrip("\n")
+    if msgid.endswith("\n") != msgstr.endswith("\n"):
+        msgstr = msgstr + "\n" if msgid.endswith("\n") else msgstr.rstrip("\n")
+    return msgstr
+
+
 def format_po(po: polib.POFile) -> str:
     """The whole catalog as gettext writes it: header, entries, obsolete last."""
     blocks = [format_header(po)]

@@ -33,7 +33,7 @@ import polib
 
 from toolkit.project.collect import fewer_collections
 from toolkit.project.config import Config, TMSettings
-from toolkit.catalog.pofile import format_po, parse_po_bytes
+from toolkit.catalog.pofile import fit_line_ends, format_po, parse_po_bytes
 from toolkit.catalog.rewrite import LeftFile, Rewrite, rewrite_catalogs
 from toolkit.catalog import tmcomment
 from toolkit.project.layout import relative
@@ -86,29 +86,13 @@ def _set_comment(entry: polib.POEntry, lines: list[str]) -> bool:
     return True
 
 
-def fitted(msgid: str, target: str) -> str:
-    """``target`` beginning and ending with a newline exactly where ``msgid`` does.
-
-    Matching compares normal forms (spaces and line ends at either end
-    stripped), so ``"Cannot allocate memory\n"`` finds the unit ``"Cannot
-    allocate memory"`` as exact; its translation as it stands would make
-    ``msgfmt --check`` refuse the catalog ("'msgid' and 'msgstr' entries do
-    not both end with '\n'"), a fatal error even on a fuzzy entry.
-    """
-    if msgid.startswith("\n") != target.startswith("\n"):
-        target = "\n" + target if msgid.startswith("\n") else target.lstrip("\n")
-    if msgid.endswith("\n") != target.endswith("\n"):
-        target = target + "\n" if msgid.endswith("\n") else target.rstrip("\n")
-    return target
-
-
 def _fill(entry: polib.POEntry, matches: list[Match], settings: TMSettings,
           counters: dict[str, int]) -> bool:
     """Apply the policy to one untranslated entry; True if it changed."""
     if not matches:
         return _set_comment(entry, [])
     best = matches[0]
-    target = fitted(entry.msgid, best.unit.target)
+    target = fit_line_ends(entry.msgid, best.unit.target)
     if not target and (best.exact or settings.prefill == "fuzzy"):
         return _set_comment(entry, [])    # a unit translating a text by a bare newline
     if best.exact:

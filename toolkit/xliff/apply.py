@@ -43,7 +43,7 @@ import polib
 from lxml import etree
 
 from toolkit.text import inline
-from toolkit.catalog.pofile import format_entry, format_po
+from toolkit.catalog.pofile import fit_line_ends, format_entry, format_po
 from toolkit.catalog.poread import parse_entries
 from toolkit.catalog.template import segment_ids
 from toolkit.errors import XliffError
@@ -183,6 +183,7 @@ def _apply_unit(unit: XliffUnit, entry: polib.POEntry, current: bool, ns: Option
         target = read_xliff(unit.target, Codes.of(entry.msgid), ns)
     except CodeError as exc:
         return Outcome("refused", f"{exc}{tag_difference(unit.target, entry.msgid)}; not applied")
+    target = fit_line_ends(entry.msgid, target)      # else msgfmt --check refuses the catalog
     control = bad_control(target)
     if control is not None:
         return Outcome("refused", f"the translation holds the control character {control}, "
