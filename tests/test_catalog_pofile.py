@@ -104,6 +104,20 @@ def test_layout_matches_msgcat_byte_for_byte(tmp_path: Path):
     assert out.decode("utf-8") == path.read_text(encoding="utf-8")
 
 
+@needs_msgcat
+def test_japanese_small_kana_wrap_as_msgcat(tmp_path: Path):
+    """No break before a small kana (ュ, ッ, ェ...: libunistring's non-starters), at every column."""
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
+    words = "コンピューターのモジュールとインターフェースをチェックしてください。ちょっとまってね"
+    for offset in range(60):
+        po.append(polib.POEntry(msgid="a" * offset + " " + words * 2, msgstr=words[offset % 20:] * 2))
+    path = tmp_path / "ja.po"
+    write_po(path, po)
+    out = subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
+    assert out.decode("utf-8") == path.read_text(encoding="utf-8")
+
+
 def test_ascii_breaks_equal_the_character_walk():
     """The regex path for printable ASCII finds exactly the breaks of the per-character
     walk (the UAX #14 rules every other text goes through, checked against msgcat above)."""
