@@ -115,7 +115,7 @@ def format_header(po: polib.POFile) -> str:
 
 
 def fit_line_ends(msgid: str, msgstr: str) -> str:
-    """``msgstr`` beginning and ending with a newline exactly where ``msgid`` does.
+    r"""``msgstr`` beginning and ending with a newline exactly where ``msgid`` does.
 
     ``msgfmt --check`` refuses a catalog where they differ ("'msgid' and
     'msgstr' entries do not both end with '\n'"), a fatal error even on a
