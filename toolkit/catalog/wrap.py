@@ -19,9 +19,9 @@ ASCII, Latin/Greek/Cyrillic/Arabic letters, CJK ideographs and punctuation,
 Japanese kana (small kana as non-starters), typographic quotes, dashes and
 spaces.  Rare classes (Hangul syllable blocks, emoji modifiers, regional
 indicators) fall back to "letter".  Checked against ``msgcat`` on 39,976
-msgid/msgstr pairs from this machine's gettext catalogs (all their languages): the 17
-that differ are in Kannada, Tibetan and Khmer (scripts that break by
-dictionary or around combining marks), and one is mojibake.
+msgid/msgstr pairs from this machine's gettext catalogs (all their
+languages): the 17 that differ are in Kannada, Tibetan and Khmer (scripts
+that break by dictionary or around combining marks), and one is mojibake.
 """
 
 from __future__ import annotations

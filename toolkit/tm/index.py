@@ -168,9 +168,10 @@ def _rarest_kept(trigrams: np.ndarray) -> np.ndarray:
     Half of a short query's; of a long one's a quarter, but at least
     ``RAREST_ENOUGH``.  A long query's rarest quarter already singles out the
     units that share most of it, and its common trigrams were most of the
-    hits to count: at 300k units this took a sixth off a batch of 2,000
-    lookups with the same answers (recall against the brute force unchanged
-    at 300k and a million units, ``benchmarks/tm_bench.py``).  A short query
+    hits to count: at 300k units this took about a tenth off a batch of
+    2,000 lookups (0.356 -> 0.318 s in one process), recall against the
+    brute force unchanged at 300k and a million units
+    (``benchmarks/tm_bench.py``).  A short query
     has few trigrams to tell its near matches apart (misses at 16-30
     characters when a third of every query's were read), so it keeps half.
     """
@@ -289,10 +290,10 @@ def keep_freed_memory() -> bool:
 
     A lookup allocates and frees numpy arrays of 50 KB to 1 MB (its hits, the
     runs in them); by default glibc returns such memory at once and the next
-    lookup faults it in again, page by page (measured when lookups counted over
-    their whole length window: about 35,000 page faults and a tenth of the CPU
-    time for 2,000 lookups at 300k units; since they sort their hits, 3%).  Arrays up to
-    4 MB then come from the heap, and up to 64 MB of free heap stays with the
+    lookup faults it in again, page by page (measured when lookups counted
+    over their whole length window: about 35,000 page faults and a tenth of
+    the CPU time for 2,000 lookups at 300k units; since they sort their
+    hits, 3 %).  Arrays up to 4 MB then come from the heap, and up to 64 MB of free heap stays with the
     process (peak memory is unchanged).  Elsewhere (no glibc) nothing changes.
     """
     try:
@@ -400,8 +401,9 @@ class IndexedMatcher:
         The length windows, the trigram lists to read (very common trigrams, in
         more than ``COMMON`` of the TM, say little and cost most: the most common
         are skipped as long as the rarest ``RAREST`` (half) of the query's trigrams
-        remain, see :func:`_rarest_kept`), the window inside each posting list (one vectorised binary search
-        for all of them) are computed for all queries at once; gathering the hits and counting
+        remain, see :func:`_rarest_kept`), the window inside each posting list
+        (one vectorised binary search for all of them) are computed for all
+        queries at once; gathering the hits and counting
         shared trigrams (:meth:`_top`) run per query, on its own hits (one query's
         stay in the CPU cache, a chunk's would not).
         """
